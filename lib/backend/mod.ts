@@ -1,0 +1,5 @@
+/**
+ * Compute backend selection and geomad's replacement kernels.
+ * @module
+ */
+export * from "./select.ts";

@@ -1,0 +1,133 @@
+/**
+ * Compute backend selection, in one place. Order for `auto`: `tensorflow` (tfjs-node, or
+ * tfjs-node-gpu, when its native library loads), then `wasm`, then `cpu`. `webgpu` only when
+ * asked for and Deno sees a GPU adapter.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { UsageError } from "../util/errors.ts";
+
+/** Backends geomad can run on. */
+export const BACKENDS = ["auto", "tensorflow", "wasm", "cpu", "webgpu"] as const;
+/** A backend name. */
+export type BackendName = (typeof BACKENDS)[number];
+
+/** What was selected, recorded in every result. */
+export interface BackendInfo {
+  /** tfjs backend name actually in use (`tensorflow`, `wasm`, `cpu`, `webgpu`). */
+  name: string;
+  /** What was asked for. */
+  requested: BackendName;
+  /** Why earlier candidates were skipped (for `auto`). */
+  skipped: string[];
+  /** tfjs version. */
+  tfjsVersion: string;
+  /** Extra kernels registered by geomad on this backend (e.g. `wasm-grad-kernels`). */
+  extensions: string[];
+}
+
+let current: BackendInfo | undefined;
+const hooks: Array<(name: string) => string | undefined> = [];
+
+/**
+ * Registers a hook called after a backend is activated (used to register geomad's replacement
+ * kernels). It returns an extension name to record, or undefined.
+ */
+export function onBackendReady(hook: (name: string) => string | undefined): void {
+  hooks.push(hook);
+}
+
+/** Parses a backend name from a CLI flag. */
+export function parseBackend(name: string | undefined): BackendName {
+  const n = name ?? "auto";
+  if (!(BACKENDS as readonly string[]).includes(n)) {
+    throw new UsageError(`unknown backend '${n}' (choose from ${BACKENDS.join(", ")})`);
+  }
+  return n as BackendName;
+}
+
+async function tryTensorflow(): Promise<string | undefined> {
+  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    try {
+      await import(pkg);
+      if (tf.findBackend("tensorflow")) {
+        if (await tf.setBackend("tensorflow")) return undefined;
+      }
+    } catch (err) {
+      if (pkg === "@tensorflow/tfjs-node") {
+        const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
+        return `tensorflow: ${msg}`;
+      }
+    }
+  }
+  return "tensorflow: backend did not initialise";
+}
+
+async function tryWasm(): Promise<string | undefined> {
+  try {
+    const require = createRequire(import.meta.url);
+    const entry = require.resolve("@tensorflow/tfjs-backend-wasm");
+    setWasmPaths(`file://${dirname(entry)}/`);
+    if (await tf.setBackend("wasm")) return undefined;
+    return "wasm: backend did not initialise";
+  } catch (err) {
+    return `wasm: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`;
+  }
+}
+
+async function tryWebgpu(): Promise<string | undefined> {
+  try {
+    // deno-lint-ignore no-explicit-any
+    const gpu = (navigator as any).gpu;
+    if (!gpu || !(await gpu.requestAdapter())) return "webgpu: no GPU adapter";
+    await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
+    if (await tf.setBackend("webgpu")) return undefined;
+    return "webgpu: backend did not initialise";
+  } catch (err) {
+    return `webgpu: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`;
+  }
+}
+
+/**
+ * Activates a backend and returns what is in use. `auto` tries tensorflow, wasm, cpu in order.
+ * A forced backend that cannot start is an error. Calling again with the same request is a no-op.
+ */
+export async function initBackend(requested: BackendName = "auto"): Promise<BackendInfo> {
+  if (current && (current.requested === requested || requested === "auto")) return current;
+  const skipped: string[] = [];
+  const attempts: Record<string, () => Promise<string | undefined>> = {
+    tensorflow: tryTensorflow,
+    wasm: tryWasm,
+    webgpu: tryWebgpu,
+    cpu: async () => ((await tf.setBackend("cpu")) ? undefined : "cpu: did not initialise"),
+  };
+  const order = requested === "auto" ? ["tensorflow", "wasm", "cpu"] : [requested];
+  let chosen: string | undefined;
+  for (const name of order) {
+    const why = await attempts[name]!();
+    if (why === undefined) {
+      chosen = name;
+      break;
+    }
+    skipped.push(why);
+  }
+  if (!chosen) {
+    throw new UsageError(`cannot start backend '${requested}': ${skipped.join("; ")}`);
+  }
+  await tf.ready();
+  const extensions: string[] = [];
+  for (const hook of hooks) {
+    const ext = hook(tf.getBackend());
+    if (ext) extensions.push(ext);
+  }
+  current = { name: tf.getBackend(), requested, skipped, tfjsVersion: tf.version.tfjs, extensions };
+  return current;
+}
+
+/** The active backend's info, or undefined before `initBackend`. */
+export function backendInfo(): BackendInfo | undefined {
+  return current;
+}

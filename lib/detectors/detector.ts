@@ -1,0 +1,47 @@
+/**
+ * The one detector interface shared by GEOM and every baseline (see STYLE.md, after PyOD).
+ *
+ * - `fit(train, options)` learns from normal images only and resolves to the detector.
+ * - `score(x)` returns ANOMALY scores: higher = more anomalous. Methods whose natural output is
+ *   a normality score (GEOM's Dirichlet score, an OC-SVM decision value) negate it once, here at
+ *   the boundary.
+ * - `scoreAll(x)` (optional) returns every score variant a method has (e.g. GEOM's dirichlet,
+ *   simple, max-softmax, entropy) from one pass, each with the same convention.
+ * - Randomness comes only through `seed` in the options; fitted state is readable via `state()`.
+ * @module
+ */
+import type { Images } from "../data/types.ts";
+
+/** Options every `fit` accepts. */
+export interface FitOptions {
+  /** Seed for every random choice of the fit. */
+  seed?: number;
+  /** Silence progress output. */
+  quiet?: boolean;
+  /** Called with a progress line (for notebooks); the CLI uses a progress bar on stderr. */
+  onProgress?: (line: string, final: boolean) => void;
+}
+
+/** A fitted or unfitted anomaly detector. */
+export interface Detector {
+  /** Method name as used on the CLI and in results, e.g. `geom`, `raw-ocsvm`. */
+  readonly name: string;
+  /** Every hyperparameter that shapes the result (recorded in result JSON). */
+  readonly hyperparameters: Record<string, unknown>;
+  /** Learns from normal training images; resolves to `this`. */
+  fit(train: Images, options?: FitOptions): Promise<this>;
+  /** Anomaly scores for `x` (higher = more anomalous), one per image. */
+  score(x: Images): Promise<Float64Array>;
+  /** Every score variant (same convention), keyed by name. Default: `{ [name]: score(x) }`. */
+  scoreAll?(x: Images): Promise<Record<string, Float64Array>>;
+  /** Readable fitted state (small summary: sizes, losses, selected hyperparameters). */
+  state(): Record<string, unknown>;
+  /** Frees tensors or other resources. */
+  dispose(): void;
+}
+
+/** All score variants of a detector (falls back to its single score). */
+export async function scoreAllOf(d: Detector, x: Images): Promise<Record<string, Float64Array>> {
+  if (d.scoreAll) return await d.scoreAll(x);
+  return { [d.name]: await d.score(x) };
+}

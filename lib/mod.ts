@@ -1,0 +1,10 @@
+/**
+ * geomad: anomaly detection with geometric transformations (GEOM) and its baselines.
+ *
+ * The public entry point that notebooks and tasks import as `geomad`.
+ * @module
+ */
+export * from "./util/mod.ts";
+export * from "./backend/mod.ts";
+export * from "./data/mod.ts";
+export * from "./detectors/mod.ts";

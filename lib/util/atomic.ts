@@ -1,0 +1,35 @@
+/**
+ * Atomic file writes: write to a temporary file beside the target, then rename.
+ * Nothing is ever visible under the final name until it is complete.
+ * @module
+ */
+import { dirname, basename, join } from "node:path";
+
+/** A temporary path beside `path` (same folder, so rename is atomic). */
+export function tempPathFor(path: string): string {
+  const rand = Math.random().toString(36).slice(2, 10);
+  return join(dirname(path), `.${basename(path)}.${Deno.pid}.${rand}.tmp`);
+}
+
+/** Writes bytes atomically, creating parent folders. */
+export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  try {
+    await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+}
+
+/** Writes text atomically, creating parent folders. */
+export function writeTextAtomic(path: string, text: string): Promise<void> {
+  return writeFileAtomic(path, new TextEncoder().encode(text));
+}
+
+/** Writes JSON (2-space indented, trailing newline) atomically. */
+export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  return writeTextAtomic(path, JSON.stringify(value, null, 2) + "\n");
+}
