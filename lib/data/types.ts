@@ -44,3 +44,9 @@ export function takeImages(x: Images, indices: ArrayLike<number>): Images {
   }
   return { data, n: indices.length, height: x.height, width: x.width, channels: x.channels };
 }
+
+/** A raw image set with the extra CIFAR-100 fine labels (`labels` holds the coarse ones). */
+export interface LabeledImageSet extends RawImageSet {
+  /** CIFAR-100 only: the fine (100-class) label of each image. */
+  fineLabels?: Uint8Array;
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""PyTorch CPU reference for geomad's throughput bench (issue 7).
+
+Same architectures as geomad's tfjs models: WRN-10-4 (PAPER.md: pre-activation basic blocks,
+1x1 conv shortcut on the pre-activated input when widths differ, widths 16/64/128/256, strides
+1,2,2, BN-ReLU, 8x8 average pool, dense) and the small CNN of the quick preset. Measures
+training images/s (forward + backward + Adam, batch 128) and inference images/s (softmax
+outputs, no grad). Prints one JSON object on stdout.
+
+Usage: /usr/bin/python3 bench/torch_wrn.py [--model wrn|cnn] [--channels 3] [--classes 72]
+       [--batch 128] [--steps 10] [--warmup 2] [--infer-batches 10] [--threads 2]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def build_wrn(nn, channels, classes, depth=10, k=4):
+    n = (depth - 4) // 6
+    widths = [16, 16 * k, 32 * k, 64 * k]
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.bn1 = nn.BatchNorm2d(cin, eps=1e-5, momentum=0.1)
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.1)
+            self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.short = None if cin == cout and stride == 1 else nn.Conv2d(
+                cin, cout, 1, stride, 0, bias=False)
+
+        def forward(self, x):
+            a = nn.functional.relu(self.bn1(x))
+            y = self.conv2(nn.functional.relu(self.bn2(self.conv1(a))))
+            return y + (x if self.short is None else self.short(a))
+
+    layers = [nn.Conv2d(channels, widths[0], 3, 1, 1, bias=False)]
+    cin = widths[0]
+    for g, stride in zip(range(3), (1, 2, 2)):
+        for i in range(n):
+            layers.append(Block(cin, widths[g + 1], stride if i == 0 else 1))
+            cin = widths[g + 1]
+    layers += [nn.BatchNorm2d(cin, eps=1e-5), nn.ReLU(), nn.AvgPool2d(8), nn.Flatten(),
+               nn.Linear(cin, classes)]
+    return nn.Sequential(*layers)
+
+
+def build_cnn(nn, channels, classes):
+    def unit(cin, cout, stride):
+        return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+
+    return nn.Sequential(*unit(channels, 32, 1), *unit(32, 64, 2), *unit(64, 128, 2),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, classes))
+
+
+def conv_macs(model, torch, channels):
+    """Multiply-accumulates per image of the conv and linear layers (forward)."""
+    total = 0
+    hooks = []
+
+    def hook(mod, inp, out):
+        nonlocal total
+        if isinstance(mod, torch.nn.Conv2d):
+            k = mod.kernel_size[0] * mod.kernel_size[1] * mod.in_channels
+            total += out.shape[1] * out.shape[2] * out.shape[3] * k
+        elif isinstance(mod, torch.nn.Linear):
+            total += mod.in_features * mod.out_features
+
+    for m in model.modules():
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+            hooks.append(m.register_forward_hook(hook))
+    with torch.no_grad():
+        model.eval()
+        model(torch.zeros(1, channels, 32, 32))
+    for h in hooks:
+        h.remove()
+    return total
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", default="wrn", choices=["wrn", "cnn"])
+    p.add_argument("--channels", type=int, default=3)
+    p.add_argument("--classes", type=int, default=72)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--infer-batches", type=int, default=10)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+    try:
+        import torch
+    except ImportError as e:
+        print(json.dumps({"error": f"Cannot import torch: {e}"}))
+        return 1
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    nn = torch.nn
+    model = (build_wrn if a.model == "wrn" else build_cnn)(nn, a.channels, a.classes)
+    macs = conv_macs(model, torch, a.channels)
+    params = sum(p.numel() for p in model.parameters())
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
+    x = torch.rand(a.batch, a.channels, 32, 32) * 2 - 1
+    y = torch.randint(0, a.classes, (a.batch,))
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return float(loss)
+
+    model.train()
+    for _ in range(a.warmup):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(a.steps):
+        step()
+    train_s = time.perf_counter() - t0
+    model.eval()
+    with torch.no_grad():
+        for _ in range(max(1, a.warmup)):
+            torch.softmax(model(x), 1)
+        t0 = time.perf_counter()
+        for _ in range(a.infer_batches):
+            torch.softmax(model(x), 1)
+        infer_s = time.perf_counter() - t0
+    train_ips = a.steps * a.batch / train_s
+    infer_ips = a.infer_batches * a.batch / infer_s
+    out = {
+        "framework": "pytorch",
+        "version": torch.__version__,
+        "mkldnn": bool(torch.backends.mkldnn.is_available()),
+        "threads": torch.get_num_threads(),
+        "model": a.model,
+        "channels": a.channels,
+        "classes": a.classes,
+        "batch": a.batch,
+        "params": params,
+        "macsPerImage": macs,
+        "trainSteps": a.steps,
+        "trainImagesPerSec": train_ips,
+        "inferImagesPerSec": infer_ips,
+        # forward + backward ~ 3x the forward multiply-adds, 2 flops each
+        "trainGflops": train_ips * macs * 6 / 1e9,
+        "inferGflops": infer_ips * macs * 2 / 1e9,
+        "loadavg": list(os.getloadavg()),
+    }
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+/**
+ * geomad's replacement kernels for the tfjs `wasm` backend (tfjs 4.22), so that conv nets
+ * train at a useful speed on wasm: the stock backend has no `Conv2DBackpropFilter`, runs
+ * `Conv2DBackpropInput` and transposed `BatchMatMul` as naive loops, and reduces over
+ * batch+spatial axes (BatchNorm) and tiles far slower than the data movement requires.
+ * Every replacement is built from XNNPACK kernels of the stock backend (untransposed matrix
+ * product, forward conv, average pooling) plus cache-friendly JS data movement on the wasm
+ * heap, and is tested against the reference `cpu` kernels.
+ *
+ * @example
+ * ```ts
+ * import { installWasmKernels } from "geomad/backend/wasm_kernels/mod.ts";
+ * import { initBackend } from "geomad/backend/select.ts";
+ * installWasmKernels();
+ * const info = await initBackend("wasm"); // info.extensions includes WASM_KERNELS_EXTENSION
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { onBackendReady } from "../select.ts";
+import { batchMatMulConfig } from "./batch_mat_mul.ts";
+import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
+import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
+import { rememberStockKernel } from "./heap.ts";
+import { meanConfig } from "./mean.ts";
+import { sumConfig } from "./sum.ts";
+import { tileConfig } from "./tile.ts";
+
+export { conv2dBackpropFilterWasm } from "./conv2d_backprop_filter.ts";
+export { conv2dBackpropInputWasm } from "./conv2d_backprop_input.ts";
+export { batchMatMulWasm } from "./batch_mat_mul.ts";
+export { tileWasm } from "./tile.ts";
+
+/** The extension name recorded in BackendInfo.extensions when the kernels are active. */
+export const WASM_KERNELS_EXTENSION = "geomad-wasm-grad-v1";
+
+/** The replacement kernels, in registration order. */
+export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  batchMatMulConfig,
+  sumConfig,
+  meanConfig,
+  tileConfig,
+];
+
+/** Names of the kernels geomad replaces (or adds) on wasm. */
+export const WASM_KERNEL_NAMES: readonly string[] = WASM_KERNEL_CONFIGS.map((c) => c.kernelName);
+
+/**
+ * Registers geomad's kernels for the `wasm` backend, replacing the stock ones (kept and
+ * still used internally). Idempotent. Returns {@link WASM_KERNELS_EXTENSION}.
+ */
+export function registerWasmKernels(): string {
+  for (const config of WASM_KERNEL_CONFIGS) {
+    const current = tf.getKernel(config.kernelName, "wasm");
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    rememberStockKernel(config.kernelName);
+    if (current) tf.unregisterKernel(config.kernelName, "wasm");
+    tf.registerKernel(config);
+  }
+  return WASM_KERNELS_EXTENSION;
+}
+
+/** True when every geomad wasm kernel is the one registered. */
+export function wasmKernelsRegistered(): boolean {
+  return WASM_KERNEL_CONFIGS.every((c) =>
+    tf.getKernel(c.kernelName, "wasm")?.kernelFunc === c.kernelFunc
+  );
+}
+
+let installed = false;
+
+/**
+ * Arranges for {@link registerWasmKernels} to run whenever `initBackend` activates `wasm`
+ * (via `onBackendReady`), so the extension is recorded in BackendInfo. Idempotent.
+ */
+export function installWasmKernels(): void {
+  if (installed) return;
+  installed = true;
+  onBackendReady((name) => (name === "wasm" ? registerWasmKernels() : undefined));
+}

@@ -1,0 +1,130 @@
+/**
+ * The data CLI (`deno task data ...`):
+ *   info <dataset> [--data-dir D] [--json]   source, split sizes, per-class counts, shape, checksums
+ *   fetch <dataset> [--mirror URL] [--force] [--quiet]   download into data/cache and verify
+ *   verify <dataset> [--data-dir D]          re-check the files' checksums
+ * Exit codes: 0 ok, 1 data errors, 2 usage errors.
+ * @module
+ */
+import { parseFlags, runCli } from "../util/cli.ts";
+import { DataError, UsageError } from "../util/errors.ts";
+import { fetchDataset } from "./fetch.ts";
+import { loadFromSource } from "./load.ts";
+import { type DataSource, locateDataset } from "./locate.ts";
+import { datasetNames, type DatasetSpec, getDatasetSpec } from "./registry.ts";
+import { classCounts } from "./split.ts";
+import { checkFile, type FileCheck, mismatchMessage } from "./verify.ts";
+
+const USAGE = `usage: deno task data <info|fetch|verify> <dataset> [--data-dir D] [--mirror URL] ` +
+  `[--force] [--quiet] [--json]; datasets: ${datasetNames().join(", ")}`;
+
+function describeSource(src: DataSource): string {
+  const where = src.archivePath ?? src.root;
+  if (src.kind === "sample" && src.requested !== src.spec.name) {
+    return `sample ${where} (no full copy of ${src.requested} found; ` +
+      `run 'deno task data fetch ${src.requested}' or pass --data-dir)`;
+  }
+  return `${src.kind} ${where}`;
+}
+
+function fileLines(files: FileCheck[]): string[] {
+  return files.map((f) =>
+    `  ${f.name}  ${f.bytes} bytes  md5 ${f.md5}` +
+    (f.contentMd5 && f.contentMd5 !== f.md5 ? `  content md5 ${f.contentMd5}` : "") +
+    `  ${f.status}`
+  );
+}
+
+async function info(dataset: string, dataDir: string | undefined, json: boolean): Promise<void> {
+  const src = await locateDataset(dataset, { dataDir });
+  const data = await loadFromSource(src);
+  const spec = data.spec;
+  const k = spec.classNames.length;
+  const train = classCounts(data.train.labels, k), test = classCounts(data.test.labels, k);
+  if (json) {
+    console.log(JSON.stringify(
+      {
+        ...data.meta,
+        shape: [spec.height, spec.width, spec.channels],
+        classes: spec.classNames.map((name, c) => ({ name, train: train[c], test: test[c] })),
+      },
+      null,
+      2,
+    ));
+    return;
+  }
+  const width = Math.max(...spec.classNames.map((n) => n.length)) + 4;
+  const lines = [
+    `dataset      ${spec.name}: ${spec.title}`,
+    `licence      ${spec.license}`,
+    `source       ${describeSource(src)}`,
+    `image shape  ${spec.height}x${spec.width}x${spec.channels}`,
+    `train        ${data.train.n} images`,
+    `test         ${data.test.n} images`,
+    `per class    ${"class".padEnd(width)} ${"train".padStart(6)} ${"test".padStart(6)}`,
+    ...spec.classNames.map((name, c) =>
+      `             ${`${c} ${name}`.padEnd(width)} ${String(train[c]).padStart(6)} ${String(test[c]).padStart(6)}`
+    ),
+    `files`,
+    ...fileLines(data.meta.files),
+  ];
+  console.log(lines.join("\n"));
+}
+
+async function fetch(dataset: string, mirror: string | undefined, force: boolean, quiet: boolean) {
+  const res = await fetchDataset(dataset, { mirror, force, quiet });
+  for (const f of res.present) console.log(`present     ${f} (verified)`);
+  for (const f of res.downloaded) console.log(`downloaded  ${f} (verified)`);
+  if (res.extracted.length) console.log(`extracted   ${res.extracted.length} files`);
+  console.log(`${dataset} is ready in ${res.dir}`);
+}
+
+async function verify(dataset: string, dataDir: string | undefined): Promise<void> {
+  const spec: DatasetSpec = getDatasetSpec(dataset);
+  const src = await locateDataset(spec, { dataDir, allowSample: false });
+  console.log(`source ${describeSource(src)}`);
+  const checks: { check: FileCheck; spec: Parameters<typeof mismatchMessage>[1] }[] = [];
+  if (src.archivePath) {
+    checks.push({ check: await checkFile(spec.archive!, src.archivePath), spec: spec.archive! });
+  } else {
+    for (const f of spec.files) checks.push({ check: await checkFile(f, src.paths[f.name]!), spec: f });
+  }
+  console.log(fileLines(checks.map((c) => c.check)).join("\n"));
+  const bad = checks.filter((c) => c.check.status === "mismatch");
+  if (bad.length) {
+    throw new DataError(
+      `Cannot verify ${dataset}: ${bad.length} of ${checks.length} files differ; first: ` +
+        mismatchMessage(bad[0]!.check, bad[0]!.spec),
+    );
+  }
+  console.log(`${dataset}: all ${checks.length} files match the registry checksums`);
+}
+
+/** Runs the data CLI on `args`. */
+export async function dataCli(args: string[]): Promise<void> {
+  const { values, positionals } = parseFlags(args, {
+    "data-dir": { type: "string" },
+    mirror: { type: "string" },
+    force: { type: "boolean" },
+    quiet: { type: "boolean" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const [command, dataset, ...extra] = positionals;
+  if (!command || !dataset || extra.length) throw new UsageError(USAGE);
+  getDatasetSpec(dataset);
+  const dataDir = values["data-dir"];
+  if (command === "info") return await info(dataset, dataDir, values.json ?? false);
+  if (command === "verify") return await verify(dataset, dataDir);
+  if (command === "fetch") {
+    if (dataDir !== undefined) throw new UsageError("fetch downloads into data/cache; --data-dir is not used");
+    return await fetch(dataset, values.mirror, values.force ?? false, values.quiet ?? false);
+  }
+  throw new UsageError(`unknown command '${command}'; ${USAGE}`);
+}
+
+if (import.meta.main) await runCli("data", () => dataCli(Deno.args));

@@ -1,0 +1,140 @@
+/**
+ * Downloads one file: streamed to a temporary file beside the target while its MD5 is
+ * computed, renamed into place only when complete and verified. Any failure (HTTP error,
+ * connection refused, interrupted transfer, checksum mismatch) removes the temporary file
+ * and throws a one-line `DataError` naming the URL.
+ * @module
+ */
+import { dirname } from "node:path";
+import { tempPathFor } from "../util/atomic.ts";
+import { DataError } from "../util/errors.ts";
+import { Progress, type ProgressOptions } from "../util/progress.ts";
+import { md5Stream } from "./checksum.ts";
+
+/** Options for {@linkcode downloadFile}. */
+export interface DownloadOptions {
+  /** Expected MD5; a mismatch fails the download and nothing is saved. */
+  md5?: string;
+  /** Expected size (used for the progress bar when the server sends no Content-Length). */
+  bytes?: number;
+  /** No progress bar. */
+  quiet?: boolean;
+  /** Progress bar options (e.g. a custom writer). */
+  progress?: ProgressOptions;
+}
+
+/** What was downloaded. */
+export interface Downloaded {
+  url: string;
+  path: string;
+  bytes: number;
+  md5: string;
+}
+
+function reason(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/connection refused/i.test(msg)) return "connection refused";
+  if (/dns error|failed to lookup|name or service not known/i.test(msg)) return "host not found";
+  return msg.split("\n")[0]!.trim();
+}
+
+async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < chunk.length) off += await file.write(chunk.subarray(off));
+}
+
+/**
+ * Downloads `url` to `dest` (creating its folder). `dest` appears only when the transfer is
+ * complete and matches `md5`.
+ * @throws {DataError} naming the URL and what went wrong.
+ */
+export async function downloadFile(
+  url: string,
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<Downloaded> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { "accept-encoding": "identity" } });
+  } catch (err) {
+    throw new DataError(`Cannot download ${url}: ${reason(err)}`);
+  }
+  if (!res.ok || !res.body) {
+    await res.body?.cancel();
+    throw new DataError(`Cannot download ${url}: HTTP ${res.status} ${res.statusText}`.trim());
+  }
+  const header = Number(res.headers.get("content-length") ?? NaN);
+  const expected = Number.isFinite(header) ? header : undefined;
+  const total = expected ?? options.bytes ?? 0;
+  const name = url.slice(url.lastIndexOf("/") + 1) || url;
+  const bar = new Progress(name, Math.max(1, Math.ceil(total / 1024)), {
+    unit: "KiB",
+    quiet: options.quiet,
+    ...options.progress,
+  });
+  await Deno.mkdir(dirname(dest), { recursive: true });
+  const tmp = tempPathFor(dest);
+  const hash = md5Stream();
+  let got = 0;
+  let shownKiB = 0;
+  const file = await Deno.open(tmp, { write: true, createNew: true });
+  const fail = async (msg: string): Promise<never> => {
+    try {
+      file.close();
+    } catch { /* already closed */ }
+    await Deno.remove(tmp).catch(() => {});
+    throw new DataError(`Cannot download ${url}: ${msg}`);
+  };
+  try {
+    for await (const chunk of res.body) {
+      hash.update(chunk);
+      await writeAll(file, chunk);
+      got += chunk.length;
+      const kib = Math.floor(got / 1024);
+      if (kib > shownKiB) {
+        bar.tick(kib - shownKiB);
+        shownKiB = kib;
+      }
+    }
+  } catch (err) {
+    return await fail(`transfer interrupted after ${got} bytes (${reason(err)}); nothing was saved`);
+  }
+  if (expected !== undefined && got !== expected) {
+    return await fail(`truncated transfer: got ${got} of ${expected} bytes; nothing was saved`);
+  }
+  const md5 = hash.digest();
+  if (options.md5 && md5 !== options.md5) {
+    return await fail(`checksum mismatch: md5 ${md5}, expected ${options.md5}; nothing was saved`);
+  }
+  try {
+    file.close();
+    await Deno.rename(tmp, dest);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new DataError(`Cannot save ${dest}: ${reason(err)}`);
+  }
+  bar.finish();
+  return { url, path: dest, bytes: got, md5 };
+}
+
+/**
+ * Tries `urls` in order (mirrors) and returns the first complete, verified download.
+ * @throws {DataError} listing every URL's failure on one line.
+ */
+export async function downloadFirst(
+  urls: readonly string[],
+  dest: string,
+  options: DownloadOptions = {},
+): Promise<Downloaded> {
+  const errors: string[] = [];
+  for (const url of urls) {
+    try {
+      return await downloadFile(url, dest, options);
+    } catch (err) {
+      if (!(err instanceof DataError)) throw err;
+      errors.push(err.message);
+    }
+  }
+  if (errors.length === 0) throw new DataError(`Cannot download ${dest}: no URL to download from`);
+  throw new DataError(errors.join("; "));
+}

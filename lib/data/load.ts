@@ -1,0 +1,180 @@
+/**
+ * Loading a whole dataset (both splits) into typed arrays, with the checksums of the files
+ * read and where they came from, for results records.
+ * @module
+ */
+import { basename } from "node:path";
+import { DataError } from "../util/errors.ts";
+import { parseCifarRecords } from "./cifar.ts";
+import { gunzipIfNeeded } from "./gzip.ts";
+import { readIdxImages, readIdxLabels } from "./idx.ts";
+import { type DataSource, locateDataset, type LocateOptions, type SourceKind } from "./locate.ts";
+import type { DatasetSpec } from "./registry.ts";
+import { readFileFast } from "./io.ts";
+import { readTar } from "./tar.ts";
+import type { LabeledImageSet } from "./types.ts";
+import { checkBytes, type FileCheck, mismatchMessage } from "./verify.ts";
+
+/** Where the data came from and the checksums of the files read: goes into results. */
+export interface DataMeta {
+  /** The dataset whose files were read (`fashion-mnist-sample` for the sample fallback). */
+  dataset: string;
+  /** The dataset asked for. */
+  requested: string;
+  source: SourceKind;
+  /** Folder (or archive) the files were read from. */
+  root: string;
+  files: FileCheck[];
+  sizes: { train: number; test: number };
+}
+
+/** A dataset loaded into memory. */
+export interface LoadedDataset {
+  spec: DatasetSpec;
+  train: LabeledImageSet;
+  test: LabeledImageSet;
+  meta: DataMeta;
+}
+
+/** Options for {@linkcode loadDataset}. */
+export interface LoadOptions extends LocateOptions {
+  /** Fail on files whose checksums differ from the registry's (default true). With false,
+   * the checksums are still computed and recorded with status `mismatch`. */
+  verify?: boolean;
+}
+
+/**
+ * Finds (see {@linkcode locateDataset}), reads, verifies and decodes a dataset.
+ * @throws {UsageError} for an unknown dataset.
+ * @throws {DataError} for missing, corrupt or mismatching files, naming the file.
+ */
+export async function loadDataset(
+  dataset: string | DatasetSpec,
+  options: LoadOptions = {},
+): Promise<LoadedDataset> {
+  const source = await locateDataset(dataset, options);
+  return await loadFromSource(source, options);
+}
+
+/** Loads the files of an already resolved source. */
+export async function loadFromSource(
+  source: DataSource,
+  options: { verify?: boolean } = {},
+): Promise<LoadedDataset> {
+  const spec = source.spec;
+  const checks: FileCheck[] = [];
+  const verify = options.verify !== false;
+  let read: (name: string) => Promise<Uint8Array>;
+  let root = source.root;
+  if (source.archivePath) {
+    const members = await readArchive(source, verify, checks);
+    root = source.archivePath;
+    read = (name) => Promise.resolve(members(name));
+  } else {
+    read = (name) => Promise.resolve(readFileFast(source.paths[name]!));
+  }
+  // Decompresses and checks one file; returns its content.
+  const open = async (name: string): Promise<Uint8Array> => {
+    const fileSpec = spec.files.find((f) => f.name === name)!;
+    const path = source.archivePath ? `${source.archivePath}:${name}` : source.paths[name]!;
+    const stored = await read(name);
+    const content = gunzipIfNeeded(stored, path);
+    if (!source.archivePath) {
+      const check = checkBytes(fileSpec, path, stored, content);
+      if (verify && check.status === "mismatch") {
+        throw new DataError(`Cannot load ${spec.name}: ${mismatchMessage(check, fileSpec)}`);
+      }
+      if (!verify && check.status === "mismatch") check.status = "unchecked";
+      checks.push(check);
+    }
+    return content;
+  };
+  const train = spec.format === "idx"
+    ? await loadIdxSplit(spec, spec.train.files, open)
+    : await loadCifarSplit(spec, spec.train.files, open);
+  const test = spec.format === "idx"
+    ? await loadIdxSplit(spec, spec.test.files, open)
+    : await loadCifarSplit(spec, spec.test.files, open);
+  const meta: DataMeta = {
+    dataset: spec.name,
+    requested: source.requested,
+    source: source.kind,
+    root,
+    files: checks,
+    sizes: { train: train.n, test: test.n },
+  };
+  return { spec, train, test, meta };
+}
+
+async function loadIdxSplit(
+  spec: DatasetSpec,
+  files: string[],
+  open: (name: string) => Promise<Uint8Array>,
+): Promise<LabeledImageSet> {
+  const [imagesName, labelsName] = files as [string, string];
+  const [imageBytes, labelBytes] = await Promise.all([open(imagesName), open(labelsName)]);
+  const img = readIdxImages(imageBytes, imagesName, { height: spec.height, width: spec.width });
+  const labels = readIdxLabels(labelBytes, labelsName, spec.classNames.length);
+  if (labels.length !== img.n) {
+    throw new DataError(
+      `Cannot load ${imagesName} with ${labelsName}: ${img.n} images but ${labels.length} labels`,
+    );
+  }
+  return { images: img.images, labels, n: img.n, height: img.height, width: img.width, channels: 1 };
+}
+
+async function loadCifarSplit(
+  spec: DatasetSpec,
+  files: string[],
+  open: (name: string) => Promise<Uint8Array>,
+): Promise<LabeledImageSet> {
+  const parts = [];
+  for (const name of files) {
+    parts.push(parseCifarRecords(await open(name), name, {
+      labelBytes: spec.format === "cifar100" ? 2 : 1,
+      numClasses: spec.classNames.length,
+      numFineClasses: spec.fineClassNames?.length,
+      fineToCoarse: spec.fineToCoarse,
+    }));
+  }
+  const n = parts.reduce((s, p) => s + p.n, 0);
+  const size = spec.height * spec.width * spec.channels;
+  const images = new Uint8Array(n * size);
+  const labels = new Uint8Array(n);
+  const fine = spec.format === "cifar100" ? new Uint8Array(n) : undefined;
+  let at = 0;
+  for (const p of parts) {
+    images.set(p.images, at * size);
+    labels.set(p.labels, at);
+    if (fine && p.fineLabels) fine.set(p.fineLabels, at);
+    at += p.n;
+  }
+  const set: LabeledImageSet = { images, labels, n, height: spec.height, width: spec.width, channels: spec.channels };
+  if (fine) set.fineLabels = fine;
+  return set;
+}
+
+/** Reads a CIFAR archive into memory, checks it, and returns a member lookup. */
+async function readArchive(
+  source: DataSource,
+  verify: boolean,
+  checks: FileCheck[],
+): Promise<(name: string) => Uint8Array> {
+  const spec = source.spec;
+  const archive = spec.archive!;
+  const path = source.archivePath!;
+  const stored = readFileFast(path);
+  const check = checkBytes(archive, path, stored);
+  if (check.status === "mismatch") {
+    if (verify) throw new DataError(`Cannot load ${spec.name}: ${mismatchMessage(check, archive)}`);
+    check.status = "unchecked";
+  }
+  checks.push(check);
+  const entries = readTar(gunzipIfNeeded(stored, basename(path)), path);
+  const byName = new Map(entries.filter((e) => e.type === "file").map((e) => [e.path.replace(/^\.\//, ""), e.data]));
+  return (name) => {
+    const data = byName.get(name);
+    if (!data) throw new DataError(`Cannot load ${spec.name}: ${path} has no ${name}`);
+    return data;
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Runs one detector on one one-vs-rest split: fit, score every variant, evaluate, and build the
+ * versioned result record. The CLI tasks, the ablation and the comparison all go through here.
+ * @module
+ */
+import type { BackendInfo } from "../backend/select.ts";
+import type { Images } from "../data/types.ts";
+import { type Detector, scoreAllOf } from "../detectors/detector.ts";
+import { evaluate } from "../metrics/mod.ts";
+import { oneLine } from "../util/errors.ts";
+import {
+  type DataRecord,
+  RESULT_SCHEMA,
+  type RunResult,
+  runtimeVersions,
+  type ScoreMetrics,
+} from "./result.ts";
+
+/** The data a run needs (the shape `loadOneVsRest` returns). */
+export interface RunData {
+  train: Images;
+  test: Images;
+  /** 1 = normal, 0 = anomalous, per test image. */
+  testLabels: Uint8Array;
+  data: DataRecord;
+  normalClass: number;
+  normalClassName: string;
+}
+
+/** Options for {@linkcode runDetector}. */
+export interface RunDetectorOptions {
+  seed: number;
+  preset: string;
+  backend: BackendInfo;
+  quiet?: boolean;
+  onProgress?: (line: string, final: boolean) => void;
+  /**
+   * Called after fitting with the test scores, before evaluation; lets a method that selects
+   * hyperparameters by test labels (the paper's hindsight OC-SVM grid) do so explicitly.
+   */
+  afterFit?: (detector: Detector, data: RunData) => Promise<void>;
+}
+
+/** Everything a run produced: the record plus the raw scores (for plots and montages). */
+export interface RunOutput {
+  result: RunResult;
+  /** Anomaly scores per variant (higher = more anomalous), aligned with the test images. */
+  scores: Record<string, Float64Array>;
+}
+
+/** Evaluates each score variant against the test labels. */
+export function evaluateAll(
+  scores: Record<string, Float64Array>,
+  testLabels: Uint8Array,
+): Record<string, ScoreMetrics> {
+  const out: Record<string, ScoreMetrics> = {};
+  for (const [name, s] of Object.entries(scores)) {
+    const m = evaluate(s, testLabels);
+    out[name] = {
+      auroc: m.auroc,
+      auprNormal: m.auprNormal,
+      auprAnomaly: m.auprAnomaly,
+      fpr95: m.fpr95,
+      roc: m.rocPoints,
+    };
+  }
+  return out;
+}
+
+/**
+ * Fits `detector` on `data.train`, scores `data.test`, and evaluates every score variant.
+ * A failure inside fit or score (e.g. a NaN loss) is returned as a result with status "failed"
+ * and the reason, so a sweep can go on.
+ */
+export async function runDetector(
+  detector: Detector,
+  data: RunData,
+  options: RunDetectorOptions,
+): Promise<RunOutput> {
+  const t0 = performance.now();
+  const base = {
+    schema: RESULT_SCHEMA,
+    method: detector.name,
+    dataset: data.data.dataset,
+    normalClass: data.normalClass,
+    normalClassName: data.normalClassName,
+    seed: options.seed,
+    preset: options.preset,
+    hyperparameters: detector.hyperparameters,
+    backend: options.backend,
+    versions: runtimeVersions(options.backend.tfjsVersion),
+    data: data.data,
+  } as const;
+  let fitSeconds = 0, scoreSeconds = 0;
+  try {
+    await detector.fit(data.train, {
+      seed: options.seed,
+      quiet: options.quiet,
+      onProgress: options.onProgress,
+    });
+    fitSeconds = (performance.now() - t0) / 1000;
+    if (options.afterFit) await options.afterFit(detector, data);
+    const t1 = performance.now();
+    const scores = await scoreAllOf(detector, data.test);
+    scoreSeconds = (performance.now() - t1) / 1000;
+    const metrics = evaluateAll(scores, data.testLabels);
+    const result: RunResult = {
+      ...base,
+      status: "ok",
+      timings: { fitSeconds, scoreSeconds, totalSeconds: (performance.now() - t0) / 1000 },
+      metrics,
+      state: detector.state(),
+      createdAt: new Date().toISOString(),
+    };
+    return { result, scores };
+  } catch (err) {
+    const result: RunResult = {
+      ...base,
+      status: "failed",
+      error: oneLine(err),
+      timings: { fitSeconds, scoreSeconds, totalSeconds: (performance.now() - t0) / 1000 },
+      metrics: {},
+      state: safeState(detector),
+      createdAt: new Date().toISOString(),
+    };
+    return { result, scores: {} };
+  }
+}
+
+function safeState(d: Detector): Record<string, unknown> {
+  try {
+    return d.state();
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+import { barFigure } from "./bar.ts";
+
+Deno.test("barFigure() groups series per category with optional error bars", () => {
+  const fig = barFigure([
+    { name: "GEOM", x: ["0", "1"], y: [0.9, 0.8], error: [0.01, 0.02] },
+    { name: "OC-SVM", x: ["0", "1"], y: new Float64Array([0.7, 0.6]) },
+  ], { yRange: [0, 1], yTitle: "AUROC" });
+  assert.equal(fig.data.length, 2);
+  assert.deepEqual(fig.data[0]!.error_y, { type: "data", array: [0.01, 0.02], visible: true });
+  assert.equal(fig.data[1]!.error_y, undefined);
+  assert.deepEqual(fig.data[1]!.y, [0.7, 0.6]);
+  assert.equal(fig.layout.barmode, "group");
+  assert.deepEqual((fig.layout.yaxis as { range: number[] }).range, [0, 1]);
+});
+
+Deno.test("barFigure() rejects series whose lengths differ", () => {
+  assert.throws(() => barFigure([{ name: "a", x: ["0"], y: [1, 2] }]), /1 labels, 2 values/);
+  assert.throws(
+    () => barFigure([{ name: "a", x: ["0"], y: [1], error: [] }]),
+    /1 labels, 1 values, 0 errors/,
+  );
+});

@@ -1,0 +1,89 @@
+/**
+ * The plotly figure spec that every plot function returns: plain JSON data, no plotly.js.
+ * Display it in a notebook with `showFigure` (lib/display) or put it in a report (lib/report).
+ * @module
+ */
+
+/** One plotly trace (`type` plus any plotly trace attributes). */
+export interface PlotTrace {
+  type: string;
+  name?: string;
+  [attribute: string]: unknown;
+}
+
+/** A plotly layout (any plotly layout attributes). */
+export interface PlotLayout {
+  title?: { text: string };
+  width?: number;
+  height?: number;
+  [attribute: string]: unknown;
+}
+
+/** A plotly figure: what `Plotly.newPlot(div, data, layout, config)` takes. */
+export interface Figure {
+  data: PlotTrace[];
+  layout: PlotLayout;
+  config?: Record<string, unknown>;
+}
+
+/** Options shared by the figure builders. */
+export interface FigureOptions {
+  /** Figure title. */
+  title?: string;
+  /** Width in pixels (default: let the page decide). */
+  width?: number;
+  /** Height in pixels. */
+  height?: number;
+}
+
+/** Plotly's default colour cycle, so several figures can colour a method the same way. */
+export const PALETTE: readonly string[] = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
+
+/** The palette colour for series `i` (cycles). */
+export function paletteColor(i: number): string {
+  return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
+}
+
+/** A layout with the shared defaults (white background, compact margins) and the options. */
+export function baseLayout(options: FigureOptions, extra: PlotLayout = {}): PlotLayout {
+  const layout: PlotLayout = {
+    paper_bgcolor: "#ffffff",
+    plot_bgcolor: "#ffffff",
+    margin: { l: 60, r: 20, t: options.title ? 50 : 20, b: 50 },
+    font: { family: "sans-serif", size: 13 },
+    ...extra,
+  };
+  if (options.title) layout.title = { text: options.title };
+  if (options.width !== undefined) layout.width = options.width;
+  if (options.height !== undefined) layout.height = options.height;
+  return layout;
+}
+
+/** The title of a figure, or "" when it has none. */
+export function figureTitle(fig: Figure): string {
+  return fig.layout.title?.text ?? "";
+}
+
+/** Plain numbers from an array-like, throwing RangeError when one is not finite. */
+export function finiteArray(values: ArrayLike<number>, what: string): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) {
+      throw new RangeError(`Cannot plot ${what}: value ${i} is ${v}`);
+    }
+    out[i] = v;
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * ROC curves for several scores or methods in one figure.
+ * @module
+ */
+import { downsampleRoc } from "../metrics/evaluate.ts";
+import {
+  baseLayout,
+  type Figure,
+  type FigureOptions,
+  finiteArray,
+  paletteColor,
+  type PlotTrace,
+} from "./figure.ts";
+
+/** One ROC curve: false/true positive rates in [0, 1], ordered along the curve. */
+export interface RocSeries {
+  /** Legend name (method or score). */
+  name: string;
+  fpr: ArrayLike<number>;
+  tpr: ArrayLike<number>;
+  /** Shown in the legend as "name (AUROC 0.912)" when given. */
+  auroc?: number;
+}
+
+/** Options for {@link rocFigure}. */
+export interface RocFigureOptions extends FigureOptions {
+  /** At most this many points per curve (thinned with `downsampleRoc`; default 1000). */
+  maxPoints?: number;
+  /** Draw the chance diagonal (default true). */
+  diagonal?: boolean;
+}
+
+/**
+ * A figure with one line per ROC curve (x = FPR, y = TPR) and the chance diagonal.
+ * Curves with more than `maxPoints` points are thinned evenly along their length.
+ * Throws RangeError when fpr and tpr differ in length, are empty or leave [0, 1].
+ */
+export function rocFigure(curves: RocSeries[], options: RocFigureOptions = {}): Figure {
+  const maxPoints = options.maxPoints ?? 1000;
+  const data: PlotTrace[] = curves.map((curve, i) => {
+    const what = `ROC curve '${curve.name}'`;
+    if (curve.fpr.length !== curve.tpr.length || curve.fpr.length === 0) {
+      throw new RangeError(
+        `Cannot plot ${what}: fpr has ${curve.fpr.length} points, tpr ${curve.tpr.length}`,
+      );
+    }
+    const fpr = finiteArray(curve.fpr, what);
+    const tpr = finiteArray(curve.tpr, what);
+    if ([...fpr, ...tpr].some((v) => v < 0 || v > 1)) {
+      throw new RangeError(`Cannot plot ${what}: rates must lie in [0, 1]`);
+    }
+    const { fpr: x, tpr: y } = downsampleRoc({ fpr, tpr }, maxPoints);
+    const label = curve.auroc === undefined
+      ? curve.name
+      : `${curve.name} (AUROC ${curve.auroc.toFixed(3)})`;
+    return {
+      type: "scatter",
+      mode: "lines",
+      name: label,
+      x,
+      y,
+      line: { color: paletteColor(i), width: 2 },
+      hovertemplate: "FPR %{x:.3f}<br>TPR %{y:.3f}",
+    };
+  });
+  if (options.diagonal ?? true) {
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: "chance",
+      x: [0, 1],
+      y: [0, 1],
+      line: { color: "#999999", width: 1, dash: "dash" },
+      hoverinfo: "skip",
+      showlegend: false,
+    });
+  }
+  return {
+    data,
+    layout: baseLayout(options, {
+      xaxis: { title: { text: "false positive rate" }, range: [0, 1], gridcolor: "#e5e5e5" },
+      yaxis: {
+        title: { text: "true positive rate" },
+        range: [0, 1.02],
+        gridcolor: "#e5e5e5",
+      },
+      legend: { x: 0.98, xanchor: "right", y: 0.02, yanchor: "bottom" },
+    }),
+  };
+}

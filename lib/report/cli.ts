@@ -1,0 +1,91 @@
+/**
+ * `deno task report <results folder>`: a self-contained report.html (plotly inlined) from the
+ * result JSON files under the folder, plus report.png when headless chromium is available.
+ *
+ * Options: --out <html path> (default <folder>/report.html), --png <path> (default: the
+ * html path with .png), --no-png, --title <text>, --width <px> (screenshot width, 1200).
+ * @module
+ */
+import { join } from "node:path";
+import { DataError, UsageError } from "../util/errors.ts";
+import { intFlag, parseFlags, runCli } from "../util/cli.ts";
+import { writeTextAtomic } from "../util/atomic.ts";
+import { estimateReportHeight, type Report, reportHtml } from "./html.ts";
+import { plotlySource } from "./plotly.ts";
+import { readResults } from "./results.ts";
+import { resultSections } from "./sections.ts";
+import { renderPng, type RenderResult } from "./chromium.ts";
+
+/** What {@link reportMain} wrote. */
+export interface ReportOutcome {
+  html: string;
+  records: number;
+  skipped: number;
+  png: RenderResult | undefined;
+}
+
+/** Runs the report CLI on `args`, printing progress lines through `log`. */
+export async function reportMain(
+  args: string[],
+  log: (line: string) => void = console.log,
+): Promise<ReportOutcome> {
+  const { values, positionals } = parseFlags(args, {
+    out: { type: "string" },
+    png: { type: "string" },
+    "no-png": { type: "boolean" },
+    title: { type: "string" },
+    width: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    log("usage: deno task report <results folder> [--out report.html] [--png report.png]");
+    log("       [--no-png] [--title text] [--width 1200]");
+    return { html: "", records: 0, skipped: 0, png: undefined };
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(`expected one results folder, got ${positionals.length} arguments`);
+  }
+  const folder = positionals[0]!;
+  const width = intFlag("width", values.width, 1200);
+  if (width < 200) throw new UsageError(`--width must be at least 200, got ${width}`);
+  const { records, skipped } = await readResults(folder);
+  if (records.length === 0) {
+    const first = skipped[0] ? ` (e.g. ${skipped[0].source}: ${skipped[0].reason})` : "";
+    throw new DataError(
+      `Cannot build report: no result records in '${folder}', ${skipped.length} skipped${first}`,
+    );
+  }
+  const report: Report = {
+    title: values.title ?? "geomad results",
+    meta: [
+      `${records.length} result records from ${folder}` +
+      (skipped.length ? ` (${skipped.length} files or records skipped)` : ""),
+      `generated ${new Date().toISOString()}`,
+    ],
+    sections: resultSections(records),
+  };
+  const htmlPath = values.out ?? join(folder, "report.html");
+  await writeTextAtomic(htmlPath, reportHtml(report, { plotly: await plotlySource() }));
+  log(`report: wrote ${htmlPath} (${records.length} records, ${skipped.length} skipped)`);
+  for (const s of skipped.slice(0, 5)) log(`report: skipped ${s.source}: ${s.reason}`);
+  let png: RenderResult | undefined;
+  if (!values["no-png"]) {
+    const pngPath = values.png ?? htmlPath.replace(/\.html?$/i, "") + ".png";
+    png = await renderPng(htmlPath, pngPath, {
+      width,
+      height: estimateReportHeight(report, width),
+    });
+    log(
+      png.ok
+        ? `report: wrote ${pngPath} (${(png.ms / 1000).toFixed(1)} s)`
+        : `report: no PNG: ${png.reason}`,
+    );
+  }
+  return { html: htmlPath, records: records.length, skipped: skipped.length, png };
+}
+
+if (import.meta.main) {
+  await runCli("report", async () => {
+    await reportMain(Deno.args);
+  });
+}

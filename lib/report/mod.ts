@@ -1,0 +1,16 @@
+/**
+ * Self-contained HTML reports (plotly.js inlined once, PNGs as data URIs, HTML tables),
+ * PNG screenshots through headless chromium, and the `deno task report` sections built from
+ * result JSON files.
+ *
+ * ```ts
+ * import { plotlySource, renderPng, reportHtml } from "geomad/report/mod.ts";
+ * const html = reportHtml({ title: "t", sections: [] }, { plotly: await plotlySource() });
+ * ```
+ * @module
+ */
+export * from "./html.ts";
+export * from "./plotly.ts";
+export * from "./chromium.ts";
+export * from "./results.ts";
+export * from "./sections.ts";

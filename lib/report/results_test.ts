@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { parseResult, readResults } from "./results.ts";
+import { DataError } from "../util/errors.ts";
+import { writeFakeResults } from "./testdata/fake_results.ts";
+
+Deno.test("parseResult() reads the documented fields and ignores the rest", () => {
+  const r = parseResult({
+    schema: "geomad.result/v1",
+    method: "geom",
+    dataset: "cifar10",
+    normalClass: 3,
+    normalClassName: "cat",
+    seed: 1,
+    preset: "ci",
+    extra: { anything: true },
+    metrics: {
+      dirichlet: { auroc: 0.9, auprNormal: 0.5, fpr95: "x", roc: { fpr: [0, 1], tpr: [0, 1] } },
+      simple: { auroc: 0.8, rocPoints: { fpr: [0, 1], tpr: [0] } },
+      junk: 3,
+    },
+  }, "a.json");
+  assert.deepEqual(r, {
+    source: "a.json",
+    method: "geom",
+    dataset: "cifar10",
+    normalClass: 3,
+    normalClassName: "cat",
+    seed: 1,
+    preset: "ci",
+    metrics: {
+      dirichlet: { auroc: 0.9, auprNormal: 0.5, roc: { fpr: [0, 1], tpr: [0, 1] } },
+      simple: { auroc: 0.8 },
+    },
+  });
+});
+
+Deno.test("parseResult() accepts 'class' and 'rocPoints' as aliases", () => {
+  const r = parseResult({
+    method: "m",
+    dataset: "d",
+    class: "shoe",
+    metrics: { s: { rocPoints: { fpr: [0, 1], tpr: [0, 1] } } },
+  }, "b");
+  assert.equal(r.normalClass, "shoe");
+  assert.deepEqual(r.metrics.s!.roc, { fpr: [0, 1], tpr: [0, 1] });
+});
+
+Deno.test("parseResult() rejects failed runs and records missing required fields", () => {
+  const ok = { method: "m", dataset: "d", normalClass: 0, metrics: { s: { auroc: 1 } } };
+  assert.throws(() => parseResult({ ...ok, status: "failed", error: "NaN loss" }, "f"), /NaN loss/);
+  assert.throws(() => parseResult({ ...ok, method: "" }, "f"), /'method'/);
+  assert.throws(() => parseResult({ ...ok, normalClass: undefined }, "f"), /'normalClass'/);
+  assert.throws(() => parseResult({ ...ok, metrics: {} }, "f"), /holds no score/);
+  assert.throws(() => parseResult([ok], "f"), DataError);
+});
+
+Deno.test("readResults() walks folders, reads arrays and lists what it skipped", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const written = await writeFakeResults(`${dir}/runs`, 1, 1);
+    await Deno.writeTextFile(`${dir}/bad.json`, "{not json");
+    await Deno.writeTextFile(`${dir}/notes.txt`, "ignored");
+    await Deno.writeTextFile(
+      `${dir}/pair.json`,
+      JSON.stringify([{ method: "m", dataset: "d", normalClass: 0, metrics: { s: {} } }, {}]),
+    );
+    const set = await readResults(dir);
+    assert.equal(set.records.length, written + 1);
+    assert.deepEqual(set.skipped.map((s) => s.source).sort(), ["bad.json", "pair.json[1]"]);
+    assert.ok(set.records.some((r) => r.source === "runs/geom/class-0/seed-0.json"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readResults() throws DataError for a missing folder", async () => {
+  await assert.rejects(
+    readResults("/nonexistent/geomad"),
+    /Cannot read results in .*no such folder/,
+  );
+});

@@ -1,0 +1,146 @@
+/**
+ * Report sections from result records: a metrics table, AUROC per class (mean and standard
+ * error over seeds) per dataset, and ROC curves per dataset and normal class.
+ * @module
+ */
+import { barFigure } from "../plots/bar.ts";
+import type { Figure } from "../plots/figure.ts";
+import { rocFigure, type RocSeries } from "../plots/roc.ts";
+import type { TableRow } from "../display/html.ts";
+import { meanSem } from "../metrics/summary.ts";
+import type { ReportSection } from "./html.ts";
+import type { ReportRecord } from "./results.ts";
+
+/**
+ * Series names: "method" when every record of the method has one score, else
+ * "method · score"; with " [preset]" appended when the records mix presets.
+ */
+function seriesNamer(records: ReportRecord[]): (r: ReportRecord, score: string) => string {
+  const multi = new Set<string>();
+  for (const r of records) if (Object.keys(r.metrics).length > 1) multi.add(r.method);
+  const presets = new Set(records.map((r) => r.preset));
+  return (r, score) =>
+    (multi.has(r.method) ? `${r.method} · ${score}` : r.method) +
+    (presets.size > 1 ? ` [${r.preset ?? "?"}]` : "");
+}
+
+/** Sorts class labels numerically when they are numbers, else as text. */
+function compareClass(a: number | string, b: number | string): number {
+  return typeof a === "number" && typeof b === "number"
+    ? a - b
+    : String(a).localeCompare(String(b));
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** One row per record and score: dataset, class, method, score, seed and the four metrics. */
+export function metricsRows(records: ReportRecord[]): TableRow[] {
+  const rows: TableRow[] = [];
+  const sorted = [...records].sort((a, b) =>
+    a.dataset.localeCompare(b.dataset) || compareClass(a.normalClass, b.normalClass) ||
+    a.method.localeCompare(b.method) || (a.seed ?? 0) - (b.seed ?? 0)
+  );
+  for (const r of sorted) {
+    for (const [score, m] of Object.entries(r.metrics)) {
+      rows.push({
+        dataset: r.dataset,
+        class: r.normalClass,
+        method: r.method,
+        score,
+        seed: r.seed,
+        auroc: m.auroc,
+        auprNormal: m.auprNormal,
+        auprAnomaly: m.auprAnomaly,
+        fpr95: m.fpr95,
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Per dataset, a bar chart of AUROC per normal class: the mean over seeds, with the standard
+ * error of the mean as error bars when a class has several seeds.
+ */
+export function aurocBarFigures(records: ReportRecord[]): Figure[] {
+  const name = seriesNamer(records);
+  return unique(records.map((r) => r.dataset)).sort().map((dataset) => {
+    const mine = records.filter((r) => r.dataset === dataset);
+    const classes = unique(mine.map((r) => r.normalClass)).sort(compareClass);
+    const groups = new Map<string, Map<number | string, number[]>>();
+    for (const r of mine) {
+      for (const [score, m] of Object.entries(r.metrics)) {
+        if (m.auroc === undefined) continue;
+        const series = name(r, score);
+        const byClass = groups.get(series) ?? new Map<number | string, number[]>();
+        groups.set(series, byClass);
+        byClass.set(r.normalClass, [...(byClass.get(r.normalClass) ?? []), m.auroc]);
+      }
+    }
+    const series = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(
+      ([label, byClass]) => {
+        const present = classes.filter((c) => byClass.has(c));
+        const stats = present.map((c) => meanSem(byClass.get(c)!));
+        const withError = present.some((c) => byClass.get(c)!.length > 1);
+        return {
+          name: label,
+          x: present.map(String),
+          y: stats.map((s) => s.mean),
+          ...(withError ? { error: stats.map((s) => s.sem) } : {}),
+        };
+      },
+    );
+    return barFigure(series, {
+      title: `AUROC per normal class: ${dataset}`,
+      xTitle: "normal class",
+      yTitle: "AUROC",
+      yRange: [0, 1],
+    });
+  });
+}
+
+/** Per dataset and normal class with ROC points, one figure with every method's curves. */
+export function rocFigures(records: ReportRecord[]): Figure[] {
+  const name = seriesNamer(records);
+  const keys = unique(records.map((r) => JSON.stringify([r.dataset, r.normalClass])));
+  const figures: Figure[] = [];
+  const parsed = keys.map((k) => JSON.parse(k) as [string, number | string]).sort((a, b) =>
+    a[0].localeCompare(b[0]) || compareClass(a[1], b[1])
+  );
+  for (const [dataset, cls] of parsed) {
+    const mine = records.filter((r) => r.dataset === dataset && r.normalClass === cls);
+    const seeds = new Set(mine.map((r) => r.seed));
+    const curves: RocSeries[] = [];
+    for (const r of mine) {
+      for (const [score, m] of Object.entries(r.metrics)) {
+        if (!m.roc) continue;
+        const suffix = seeds.size > 1 && r.seed !== undefined ? ` (seed ${r.seed})` : "";
+        curves.push({
+          name: name(r, score) + suffix,
+          fpr: m.roc.fpr,
+          tpr: m.roc.tpr,
+          ...(m.auroc !== undefined ? { auroc: m.auroc } : {}),
+        });
+      }
+    }
+    if (curves.length > 0) {
+      const label = mine.find((r) => r.normalClassName)?.normalClassName;
+      const title = `${dataset}, normal class ${cls}` + (label ? ` (${label})` : "");
+      figures.push(rocFigure(curves, { title }));
+    }
+  }
+  return figures;
+}
+
+/** The standard report sections for a set of result records. */
+export function resultSections(records: ReportRecord[]): ReportSection[] {
+  const sections: ReportSection[] = [];
+  const bars = aurocBarFigures(records).filter((f) => f.data.length > 0);
+  if (bars.length) sections.push({ title: "AUROC per normal class", figures: bars });
+  const rocs = rocFigures(records);
+  if (rocs.length) sections.push({ title: "ROC curves", figures: rocs });
+  sections.push({ title: "Metrics", tables: [{ rows: metricsRows(records) }] });
+  return sections;
+}

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { aurocBarFigures, metricsRows, resultSections, rocFigures } from "./sections.ts";
+import type { ReportRecord } from "./results.ts";
+
+function record(
+  method: string,
+  normalClass: number,
+  seed: number,
+  metrics: ReportRecord["metrics"],
+): ReportRecord {
+  return { source: "x", method, dataset: "d", normalClass, seed, metrics };
+}
+
+const roc = { fpr: [0, 0.5, 1], tpr: [0, 0.9, 1] };
+const records: ReportRecord[] = [
+  record("geom", 1, 0, { dirichlet: { auroc: 0.9, roc }, simple: { auroc: 0.8 } }),
+  record("geom", 1, 1, { dirichlet: { auroc: 0.7, roc }, simple: { auroc: 0.6 } }),
+  record("geom", 0, 0, { dirichlet: { auroc: 0.95 }, simple: { auroc: 0.85 } }),
+  record("ocsvm", 0, 0, { svm: { auroc: 0.6, roc, fpr95: 0.5 } }),
+];
+
+Deno.test("metricsRows() has one sorted row per record and score", () => {
+  const rows = metricsRows(records);
+  assert.equal(rows.length, 7);
+  assert.deepEqual(rows[0], {
+    dataset: "d",
+    class: 0,
+    method: "geom",
+    score: "dirichlet",
+    seed: 0,
+    auroc: 0.95,
+    auprNormal: undefined,
+    auprAnomaly: undefined,
+    fpr95: undefined,
+  });
+  assert.equal(rows[2]!.method, "ocsvm");
+  assert.equal(rows[2]!.fpr95, 0.5);
+});
+
+Deno.test("aurocBarFigures() averages seeds and adds standard errors when there are several", () => {
+  const [fig] = aurocBarFigures(records);
+  assert.ok(fig);
+  const names = fig.data.map((t) => t.name);
+  assert.deepEqual(names, ["geom · dirichlet", "geom · simple", "ocsvm"]);
+  const dirichlet = fig.data[0]!;
+  assert.deepEqual(dirichlet.x, ["0", "1"]);
+  const y = dirichlet.y as number[];
+  assert.equal(y[0], 0.95);
+  assert.ok(Math.abs(y[1]! - 0.8) < 1e-12);
+  const sem = (dirichlet.error_y as { array: number[] }).array;
+  assert.equal(sem[0], 0);
+  assert.ok(Math.abs(sem[1]! - 0.1) < 1e-12); // sd 0.1414 / sqrt(2)
+  assert.equal(fig.data[2]!.error_y, undefined);
+});
+
+Deno.test("rocFigures() draws one figure per class with ROC points, seeds told apart", () => {
+  const figs = rocFigures(records);
+  assert.equal(figs.length, 2);
+  assert.equal(figs[0]!.layout.title?.text, "d, normal class 0");
+  assert.deepEqual(figs[0]!.data.map((t) => t.name), ["ocsvm (AUROC 0.600)", "chance"]);
+  assert.deepEqual(figs[1]!.data.map((t) => t.name), [
+    "geom · dirichlet (seed 0) (AUROC 0.900)",
+    "geom · dirichlet (seed 1) (AUROC 0.700)",
+    "chance",
+  ]);
+});
+
+Deno.test("resultSections() gives bars, ROC curves and the metrics table", () => {
+  const sections = resultSections(records);
+  assert.deepEqual(sections.map((s) => s.title), [
+    "AUROC per normal class",
+    "ROC curves",
+    "Metrics",
+  ]);
+  assert.equal(sections[2]!.tables![0]!.rows.length, 7);
+});

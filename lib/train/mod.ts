@@ -1,0 +1,18 @@
+/**
+ * Self-supervised training on transformed images and inference over every
+ * (image, transformation) pair.
+ *
+ * ```ts ignore
+ * import { buildWrn } from "geomad/models/mod.ts";
+ * import { predictTransformed, trainTransformClassifier } from "geomad/train/mod.ts";
+ * const model = buildWrn({ depth: 10, widen: 4, inputShape: [32, 32, 1], nClasses: 72, seed: 1 });
+ * const record = await trainTransformClassifier(model, images, { transforms, epochs: 3, seed: 1 });
+ * const probs = await predictTransformed(model, testImages, { transforms }); // [n, 72, 72]
+ * ```
+ * @module
+ */
+export * from "./trainer.ts";
+export * from "./predict.ts";
+export * from "./loss.ts";
+export * from "./pairs.ts";
+export * from "./check.ts";
