@@ -8,3 +8,5 @@ export * from "./util/mod.ts";
 export * from "./backend/mod.ts";
 export * from "./data/mod.ts";
 export * from "./detectors/mod.ts";
+export * from "./metrics/mod.ts";
+export * from "./scores/mod.ts";

@@ -27,11 +27,18 @@ function describeSource(src: DataSource): string {
   return `${src.kind} ${where}`;
 }
 
+const STATUS_TEXT: Record<FileCheck["status"], string> = {
+  official: "ok: official file",
+  content: "ok: official content (compression differs)",
+  mismatch: "MISMATCH",
+  unchecked: "not verified",
+};
+
 function fileLines(files: FileCheck[]): string[] {
   return files.map((f) =>
     `  ${f.name}  ${f.bytes} bytes  md5 ${f.md5}` +
     (f.contentMd5 && f.contentMd5 !== f.md5 ? `  content md5 ${f.contentMd5}` : "") +
-    `  ${f.status}`
+    `  ${STATUS_TEXT[f.status]}`
   );
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { BackendInfo } from "../backend/select.ts";
+import type { OneVsRestMeta } from "../data/one_vs_rest.ts";
 
 /** Schema identifier of {@linkcode RunResult}; bump on incompatible changes. */
 export const RESULT_SCHEMA = "geomad.result/v1";
@@ -18,17 +19,8 @@ export interface ScoreMetrics {
   roc?: { fpr: number[]; tpr: number[] };
 }
 
-/** Where the data came from. */
-export interface DataRecord {
-  dataset: string;
-  source: string;
-  files: Array<{ name: string; md5?: string; sha256?: string }>;
-  trainSize: number;
-  testSize: number;
-  testNormal: number;
-  trainLimit?: number;
-  testLimit?: number;
-}
+/** Where the data came from: source, files with checksums, subset sizes, preprocessing. */
+export type DataRecord = OneVsRestMeta;
 
 /** One run of one method on one (dataset, normal class, seed). */
 export interface RunResult {

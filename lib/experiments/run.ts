@@ -4,28 +4,19 @@
  * @module
  */
 import type { BackendInfo } from "../backend/select.ts";
-import type { Images } from "../data/types.ts";
+import type { OneVsRestData } from "../data/one_vs_rest.ts";
 import { type Detector, scoreAllOf } from "../detectors/detector.ts";
 import { evaluate } from "../metrics/mod.ts";
 import { oneLine } from "../util/errors.ts";
 import {
-  type DataRecord,
   RESULT_SCHEMA,
   type RunResult,
   runtimeVersions,
   type ScoreMetrics,
 } from "./result.ts";
 
-/** The data a run needs (the shape `loadOneVsRest` returns). */
-export interface RunData {
-  train: Images;
-  test: Images;
-  /** 1 = normal, 0 = anomalous, per test image. */
-  testLabels: Uint8Array;
-  data: DataRecord;
-  normalClass: number;
-  normalClassName: string;
-}
+/** The data a run needs (what `loadOneVsRest` returns). */
+export type RunData = Pick<OneVsRestData, "train" | "test" | "testLabels" | "meta">;
 
 /** Options for {@linkcode runDetector}. */
 export interface RunDetectorOptions {
@@ -81,15 +72,15 @@ export async function runDetector(
   const base = {
     schema: RESULT_SCHEMA,
     method: detector.name,
-    dataset: data.data.dataset,
-    normalClass: data.normalClass,
-    normalClassName: data.normalClassName,
+    dataset: data.meta.dataset,
+    normalClass: data.meta.normalClass,
+    normalClassName: data.meta.normalClassName,
     seed: options.seed,
     preset: options.preset,
     hyperparameters: detector.hyperparameters,
     backend: options.backend,
     versions: runtimeVersions(options.backend.tfjsVersion),
-    data: data.data,
+    data: data.meta,
   } as const;
   let fitSeconds = 0, scoreSeconds = 0;
   try {

@@ -21,7 +21,7 @@ export interface MeanSem {
  *
  * @example
  * ```ts
- * meanSem([0.9, 0.92, 0.94]); // { mean: 0.92, sem: 0.011547..., n: 3 }
+ * meanSem([0.9, 0.92, 0.94]); // { mean: ~0.92, sem: ~0.011547, n: 3 }
  * ```
  * @throws {RangeError} when `values` is empty or holds a non-finite value.
  */

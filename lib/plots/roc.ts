@@ -18,8 +18,13 @@ export interface RocSeries {
   name: string;
   fpr: ArrayLike<number>;
   tpr: ArrayLike<number>;
-  /** Shown in the legend as "name (AUROC 0.912)" when given. */
+  /** Shown as "name (AUROC 0.912)" when given. */
   auroc?: number;
+  /**
+   * Curves with the same group (e.g. seeds of one method) share a colour and one legend entry
+   * labelled with the group; each curve's own name shows on hover.
+   */
+  group?: string;
 }
 
 /** Options for {@link rocFigure}. */
@@ -37,6 +42,7 @@ export interface RocFigureOptions extends FigureOptions {
  */
 export function rocFigure(curves: RocSeries[], options: RocFigureOptions = {}): Figure {
   const maxPoints = options.maxPoints ?? 1000;
+  const colorKeys: string[] = [];
   const data: PlotTrace[] = curves.map((curve, i) => {
     const what = `ROC curve '${curve.name}'`;
     if (curve.fpr.length !== curve.tpr.length || curve.fpr.length === 0) {
@@ -53,14 +59,31 @@ export function rocFigure(curves: RocSeries[], options: RocFigureOptions = {}): 
     const label = curve.auroc === undefined
       ? curve.name
       : `${curve.name} (AUROC ${curve.auroc.toFixed(3)})`;
+    const key = curve.group === undefined ? `curve ${i}` : `group ${curve.group}`;
+    const first = !colorKeys.includes(key);
+    if (first) colorKeys.push(key);
+    const color = paletteColor(colorKeys.indexOf(key));
+    if (curve.group === undefined) {
+      return {
+        type: "scatter",
+        mode: "lines",
+        name: label,
+        x,
+        y,
+        line: { color, width: 2 },
+        hovertemplate: "FPR %{x:.3f}<br>TPR %{y:.3f}",
+      };
+    }
     return {
       type: "scatter",
       mode: "lines",
-      name: label,
+      name: curve.group,
+      legendgroup: curve.group,
+      showlegend: first,
       x,
       y,
-      line: { color: paletteColor(i), width: 2 },
-      hovertemplate: "FPR %{x:.3f}<br>TPR %{y:.3f}",
+      line: { color, width: 1.5 },
+      hovertemplate: `${label}<br>FPR %{x:.3f}<br>TPR %{y:.3f}<extra></extra>`,
     };
   });
   if (options.diagonal ?? true) {

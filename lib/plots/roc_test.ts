@@ -38,3 +38,20 @@ Deno.test("rocFigure() rejects mismatched lengths, rates outside [0, 1] and NaN"
   assert.throws(() => rocFigure([{ name: "a", fpr: [0, NaN], tpr: [0, 1] }]), RangeError);
   assert.throws(() => rocFigure([{ name: "a", fpr: [], tpr: [] }]), RangeError);
 });
+
+Deno.test("rocFigure() gives grouped curves one colour and one legend entry", () => {
+  const fig = rocFigure([
+    { name: "a seed 0", fpr: [0, 1], tpr: [0, 1], group: "a" },
+    { name: "b", fpr: [0, 1], tpr: [0, 1] },
+    { name: "a seed 1", fpr: [0, 1], tpr: [0, 1], auroc: 0.5, group: "a" },
+  ], { diagonal: false });
+  const [a0, b, a1] = fig.data;
+  assert.deepEqual([a0!.showlegend, a1!.showlegend], [true, false]);
+  assert.deepEqual([a0!.name, a1!.name, b!.name], ["a", "a", "b"]);
+  assert.deepEqual(a0!.line, a1!.line);
+  assert.notDeepEqual(
+    (a0!.line as { color: string }).color,
+    (b!.line as { color: string }).color,
+  );
+  assert.match(a1!.hovertemplate as string, /^a seed 1 \(AUROC 0\.500\)<br>/);
+});

@@ -101,7 +101,10 @@ export function aurocBarFigures(records: ReportRecord[]): Figure[] {
   });
 }
 
-/** Per dataset and normal class with ROC points, one figure with every method's curves. */
+/**
+ * Per dataset and normal class with ROC points, one figure with every series' curves; the
+ * runs (seeds) of one series share a colour and one legend entry with their mean AUROC.
+ */
 export function rocFigures(records: ReportRecord[]): Figure[] {
   const name = seriesNamer(records);
   const keys = unique(records.map((r) => JSON.stringify([r.dataset, r.normalClass])));
@@ -111,17 +114,32 @@ export function rocFigures(records: ReportRecord[]): Figure[] {
   );
   for (const [dataset, cls] of parsed) {
     const mine = records.filter((r) => r.dataset === dataset && r.normalClass === cls);
-    const seeds = new Set(mine.map((r) => r.seed));
-    const curves: RocSeries[] = [];
+    const bySeries = new Map<string, { r: ReportRecord; score: string }[]>();
     for (const r of mine) {
       for (const [score, m] of Object.entries(r.metrics)) {
         if (!m.roc) continue;
-        const suffix = seeds.size > 1 && r.seed !== undefined ? ` (seed ${r.seed})` : "";
+        const series = name(r, score);
+        bySeries.set(series, [...(bySeries.get(series) ?? []), { r, score }]);
+      }
+    }
+    const curves: RocSeries[] = [];
+    for (const [series, runs] of bySeries) {
+      const aurocs = runs.map(({ r, score }) => r.metrics[score]!.auroc).filter((
+        a,
+      ): a is number => a !== undefined);
+      const mean = aurocs.length === runs.length ? meanSem(aurocs).mean : undefined;
+      const group = runs.length > 1
+        ? `${series} (${runs.length} runs` +
+          (mean !== undefined ? `, mean AUROC ${mean.toFixed(3)})` : ")")
+        : undefined;
+      for (const { r, score } of runs) {
+        const m = r.metrics[score]!;
         curves.push({
-          name: name(r, score) + suffix,
-          fpr: m.roc.fpr,
-          tpr: m.roc.tpr,
+          name: runs.length > 1 ? `${series} seed ${r.seed ?? "?"}` : series,
+          fpr: m.roc!.fpr,
+          tpr: m.roc!.tpr,
           ...(m.auroc !== undefined ? { auroc: m.auroc } : {}),
+          ...(group ? { group } : {}),
         });
       }
     }

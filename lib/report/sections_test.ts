@@ -53,16 +53,18 @@ Deno.test("aurocBarFigures() averages seeds and adds standard errors when there 
   assert.equal(fig.data[2]!.error_y, undefined);
 });
 
-Deno.test("rocFigures() draws one figure per class with ROC points, seeds told apart", () => {
+Deno.test("rocFigures() draws one figure per class, seeds of a series grouped", () => {
   const figs = rocFigures(records);
   assert.equal(figs.length, 2);
   assert.equal(figs[0]!.layout.title?.text, "d, normal class 0");
   assert.deepEqual(figs[0]!.data.map((t) => t.name), ["ocsvm (AUROC 0.600)", "chance"]);
-  assert.deepEqual(figs[1]!.data.map((t) => t.name), [
-    "geom · dirichlet (seed 0) (AUROC 0.900)",
-    "geom · dirichlet (seed 1) (AUROC 0.700)",
-    "chance",
-  ]);
+  const [a, b] = figs[1]!.data;
+  assert.equal(a!.name, "geom · dirichlet (2 runs, mean AUROC 0.800)");
+  assert.equal(a!.showlegend, true);
+  assert.equal(b!.showlegend, false);
+  assert.equal(b!.legendgroup, a!.legendgroup);
+  assert.deepEqual(b!.line, a!.line);
+  assert.match(b!.hovertemplate as string, /^geom · dirichlet seed 1 \(AUROC 0\.700\)/);
 });
 
 Deno.test("resultSections() gives bars, ROC curves and the metrics table", () => {

@@ -12,7 +12,7 @@
  * const scorer = fitDirichletScorer(train, { nTransforms: T });
  * const test = new Float32Array([0.95, 0.05, 0.1, 0.9, 0.5, 0.5, 0.5, 0.5]);
  * const normality = dirichletScore(scorer, test); // image 0 scores higher than image 1
- * const simple = simpleScore(test, { nTransforms: T }); // [0.925, 0.5]
+ * const simple = simpleScore(test, { nTransforms: T }); // ~[0.925, 0.5]
  * ```
  * @module
  */

@@ -24,7 +24,11 @@ export function applyOne(
  * `applyOne(..., {t, seed})` with the same seed. Memory grows with size * n: for large
  * batches loop over `applyOne` instead.
  */
-export function applyAll(set: TransformSet, x: tf.Tensor4D, options: ApplyOptions = {}): tf.Tensor4D {
+export function applyAll(
+  set: TransformSet,
+  x: tf.Tensor4D,
+  options: ApplyOptions = {},
+): tf.Tensor4D {
   const n = x.shape[0];
   const t = new Int32Array(set.size * n);
   for (let k = 0; k < set.size; k++) t.fill(k, k * n, (k + 1) * n);

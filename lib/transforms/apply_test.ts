@@ -25,7 +25,9 @@ Deno.test("applyAll() returns every transformation in [t][image] order without l
   assert.equal(tf.memory().numTensors, before + 1);
   assert.deepEqual(all.shape, [72 * 3, 8, 8, 2]);
   for (const t of [0, 1, 36, 71]) {
-    const d = tf.tidy(() => maxAbsDiff(tf.slice(all, [t * 3, 0, 0, 0], [3, 8, 8, 2]), applyOne(set, x, { t })));
+    const d = tf.tidy(() =>
+      maxAbsDiff(tf.slice(all, [t * 3, 0, 0, 0], [3, 8, 8, 2]), applyOne(set, x, { t }))
+    );
     assert.equal(d, 0, `block ${t}`);
   }
   all.dispose();

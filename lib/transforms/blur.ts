@@ -53,8 +53,7 @@ export interface SharpenSetOptions extends ImageShape {
  * label `sharpen=<amount>`.
  */
 export function sharpenSet(options: SharpenSetOptions): TransformSet {
-  const { height, width, amounts = SHARPEN_AMOUNTS, sigma = SHARPEN_SIGMA, clip = true } =
-    options;
+  const { height, width, amounts = SHARPEN_AMOUNTS, sigma = SHARPEN_SIGMA, clip = true } = options;
   const kernel = gaussianKernel(sigma);
   const rows = [reflectedFilterMatrix(kernel, height)];
   const cols = [reflectedFilterMatrix(kernel, width)];

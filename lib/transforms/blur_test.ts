@@ -37,7 +37,10 @@ Deno.test("separableFilter() equals symmetric padding + depthwise convolution", 
   );
   const want = tf.tidy(() => {
     const padded = tf.mirrorPad(x, [[0, 0], [3, 3], [3, 3], [0, 0]], "symmetric");
-    const k2 = tf.outerProduct(tf.tensor1d(Float32Array.from(g)), tf.tensor1d(Float32Array.from(g)));
+    const k2 = tf.outerProduct(
+      tf.tensor1d(Float32Array.from(g)),
+      tf.tensor1d(Float32Array.from(g)),
+    );
     const filter = tf.tile(tf.reshape(k2, [7, 7, 1, 1]), [1, 1, 3, 1]) as tf.Tensor4D;
     return tf.depthwiseConv2d(padded, filter, 1, "valid");
   });

@@ -4,8 +4,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { type GeometricParams, geometricIndexMap } from "./index_map.ts";
-import { remapPixels, type RemapMethod } from "./remap.ts";
+import { geometricIndexMap, type GeometricParams } from "./index_map.ts";
+import { type RemapMethod, remapPixels } from "./remap.ts";
 import type { ApplyOptions, ImageShape, TransformSet } from "./types.ts";
 import { checkBatch, checkShape } from "./validate.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend/select.ts";
-import { flipRot8, GeometricSet, geometric72, rot4, translate9 } from "./geometric.ts";
+import { flipRot8, geometric72, GeometricSet, rot4, translate9 } from "./geometric.ts";
 import type { GeometricParams } from "./index_map.ts";
 import { maxAbsDiff, rampImage, randomImages, rows } from "./testing.ts";
 
@@ -51,7 +51,10 @@ Deno.test("geometric72 pins the paper's enumeration order and index formula", ()
 Deno.test("geometric72 scales the shift with the image size (s = H/4) or takes it as an option", () => {
   assert.equal(geometric72({ height: 64, width: 64 }).labels[71], "flip=1 tx=16 ty=16 rot=270");
   assert.equal(geometric72({ height: 28, width: 28 }).labels[12], "flip=0 tx=-7 ty=0 rot=0");
-  assert.equal(geometric72({ height: 32, width: 32, shift: 4 }).labels[8], "flip=0 tx=0 ty=4 rot=0");
+  assert.equal(
+    geometric72({ height: 32, width: 32, shift: 4 }).labels[8],
+    "flip=0 tx=0 ty=4 rot=0",
+  );
   assert.throws(() => geometric72({ height: 3, width: 3 }), RangeError);
   assert.throws(() => geometric72({ height: 32, width: 28 }), /need square images/);
 });
@@ -184,15 +187,17 @@ Deno.test("GeometricSet.apply() on a mixed batch equals per-image application, w
   const set = geometric72({ height: 16, width: 16 });
   const x = randomImages([10, 16, 16, 3], 3);
   const t = [71, 0, 5, 36, 12, 12, 59, 1, 2, 44];
-  const before = tf.memory().numTensors;
-  const mixed = set.apply(x, t);
-  assert.equal(tf.memory().numTensors, before + 1);
-  const each = tf.tidy(() =>
-    tf.concat(t.map((ti, i) => set.apply(tf.slice(x, [i, 0, 0, 0], [1, 16, 16, 3]), [ti])))
-  );
-  assert.equal(maxAbsDiff(mixed, each), 0);
-  tf.dispose([mixed, each]);
-  assert.equal(tf.memory().numTensors, before);
+  for (const method of ["js", "gather"] as const) {
+    const before = tf.memory().numTensors;
+    const mixed = set.apply(x, t, { method });
+    assert.equal(tf.memory().numTensors, before + 1);
+    const each = tf.tidy(() =>
+      tf.concat(t.map((ti, i) => set.apply(tf.slice(x, i, 1), [ti], { method })))
+    );
+    assert.equal(maxAbsDiff(mixed, each), 0);
+    tf.dispose([mixed, each]);
+    assert.equal(tf.memory().numTensors, before, method);
+  }
   x.dispose();
 });
 

@@ -27,7 +27,9 @@ Deno.test("rot4NoiseSet: index = 4 * noiseIdx + k, noise level 0 equals rot4", (
   const z = gaussianNoise(x.size, 3);
   const y2 = set.apply(x, [13, 13, 13, 13], { seed: 3 });
   const r1 = rot4({ height: 6, width: 6 }).apply(x, [1, 1, 1, 1]);
-  const want = tf.tidy(() => tf.clipByValue(tf.add(r1, tf.mul(0.4, tf.tensor4d(z, x.shape))), -1, 1));
+  const want = tf.tidy(() =>
+    tf.clipByValue(tf.add(r1, tf.mul(0.4, tf.tensor4d(z, x.shape))), -1, 1)
+  );
   assert.ok(maxAbsDiff(y2, want) < 1e-6);
   tf.dispose([y, r, y2, r1, want]);
   assert.equal(tf.memory().numTensors, before);

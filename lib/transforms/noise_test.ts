@@ -27,10 +27,15 @@ Deno.test("noiseSet: identity at 0, seeded reproducible, sigma as labelled, clip
   const c = set.apply(x, t, { seed: 12 });
   assert.equal(maxAbsDiff(a, b), 0);
   assert.ok(maxAbsDiff(a, c) > 0.1);
-  const sds = tf.tidy(() => tf.unstack(a).map((im) => Math.sqrt(tf.moments(im).variance.dataSync()[0]!)));
+  const sds = tf.tidy(() =>
+    tf.unstack(a).map((im) => Math.sqrt(tf.moments(im).variance.dataSync()[0]!))
+  );
   assert.equal(sds[0], 0);
   for (let i = 1; i < 4; i++) {
-    assert.ok(Math.abs(sds[i]! / NOISE_SIGMAS[i]! - 1) < 0.1, `sd ${sds[i]} for ${NOISE_SIGMAS[i]}`);
+    assert.ok(
+      Math.abs(sds[i]! / NOISE_SIGMAS[i]! - 1) < 0.1,
+      `sd ${sds[i]} for ${NOISE_SIGMAS[i]}`,
+    );
   }
   const range = tf.tidy(() => tf.abs(a).max().dataSync()[0]!);
   assert.equal(range, 1);

@@ -34,7 +34,9 @@ export function remapPixels(
   }
   for (let b = 0; b < n; b++) {
     if (maps[b]!.length !== hw) {
-      throw new RangeError(`Cannot remap pixels: map ${b} has ${maps[b]!.length} entries, not ${hw}`);
+      throw new RangeError(
+        `Cannot remap pixels: map ${b} has ${maps[b]!.length} entries, not ${hw}`,
+      );
     }
   }
   const method = options.method ?? defaultRemapMethod();

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, parseBackend } from "../backend/select.ts";
+import { geometric72 } from "./geometric.ts";
 import { getTransformSet, TRANSFORM_SETS } from "./registry.ts";
 import { randomImages } from "./testing.ts";
 
@@ -22,3 +23,9 @@ for (const name of TRANSFORM_SETS) {
     y.dispose();
   });
 }
+
+const g72 = geometric72({ height: 32, width: 32 });
+const t72 = Int32Array.from({ length: 128 }, (_, i) => (i * 29) % 72);
+Deno.bench(`geometric72 forced tf.gather (${tf.getBackend()}), batch 128 x 32x32x3`, () => {
+  g72.apply(x, t72, { method: "gather" }).dispose();
+});

@@ -206,7 +206,7 @@ export interface LoadDnnlOptions {
   threads?: number;
 }
 
-let cached: LoadResult | undefined;
+const cache = new Map<string, LoadResult>();
 
 function cString(p: Deno.PointerValue): string {
   return p ? new Deno.UnsafePointerView(p).getCString() : "";
@@ -221,19 +221,23 @@ function ffiGranted(): boolean {
 }
 
 /**
- * Opens oneDNN once per process (later calls return the same result). Returns a reason instead
- * of throwing when FFI is not permitted, the library is missing, or its major version is not 2.
+ * Opens oneDNN once per process and path (later calls return the same result). Returns a reason
+ * instead of throwing when FFI is not permitted, the library is missing, or its major version
+ * is not 2.
  */
 export function loadDnnl(options: LoadDnnlOptions = {}): LoadResult {
-  if (cached) return cached;
-  cached = open(options);
-  return cached;
+  const path = options.path ?? "libdnnl.so.2";
+  let r = cache.get(path);
+  if (!r) {
+    r = open(path, options);
+    cache.set(path, r);
+  }
+  return r;
 }
 
-function open(options: LoadDnnlOptions): LoadResult {
+function open(path: string, options: LoadDnnlOptions): LoadResult {
   if (typeof Deno?.dlopen !== "function") return { ok: false, reason: "Deno FFI unavailable" };
   if (!ffiGranted()) return { ok: false, reason: "FFI not permitted (run with --allow-ffi)" };
-  const path = options.path ?? "libdnnl.so.2";
   let lib: DnnlLib;
   try {
     lib = Deno.dlopen(path, DNNL_SYMBOLS);

@@ -19,9 +19,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { onBackendReady } from "../select.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
+import { castConfig } from "./cast.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
+import { fusedBatchNormConfig } from "./fused_batch_norm.ts";
 import { rememberStockKernel } from "./heap.ts";
+import { identityConfig } from "./identity.ts";
+import { maxPoolGradConfig } from "./max_pool_grad.ts";
 import { meanConfig } from "./mean.ts";
 import { sumConfig } from "./sum.ts";
 import { tileConfig } from "./tile.ts";
@@ -30,6 +34,8 @@ export { conv2dBackpropFilterWasm } from "./conv2d_backprop_filter.ts";
 export { conv2dBackpropInputWasm } from "./conv2d_backprop_input.ts";
 export { batchMatMulWasm } from "./batch_mat_mul.ts";
 export { tileWasm } from "./tile.ts";
+export { maxPoolGradWasm } from "./max_pool_grad.ts";
+export { fusedBatchNormWasm } from "./fused_batch_norm.ts";
 
 /** The extension name recorded in BackendInfo.extensions when the kernels are active. */
 export const WASM_KERNELS_EXTENSION = "geomad-wasm-grad-v1";
@@ -42,6 +48,10 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   sumConfig,
   meanConfig,
   tileConfig,
+  maxPoolGradConfig,
+  fusedBatchNormConfig,
+  identityConfig,
+  castConfig,
 ];
 
 /** Names of the kernels geomad replaces (or adds) on wasm. */

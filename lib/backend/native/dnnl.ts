@@ -1,0 +1,403 @@
+/**
+ * A thin, typed layer over the oneDNN 2.x C API: engine and stream, memory descriptors built from
+ * explicit strides (no format-tag tables to keep in sync), primitives with their memory objects,
+ * executed on caller-owned Float32Arrays, and an LRU cache of primitives per shape.
+ * @module
+ */
+import type { DnnlLib } from "./ffi.ts";
+import { statusText } from "./ffi.ts";
+
+/** oneDNN enum values (2.x; checked against the library's own *2str functions in tests). */
+export const DT_F32 = 3;
+/** `dnnl_format_tag_any`: let the primitive choose the layout. */
+export const TAG_ANY = 1;
+/** `dnnl_format_tag_a`: a plain 1-D vector. */
+export const TAG_A = 2;
+/** Propagation kinds. */
+export const PROP = {
+  forwardTraining: 64,
+  forwardInference: 96,
+  backward: 128,
+  backwardData: 160,
+  backwardWeights: 192,
+} as const;
+/** Algorithm kinds. */
+export const ALG = {
+  convolutionDirect: 0x1,
+  eltwiseRelu: 0x1f,
+  eltwiseSquare: 0x4f,
+  eltwiseLinear: 0x7f,
+  eltwiseSqrt: 0x6f,
+  eltwiseLogistic: 0xaf,
+  eltwiseClip: 0xff,
+  eltwiseExp: 0xbf,
+  eltwiseLog: 0xef,
+  eltwiseAbs: 0x5f,
+  eltwisePow: 0x20,
+  eltwiseElu: 0x3f,
+  eltwiseTanh: 0x2f,
+  poolingMax: 0x1ff,
+  poolingAvgIncludePadding: 0x2ff,
+  poolingAvgExcludePadding: 0x3ff,
+  binaryAdd: 0x1fff0,
+  binaryMul: 0x1fff1,
+  binaryMax: 0x1fff2,
+  binaryMin: 0x1fff3,
+  binaryDiv: 0x1fff4,
+  binarySub: 0x1fff5,
+  binaryGe: 0x1fff6,
+  binaryGt: 0x1fff7,
+  reductionMax: 0x2fff2,
+  reductionSum: 0x2fff4,
+  reductionMean: 0x2fff6,
+} as const;
+/** Execution argument indices (`DNNL_ARG_*`). */
+export const ARG = {
+  src: 1,
+  src1: 2,
+  dst: 17,
+  weights: 33,
+  bias: 41,
+  mean: 49,
+  variance: 50,
+  scale: 51,
+  shift: 52,
+  workspace: 64,
+  diffSrc: 129,
+  diffDst: 145,
+  diffWeights: 161,
+  diffBias: 169,
+  diffScale: 255,
+  diffShift: 256,
+} as const;
+/** Batch-normalisation flags. */
+export const BN_FLAGS = { useGlobalStats: 0x1, fuseNormRelu: 0x4, useScale: 0x8, useShift: 0x10 };
+
+const QUERY_IMPL_INFO_STR = 8;
+const QUERY_EXEC_ARG_MD = 255;
+const QUERY_WEIGHTS_MD = 131;
+const QUERY_DIFF_WEIGHTS_MD = 132;
+/** Bytes reserved for one `dnnl_memory_desc_t` (about 900 in 2.x). */
+const MD_BYTES = 4096;
+/** Bytes reserved for one operation descriptor (a convolution desc holds 8 memory descs). */
+const OP_DESC_BYTES = 32768;
+
+/** A memory descriptor: an opaque byte buffer filled by oneDNN. */
+export type MemoryDesc = Uint8Array;
+
+/** Strides (in elements) of a dense row-major layout of `dims`. */
+export function denseStrides(dims: readonly number[]): number[] {
+  const s = new Array<number>(dims.length);
+  let acc = 1;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= dims[i]!;
+  }
+  return s;
+}
+
+function dims12(values: readonly number[]): BigInt64Array {
+  const a = new BigInt64Array(12);
+  values.forEach((v, i) => (a[i] = BigInt(v)));
+  return a;
+}
+
+function ptrValue(p: Deno.PointerValue): bigint {
+  return BigInt(Deno.UnsafePointer.value(p));
+}
+
+/** The oneDNN engine, stream and primitive cache for one process. */
+export class Dnnl {
+  readonly lib: DnnlLib;
+  readonly engine: Deno.PointerValue;
+  readonly stream: Deno.PointerValue;
+  readonly #cache = new Map<string, PrimitiveGroup>();
+  readonly #cacheLimit: number;
+  readonly #out = new BigUint64Array(1);
+
+  /** Creates the CPU engine and an in-order stream. */
+  constructor(lib: DnnlLib, options: { cacheLimit?: number } = {}) {
+    this.lib = lib;
+    this.#cacheLimit = options.cacheLimit ?? 1024;
+    this.check(lib.symbols.dnnl_engine_create(this.#out, 1, 0n), "create engine");
+    this.engine = this.#ptr();
+    this.check(lib.symbols.dnnl_stream_create(this.#out, this.engine, 1), "create stream");
+    this.stream = this.#ptr();
+  }
+
+  #ptr(): Deno.PointerValue {
+    return Deno.UnsafePointer.create(this.#out[0]!);
+  }
+
+  /** Throws an Error naming the action when `status` is not success. */
+  check(status: number, action: string): void {
+    if (status !== 0) {
+      throw new Error(`Cannot ${action}: oneDNN says ${statusText(this.lib, status)}`);
+    }
+  }
+
+  /** An f32 memory descriptor with explicit strides (elements). */
+  md(dims: readonly number[], strides?: readonly number[]): MemoryDesc {
+    const md = new Uint8Array(MD_BYTES);
+    const st = strides ?? denseStrides(dims);
+    this.check(
+      this.lib.symbols.dnnl_memory_desc_init_by_strides(
+        md,
+        dims.length,
+        dims12(dims),
+        DT_F32,
+        dims12(st),
+      ),
+      `describe memory [${dims}] strides [${st}]`,
+    );
+    return md;
+  }
+
+  /** An f32 memory descriptor whose layout the primitive chooses (`any`). */
+  mdAny(dims: readonly number[]): MemoryDesc {
+    const md = new Uint8Array(MD_BYTES);
+    this.check(
+      this.lib.symbols.dnnl_memory_desc_init_by_tag(md, dims.length, dims12(dims), DT_F32, TAG_ANY),
+      `describe memory [${dims}] (any)`,
+    );
+    return md;
+  }
+
+  /** A fresh buffer for an operation descriptor. */
+  opDesc(): Uint8Array {
+    return new Uint8Array(OP_DESC_BYTES);
+  }
+
+  /** `dnnl_dims_t` from numbers. */
+  dims(values: readonly number[]): BigInt64Array {
+    return dims12(values);
+  }
+
+  /** Creates a primitive descriptor (and primitive) from an op descriptor. */
+  create(
+    opDesc: Uint8Array,
+    what: string,
+    options: { hint?: Primitive; attr?: Deno.PointerValue; descOnly?: boolean } = {},
+  ): Primitive {
+    this.check(
+      this.lib.symbols.dnnl_primitive_desc_create(
+        this.#out,
+        opDesc,
+        options.attr ?? null,
+        this.engine,
+        options.hint?.pd ?? null,
+      ),
+      `create ${what} primitive descriptor`,
+    );
+    return new Primitive(this, this.#ptr(), what, options.descOnly);
+  }
+
+  /** A reorder primitive between two memory descriptors (pointers or buffers). */
+  reorder(src: Deno.PointerValue, dst: Deno.PointerValue, what: string): Primitive {
+    this.check(
+      this.lib.symbols.dnnl_reorder_primitive_desc_create(
+        this.#out,
+        src,
+        this.engine,
+        dst,
+        this.engine,
+        null,
+      ),
+      `create ${what} reorder`,
+    );
+    return new Primitive(this, this.#ptr(), what);
+  }
+
+  /** Creates a primitive attribute holding one eltwise post-op (e.g. a fused ReLU). */
+  eltwiseAttr(alg: number, alpha: number, beta: number): Deno.PointerValue {
+    const s = this.lib.symbols;
+    this.check(s.dnnl_post_ops_create(this.#out), "create post-ops");
+    const ops = this.#ptr();
+    this.check(s.dnnl_post_ops_append_eltwise(ops, 1, alg, alpha, beta), "append eltwise post-op");
+    this.check(s.dnnl_primitive_attr_create(this.#out), "create attribute");
+    const attr = this.#ptr();
+    this.check(s.dnnl_primitive_attr_set_post_ops(attr, ops), "set post-ops");
+    s.dnnl_post_ops_destroy(ops);
+    return attr;
+  }
+
+  /** Frees an attribute made by `eltwiseAttr`. */
+  destroyAttr(attr: Deno.PointerValue): void {
+    this.lib.symbols.dnnl_primitive_attr_destroy(attr);
+  }
+
+  /** Looks up or builds a cached value for `key` (least recently used entries are evicted). */
+  cached<T extends Primitive | PrimitiveGroup>(key: string, build: () => T): T {
+    const hit = this.#cache.get(key);
+    if (hit) {
+      this.#cache.delete(key);
+      this.#cache.set(key, hit);
+      return hit as T;
+    }
+    const made = build();
+    this.#cache.set(key, made);
+    if (this.#cache.size > this.#cacheLimit) {
+      const [oldKey, old] = this.#cache.entries().next().value!;
+      this.#cache.delete(oldKey);
+      old.destroy();
+    }
+    return made;
+  }
+
+  /** Number of cached primitives (for tests and diagnostics). */
+  get cacheSize(): number {
+    return this.#cache.size;
+  }
+
+  /** Row-major single-precision GEMM: C = alpha * op(A) op(B) + beta * C. */
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    options: { lda?: number; ldb?: number; ldc?: number; alpha?: number; beta?: number } = {},
+  ): void {
+    const lda = options.lda ?? (transA ? m : k);
+    const ldb = options.ldb ?? (transB ? k : n);
+    const ldc = options.ldc ?? n;
+    pin(a);
+    pin(b);
+    pin(c);
+    this.check(
+      this.lib.symbols.dnnl_sgemm(
+        transA ? 84 : 78,
+        transB ? 84 : 78,
+        BigInt(m),
+        BigInt(n),
+        BigInt(k),
+        options.alpha ?? 1,
+        a,
+        BigInt(lda),
+        b,
+        BigInt(ldb),
+        options.beta ?? 0,
+        c,
+        BigInt(ldc),
+      ),
+      `run sgemm ${m}x${n}x${k}`,
+    );
+  }
+}
+
+/** Something in the primitive cache that owns native objects. */
+export interface PrimitiveGroup {
+  /** Frees the native objects. */
+  destroy(): void;
+}
+
+/**
+ * Forces a small typed array's bytes off the V8 heap so the pointer handed to oneDNN stays put
+ * (V8 keeps typed arrays of up to 64 bytes on the movable heap until `.buffer` is read).
+ */
+export function pin(a: Float32Array): void {
+  if (a.byteLength <= 64) void a.buffer;
+}
+
+/** A primitive descriptor, its primitive, and one memory object per execution argument. */
+export class Primitive implements PrimitiveGroup {
+  readonly pd: Deno.PointerValue;
+  /** The executable primitive (null for a descriptor kept only as a backward hint). */
+  readonly prim: Deno.PointerValue;
+  readonly #dnnl: Dnnl;
+  readonly #mems = new Map<number, Deno.PointerValue>();
+  readonly #out = new BigUint64Array(1);
+  #args = new BigInt64Array(0);
+
+  constructor(dnnl: Dnnl, pd: Deno.PointerValue, what: string, descOnly = false) {
+    this.#dnnl = dnnl;
+    this.pd = pd;
+    if (descOnly) {
+      this.prim = null;
+      return;
+    }
+    const st = dnnl.lib.symbols.dnnl_primitive_create(this.#out, pd);
+    if (st !== 0) dnnl.lib.symbols.dnnl_primitive_desc_destroy(pd);
+    dnnl.check(st, `create ${what} primitive`);
+    this.prim = Deno.UnsafePointer.create(this.#out[0]!);
+  }
+
+  /** The implementation oneDNN picked (e.g. `brg:avx512_core`). */
+  get impl(): string {
+    const out = new BigUint64Array(1);
+    const st = this.#dnnl.lib.symbols.dnnl_primitive_desc_query(
+      this.pd,
+      QUERY_IMPL_INFO_STR,
+      0,
+      out,
+    );
+    if (st !== 0 || out[0] === 0n) return "?";
+    return new Deno.UnsafePointerView(Deno.UnsafePointer.create(out[0]!)!).getCString();
+  }
+
+  /** The memory descriptor this primitive expects for an execution argument. */
+  argMd(arg: number): Deno.PointerValue {
+    return this.#dnnl.lib.symbols.dnnl_primitive_desc_query_md(this.pd, QUERY_EXEC_ARG_MD, arg);
+  }
+
+  /** The weights (or diff weights) descriptor chosen by the primitive. */
+  weightsMd(diff = false): Deno.PointerValue {
+    return this.#dnnl.lib.symbols.dnnl_primitive_desc_query_md(
+      this.pd,
+      diff ? QUERY_DIFF_WEIGHTS_MD : QUERY_WEIGHTS_MD,
+      0,
+    );
+  }
+
+  /** Size in float32 elements of the argument's memory (including any padding of blocked layouts). */
+  argElems(arg: number): number {
+    return Number(this.#dnnl.lib.symbols.dnnl_memory_desc_get_size(this.argMd(arg))) / 4;
+  }
+
+  #mem(arg: number): Deno.PointerValue {
+    let m = this.#mems.get(arg);
+    if (m === undefined) {
+      const md = this.argMd(arg);
+      if (md === null) throw new Error(`Cannot bind argument ${arg}: primitive does not take it`);
+      this.#dnnl.check(
+        this.#dnnl.lib.symbols.dnnl_memory_create(this.#out, md, this.#dnnl.engine, null),
+        `create memory for argument ${arg}`,
+      );
+      m = Deno.UnsafePointer.create(this.#out[0]!);
+      this.#mems.set(arg, m);
+    }
+    return m;
+  }
+
+  /** Runs the primitive on the given buffers (argument index, data), synchronously. */
+  exec(args: ReadonlyArray<readonly [number, Float32Array]>): void {
+    const s = this.#dnnl.lib.symbols;
+    if (!this.prim) throw new Error("Cannot execute: descriptor-only primitive");
+    if (this.#args.length !== args.length * 2) this.#args = new BigInt64Array(args.length * 2);
+    for (let i = 0; i < args.length; i++) {
+      const [arg, data] = args[i]!;
+      const mem = this.#mem(arg);
+      pin(data);
+      s.dnnl_memory_set_data_handle(mem, data);
+      this.#args[2 * i] = BigInt(arg);
+      this.#args[2 * i + 1] = ptrValue(mem);
+    }
+    this.#dnnl.check(
+      s.dnnl_primitive_execute(this.prim, this.#dnnl.stream, args.length, this.#args),
+      "execute primitive",
+    );
+    this.#dnnl.check(s.dnnl_stream_wait(this.#dnnl.stream), "wait for stream");
+  }
+
+  /** Frees the memory objects, primitive and descriptor. */
+  destroy(): void {
+    const s = this.#dnnl.lib.symbols;
+    for (const m of this.#mems.values()) s.dnnl_memory_destroy(m);
+    this.#mems.clear();
+    if (this.prim) s.dnnl_primitive_destroy(this.prim);
+    s.dnnl_primitive_desc_destroy(this.pd);
+  }
+}

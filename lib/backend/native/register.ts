@@ -1,0 +1,81 @@
+/**
+ * Registers the `native` backend with tfjs when oneDNN can be loaded, like tfjs-node: detected
+ * at run time, and a reason instead of an error when it is not there.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { NATIVE_BACKEND, NativeBackend, type NativeKernelFunc } from "./backend.ts";
+import { Dnnl } from "./dnnl.ts";
+import { loadDnnl, type LoadDnnlOptions } from "./ffi.ts";
+import { CONV_KERNELS } from "./kernels_conv.ts";
+
+/** What was loaded, for results and diagnostics. */
+export interface NativeBackendInfo {
+  /** tfjs backend name (`native`). */
+  name: string;
+  /** oneDNN version, e.g. `2.6.3`. */
+  dnnlVersion: string;
+  /** CPU ISA oneDNN dispatches to. */
+  isa: string;
+  /** OpenMP threads oneDNN uses (0 when unknown). */
+  threads: number;
+  /** Kernels served natively (others run the cpu backend's JS kernels). */
+  kernels: string[];
+}
+
+/** Options for `registerNativeBackend`. */
+export interface RegisterNativeOptions extends LoadDnnlOptions {
+  /** tfjs backend priority (default 0: never chosen unless asked for by name). */
+  priority?: number;
+  /** Kernels to leave to the cpu backend (for measurements and bisecting). */
+  exclude?: string[];
+}
+
+/** Every native kernel by name. */
+export const NATIVE_KERNELS: Record<string, NativeKernelFunc> = { ...CONV_KERNELS };
+
+let registered: NativeBackendInfo | undefined;
+
+/** The registered backend's info, or undefined before a successful `registerNativeBackend`. */
+export function nativeBackendInfo(): NativeBackendInfo | undefined {
+  return registered;
+}
+
+/**
+ * Loads oneDNN and registers the `native` backend (activate it with `tf.setBackend("native")`).
+ * Resolves to undefined on success, or to the reason it is unavailable (library missing, FFI
+ * not permitted, wrong oneDNN major version). Needs `--allow-ffi`. Registering twice is a no-op.
+ */
+export function registerNativeBackend(
+  options: RegisterNativeOptions = {},
+): Promise<string | undefined> {
+  if (registered) return Promise.resolve(undefined);
+  const loaded = loadDnnl(options);
+  if (!loaded.ok) return Promise.resolve(loaded.reason);
+  let dnnl: Dnnl;
+  try {
+    dnnl = new Dnnl(loaded.lib);
+  } catch (err) {
+    return Promise.resolve(err instanceof Error ? err.message : String(err));
+  }
+  const exclude = new Set(options.exclude ?? []);
+  const native = Object.entries(NATIVE_KERNELS).filter(([name]) => !exclude.has(name));
+  for (const cpu of tf.getKernelsForBackend("cpu")) {
+    const mine = native.find(([name]) => name === cpu.kernelName)?.[1];
+    const cpuFunc = cpu.kernelFunc;
+    const kernelFunc = mine
+      ? ((args: Parameters<tf.KernelFunc>[0]) =>
+        mine(args as Parameters<NativeKernelFunc>[0]) ?? cpuFunc(args)) as tf.KernelFunc
+      : cpuFunc;
+    tf.registerKernel({ ...cpu, backendName: NATIVE_BACKEND, kernelFunc });
+  }
+  tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(dnnl), options.priority ?? 0);
+  registered = {
+    name: NATIVE_BACKEND,
+    dnnlVersion: loaded.version,
+    isa: loaded.isa,
+    threads: loaded.threads,
+    kernels: native.map(([name]) => name).sort(),
+  };
+  return Promise.resolve(undefined);
+}

@@ -1,0 +1,201 @@
+/**
+ * GEOM (Golan & El-Yaniv, NeurIPS 2018): a classifier learns which geometric transformation was
+ * applied to images of the normal class; test images are scored by how well the classifier
+ * recognises their transformations (Dirichlet normality score, or simpler variants).
+ *
+ * Scores returned here are ANOMALY scores (the normality scores negated, once, at this boundary).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Images } from "../data/types.ts";
+import { buildModel } from "../models/build.ts";
+import {
+  type DirichletScorer,
+  dirichletScore,
+  entropyScore,
+  fitDirichletScorer,
+  maxSoftmaxScore,
+  simpleScore,
+} from "../scores/mod.ts";
+import { predictTransformed, type TrainRecord, trainTransformClassifier } from "../train/mod.ts";
+import { getTransformSet, type TransformSet } from "../transforms/mod.ts";
+import { UsageError } from "../util/errors.ts";
+import type { Detector, FitOptions } from "./detector.ts";
+import { type GeomConfig, resolveEpochs } from "./geom_presets.ts";
+
+/** Score variants GEOM computes from one trained model. */
+export const GEOM_SCORES = ["dirichlet", "simple", "max-softmax", "entropy"] as const;
+/** A GEOM score variant. */
+export type GeomScoreName = (typeof GEOM_SCORES)[number];
+
+/** Checks a list of score names (CLI `--score`). */
+export function parseGeomScores(names: string[] | undefined): GeomScoreName[] {
+  if (!names || names.length === 0) return [...GEOM_SCORES];
+  for (const n of names) {
+    if (!(GEOM_SCORES as readonly string[]).includes(n)) {
+      throw new UsageError(`unknown score '${n}' (choose from ${GEOM_SCORES.join(", ")})`);
+    }
+  }
+  return names as GeomScoreName[];
+}
+
+/** Options for {@linkcode GeomDetector}. */
+export interface GeomDetectorOptions {
+  config: GeomConfig;
+  /** Score variants to compute (default all); the first is `score()`'s. */
+  scores?: GeomScoreName[];
+}
+
+/** GEOM as a {@linkcode Detector}. */
+export class GeomDetector implements Detector {
+  readonly name = "geom";
+  readonly config: GeomConfig;
+  readonly scores: GeomScoreName[];
+  #model?: tf.LayersModel;
+  #transforms?: TransformSet;
+  #scorer?: DirichletScorer;
+  #train?: TrainRecord;
+  #fitOptions: FitOptions = {};
+  #seed = 0;
+  #timings: Record<string, number> = {};
+
+  constructor(options: GeomDetectorOptions) {
+    this.config = options.config;
+    this.scores = options.scores ?? [...GEOM_SCORES];
+  }
+
+  get hyperparameters(): Record<string, unknown> {
+    const t = this.#transforms?.size;
+    return {
+      ...this.config,
+      epochs: t === undefined ? this.config.epochs : resolveEpochs(this.config.epochs, t),
+      epochsRule: this.config.epochs === "paper" ? "ceil(200 / T)" : "fixed",
+      nTransforms: t,
+      scores: this.scores,
+    };
+  }
+
+  /** The trained network (undefined before fit). */
+  get model(): tf.LayersModel | undefined {
+    return this.#model;
+  }
+
+  /** The transform set in use (undefined before fit). */
+  get transformSet(): TransformSet | undefined {
+    return this.#transforms;
+  }
+
+  /** The fitted Dirichlet parameters (undefined before fit or when not requested). */
+  get dirichlet(): DirichletScorer | undefined {
+    return this.#scorer;
+  }
+
+  async fit(train: Images, options: FitOptions = {}): Promise<this> {
+    this.dispose();
+    this.#fitOptions = options;
+    this.#seed = options.seed ?? 0;
+    const c = this.config;
+    const set = getTransformSet(c.transforms, { height: train.height, width: train.width });
+    this.#transforms = set;
+    this.#model = buildModel(c.model, {
+      inputShape: [train.height, train.width, train.channels],
+      nClasses: set.size,
+      seed: this.#seed,
+    });
+    const t0 = performance.now();
+    this.#train = await trainTransformClassifier(this.#model, train, {
+      transforms: set,
+      epochs: resolveEpochs(c.epochs, set.size),
+      batchSize: c.batchSize,
+      lr: c.lr,
+      betas: c.betas,
+      epsilon: c.adamEpsilon,
+      seed: this.#seed,
+      quiet: options.quiet,
+      onProgress: options.onProgress,
+    });
+    this.#timings.trainSeconds = (performance.now() - t0) / 1000;
+    if (this.scores.includes("dirichlet")) {
+      const t1 = performance.now();
+      const probs = await this.#predict(train, "fit-probs");
+      this.#scorer = fitDirichletScorer(probs, {
+        nTransforms: set.size,
+        clamp: c.dirichletClamp,
+      });
+      this.#timings.dirichletFitSeconds = (performance.now() - t1) / 1000;
+    }
+    return this;
+  }
+
+  async #predict(x: Images, label: string): Promise<Float32Array> {
+    if (!this.#model || !this.#transforms) {
+      throw new Error("Cannot score with GEOM: detector is not fitted");
+    }
+    return await predictTransformed(this.#model, x, {
+      transforms: this.#transforms,
+      batchSize: this.config.predictBatchSize,
+      // Stochastic sets (noise) are scored with a fixed seed, different from training's.
+      seed: this.#seed + 7919,
+      quiet: this.#fitOptions.quiet,
+      onProgress: this.#fitOptions.onProgress
+        ? (line, final) => this.#fitOptions.onProgress!(`${label} ${line}`, final)
+        : undefined,
+    });
+  }
+
+  /** Anomaly scores of the first requested variant. */
+  async score(x: Images): Promise<Float64Array> {
+    const all = await this.scoreAll(x);
+    return all[this.scores[0]!]!;
+  }
+
+  /** Every requested variant from one pass over the 72 (or T) transformations. */
+  async scoreAll(x: Images): Promise<Record<string, Float64Array>> {
+    const t0 = performance.now();
+    const probs = await this.#predict(x, "score");
+    const nTransforms = this.#transforms!.size;
+    const out: Record<string, Float64Array> = {};
+    for (const name of this.scores) {
+      let normality: Float64Array;
+      if (name === "dirichlet") normality = dirichletScore(this.#scorer!, probs);
+      else if (name === "simple") normality = simpleScore(probs, { nTransforms });
+      else if (name === "max-softmax") normality = maxSoftmaxScore(probs, { nTransforms });
+      else normality = entropyScore(probs, { nTransforms });
+      for (let i = 0; i < normality.length; i++) normality[i] = -normality[i]!;
+      out[name] = normality;
+    }
+    this.#timings.scoreSeconds = (performance.now() - t0) / 1000;
+    return out;
+  }
+
+  /** Softmax outputs [n, T, T] for `x` (for notebooks: per-transformation analysis). */
+  predictProbs(x: Images): Promise<Float32Array> {
+    return this.#predict(x, "predict");
+  }
+
+  state(): Record<string, unknown> {
+    return {
+      fitted: this.#model !== undefined,
+      nTransforms: this.#transforms?.size,
+      transformKind: this.#transforms?.kind,
+      parameters: this.#model?.countParams(),
+      training: this.#train,
+      timings: { ...this.#timings },
+      dirichletAlphaSums: this.#scorer
+        ? Array.from({ length: this.#scorer.nTransforms }, (_, t) => {
+          let s = 0;
+          for (let k = 0; k < this.#scorer!.nTransforms; k++) {
+            s += this.#scorer!.alphas[t * this.#scorer!.nTransforms + k]!;
+          }
+          return Number(s.toPrecision(6));
+        })
+        : undefined,
+    };
+  }
+
+  dispose(): void {
+    this.#model?.dispose();
+    this.#model = undefined;
+    this.#scorer = undefined;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * GEOM presets. `paper` is ../shared/PAPER.md exactly; `quick` is sized so one Fashion-MNIST
+ * class finishes within minutes on a 2-core CPU; `smoke` runs in seconds, for tests.
+ * @module
+ */
+import { UsageError } from "../util/errors.ts";
+
+/** Names of the GEOM presets. */
+export const GEOM_PRESETS = ["paper", "quick", "smoke"] as const;
+/** A preset name. */
+export type GeomPresetName = (typeof GEOM_PRESETS)[number];
+
+/** Every hyperparameter of a GEOM run. */
+export interface GeomConfig {
+  /** Network: `wrn-<depth>-<widen>` (e.g. `wrn-10-4`), `small-cnn` or `tiny-cnn`. */
+  model: string;
+  /** Transform set name (lib/transforms registry). */
+  transforms: string;
+  /** Epochs over all n*T pairs; "paper" = ceil(200 / T) as the official code does. */
+  epochs: number | "paper";
+  batchSize: number;
+  lr: number;
+  betas: [number, number];
+  /** Adam epsilon (Keras 2.2's default, as the official code used). */
+  adamEpsilon: number;
+  /** Pairs per forward pass when scoring. */
+  predictBatchSize: number;
+  /** Probability floor before logs in the Dirichlet fit and score. */
+  dirichletClamp: number;
+  /** Normal training images used (undefined = all, as the paper). Seeded subset. */
+  trainLimit?: number;
+  /** Test images used (undefined = the full test split, as the paper). Seeded, stratified. */
+  testLimit?: number;
+}
+
+const PAPER: GeomConfig = {
+  model: "wrn-10-4",
+  transforms: "geometric72",
+  epochs: "paper",
+  batchSize: 128,
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  adamEpsilon: 1e-7,
+  predictBatchSize: 512,
+  dirichletClamp: 1e-10,
+};
+
+const PRESETS: Record<GeomPresetName, GeomConfig> = {
+  paper: PAPER,
+  quick: {
+    ...PAPER,
+    model: "small-cnn",
+    epochs: 1,
+    trainLimit: 1000,
+    testLimit: 2000,
+  },
+  smoke: {
+    ...PAPER,
+    model: "tiny-cnn",
+    transforms: "rot4",
+    epochs: 1,
+    batchSize: 32,
+    trainLimit: 64,
+    testLimit: 100,
+  },
+};
+
+/** The configuration of a preset (a fresh copy). Unknown name -> UsageError. */
+export function geomPreset(name: string): GeomConfig {
+  if (!(GEOM_PRESETS as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown preset '${name}' (choose from ${GEOM_PRESETS.join(", ")})`);
+  }
+  const p = PRESETS[name as GeomPresetName];
+  return { ...p, betas: [...p.betas] };
+}
+
+/** Epochs actually run for a config and a number of transformations. */
+export function resolveEpochs(epochs: GeomConfig["epochs"], nTransforms: number): number {
+  return epochs === "paper" ? Math.ceil(200 / nTransforms) : epochs;
+}

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { countMacs, countTrainableParams } from "./count.ts";
+import { buildSmallCnn } from "./small_cnn.ts";
+
+await tf.setBackend("cpu");
+
+Deno.test("buildSmallCnn() on 32x32 costs about 10 M MACs per image", () => {
+  const m1 = buildSmallCnn({ inputShape: [32, 32, 1], nClasses: 72, seed: 1 });
+  // conv 32x32 (9*1*32), pool, conv 16x16 (9*32*64), pool, conv 8x8 (9*64*128), avg to 4x4, dense
+  const macs = (c: number) => 1024 * 9 * c * 32 + 256 * 9 * 32 * 64 + 64 * 9 * 64 * 128 + 2048 * 72;
+  assert.equal(countMacs(m1), macs(1));
+  assert.equal(countMacs(m1), 9_879_552);
+  const params = (c: number) =>
+    9 * c * 32 + 64 + 9 * 32 * 64 + 128 + 9 * 64 * 128 + 256 + 2048 * 72 + 72;
+  assert.equal(countTrainableParams(m1), params(1));
+  const m3 = buildSmallCnn({ inputShape: [32, 32, 3], nClasses: 72, seed: 1 });
+  assert.equal(countMacs(m3), macs(3));
+  assert.equal(countTrainableParams(m3), params(3));
+  // L2 on 3 conv kernels, 3 BN gamma/beta pairs, dense kernel and bias
+  const reg = m3.calculateLosses();
+  assert.equal(reg.length, 3 + 6 + 2);
+  tf.dispose(reg);
+  m1.dispose();
+  m3.dispose();
+});
+
+Deno.test("buildSmallCnn() is reproducible from its seed and outputs softmax rows", () => {
+  const opts = { inputShape: [32, 32, 1] as const, nClasses: 72 };
+  const a = buildSmallCnn({ ...opts, seed: 2 });
+  const b = buildSmallCnn({ ...opts, seed: 2 });
+  const c = buildSmallCnn({ ...opts, seed: 3 });
+  const w = (m: tf.LayersModel) => m.getWeights().map((t) => t.dataSync());
+  assert.deepEqual(w(a), w(b));
+  assert.notDeepEqual(w(a), w(c));
+  const x = tf.randomNormal([2, 32, 32, 1], 0, 1, "float32", 5);
+  const y = a.predict(x) as tf.Tensor;
+  assert.deepEqual(y.shape, [2, 72]);
+  for (const s of y.sum(1).dataSync()) assert.ok(Math.abs(s - 1) < 1e-5);
+  tf.dispose([x, y]);
+  for (const m of [a, b, c]) m.dispose();
+});
+
+Deno.test("buildSmallCnn() rejects bad shapes", () => {
+  assert.throws(
+    () => buildSmallCnn({ inputShape: [28, 28, 1], nClasses: 72 }),
+    /Cannot build small CNN: input 28x28x1/,
+  );
+  assert.throws(() => buildSmallCnn({ inputShape: [32, 32, 1], nClasses: 1 }), RangeError);
+});
