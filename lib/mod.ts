@@ -10,3 +10,4 @@ export * from "./data/mod.ts";
 export * from "./detectors/mod.ts";
 export * from "./metrics/mod.ts";
 export * from "./scores/mod.ts";
+export * from "./transforms/mod.ts";

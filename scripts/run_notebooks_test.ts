@@ -5,10 +5,10 @@
  * Skipped when Debian's python3 lacks jupyter_client / nbformat.
  */
 import assert from "node:assert/strict";
-import { fromFileUrl } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const PYTHON = "/usr/bin/python3";
-const RUNNER = fromFileUrl(new URL("./run_notebooks.py", import.meta.url));
+const RUNNER = fileURLToPath(new URL("./run_notebooks.py", import.meta.url));
 
 function hasJupyter(): boolean {
   try {
@@ -45,6 +45,9 @@ async function run(args: string[]) {
 
 type Output = { output_type: string; data?: Record<string, unknown>; text?: string | string[] };
 type Cell = { outputs?: Output[]; execution_count?: number | null };
+
+/** nbformat stores multi-line strings as lists of lines. */
+const joined = (v: unknown) => [v].flat().join("");
 
 const expressions = Array.from({ length: 20 }, (_, i) => ["code", `${i} + 1`] as ["code", string]);
 
@@ -86,12 +89,12 @@ Deno.test({
       const cells = saved.cells as Cell[];
       const stream = cells[1]!.outputs![0]!;
       assert.equal(stream.output_type, "stream");
-      assert.equal([stream.text].flat().join(""), "hello\n");
-      assert.equal(cells[2]!.outputs![0]!.data!["text/plain"], "shown");
+      assert.equal(joined(stream.text), "hello\n");
+      assert.equal(joined(cells[2]!.outputs![0]!.data!["text/plain"]), "shown");
       // Every expression cell got its result, including any that came after idle.
       cells.slice(3).forEach((cell, i) => {
         const result = cell.outputs!.find((o) => o.output_type === "execute_result");
-        assert.equal(result?.data?.["text/plain"], String(i + 1), `expression cell ${i}`);
+        assert.equal(joined(result?.data?.["text/plain"]), String(i + 1), `expression cell ${i}`);
       });
       const errored = JSON.parse(await Deno.readTextFile(`${dir}/out/b_error.ipynb`));
       assert.equal(errored.cells[2].execution_count, null); // stopped at the error

@@ -1,6 +1,7 @@
 /**
  * The data CLI (`deno task data ...`):
- *   info <dataset> [--data-dir D] [--json]   source, split sizes, per-class counts, shape, checksums
+ *   info <dataset> [--data-dir D] [--json] [--no-verify]   source, split sizes, per-class
+ *                                            counts, shape, checksums
  *   fetch <dataset> [--mirror URL] [--force] [--quiet]   download into data/cache and verify
  *   verify <dataset> [--data-dir D]          re-check the files' checksums
  * Exit codes: 0 ok, 1 data errors, 2 usage errors.
@@ -16,7 +17,7 @@ import { classCounts } from "./split.ts";
 import { checkFile, type FileCheck, mismatchMessage } from "./verify.ts";
 
 const USAGE = `usage: deno task data <info|fetch|verify> <dataset> [--data-dir D] [--mirror URL] ` +
-  `[--force] [--quiet] [--json]; datasets: ${datasetNames().join(", ")}`;
+  `[--force] [--quiet] [--json] [--no-verify]; datasets: ${datasetNames().join(", ")}`;
 
 function describeSource(src: DataSource): string {
   const where = src.archivePath ?? src.root;
@@ -42,13 +43,17 @@ function fileLines(files: FileCheck[]): string[] {
   );
 }
 
-async function info(dataset: string, dataDir: string | undefined, json: boolean): Promise<void> {
+async function info(
+  dataset: string,
+  dataDir: string | undefined,
+  opts: { json: boolean; verify: boolean },
+): Promise<void> {
   const src = await locateDataset(dataset, { dataDir });
-  const data = await loadFromSource(src);
+  const data = await loadFromSource(src, { verify: opts.verify });
   const spec = data.spec;
   const k = spec.classNames.length;
   const train = classCounts(data.train.labels, k), test = classCounts(data.test.labels, k);
-  if (json) {
+  if (opts.json) {
     console.log(JSON.stringify(
       {
         ...data.meta,
@@ -115,6 +120,7 @@ export async function dataCli(args: string[]): Promise<void> {
     force: { type: "boolean" },
     quiet: { type: "boolean" },
     json: { type: "boolean" },
+    "no-verify": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -125,7 +131,9 @@ export async function dataCli(args: string[]): Promise<void> {
   if (!command || !dataset || extra.length) throw new UsageError(USAGE);
   getDatasetSpec(dataset);
   const dataDir = values["data-dir"];
-  if (command === "info") return await info(dataset, dataDir, values.json ?? false);
+  if (command === "info") {
+    return await info(dataset, dataDir, { json: !!values.json, verify: !values["no-verify"] });
+  }
   if (command === "verify") return await verify(dataset, dataDir);
   if (command === "fetch") {
     if (dataDir !== undefined) throw new UsageError("fetch downloads into data/cache; --data-dir is not used");

@@ -32,7 +32,13 @@ export interface Downloaded {
 }
 
 function reason(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
+  // fetch() puts the useful part ("Connection refused") in `cause`.
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; depth++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  const msg = parts.join(": ");
   if (/connection refused/i.test(msg)) return "connection refused";
   if (/dns error|failed to lookup|name or service not known/i.test(msg)) return "host not found";
   return msg.split("\n")[0]!.trim();

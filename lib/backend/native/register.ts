@@ -35,6 +35,26 @@ export interface RegisterNativeOptions extends LoadDnnlOptions {
 export const NATIVE_KERNELS: Record<string, NativeKernelFunc> = { ...CONV_KERNELS };
 
 let registered: NativeBackendInfo | undefined;
+const stats = new Map<string, { native: number; fallback: number }>();
+
+/**
+ * Calls per native kernel since registration: `native` ran on oneDNN, `fallback` went to the cpu
+ * kernel (unsupported dtype or attributes). Pass `reset` to zero the counters.
+ */
+export function nativeKernelStats(
+  reset = false,
+): Record<string, { native: number; fallback: number }> {
+  const out = Object.fromEntries([...stats].map(([k, v]) => [k, { ...v }]));
+  if (reset) stats.clear();
+  return out;
+}
+
+function count(name: string, native: boolean): void {
+  let s = stats.get(name);
+  if (!s) stats.set(name, s = { native: 0, fallback: 0 });
+  if (native) s.native++;
+  else s.fallback++;
+}
 
 /** The registered backend's info, or undefined before a successful `registerNativeBackend`. */
 export function nativeBackendInfo(): NativeBackendInfo | undefined {
@@ -63,9 +83,13 @@ export function registerNativeBackend(
   for (const cpu of tf.getKernelsForBackend("cpu")) {
     const mine = native.find(([name]) => name === cpu.kernelName)?.[1];
     const cpuFunc = cpu.kernelFunc;
+    const name = cpu.kernelName;
     const kernelFunc = mine
-      ? ((args: Parameters<tf.KernelFunc>[0]) =>
-        mine(args as Parameters<NativeKernelFunc>[0]) ?? cpuFunc(args)) as tf.KernelFunc
+      ? ((args: Parameters<tf.KernelFunc>[0]) => {
+        const out = mine(args as Parameters<NativeKernelFunc>[0]);
+        count(name, out !== undefined);
+        return out ?? cpuFunc(args);
+      }) as tf.KernelFunc
       : cpuFunc;
     tf.registerKernel({ ...cpu, backendName: NATIVE_BACKEND, kernelFunc });
   }

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { Rng } from "../../util/rng.ts";
 import { NATIVE_BACKEND } from "./backend.ts";
-import { registerNativeBackend } from "./register.ts";
+import { nativeKernelStats, registerNativeBackend } from "./register.ts";
 
 /** Why native tests are skipped (undefined when the backend registered). */
 export const skipReason: string | undefined = await registerNativeBackend();
@@ -58,7 +58,11 @@ export async function assertMatchesCpu(
   tol = 1e-4,
 ): Promise<number> {
   const ref = await runOn("cpu", fn);
+  nativeKernelStats(true);
   const got = await runOn(NATIVE_BACKEND, fn);
+  const stats = Object.entries(nativeKernelStats());
+  assert.ok(stats.some(([, s]) => s.native > 0), `${label}: no native kernel ran`);
+  for (const [k, s] of stats) assert.equal(s.fallback, 0, `${label}: ${k} fell back to cpu`);
   let worst = 0;
   ref.values.forEach((r, i) => {
     assert.deepEqual(got.shapes[i], ref.shapes[i], `${label}: output ${i} shape`);

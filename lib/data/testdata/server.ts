@@ -15,7 +15,7 @@ export interface TestServer {
 }
 
 /** Starts a server for `files` (path without leading slash -> bytes). */
-export function serveFiles(files: Record<string, Uint8Array<ArrayBuffer>>): TestServer {
+export function serveFiles(files: Record<string, Uint8Array>): TestServer {
   const requests: string[] = [];
   const ac = new AbortController();
   const server = Deno.serve(
