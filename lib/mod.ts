@@ -11,3 +11,6 @@ export * from "./detectors/mod.ts";
 export * from "./metrics/mod.ts";
 export * from "./scores/mod.ts";
 export * from "./transforms/mod.ts";
+export * from "./plots/mod.ts";
+export * from "./display/mod.ts";
+export * from "./report/mod.ts";

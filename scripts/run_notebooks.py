@@ -214,6 +214,10 @@ class CellRunner:
             if outs and outs[-1].get("output_type") == "stream" and outs[-1].get("name") == content.get("name"):
                 outs[-1]["text"] += content.get("text", "")
                 return
+        if kind in ("display_data", "execute_result"):
+            # The Deno kernel omits `data` when a value displays as nothing.
+            content.setdefault("data", {})
+            content.setdefault("metadata", {})
         if kind in ("stream", "display_data", "execute_result", "error"):
             self.outputs[parent].append(nbformat.v4.output_from_msg(msg))
 
@@ -251,9 +255,10 @@ class CellRunner:
         self.drain()
         return msg_id, reply
 
-    def drain(self) -> None:
-        """Keeps reading until `grace_s` passes without any IOPub message."""
-        while self._pump(self.grace_s):
+    def drain(self, limit_s: float = 10.0) -> None:
+        """Keeps reading until `grace_s` passes without any IOPub message (at most `limit_s`)."""
+        stop = time.monotonic() + limit_s
+        while time.monotonic() < stop and self._pump(self.grace_s):
             pass
 
 
@@ -269,15 +274,16 @@ def error_line(outputs: list, reply: dict) -> str:
     return f"{reply.get('ename', 'Error')}: {one_line(reply.get('evalue', ''))}"
 
 
-def execute_notebook(path: Path, nb: dict, kernels: Path, args) -> list[str]:
-    """Executes `nb` in a fresh kernel, filling in outputs; returns one-line failures."""
-    import nbformat
+def execute_notebook(path: Path, nb: dict, kernels: Path, args, log: Path) -> list[str]:
+    """Executes `nb` in a fresh kernel, filling in outputs; returns one-line failures.
+    The kernel's stderr goes to `log`."""
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
 
     ksm = KernelSpecManager(kernel_dirs=[str(kernels)], ensure_native_kernel=False)
     km = KernelManager(kernel_name="deno", kernel_spec_manager=ksm)
-    km.start_kernel(cwd=str(path.resolve().parent), env=dict(os.environ, NO_COLOR="1"))
+    with open(log, "wb") as stderr:
+        km.start_kernel(cwd=str(path.resolve().parent), env=dict(os.environ, NO_COLOR="1"), stderr=stderr)
     kc = km.client()
     kc.start_channels()
     failures: list[str] = []
@@ -285,7 +291,6 @@ def execute_notebook(path: Path, nb: dict, kernels: Path, args) -> list[str]:
         kc.wait_for_ready(timeout=args.startup_timeout)
         runner = CellRunner(kc, args.grace_ms / 1000)
         ran: list[tuple[int, dict, str]] = []
-        count = 0
         for number, cell in enumerate(nb["cells"], start=1):
             if cell.get("cell_type") != "code":
                 continue
@@ -293,7 +298,6 @@ def execute_notebook(path: Path, nb: dict, kernels: Path, args) -> list[str]:
             cell["execution_count"] = None
             if not cell_source(cell).strip():
                 continue
-            count += 1
             try:
                 msg_id, reply = runner.execute(cell_source(cell), args.cell_timeout)
             except TimeoutError as err:
@@ -312,7 +316,6 @@ def execute_notebook(path: Path, nb: dict, kernels: Path, args) -> list[str]:
             for number, cell, msg_id in ran:
                 if expects_output(cell) and not any(is_rich(o) for o in cell["outputs"]):
                     failures.append(f"cell {number}: expected display output, got none")
-        nb.setdefault("metadata", {})["geomad_executed_cells"] = count
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -409,10 +412,16 @@ def main(argv: list[str]) -> int:
             if not args.no_check:
                 result.failures += type_check(path, nb, args.deno, tmp)
             if kernels is not None and not result.failures:
+                log = tmp / f"{path.stem}.kernel.log"
                 try:
-                    result.failures += execute_notebook(path, nb, kernels, args)
+                    result.failures += execute_notebook(path, nb, kernels, args, log)
                 except Exception as err:  # kernel start or channel failure
                     result.failures.append(f"kernel failed: {type(err).__name__}: {one_line(str(err))}")
+                kernel_trouble = any("kernel failed" in f or "timeout" in f for f in result.failures)
+                if kernel_trouble and log.is_file():
+                    lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip() and "unstable" not in ln]
+                    if lines:
+                        result.failures.append(f"kernel stderr: {one_line(lines[-1])}")
                 if args.save:
                     save_copy(nb, Path(args.save), path.name)
             result.seconds = time.monotonic() - start

@@ -5,7 +5,12 @@ import { CIFAR100_FINE_TO_COARSE } from "./registry.ts";
 import { cifarRecords } from "./testdata/fixtures.ts";
 
 const C10 = { labelBytes: 1 as const, numClasses: 10 };
-const C100 = { labelBytes: 2 as const, numClasses: 20, numFineClasses: 100, fineToCoarse: CIFAR100_FINE_TO_COARSE };
+const C100 = {
+  labelBytes: 2 as const,
+  numClasses: 20,
+  numFineClasses: 100,
+  fineToCoarse: CIFAR100_FINE_TO_COARSE,
+};
 
 Deno.test("parseCifarRecords() maps CHW records to HWC pixels (CIFAR-10 layout)", () => {
   // One record: label 7, red plane = 1, green = 2, blue = 3, except pixel (row 0, col 1).
@@ -40,7 +45,8 @@ Deno.test("parseCifarRecords() rejects a size that is not a multiple of the reco
     () => parseCifarRecords(bytes.subarray(0, bytes.length - 1), "data_batch_2.bin", C10),
     (e: unknown) =>
       e instanceof DataError &&
-      e.message === "Cannot read data_batch_2.bin: size 9218 bytes is not a positive multiple of the 3073-byte record",
+      e.message ===
+        "Cannot read data_batch_2.bin: size 9218 bytes is not a positive multiple of the 3073-byte record",
   );
   // A CIFAR-10 file read with the CIFAR-100 layout is caught the same way.
   assert.throws(() => parseCifarRecords(bytes, "test.bin", C100), /3074-byte record/);
@@ -56,7 +62,10 @@ Deno.test("parseCifarRecords() rejects labels out of range and inconsistent supe
   );
   const c100 = encodeCifarRecords(cifarRecords(2, "cifar100", 2));
   c100[3074 + 1] = 100;
-  assert.throws(() => parseCifarRecords(c100, "train.bin", C100), /label 100 at index 1 is out of range 0\.\.99/);
+  assert.throws(
+    () => parseCifarRecords(c100, "train.bin", C100),
+    /label 100 at index 1 is out of range 0\.\.99/,
+  );
   const mixed = encodeCifarRecords(cifarRecords(2, "cifar100", 2));
   mixed[0] = (mixed[0]! + 1) % 20;
   assert.throws(() => parseCifarRecords(mixed, "train.bin", C100), /record 0 has coarse label/);

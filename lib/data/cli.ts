@@ -49,7 +49,7 @@ async function info(
   opts: { json: boolean; verify: boolean },
 ): Promise<void> {
   const src = await locateDataset(dataset, { dataDir });
-  const data = await loadFromSource(src, { verify: opts.verify });
+  const data = loadFromSource(src, { verify: opts.verify });
   const spec = data.spec;
   const k = spec.classNames.length;
   const train = classCounts(data.train.labels, k), test = classCounts(data.test.labels, k);
@@ -75,7 +75,9 @@ async function info(
     `test         ${data.test.n} images`,
     `per class    ${"class".padEnd(width)} ${"train".padStart(6)} ${"test".padStart(6)}`,
     ...spec.classNames.map((name, c) =>
-      `             ${`${c} ${name}`.padEnd(width)} ${String(train[c]).padStart(6)} ${String(test[c]).padStart(6)}`
+      `             ${`${c} ${name}`.padEnd(width)} ${String(train[c]).padStart(6)} ${
+        String(test[c]).padStart(6)
+      }`
     ),
     `files`,
     ...fileLines(data.meta.files),
@@ -99,7 +101,9 @@ async function verify(dataset: string, dataDir: string | undefined): Promise<voi
   if (src.archivePath) {
     checks.push({ check: await checkFile(spec.archive!, src.archivePath), spec: spec.archive! });
   } else {
-    for (const f of spec.files) checks.push({ check: await checkFile(f, src.paths[f.name]!), spec: f });
+    for (const f of spec.files) {
+      checks.push({ check: await checkFile(f, src.paths[f.name]!), spec: f });
+    }
   }
   console.log(fileLines(checks.map((c) => c.check)).join("\n"));
   const bad = checks.filter((c) => c.check.status === "mismatch");
@@ -136,7 +140,9 @@ export async function dataCli(args: string[]): Promise<void> {
   }
   if (command === "verify") return await verify(dataset, dataDir);
   if (command === "fetch") {
-    if (dataDir !== undefined) throw new UsageError("fetch downloads into data/cache; --data-dir is not used");
+    if (dataDir !== undefined) {
+      throw new UsageError("fetch downloads into data/cache; --data-dir is not used");
+    }
     return await fetch(dataset, values.mirror, values.force ?? false, values.quiet ?? false);
   }
   throw new UsageError(`unknown command '${command}'; ${USAGE}`);

@@ -103,7 +103,9 @@ export async function downloadFile(
       }
     }
   } catch (err) {
-    return await fail(`transfer interrupted after ${got} bytes (${reason(err)}); nothing was saved`);
+    return await fail(
+      `transfer interrupted after ${got} bytes (${reason(err)}); nothing was saved`,
+    );
   }
   if (expected !== undefined && got !== expected) {
     return await fail(`truncated transfer: got ${got} of ${expected} bytes; nothing was saved`);

@@ -39,7 +39,11 @@ Deno.test("downloadFile() with a wrong checksum leaves nothing in the cache", as
   const dir = await Deno.makeTempDir();
   await assert.rejects(
     () => downloadFile(`${srv.base}/a.gz`, `${dir}/a.gz`, { md5: "0".repeat(32), quiet: true }),
-    isOneLineDataError(new RegExp(`^Cannot download ${srv.base}/a\\.gz: checksum mismatch: md5 ${MD5}, expected 0{32}; nothing was saved$`)),
+    isOneLineDataError(
+      new RegExp(
+        `^Cannot download ${srv.base}/a\\.gz: checksum mismatch: md5 ${MD5}, expected 0{32}; nothing was saved$`,
+      ),
+    ),
   );
   assert.deepEqual(await ls(dir), []);
   await srv.close();
@@ -52,7 +56,9 @@ Deno.test("downloadFile() on an interrupted transfer leaves no file under the fi
   await Deno.writeTextFile(`${dir}/a.gz`, "previous");
   await assert.rejects(
     () => downloadFile(`${srv.base}/truncated/a.gz`, `${dir}/a.gz`, { md5: MD5, quiet: true }),
-    isOneLineDataError(/^Cannot download http:\/\/127\.0\.0\.1:\d+\/truncated\/a\.gz: (transfer interrupted after \d+ bytes|truncated transfer)/),
+    isOneLineDataError(
+      /^Cannot download http:\/\/127\.0\.0\.1:\d+\/truncated\/a\.gz: (transfer interrupted after \d+ bytes|truncated transfer)/,
+    ),
   );
   assert.deepEqual(await ls(dir), ["a.gz"]);
   assert.equal(await Deno.readTextFile(`${dir}/a.gz`), "previous");
@@ -65,12 +71,16 @@ Deno.test("downloadFile() reports 404 and connection refused on one line", async
   const dir = await Deno.makeTempDir();
   await assert.rejects(
     () => downloadFile(`${srv.base}/missing.gz`, `${dir}/m.gz`, { quiet: true }),
-    isOneLineDataError(/^Cannot download http:\/\/127\.0\.0\.1:\d+\/missing\.gz: HTTP 404 Not Found$/),
+    isOneLineDataError(
+      /^Cannot download http:\/\/127\.0\.0\.1:\d+\/missing\.gz: HTTP 404 Not Found$/,
+    ),
   );
   const port = closedPort();
   await assert.rejects(
     () => downloadFile(`http://127.0.0.1:${port}/x.gz`, `${dir}/x.gz`, { quiet: true }),
-    isOneLineDataError(new RegExp(`^Cannot download http://127\\.0\\.0\\.1:${port}/x\\.gz: connection refused$`)),
+    isOneLineDataError(
+      new RegExp(`^Cannot download http://127\\.0\\.0\\.1:${port}/x\\.gz: connection refused$`),
+    ),
   );
   assert.deepEqual(await ls(dir), []);
   await srv.close();
@@ -80,7 +90,10 @@ Deno.test("downloadFile() reports 404 and connection refused on one line", async
 Deno.test("downloadFirst() falls back to the next mirror and lists every failure", async () => {
   const srv = serveFiles({ "two/a.gz": DATA });
   const dir = await Deno.makeTempDir();
-  await downloadFirst([`${srv.base}/one/a.gz`, `${srv.base}/two/a.gz`], `${dir}/a.gz`, { md5: MD5, quiet: true });
+  await downloadFirst([`${srv.base}/one/a.gz`, `${srv.base}/two/a.gz`], `${dir}/a.gz`, {
+    md5: MD5,
+    quiet: true,
+  });
   assert.deepEqual(srv.requests, ["one/a.gz", "two/a.gz"]);
   assert.deepEqual(await Deno.readFile(`${dir}/a.gz`), DATA);
   await assert.rejects(

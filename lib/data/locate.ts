@@ -90,7 +90,9 @@ export async function locateDataset(
     const root = join(options.sampleRoot ?? defaultSampleRoot(), spec.sampleDir);
     const found = await findFiles(root, spec);
     if (found.missing.length > 0) {
-      throw new DataError(`Cannot load ${spec.name}: sample file ${join(root, found.missing[0]!)} is missing`);
+      throw new DataError(
+        `Cannot load ${spec.name}: sample file ${join(root, found.missing[0]!)} is missing`,
+      );
     }
     return sourceOf(spec, requested, "sample", root, found);
   }

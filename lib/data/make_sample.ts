@@ -46,14 +46,22 @@ function subset(set: LabeledImageSet, idx: Int32Array): { images: Uint8Array; la
  * The sample's four IDX files (uncompressed), keyed by canonical name without `.gz`,
  * computed from the full dataset.
  */
-export async function sampleSplits(options: MakeSampleOptions = {}): Promise<Record<string, Uint8Array>> {
+export async function sampleSplits(
+  options: MakeSampleOptions = {},
+): Promise<Record<string, Uint8Array>> {
   const full = await loadDataset("fashion-mnist", {
     dataDir: options.from ?? "/usr/share/datasets/fashion-mnist",
     useEnv: false,
   });
   const seed = options.seed ?? 1;
-  const tr = subset(full.train, balancedSubset(full.train.labels, 10, SAMPLE_PER_CLASS.train, seed));
-  const te = subset(full.test, balancedSubset(full.test.labels, 10, SAMPLE_PER_CLASS.test, seed + 1));
+  const tr = subset(
+    full.train,
+    balancedSubset(full.train.labels, 10, SAMPLE_PER_CLASS.train, seed),
+  );
+  const te = subset(
+    full.test,
+    balancedSubset(full.test.labels, 10, SAMPLE_PER_CLASS.test, seed + 1),
+  );
   return {
     "train-images-idx3-ubyte": encodeIdx([tr.labels.length, 28, 28], tr.images),
     "train-labels-idx1-ubyte": encodeIdx([tr.labels.length], tr.labels),
@@ -66,7 +74,8 @@ export async function sampleSplits(options: MakeSampleOptions = {}): Promise<Rec
 export async function makeSample(
   options: MakeSampleOptions = {},
 ): Promise<{ name: string; bytes: number; md5: string }[]> {
-  const out = options.out ?? join(defaultSampleRoot(), getDatasetSpec("fashion-mnist-sample").sampleDir!);
+  const out = options.out ??
+    join(defaultSampleRoot(), getDatasetSpec("fashion-mnist-sample").sampleDir!);
   const files = [];
   for (const [name, raw] of Object.entries(await sampleSplits(options))) {
     const gz = new Uint8Array(gzipSync(raw, { level: 9 }));

@@ -20,6 +20,9 @@ export interface DataFileSpec {
   md5: string;
   /** MD5 of the decompressed content (gzipped files only). */
   contentMd5?: string;
+  /** MD5s of known repackagings whose decompressed content was checked to equal the
+   * official content (e.g. Debian's re-headered .gz); they verify without decompressing. */
+  repackMd5s?: readonly string[];
   /** Size in bytes of the file as distributed. */
   bytes: number;
   /** Where the checksum comes from (shown by `data info`). */
@@ -84,8 +87,16 @@ const TORCHVISION = "torchvision (gz MD5); raw MD5 as widely published and match
 
 function idxSplits(train: number, test: number, perTrain: number, perTest: number) {
   return {
-    train: { n: train, perClass: perTrain, files: ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"] },
-    test: { n: test, perClass: perTest, files: ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] },
+    train: {
+      n: train,
+      perClass: perTrain,
+      files: ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"],
+    },
+    test: {
+      n: test,
+      perClass: perTest,
+      files: ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"],
+    },
   };
 }
 
@@ -176,10 +187,34 @@ const MNIST: DatasetSpec = {
   // Per-class counts in MNIST are not balanced; perClass 0 means "varies".
   ...idxSplits(60000, 10000, 0, 0),
   files: [
-    { name: "train-images-idx3-ubyte.gz", md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873", contentMd5: "6bbc9ace898e44ae57da46a324031adb", bytes: 9912422, checksumSource: TORCHVISION },
-    { name: "train-labels-idx1-ubyte.gz", md5: "d53e105ee54ea40749a09fcbcd1e9432", contentMd5: "a25bea736e30d166cdddb491f175f624", bytes: 28881, checksumSource: TORCHVISION },
-    { name: "t10k-images-idx3-ubyte.gz", md5: "9fb629c4189551a2d022fa330f9573f3", contentMd5: "2646ac647ad5339dbf082846283269ea", bytes: 1648877, checksumSource: TORCHVISION },
-    { name: "t10k-labels-idx1-ubyte.gz", md5: "ec29112dd5afa0611ce80d1b7f02629c", contentMd5: "27ae3e4e09519cfbb04c329615203637", bytes: 4542, checksumSource: TORCHVISION },
+    {
+      name: "train-images-idx3-ubyte.gz",
+      md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+      contentMd5: "6bbc9ace898e44ae57da46a324031adb",
+      bytes: 9912422,
+      checksumSource: TORCHVISION,
+    },
+    {
+      name: "train-labels-idx1-ubyte.gz",
+      md5: "d53e105ee54ea40749a09fcbcd1e9432",
+      contentMd5: "a25bea736e30d166cdddb491f175f624",
+      bytes: 28881,
+      checksumSource: TORCHVISION,
+    },
+    {
+      name: "t10k-images-idx3-ubyte.gz",
+      md5: "9fb629c4189551a2d022fa330f9573f3",
+      contentMd5: "2646ac647ad5339dbf082846283269ea",
+      bytes: 1648877,
+      checksumSource: TORCHVISION,
+    },
+    {
+      name: "t10k-labels-idx1-ubyte.gz",
+      md5: "ec29112dd5afa0611ce80d1b7f02629c",
+      contentMd5: "27ae3e4e09519cfbb04c329615203637",
+      bytes: 4542,
+      checksumSource: TORCHVISION,
+    },
   ],
   mirrors: ["https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"],
   systemDirs: [],
@@ -187,11 +222,46 @@ const MNIST: DatasetSpec = {
   homepage: "http://yann.lecun.com/exdb/mnist/",
 };
 
+// Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1 (strip-nondeterminism rewrote the
+// gzip headers; the decompressed content equals the official content MD5s below).
+const DEBIAN_TRAIN_IMAGES = "cf8536b0aa1a6ac5fa3f23001093305c";
+const DEBIAN_TRAIN_LABELS = "10bea18fdb374794d4bb42e356e600c9";
+const DEBIAN_T10K_IMAGES = "f78720b4224f21cce2f2ccf2d7a94c9a";
+const DEBIAN_T10K_LABELS = "0d30e22e447f3c33dab9ed536400ac01";
+
 const FASHION_FILES: DataFileSpec[] = [
-  { name: "train-images-idx3-ubyte.gz", md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d", contentMd5: "f4a8712d7a061bf5bd6d2ca38dc4d50a", bytes: 26421880, checksumSource: "Zalando README (gz MD5); raw MD5 matches Debian's file" },
-  { name: "train-labels-idx1-ubyte.gz", md5: "25c81989df183df01b3e8a0aad5dffbe", contentMd5: "9018921c3c673c538a1fc5bad174d6f9", bytes: 29515, checksumSource: "Zalando README (gz MD5); raw MD5 matches Debian's file" },
-  { name: "t10k-images-idx3-ubyte.gz", md5: "bef4ecab320f06d8554ea6380940ec79", contentMd5: "8181f5470baa50b63fa0f6fddb340f0a", bytes: 4422102, checksumSource: "Zalando README (gz MD5); raw MD5 matches Debian's file" },
-  { name: "t10k-labels-idx1-ubyte.gz", md5: "bb300cfdad3c16e7a12a480ee83cd310", contentMd5: "15d484375f8d13e6eb1aabb0c3f46965", bytes: 5148, checksumSource: "Zalando README (gz MD5); raw MD5 matches Debian's file" },
+  {
+    name: "train-images-idx3-ubyte.gz",
+    md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+    contentMd5: "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+    bytes: 26421880,
+    repackMd5s: [DEBIAN_TRAIN_IMAGES],
+    checksumSource: "Zalando README (gz MD5); raw MD5 matches Debian's file",
+  },
+  {
+    name: "train-labels-idx1-ubyte.gz",
+    md5: "25c81989df183df01b3e8a0aad5dffbe",
+    contentMd5: "9018921c3c673c538a1fc5bad174d6f9",
+    bytes: 29515,
+    repackMd5s: [DEBIAN_TRAIN_LABELS],
+    checksumSource: "Zalando README (gz MD5); raw MD5 matches Debian's file",
+  },
+  {
+    name: "t10k-images-idx3-ubyte.gz",
+    md5: "bef4ecab320f06d8554ea6380940ec79",
+    contentMd5: "8181f5470baa50b63fa0f6fddb340f0a",
+    bytes: 4422102,
+    repackMd5s: [DEBIAN_T10K_IMAGES],
+    checksumSource: "Zalando README (gz MD5); raw MD5 matches Debian's file",
+  },
+  {
+    name: "t10k-labels-idx1-ubyte.gz",
+    md5: "bb300cfdad3c16e7a12a480ee83cd310",
+    contentMd5: "15d484375f8d13e6eb1aabb0c3f46965",
+    bytes: 5148,
+    repackMd5s: [DEBIAN_T10K_LABELS],
+    checksumSource: "Zalando README (gz MD5); raw MD5 matches Debian's file",
+  },
 ];
 
 const FASHION: DatasetSpec = {
@@ -221,10 +291,34 @@ const FASHION_SAMPLE: DatasetSpec = {
   title: "Fashion-MNIST embedded sample (300 train + 100 test per class)",
   ...idxSplits(3000, 1000, 300, 100),
   files: [
-    { name: "train-images-idx3-ubyte.gz", md5: "8573943acc6080020f349ca73a4c21b2", contentMd5: "3f815c60b71bc650b32294829d8567ff", bytes: 1302804, checksumSource: "geomad make_sample.ts" },
-    { name: "train-labels-idx1-ubyte.gz", md5: "9f73de49039a25d94b7633cd56ddb3cc", contentMd5: "e0804d834103790338ef4150639b7544", bytes: 1549, checksumSource: "geomad make_sample.ts" },
-    { name: "t10k-images-idx3-ubyte.gz", md5: "9480bc22671b436000c5e9a2826fe629", contentMd5: "4c0162875013e90637b83f735f7b16e3", bytes: 437058, checksumSource: "geomad make_sample.ts" },
-    { name: "t10k-labels-idx1-ubyte.gz", md5: "3aeb242186291551d9279d4ce2154335", contentMd5: "9a1e3751c04d734da1a3f50422b9d0b3", bytes: 528, checksumSource: "geomad make_sample.ts" },
+    {
+      name: "train-images-idx3-ubyte.gz",
+      md5: "8573943acc6080020f349ca73a4c21b2",
+      contentMd5: "3f815c60b71bc650b32294829d8567ff",
+      bytes: 1302804,
+      checksumSource: "geomad make_sample.ts",
+    },
+    {
+      name: "train-labels-idx1-ubyte.gz",
+      md5: "9f73de49039a25d94b7633cd56ddb3cc",
+      contentMd5: "e0804d834103790338ef4150639b7544",
+      bytes: 1549,
+      checksumSource: "geomad make_sample.ts",
+    },
+    {
+      name: "t10k-images-idx3-ubyte.gz",
+      md5: "9480bc22671b436000c5e9a2826fe629",
+      contentMd5: "4c0162875013e90637b83f735f7b16e3",
+      bytes: 437058,
+      checksumSource: "geomad make_sample.ts",
+    },
+    {
+      name: "t10k-labels-idx1-ubyte.gz",
+      md5: "3aeb242186291551d9279d4ce2154335",
+      contentMd5: "9a1e3751c04d734da1a3f50422b9d0b3",
+      bytes: 528,
+      checksumSource: "geomad make_sample.ts",
+    },
   ],
   mirrors: [],
   systemDirs: [],
@@ -232,7 +326,8 @@ const FASHION_SAMPLE: DatasetSpec = {
   fallbackSample: undefined,
 };
 
-const CIFAR_SRC = "Toronto CIFAR page (archive MD5); batch MD5s as published by third-party loaders";
+const CIFAR_SRC =
+  "Toronto CIFAR page (archive MD5); batch MD5s as published by third-party loaders";
 const CIFAR10_DIR = "cifar-10-batches-bin/";
 
 const CIFAR10: DatasetSpec = {
@@ -243,20 +338,60 @@ const CIFAR10: DatasetSpec = {
   width: 32,
   channels: 3,
   classNames: CIFAR10_CLASSES,
-  train: { n: 50000, perClass: 5000, files: [1, 2, 3, 4, 5].map((i) => `${CIFAR10_DIR}data_batch_${i}.bin`) },
+  train: {
+    n: 50000,
+    perClass: 5000,
+    files: [1, 2, 3, 4, 5].map((i) => `${CIFAR10_DIR}data_batch_${i}.bin`),
+  },
   test: { n: 10000, perClass: 1000, files: [`${CIFAR10_DIR}test_batch.bin`] },
   files: [
-    { name: `${CIFAR10_DIR}data_batch_1.bin`, md5: "5dd7e06a14cb22eb9f671a540d1b7c25", bytes: 30730000, checksumSource: CIFAR_SRC },
-    { name: `${CIFAR10_DIR}data_batch_2.bin`, md5: "5ea93a67294ea407fff1d09f752e9692", bytes: 30730000, checksumSource: CIFAR_SRC },
-    { name: `${CIFAR10_DIR}data_batch_3.bin`, md5: "942cd6a4bcdd0dd3c604fbe906cb4421", bytes: 30730000, checksumSource: CIFAR_SRC },
-    { name: `${CIFAR10_DIR}data_batch_4.bin`, md5: "ae636b3ba5c66a11e91e8cb52e771fcb", bytes: 30730000, checksumSource: CIFAR_SRC },
-    { name: `${CIFAR10_DIR}data_batch_5.bin`, md5: "53f37980c15c3d472c316c40844f3f0d", bytes: 30730000, checksumSource: CIFAR_SRC },
-    { name: `${CIFAR10_DIR}test_batch.bin`, md5: "803d5f7f4d78ea53de84dbe85f74fb6d", bytes: 30730000, checksumSource: CIFAR_SRC },
+    {
+      name: `${CIFAR10_DIR}data_batch_1.bin`,
+      md5: "5dd7e06a14cb22eb9f671a540d1b7c25",
+      bytes: 30730000,
+      checksumSource: CIFAR_SRC,
+    },
+    {
+      name: `${CIFAR10_DIR}data_batch_2.bin`,
+      md5: "5ea93a67294ea407fff1d09f752e9692",
+      bytes: 30730000,
+      checksumSource: CIFAR_SRC,
+    },
+    {
+      name: `${CIFAR10_DIR}data_batch_3.bin`,
+      md5: "942cd6a4bcdd0dd3c604fbe906cb4421",
+      bytes: 30730000,
+      checksumSource: CIFAR_SRC,
+    },
+    {
+      name: `${CIFAR10_DIR}data_batch_4.bin`,
+      md5: "ae636b3ba5c66a11e91e8cb52e771fcb",
+      bytes: 30730000,
+      checksumSource: CIFAR_SRC,
+    },
+    {
+      name: `${CIFAR10_DIR}data_batch_5.bin`,
+      md5: "53f37980c15c3d472c316c40844f3f0d",
+      bytes: 30730000,
+      checksumSource: CIFAR_SRC,
+    },
+    {
+      name: `${CIFAR10_DIR}test_batch.bin`,
+      md5: "803d5f7f4d78ea53de84dbe85f74fb6d",
+      bytes: 30730000,
+      checksumSource: CIFAR_SRC,
+    },
   ],
-  archive: { name: "cifar-10-binary.tar.gz", md5: "c32a1d4ab5d03f1284b67883e8d87530", bytes: 170052171, checksumSource: "Toronto CIFAR page" },
+  archive: {
+    name: "cifar-10-binary.tar.gz",
+    md5: "c32a1d4ab5d03f1284b67883e8d87530",
+    bytes: 170052171,
+    checksumSource: "Toronto CIFAR page",
+  },
   mirrors: ["https://www.cs.toronto.edu/~kriz/"],
   systemDirs: [],
-  license: "no explicit licence; cite Krizhevsky 2009 (Learning Multiple Layers of Features from Tiny Images)",
+  license:
+    "no explicit licence; cite Krizhevsky 2009 (Learning Multiple Layers of Features from Tiny Images)",
   homepage: "https://www.cs.toronto.edu/~kriz/cifar.html",
 };
 
@@ -275,10 +410,25 @@ const CIFAR100: DatasetSpec = {
   train: { n: 50000, perClass: 2500, files: [`${CIFAR100_DIR}train.bin`] },
   test: { n: 10000, perClass: 500, files: [`${CIFAR100_DIR}test.bin`] },
   files: [
-    { name: `${CIFAR100_DIR}train.bin`, md5: "6172c7755cfe09b2fe270c85cebc1b15", bytes: 153700000, checksumSource: CIFAR_SRC },
-    { name: `${CIFAR100_DIR}test.bin`, md5: "4499cfba6c016c1be1438163640a0898", bytes: 30740000, checksumSource: CIFAR_SRC },
+    {
+      name: `${CIFAR100_DIR}train.bin`,
+      md5: "6172c7755cfe09b2fe270c85cebc1b15",
+      bytes: 153700000,
+      checksumSource: CIFAR_SRC,
+    },
+    {
+      name: `${CIFAR100_DIR}test.bin`,
+      md5: "4499cfba6c016c1be1438163640a0898",
+      bytes: 30740000,
+      checksumSource: CIFAR_SRC,
+    },
   ],
-  archive: { name: "cifar-100-binary.tar.gz", md5: "03b5dce01913d631647c71ecec9e9cb8", bytes: 168513733, checksumSource: "Toronto CIFAR page" },
+  archive: {
+    name: "cifar-100-binary.tar.gz",
+    md5: "03b5dce01913d631647c71ecec9e9cb8",
+    bytes: 168513733,
+    checksumSource: "Toronto CIFAR page",
+  },
   mirrors: ["https://www.cs.toronto.edu/~kriz/"],
   systemDirs: [],
   license: CIFAR10.license,
@@ -305,7 +455,9 @@ export function datasetNames(): DatasetName[] {
 export function getDatasetSpec(name: string): DatasetSpec {
   const spec = (REGISTRY as Record<string, DatasetSpec | undefined>)[name];
   if (!spec) {
-    throw new UsageError(`Cannot find dataset '${name}': known datasets are ${datasetNames().join(", ")}`);
+    throw new UsageError(
+      `Cannot find dataset '${name}': known datasets are ${datasetNames().join(", ")}`,
+    );
   }
   return spec;
 }

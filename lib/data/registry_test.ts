@@ -1,16 +1,22 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../util/errors.ts";
 import {
+  checkClassIndex,
   CIFAR100_COARSE_NAMES,
   CIFAR100_FINE_NAMES,
   CIFAR100_FINE_TO_COARSE,
-  checkClassIndex,
   datasetNames,
   getDatasetSpec,
 } from "./registry.ts";
 
 Deno.test("registry has the four paper datasets and the sample", () => {
-  assert.deepEqual(datasetNames().sort(), ["cifar10", "cifar100", "fashion-mnist", "fashion-mnist-sample", "mnist"]);
+  assert.deepEqual(datasetNames().sort(), [
+    "cifar10",
+    "cifar100",
+    "fashion-mnist",
+    "fashion-mnist-sample",
+    "mnist",
+  ]);
   for (const name of datasetNames()) {
     const s = getDatasetSpec(name);
     assert.equal(s.name, name);
@@ -52,7 +58,8 @@ Deno.test("CIFAR-100 has 20 superclasses of exactly 5 fine classes each", () => 
   const counts = new Array(20).fill(0);
   for (const c of CIFAR100_FINE_TO_COARSE) counts[c]++;
   assert.deepEqual(counts, new Array(20).fill(5));
-  const of = (fine: string) => CIFAR100_COARSE_NAMES[CIFAR100_FINE_TO_COARSE[CIFAR100_FINE_NAMES.indexOf(fine as never)]!];
+  const of = (fine: string) =>
+    CIFAR100_COARSE_NAMES[CIFAR100_FINE_TO_COARSE[CIFAR100_FINE_NAMES.indexOf(fine as never)]!];
   assert.equal(of("apple"), "fruit_and_vegetables");
   assert.equal(of("whale"), "aquatic_mammals");
   assert.equal(of("worm"), "non-insect_invertebrates");
@@ -61,10 +68,17 @@ Deno.test("CIFAR-100 has 20 superclasses of exactly 5 fine classes each", () => 
 });
 
 Deno.test("getDatasetSpec() and checkClassIndex() throw UsageError for unknown names and classes", () => {
-  assert.throws(() => getDatasetSpec("svhn"), (e: unknown) => e instanceof UsageError && /Cannot find dataset 'svhn': known datasets are/.test(e.message));
+  assert.throws(
+    () => getDatasetSpec("svhn"),
+    (e: unknown) =>
+      e instanceof UsageError && /Cannot find dataset 'svhn': known datasets are/.test(e.message),
+  );
   const c100 = getDatasetSpec("cifar100");
   checkClassIndex(c100, 19);
-  assert.throws(() => checkClassIndex(c100, 20), (e: unknown) => e instanceof UsageError && /classes are 0\.\.19/.test(e.message));
+  assert.throws(
+    () => checkClassIndex(c100, 20),
+    (e: unknown) => e instanceof UsageError && /classes are 0\.\.19/.test(e.message),
+  );
   assert.throws(() => checkClassIndex(c100, -1), UsageError);
   assert.throws(() => checkClassIndex(c100, 1.5), UsageError);
 }); // deno-fmt-ignore

@@ -141,7 +141,9 @@ export function safeEntryPath(path: string, archive: string): string {
   }
   const parts = path.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.includes("..")) {
-    throw new DataError(`Cannot extract ${archive}: entry '${path}' escapes the target folder (..)`);
+    throw new DataError(
+      `Cannot extract ${archive}: entry '${path}' escapes the target folder (..)`,
+    );
   }
   return parts.join("/");
 }

@@ -48,14 +48,28 @@ Deno.test("extractTarGz() extracts the official folder layout", async () => {
   );
   const files = await extractTarGz(archive, `${dir}/out`);
   assert.deepEqual(files, ["cifar-100-binary/train.bin", "cifar-100-binary/fine_label_names.txt"]);
-  assert.deepEqual(await Deno.readFile(`${dir}/out/cifar-100-binary/train.bin`), new Uint8Array([1, 2, 3]));
+  assert.deepEqual(
+    await Deno.readFile(`${dir}/out/cifar-100-binary/train.bin`),
+    new Uint8Array([1, 2, 3]),
+  );
   await Deno.remove(dir, { recursive: true });
 });
 
 const BAD: [string, Parameters<typeof encodeTar>[0], RegExp][] = [
-  ["a '..' entry", [{ name: "ok/a.bin", data: enc.encode("a") }, { name: "ok/../../evil.txt", data: enc.encode("x") }], /entry 'ok\/\.\.\/\.\.\/evil\.txt' escapes the target folder/],
-  ["an absolute path", [{ name: "/tmp/evil.txt", data: enc.encode("x") }], /entry '\/tmp\/evil\.txt' has an absolute path/],
-  ["a symlink escaping the target", [{ name: "ok/link", type: "2", linkTarget: "/etc/passwd" }], /entry 'ok\/link' is a link to '\/etc\/passwd'/],
+  ["a '..' entry", [{ name: "ok/a.bin", data: enc.encode("a") }, {
+    name: "ok/../../evil.txt",
+    data: enc.encode("x"),
+  }], /entry 'ok\/\.\.\/\.\.\/evil\.txt' escapes the target folder/],
+  [
+    "an absolute path",
+    [{ name: "/tmp/evil.txt", data: enc.encode("x") }],
+    /entry '\/tmp\/evil\.txt' has an absolute path/,
+  ],
+  [
+    "a symlink escaping the target",
+    [{ name: "ok/link", type: "2", linkTarget: "/etc/passwd" }],
+    /entry 'ok\/link' is a link to '\/etc\/passwd'/,
+  ],
   ["a hard link", [{ name: "ok/hard", type: "1", linkTarget: "../../x" }], /is a link/],
 ]; // deno-fmt-ignore
 
@@ -79,7 +93,10 @@ Deno.test("readTar() rejects corrupt headers and truncated archives", () => {
   bad[10] = 0x41;
   assert.throws(() => readTar(bad, "x.tar"), /x\.tar: corrupt tar header at byte 0/);
   assert.throws(() => readTar(tar.subarray(0, 900), "x.tar"), /truncated tar archive/);
-  assert.throws(() => readTar(tar.subarray(0, 1536), "x.tar"), /truncated tar archive \(no end marker\)/);
+  assert.throws(
+    () => readTar(tar.subarray(0, 1536), "x.tar"),
+    /truncated tar archive \(no end marker\)/,
+  );
 });
 
 Deno.test("safeEntryPath() normalises harmless paths", () => {

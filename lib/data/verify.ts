@@ -2,7 +2,7 @@
  * Checking files against the registry's checksums.
  * @module
  */
-import { basename } from "node:path";
+import { DataError } from "../util/errors.ts";
 import { md5File, md5Hex } from "./checksum.ts";
 import { gunzipIfNeeded, isGzip } from "./gzip.ts";
 import { readFileFast } from "./io.ts";
@@ -11,8 +11,8 @@ import type { ArchiveSpec, DataFileSpec } from "./registry.ts";
 /**
  * How a file compares with the registry:
  * `official` = byte-identical to the official file; `content` = its decompressed content is
- * identical (e.g. Debian's re-headered .gz, or a gunzipped copy); `mismatch`; `unchecked` =
- * not compared (verification off).
+ * identical (a gunzipped copy, or a known repackaging such as Debian's re-headered .gz);
+ * `mismatch`; `unchecked` = not compared (verification off).
  */
 export type CheckStatus = "official" | "content" | "mismatch" | "unchecked";
 
@@ -43,9 +43,20 @@ export function checkBytes(
   const md5 = md5Hex(stored);
   const base: Omit<FileCheck, "status"> = { name: spec.name, path, bytes: stored.length, md5 };
   if (md5 === spec.md5) return { ...base, status: "official" };
+  if ("repackMd5s" in spec && spec.repackMd5s?.includes(md5)) {
+    return { ...base, status: "content" };
+  }
   const want = "contentMd5" in spec ? spec.contentMd5 : undefined;
   if (want) {
-    const raw = content ?? (isGzip(stored) ? gunzipIfNeeded(stored, basename(path)) : stored);
+    let raw = content;
+    if (!raw) {
+      try {
+        raw = isGzip(stored) ? gunzipIfNeeded(stored, path) : stored;
+      } catch (err) {
+        if (err instanceof DataError) return { ...base, status: "mismatch" }; // corrupt gzip
+        throw err;
+      }
+    }
     const contentMd5 = raw === stored ? md5 : md5Hex(raw);
     return { ...base, contentMd5, status: contentMd5 === want ? "content" : "mismatch" };
   }
@@ -53,11 +64,20 @@ export function checkBytes(
 }
 
 /** Checks a file on disk against its spec (streams large files that need no decompression). */
-export async function checkFile(spec: DataFileSpec | ArchiveSpec, path: string): Promise<FileCheck> {
+export async function checkFile(
+  spec: DataFileSpec | ArchiveSpec,
+  path: string,
+): Promise<FileCheck> {
   const hasContent = "contentMd5" in spec && !!spec.contentMd5;
   if (!hasContent) {
     const { md5, bytes } = await md5File(path);
-    return { name: spec.name, path, bytes, md5, status: md5 === spec.md5 ? "official" : "mismatch" };
+    return {
+      name: spec.name,
+      path,
+      bytes,
+      md5,
+      status: md5 === spec.md5 ? "official" : "mismatch",
+    };
   }
   return checkBytes(spec, path, readFileFast(path));
 }

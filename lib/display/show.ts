@@ -37,7 +37,7 @@ const DISPLAY = Symbol.for("Jupyter.display");
 export async function displayBundle(bundle: MimeBundle): Promise<MimeBundle> {
   const kernel = denoJupyter();
   if (kernel) await kernel.display(bundle, { raw: true });
-  Object.defineProperty(bundle, DISPLAY, { value: () => ({}), enumerable: false });
+  Object.defineProperty(bundle, DISPLAY, { value: () => ({}), configurable: true });
   return bundle;
 }
 

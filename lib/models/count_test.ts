@@ -28,7 +28,9 @@ Deno.test("countMacs() counts a nested model and rejects unsupported layers", ()
   });
   const outer = tf.sequential({ layers: [inner, tf.layers.dense({ units: 2 })] });
   assert.equal(countMacs(outer), 12 + 6);
-  const rnn = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 1] })] });
+  const rnn = tf.sequential({
+    layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 1] })],
+  });
   assert.throws(() => countMacs(rnn), /Cannot count MACs: .*Conv1D is not supported/);
   outer.dispose();
   rnn.dispose();

@@ -39,7 +39,11 @@ export class SeedStream {
 
 /** He-normal initialiser for a conv kernel of `fanIn` = kh * kw * cin inputs (not truncated). */
 export function heNormal(fanIn: number, seeds: SeedStream): Initializer {
-  return tf.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fanIn), seed: seeds.next() });
+  return tf.initializers.randomNormal({
+    mean: 0,
+    stddev: Math.sqrt(2 / fanIn),
+    seed: seeds.next(),
+  });
 }
 
 /** Uniform initialiser in +-1/sqrt(fanIn) for a dense kernel (official GEOM code). */

@@ -12,4 +12,4 @@
 export * from "./wrn.ts";
 export * from "./small_cnn.ts";
 export * from "./count.ts";
-export * from "./init.ts";
+export { SeedStream, WEIGHT_DECAY } from "./init.ts";

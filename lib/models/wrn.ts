@@ -97,7 +97,9 @@ export function buildWrn(options: BuildWrnOptions): tf.LayersModel {
   }
   const [h, w, c] = inputShape;
   checkInt("input channels", c, 1);
-  if (!Number.isInteger(h) || !Number.isInteger(w) || h % 4 !== 0 || w % 4 !== 0 || h < 32 || w < 32) {
+  if (
+    !Number.isInteger(h) || !Number.isInteger(w) || h % 4 !== 0 || w % 4 !== 0 || h < 32 || w < 32
+  ) {
     throw new RangeError(
       `Cannot build WRN: input ${h}x${w} must be a multiple of 4 and at least 32x32`,
     );
@@ -120,7 +122,7 @@ export function buildWrn(options: BuildWrnOptions): tf.LayersModel {
   x = bnRelu(x);
   x = tf.layers.averagePooling2d({ poolSize: 8, strides: 8 }).apply(x) as Sym;
   x = tf.layers.flatten().apply(x) as Sym;
-  const fanIn = (x.shape[1] as number);
+  const fanIn = x.shape[1] as number;
   const output = tf.layers.dense({
     units: nClasses,
     activation: "softmax",

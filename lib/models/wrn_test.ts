@@ -125,7 +125,10 @@ Deno.test("buildWrn() rejects bad options", () => {
   const base = { depth: 10, widen: 4, inputShape: [32, 32, 3] as const, nClasses: 72 };
   assert.throws(() => buildWrn({ ...base, depth: 12 }), /Cannot build WRN: depth 12/);
   assert.throws(() => buildWrn({ ...base, widen: 0 }), /Cannot build WRN: widen 0/);
-  assert.throws(() => buildWrn({ ...base, inputShape: [28, 28, 1] }), /Cannot build WRN: input 28x28/);
+  assert.throws(
+    () => buildWrn({ ...base, inputShape: [28, 28, 1] }),
+    /Cannot build WRN: input 28x28/,
+  );
   assert.throws(() => buildWrn({ ...base, nClasses: 1 }), RangeError);
   assert.throws(() => buildWrn({ ...base, seed: 1.5 }), /Cannot seed model/);
 });

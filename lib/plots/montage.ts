@@ -2,7 +2,6 @@
  * Image grids ("montages") as PNG bytes, encoded with sharp.
  * @module
  */
-import sharp from "sharp";
 import type { Images } from "../data/types.ts";
 
 /** Options for {@link toUint8} and {@link montage}. */
@@ -130,15 +129,19 @@ export function montagePixels(
 }
 
 /**
- * A grid of images as PNG bytes (grey for 1 channel, RGB for 3). Float pixels are mapped from
- * `range` (default [-1, 1]); tiles are upscaled by nearest neighbour so 32x32 images stay
- * visible. See {@link MontageOptions}.
+ * A grid of images as PNG bytes (grey for 1 channel, RGB for 3), encoded by sharp (which
+ * needs --allow-env --allow-ffi). Float pixels are mapped from `range` (default [-1, 1]);
+ * tiles are upscaled by nearest neighbour so 32x32 images stay visible.
+ * See {@link MontageOptions}.
  */
 export async function montage(images: Images, options: MontageOptions = {}): Promise<Uint8Array> {
   if (images.channels !== 1 && images.channels !== 3) {
     throw new RangeError(`Cannot build montage: ${images.channels} channels (need 1 or 3)`);
   }
   const { pixels, layout } = montagePixels(images, options);
+  // Loaded on first use: importing sharp needs --allow-env and --allow-ffi, so modules that
+  // only re-export this one stay free to import.
+  const { default: sharp } = await import("sharp");
   const png = await sharp(pixels, {
     raw: { width: layout.width, height: layout.height, channels: images.channels },
   }).png().toBuffer();

@@ -15,7 +15,9 @@ export function checkImages(images: Images, action: string): void {
     ["channels", channels],
   ];
   for (const [k, v] of dims) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`Cannot ${action}: images.${k} is ${v}`);
+    if (!Number.isInteger(v) || v < 1) {
+      throw new RangeError(`Cannot ${action}: images.${k} is ${v}`);
+    }
   }
   if (data.length !== n * height * width * channels) {
     throw new RangeError(
@@ -53,7 +55,9 @@ export function checkModel(model: tf.LayersModel, options: CheckModelOptions): v
   const out = model.outputs[0]!.shape;
   if (out.length !== 2 || out[1] !== nTransforms) {
     throw new RangeError(
-      `Cannot ${action}: the model outputs shape [${out.map((d) => d ?? "batch").join(", ")}], not [batch, ${nTransforms}]`,
+      `Cannot ${action}: the model outputs shape [${
+        out.map((d) => d ?? "batch").join(", ")
+      }], not [batch, ${nTransforms}]`,
     );
   }
 }

@@ -13,6 +13,4 @@
  */
 export * from "./trainer.ts";
 export * from "./predict.ts";
-export * from "./loss.ts";
-export * from "./pairs.ts";
-export * from "./check.ts";
+export { categoricalCrossEntropy, CLIP_EPSILON } from "./loss.ts";

@@ -9,12 +9,12 @@ import { Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { gatherPairs } from "./pairs.ts";
-import type { Transforms } from "./trainer.ts";
+import type { TransformApplier } from "./trainer.ts";
 
 /** Options for {@linkcode predictTransformed}. */
 export interface PredictTransformedOptions {
   /** The transformations to apply (T = size; the model must output T classes). */
-  transforms: Transforms;
+  transforms: TransformApplier;
   /** Pairs per forward pass (default 512). */
   batchSize?: number;
   /** Seed for stochastic transformations (default 0). */
@@ -40,7 +40,9 @@ export async function predictTransformed(
   checkImages(images, "predict");
   const T = transforms.size;
   if (!Number.isInteger(T) || T < 1) {
-    throw new RangeError(`Cannot predict: number of transformations ${T} is not a positive integer`);
+    throw new RangeError(
+      `Cannot predict: number of transformations ${T} is not a positive integer`,
+    );
   }
   checkModel(model, { action: "predict", images, nTransforms: T });
   const batchSize = options.batchSize ?? 512;

@@ -10,7 +10,11 @@ Deno.test("predictTransformed() returns [n, T, T] softmax rows matching a direct
   const images = tinyImages(5, 4);
   const t = flips4();
   const before = tf.memory().numTensors;
-  const probs = await predictTransformed(model, images, { transforms: t, batchSize: 7, quiet: true });
+  const probs = await predictTransformed(model, images, {
+    transforms: t,
+    batchSize: 7,
+    quiet: true,
+  });
   assert.equal(tf.memory().numTensors, before);
   assert.equal(probs.length, 5 * 4 * 4);
   // reference: image i under transformation k, one forward pass per transformation
@@ -48,7 +52,12 @@ Deno.test("predictTransformed() passes seeds to the set and reports progress", a
   assert.ok(t.seeds.every((s) => s > 0));
   assert.match(lines.at(-1)!, /predict .* 12\/12 /);
   const again = flips4();
-  await predictTransformed(model, tinyImages(3, 1), { transforms: again, batchSize: 5, seed: 9, quiet: true });
+  await predictTransformed(model, tinyImages(3, 1), {
+    transforms: again,
+    batchSize: 5,
+    seed: 9,
+    quiet: true,
+  });
   assert.deepEqual(again.seeds, t.seeds);
   model.dispose();
 });

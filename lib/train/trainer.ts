@@ -16,7 +16,7 @@ import { categoricalCrossEntropy } from "./loss.ts";
 import { gatherPairs } from "./pairs.ts";
 
 /** The part of a transform set training needs. */
-export type Transforms = Pick<TransformSet, "size" | "apply">;
+export type TransformApplier = Pick<TransformSet, "size" | "apply">;
 
 /** What {@linkcode TrainOptions.onEpochEnd} receives. */
 export interface EpochInfo {
@@ -31,7 +31,7 @@ export interface EpochInfo {
 /** Options for {@linkcode trainTransformClassifier}. */
 export interface TrainOptions {
   /** The transformations whose index is the label. */
-  transforms: Transforms;
+  transforms: TransformApplier;
   /** Passes over all n * T pairs. */
   epochs: number;
   /** Pairs per step (default 128). */
@@ -131,11 +131,15 @@ export async function trainTransformClassifier(
           const x = tf.tensor4d(batch.data, [batch.m, height, width, channels]);
           const xt = transforms.apply(x, batch.t, { seed });
           const y = tf.oneHot(tf.tensor1d(batch.t, "int32"), T);
-          return optimizer.minimize(() => {
-            const probs = model.apply(xt, { training: true }) as tf.Tensor;
-            const terms = [categoricalCrossEntropy(y, probs), ...model.calculateLosses()];
-            return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
-          }, true, vars)!;
+          return optimizer.minimize(
+            () => {
+              const probs = model.apply(xt, { training: true }) as tf.Tensor;
+              const terms = [categoricalCrossEntropy(y, probs), ...model.calculateLosses()];
+              return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
+            },
+            true,
+            vars,
+          )!;
         });
         const loss = (await cost.data())[0]!;
         cost.dispose();
@@ -144,7 +148,10 @@ export async function trainTransformClassifier(
           throw new RunError(`Cannot train: loss is ${loss} at epoch ${epoch} step ${step}`);
         }
         sum += loss * batch.m;
-        progress.tick(batch.m, { epoch: `${epoch}/${epochs}`, loss: (sum / (b + batch.m)).toFixed(4) });
+        progress.tick(batch.m, {
+          epoch: `${epoch}/${epochs}`,
+          loss: (sum / (b + batch.m)).toFixed(4),
+        });
       }
       const epochLoss = sum / total;
       lossHistory.push(epochLoss);

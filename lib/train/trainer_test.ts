@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { getTransformSet } from "../transforms/registry.ts";
 import { RunError } from "../util/errors.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
 import { trainTransformClassifier } from "./trainer.ts";
@@ -101,7 +102,8 @@ Deno.test("trainTransformClassifier() stops on a NaN loss naming epoch and step"
       batchSize: 4,
       quiet: true,
     }),
-    (err: unknown) => err instanceof RunError && /Cannot train: loss is NaN at epoch 1 step \d+$/.test(err.message),
+    (err: unknown) =>
+      err instanceof RunError && /Cannot train: loss is NaN at epoch 1 step \d+$/.test(err.message),
   );
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
@@ -134,4 +136,26 @@ Deno.test("trainTransformClassifier() rejects mismatched models and bad options"
   );
   model.dispose();
   m4.dispose();
+});
+
+Deno.test("trainTransformClassifier() trains with a stochastic geomad set reproducibly", async () => {
+  const transforms = getTransformSet("rot4-noise", { height: 8, width: 8 });
+  const images = tinyImages(4, 6);
+  const run = async (seed: number) => {
+    const model = tinyModel(2, transforms.size);
+    const rec = await trainTransformClassifier(model, images, {
+      transforms,
+      epochs: 1,
+      batchSize: 16,
+      seed,
+      quiet: true,
+    });
+    const w = weightsOf(model);
+    model.dispose();
+    return { w, loss: rec.finalLoss };
+  };
+  const a = await run(1), b = await run(1), c = await run(2);
+  assert.ok(Number.isFinite(a.loss));
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a.w, c.w);
 });

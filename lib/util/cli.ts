@@ -15,8 +15,16 @@ export async function runCli(prog: string, main: () => Promise<void> | void): Pr
     Deno.exit(0);
   } catch (err) {
     console.error(`${prog}: error: ${oneLine(err)}`);
-    if (Deno.env.get("GEOMAD_DEBUG") && err instanceof Error) console.error(err.stack);
+    if (debugEnabled() && err instanceof Error) console.error(err.stack);
     Deno.exit(exitCodeFor(err));
+  }
+}
+
+function debugEnabled(): boolean {
+  try {
+    return Boolean(Deno.env.get("GEOMAD_DEBUG"));
+  } catch {
+    return false; // no --allow-env for it: never a reason to crash while reporting an error
   }
 }
 

@@ -1,6 +1,13 @@
 /**
  * The `native` tfjs backend: the pure-JS cpu backend (same tensor storage, every cpu kernel
- * copied over) with the heavy kernels replaced by oneDNN calls through Deno FFI.
+ * copied over) with the heavy kernels replaced by oneDNN calls through Deno FFI, and a pool of
+ * large output buffers.
+ *
+ * Why a pool: on the VMs geomad was measured on, first-touching fresh memory costs about 7 ms
+ * per MiB (page faults through the hypervisor), so a new 32 MiB activation costs ~240 ms to
+ * fill against ~5 ms for a reused one. Only buffers that native kernels allocated are reused,
+ * and only when no tensor still refers to them and their values were never handed out
+ * (`dataSync`/`data`/`readSync` mark a buffer as escaped for good).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -10,17 +17,121 @@ import type { Dnnl } from "./dnnl.ts";
 /** Name under which the backend is registered with tfjs. */
 export const NATIVE_BACKEND = "native";
 
+/** Buffers smaller than this are left to the garbage collector (no page-fault cost to save). */
+const MIN_POOLED_BYTES = 256 * 1024;
+
+/** Options for `NativeBackend`. */
+export interface NativeBackendOptions {
+  /** Most bytes of idle buffers kept for reuse (default 1 GiB). */
+  maxPoolBytes?: number;
+}
+
+/** Pool counters, for diagnostics and tests. */
+export interface PoolStats {
+  /** Buffers handed out from the pool. */
+  reused: number;
+  /** Buffers allocated because the pool had none of that size. */
+  allocated: number;
+  /** Idle bytes in the pool now. */
+  idleBytes: number;
+}
+
+type DataId = object;
+
 /** The cpu backend plus a oneDNN handle that native kernels use. */
 export class NativeBackend extends MathBackendCPU {
   /** oneDNN engine, stream and primitive cache. */
   readonly dnnl: Dnnl;
+  readonly #maxPoolBytes: number;
+  readonly #pool = new Map<number, Float32Array[]>();
+  /** Buffers the pool made, with how many tensor data entries refer to each. */
+  readonly #live = new Map<ArrayBuffer, number>();
+  readonly #owned = new WeakSet<ArrayBuffer>();
+  #stats: PoolStats = { reused: 0, allocated: 0, idleBytes: 0 };
 
   /** Creates the backend around an opened oneDNN. */
-  constructor(dnnl: Dnnl) {
+  constructor(dnnl: Dnnl, options: NativeBackendOptions = {}) {
     super();
     this.dnnl = dnnl;
-    // The cpu backend prints a "install tfjs-node" banner on first write; not useful here.
+    this.#maxPoolBytes = options.maxPoolBytes ?? 1024 ** 3;
+    // The cpu backend prints an "install tfjs-node" banner on first write; not useful here.
     (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  /**
+   * A float32 buffer of `n` elements for a kernel output. Its contents are undefined (it may
+   * be reused): the kernel must write every element.
+   */
+  alloc(n: number): Float32Array {
+    if (n * 4 < MIN_POOLED_BYTES) return new Float32Array(n);
+    const reuse = this.#pool.get(n)?.pop();
+    if (reuse) {
+      this.#stats.reused++;
+      this.#stats.idleBytes -= reuse.byteLength;
+      return reuse;
+    }
+    this.#stats.allocated++;
+    const a = new Float32Array(n);
+    this.#owned.add(a.buffer);
+    return a;
+  }
+
+  /** Pool counters since the backend was created. */
+  poolStats(): PoolStats {
+    return { ...this.#stats };
+  }
+
+  /** Drops every idle pooled buffer. */
+  clearPool(): void {
+    this.#pool.clear();
+    this.#stats.idleBytes = 0;
+  }
+
+  #ref(values: unknown, delta: number): void {
+    if (!(values instanceof Float32Array)) return;
+    const buf = values.buffer as ArrayBuffer;
+    if (!this.#owned.has(buf)) return;
+    const n = (this.#live.get(buf) ?? 0) + delta;
+    if (n > 0) {
+      this.#live.set(buf, n);
+      return;
+    }
+    this.#live.delete(buf);
+    if (values.byteOffset !== 0 || values.byteLength !== buf.byteLength) return;
+    if (this.#stats.idleBytes + buf.byteLength > this.#maxPoolBytes) {
+      this.#owned.delete(buf);
+      return;
+    }
+    let list = this.#pool.get(values.length);
+    if (!list) this.#pool.set(values.length, list = []);
+    list.push(values);
+    this.#stats.idleBytes += buf.byteLength;
+  }
+
+  override write(
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+  ): DataId {
+    this.#ref(values, 1);
+    return super.write(values, shape, dtype);
+  }
+
+  override readSync(dataId: DataId): tf.backend_util.BackendValues {
+    const values = super.readSync(dataId);
+    if (ArrayBuffer.isView(values)) {
+      // The caller may keep these values: never recycle this buffer.
+      this.#owned.delete(values.buffer as ArrayBuffer);
+      this.#live.delete(values.buffer as ArrayBuffer);
+    }
+    return values;
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const done = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) this.#ref(values, -1);
+    return done;
   }
 }
 

@@ -83,6 +83,14 @@ export interface ConvForwardOptions {
   bias?: Float32Array;
   /** A oneDNN eltwise post-op applied after the bias (e.g. ReLU). */
   activation?: { alg: number; alpha: number; beta: number };
+  /** Where to write the result (default: a new array). */
+  out?: Float32Array;
+}
+
+/** Where a backward convolution writes its result. */
+export interface ConvBackwardOptions {
+  /** Output buffer of the right size (default: a new array). */
+  out?: Float32Array;
 }
 
 function actMd(d: Dnnl, n: number, c: number, h: number, w: number, last: boolean): MemoryDesc {
@@ -204,7 +212,7 @@ export function convForward(
       if (attr) d.destroyAttr(attr);
     }
   });
-  const y = new Float32Array(g.batch * g.outH * g.outW * g.outC);
+  const y = options.out ?? new Float32Array(g.batch * g.outH * g.outW * g.outC);
   let w = filter;
   if (op.reorder) {
     op.reorder.exec([[ARG.src, filter], [ARG.dst, op.wBuf!]]);
@@ -228,6 +236,7 @@ export function convBackwardData(
   g: ConvGeom,
   dy: Float32Array,
   filter: Float32Array,
+  options: ConvBackwardOptions = {},
 ): Float32Array {
   const op = d.cached(key("bwd_data", g), () => {
     const m = mds(d, g);
@@ -250,7 +259,7 @@ export function convBackwardData(
     const main = d.create(desc, "convolution backward data", { hint });
     return withFilterReorder(d, main, m, false, hint);
   });
-  const dx = new Float32Array(g.batch * g.inH * g.inW * g.inC);
+  const dx = options.out ?? new Float32Array(g.batch * g.inH * g.inW * g.inC);
   let w = filter;
   if (op.reorder) {
     op.reorder.exec([[ARG.src, filter], [ARG.dst, op.wBuf!]]);
@@ -266,6 +275,7 @@ export function convBackwardFilter(
   g: ConvGeom,
   x: Float32Array,
   dy: Float32Array,
+  options: ConvBackwardOptions = {},
 ): Float32Array {
   const op = d.cached(key("bwd_weights", g), () => {
     const m = mds(d, g);
@@ -289,7 +299,7 @@ export function convBackwardFilter(
     const main = d.create(desc, "convolution backward weights", { hint });
     return withFilterReorder(d, main, m, true, hint);
   });
-  const dw = new Float32Array(g.fh * g.fw * g.inC * g.outC);
+  const dw = options.out ?? new Float32Array(g.fh * g.fw * g.inC * g.outC);
   if (op.reorder) {
     op.main.exec([[ARG.src, x], [ARG.diffDst, dy], [ARG.diffWeights, op.wBuf!]]);
     op.reorder.exec([[ARG.src, op.wBuf!], [ARG.dst, dw]]);

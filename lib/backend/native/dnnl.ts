@@ -48,6 +48,7 @@ export const ALG = {
   binaryGe: 0x1fff6,
   binaryGt: 0x1fff7,
   reductionMax: 0x2fff2,
+  reductionMin: 0x2fff3,
   reductionSum: 0x2fff4,
   reductionMean: 0x2fff6,
 } as const;

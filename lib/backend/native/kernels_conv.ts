@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { f32, type KernelArgs, type NativeKernelFunc, output } from "./backend.ts";
+import { f32, type KernelArgs, type NativeKernelFunc, output, sizeOf } from "./backend.ts";
 import { convBackwardData, convBackwardFilter, convForward, convGeom } from "./conv.ts";
 import { ALG } from "./dnnl.ts";
 
@@ -67,7 +67,9 @@ const conv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const w = f32(backend, inputs.filter);
   if (!x || !w) return undefined;
   const ci = info(inputs.x!.shape, inputs.filter!.shape, a, a.dilations);
-  const y = convForward(backend.dnnl, convGeom(ci), x, w);
+  const y = convForward(backend.dnnl, convGeom(ci), x, w, {
+    out: backend.alloc(sizeOf(ci.outShape)),
+  });
   return output(backend, ci.outShape, y);
 };
 
@@ -84,7 +86,11 @@ const fusedConv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) =
     bias = f32(backend, inputs.bias);
     if (!bias || bias.length !== ci.outChannels) return undefined;
   }
-  const y = convForward(backend.dnnl, convGeom(ci), x, w, { bias, activation: act });
+  const y = convForward(backend.dnnl, convGeom(ci), x, w, {
+    bias,
+    activation: act,
+    out: backend.alloc(sizeOf(ci.outShape)),
+  });
   return output(backend, ci.outShape, y);
 };
 
@@ -94,7 +100,9 @@ const conv2DBackpropInput: NativeKernelFunc = ({ inputs, backend, attrs }: Kerne
   const w = f32(backend, inputs.filter);
   if (!dy || !w) return undefined;
   const ci = info(a.inputShape, inputs.filter!.shape, a);
-  const dx = convBackwardData(backend.dnnl, convGeom(ci), dy, w);
+  const dx = convBackwardData(backend.dnnl, convGeom(ci), dy, w, {
+    out: backend.alloc(sizeOf(ci.inShape)),
+  });
   return output(backend, ci.inShape, dx);
 };
 
@@ -104,7 +112,9 @@ const conv2DBackpropFilter: NativeKernelFunc = ({ inputs, backend, attrs }: Kern
   const dy = f32(backend, inputs.dy);
   if (!x || !dy) return undefined;
   const ci = info(inputs.x!.shape, a.filterShape, a);
-  const dw = convBackwardFilter(backend.dnnl, convGeom(ci), x, dy);
+  const dw = convBackwardFilter(backend.dnnl, convGeom(ci), x, dy, {
+    out: backend.alloc(sizeOf(a.filterShape)),
+  });
   return output(backend, a.filterShape, dw);
 };
 

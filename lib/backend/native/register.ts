@@ -7,7 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 import { NATIVE_BACKEND, NativeBackend, type NativeKernelFunc } from "./backend.ts";
 import { Dnnl } from "./dnnl.ts";
 import { loadDnnl, type LoadDnnlOptions } from "./ffi.ts";
+import { installNativeGradients, NATIVE_GRADIENT_KERNELS } from "./grads.ts";
 import { CONV_KERNELS } from "./kernels_conv.ts";
+import { ELTWISE_KERNELS, NATIVE_ONLY_KERNELS } from "./kernels_eltwise.ts";
 
 /** What was loaded, for results and diagnostics. */
 export interface NativeBackendInfo {
@@ -21,6 +23,8 @@ export interface NativeBackendInfo {
   threads: number;
   /** Kernels served natively (others run the cpu backend's JS kernels). */
   kernels: string[];
+  /** Kernels whose gradient takes a native path on this backend. */
+  gradients: string[];
 }
 
 /** Options for `registerNativeBackend`. */
@@ -29,10 +33,17 @@ export interface RegisterNativeOptions extends LoadDnnlOptions {
   priority?: number;
   /** Kernels to leave to the cpu backend (for measurements and bisecting). */
   exclude?: string[];
+  /** Use the native gradients of `grads.ts` on this backend (default true). */
+  nativeGradients?: boolean;
+  /** Most bytes of idle output buffers kept for reuse (default 1 GiB). */
+  maxPoolBytes?: number;
 }
 
 /** Every native kernel by name. */
-export const NATIVE_KERNELS: Record<string, NativeKernelFunc> = { ...CONV_KERNELS };
+export const NATIVE_KERNELS: Record<string, NativeKernelFunc> = {
+  ...CONV_KERNELS,
+  ...ELTWISE_KERNELS,
+};
 
 let registered: NativeBackendInfo | undefined;
 const stats = new Map<string, { native: number; fallback: number }>();
@@ -93,13 +104,27 @@ export function registerNativeBackend(
       : cpuFunc;
     tf.registerKernel({ ...cpu, backendName: NATIVE_BACKEND, kernelFunc });
   }
-  tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(dnnl), options.priority ?? 0);
+  for (const [kernelName, func] of Object.entries(NATIVE_ONLY_KERNELS)) {
+    const kernelFunc = ((args: Parameters<tf.KernelFunc>[0]) => {
+      count(kernelName, true);
+      return func(args as Parameters<NativeKernelFunc>[0])!;
+    }) as tf.KernelFunc;
+    tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc });
+  }
+  const nativeGradients = options.nativeGradients ?? true;
+  if (nativeGradients) installNativeGradients();
+  tf.registerBackend(
+    NATIVE_BACKEND,
+    () => new NativeBackend(dnnl, { maxPoolBytes: options.maxPoolBytes }),
+    options.priority ?? 0,
+  );
   registered = {
     name: NATIVE_BACKEND,
     dnnlVersion: loaded.version,
     isa: loaded.isa,
     threads: loaded.threads,
     kernels: native.map(([name]) => name).sort(),
+    gradients: nativeGradients ? NATIVE_GRADIENT_KERNELS : [],
   };
   return Promise.resolve(undefined);
 }

@@ -48,21 +48,41 @@ export async function runOn(
   return { shapes, values };
 }
 
+/** Options for `assertMatchesCpu`. */
+export interface MatchOptions {
+  /** Largest allowed relative error per output (default 1e-4). */
+  tol?: number;
+  /**
+   * Kernels that must have run natively at least once. Default: some native kernel ran and
+   * none fell back to cpu.
+   */
+  requireNative?: string[];
+}
+
 /**
- * Runs `fn` on cpu and on native and asserts equal shapes and values within `tol` relative
- * error (per output). Inputs made outside `fn` move between backends by themselves.
+ * Runs `fn` on cpu and on native and asserts equal shapes and values within a relative
+ * tolerance (per output). Inputs made outside `fn` move between backends by themselves.
+ * Returns the worst relative error.
  */
 export async function assertMatchesCpu(
   label: string,
   fn: () => tf.Tensor | tf.Tensor[],
-  tol = 1e-4,
+  options: MatchOptions = {},
 ): Promise<number> {
+  const tol = options.tol ?? 1e-4;
   const ref = await runOn("cpu", fn);
   nativeKernelStats(true);
   const got = await runOn(NATIVE_BACKEND, fn);
-  const stats = Object.entries(nativeKernelStats());
-  assert.ok(stats.some(([, s]) => s.native > 0), `${label}: no native kernel ran`);
-  for (const [k, s] of stats) assert.equal(s.fallback, 0, `${label}: ${k} fell back to cpu`);
+  const stats = nativeKernelStats();
+  if (options.requireNative) {
+    for (const k of options.requireNative) {
+      assert.ok((stats[k]?.native ?? 0) > 0, `${label}: ${k} did not run natively`);
+    }
+  } else {
+    const all = Object.entries(stats);
+    assert.ok(all.some(([, s]) => s.native > 0), `${label}: no native kernel ran`);
+    for (const [k, s] of all) assert.equal(s.fallback, 0, `${label}: ${k} fell back to cpu`);
+  }
   let worst = 0;
   ref.values.forEach((r, i) => {
     assert.deepEqual(got.shapes[i], ref.shapes[i], `${label}: output ${i} shape`);

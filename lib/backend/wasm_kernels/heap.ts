@@ -22,6 +22,11 @@ export function rememberStockKernel(name: string): void {
   stockKernels.set(name, tf.getKernel(name, "wasm"));
 }
 
+/** The stock wasm kernel geomad replaced for `name`, if any was recorded. */
+export function stockKernel(name: string): tf.KernelConfig | undefined {
+  return stockKernels.get(name);
+}
+
 /**
  * The wasm kernel to call for `name` from inside a replacement kernel: the stock kernel when
  * geomad replaced it, else whatever is registered.

@@ -18,12 +18,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { onBackendReady } from "../select.ts";
+import { avgPoolGradConfig } from "./avg_pool_grad.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { castConfig } from "./cast.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { fusedBatchNormConfig } from "./fused_batch_norm.ts";
-import { rememberStockKernel } from "./heap.ts";
+import { rememberStockKernel, stockKernel } from "./heap.ts";
 import { identityConfig } from "./identity.ts";
 import { maxPoolGradConfig } from "./max_pool_grad.ts";
 import { meanConfig } from "./mean.ts";
@@ -35,6 +36,7 @@ export { conv2dBackpropInputWasm } from "./conv2d_backprop_input.ts";
 export { batchMatMulWasm } from "./batch_mat_mul.ts";
 export { tileWasm } from "./tile.ts";
 export { maxPoolGradWasm } from "./max_pool_grad.ts";
+export { avgPoolGradWasm } from "./avg_pool_grad.ts";
 export { fusedBatchNormWasm } from "./fused_batch_norm.ts";
 
 /** The extension name recorded in BackendInfo.extensions when the kernels are active. */
@@ -49,6 +51,7 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   meanConfig,
   tileConfig,
   maxPoolGradConfig,
+  avgPoolGradConfig,
   fusedBatchNormConfig,
   identityConfig,
   castConfig,
@@ -70,6 +73,21 @@ export function registerWasmKernels(): string {
     tf.registerKernel(config);
   }
   return WASM_KERNELS_EXTENSION;
+}
+
+/**
+ * Puts the stock wasm kernels back (geomad's `Conv2DBackpropFilter`, which has no stock
+ * counterpart, stays unless `removeMissing`). For benchmarks and tests; idempotent.
+ */
+export function restoreStockKernels(options: { removeMissing?: boolean } = {}): void {
+  for (const config of WASM_KERNEL_CONFIGS) {
+    const current = tf.getKernel(config.kernelName, "wasm");
+    if (current?.kernelFunc !== config.kernelFunc) continue;
+    const stock = stockKernel(config.kernelName);
+    if (!stock && !options.removeMissing) continue;
+    tf.unregisterKernel(config.kernelName, "wasm");
+    if (stock) tf.registerKernel(stock);
+  }
 }
 
 /** True when every geomad wasm kernel is the one registered. */

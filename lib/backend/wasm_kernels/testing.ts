@@ -47,12 +47,14 @@ export function runKernelValues(
 }
 
 /**
- * Asserts max |actual - expected| <= rtol * max(|expected|) (+1e-30), with a useful message.
+ * Asserts max |actual - expected| <= rtol * max(|expected|) + atol, with a useful message.
+ * `atol` (default 1e-30) is for values that are mathematically zero (e.g. the gradient of a
+ * conv bias followed by BatchNorm), whose relative error is meaningless.
  */
 export function assertClose(
   actual: ArrayLike<number>,
   expected: ArrayLike<number>,
-  options: { rtol?: number; label?: string } = {},
+  options: { rtol?: number; atol?: number; label?: string } = {},
 ): void {
   const rtol = options.rtol ?? 1e-4;
   assert.equal(actual.length, expected.length, `${options.label}: length`);
@@ -69,8 +71,9 @@ export function assertClose(
     scale = Math.max(scale, Math.abs(e));
   }
   assert.ok(
-    maxErr <= rtol * scale + 1e-30,
-    `${options.label}: max error ${maxErr.toExponential(3)} > ${rtol} x ${scale.toExponential(3)}`,
+    maxErr <= rtol * scale + (options.atol ?? 1e-30),
+    `${options.label}: max error ${maxErr.toExponential(3)} > ${rtol} x ${scale.toExponential(3)}` +
+      (options.atol ? ` + ${options.atol.toExponential(3)}` : ""),
   );
 }
 

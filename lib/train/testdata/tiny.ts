@@ -5,10 +5,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../../data/types.ts";
 import { Rng } from "../../util/rng.ts";
-import type { Transforms } from "../trainer.ts";
+import type { TransformApplier } from "../trainer.ts";
 
 /** t = 0 identity, 1 left-right flip, 2 up-down flip, 3 both; records every seed it gets. */
-export function flips4(): Transforms & { seeds: number[] } {
+export function flips4(): TransformApplier & { seeds: number[] } {
   const seeds: number[] = [];
   return {
     size: 4,

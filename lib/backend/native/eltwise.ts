@@ -1,0 +1,251 @@
+/**
+ * Memory-bound operations through oneDNN (vectorised and on all OpenMP threads): binary ops with
+ * broadcasting, unary eltwise forward and backward, reductions, and batch normalisation with
+ * given statistics (forward and backward). Every function writes into a caller-given output.
+ * @module
+ */
+import { ALG, ARG, BN_FLAGS, type Dnnl, type Primitive, PROP } from "./dnnl.ts";
+
+/** An optional eltwise post-op, e.g. `{alg: ALG.eltwiseLinear, alpha: -1, beta: 0}` to negate. */
+export interface PostOp {
+  alg: number;
+  alpha: number;
+  beta: number;
+}
+
+/**
+ * dst = post(src0 (op) src1), where src1 broadcasts to src0's shape (its dims equal src0's or
+ * are 1; same rank).
+ */
+export function binary(
+  d: Dnnl,
+  alg: number,
+  shape0: readonly number[],
+  shape1: readonly number[],
+  src0: Float32Array,
+  src1: Float32Array,
+  dst: Float32Array,
+  post?: PostOp,
+): void {
+  const k = `bin:${alg}:${shape0}:${shape1}:${post ? `${post.alg},${post.alpha},${post.beta}` : ""}`;
+  const p = d.cached(k, () => {
+    const desc = d.opDesc();
+    const md0 = d.md(shape0);
+    d.check(
+      d.lib.symbols.dnnl_binary_desc_init(desc, alg, md0, d.md(shape1), md0),
+      `describe binary ${alg.toString(16)} [${shape0}] [${shape1}]`,
+    );
+    const attr = post ? d.eltwiseAttr(post.alg, post.alpha, post.beta) : null;
+    try {
+      return d.create(desc, "binary", { attr });
+    } finally {
+      if (attr) d.destroyAttr(attr);
+    }
+  });
+  p.exec([[ARG.src, src0], [ARG.src1, src1], [ARG.dst, dst]]);
+}
+
+/** dst = f(src) elementwise (oneDNN eltwise forward; alpha/beta as oneDNN defines them). */
+export function unary(
+  d: Dnnl,
+  alg: number,
+  alpha: number,
+  beta: number,
+  src: Float32Array,
+  dst: Float32Array,
+): void {
+  const n = src.length;
+  const p = d.cached(`elt:${alg}:${alpha}:${beta}:${n}`, () => {
+    const desc = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_eltwise_forward_desc_init(
+        desc,
+        PROP.forwardInference,
+        alg,
+        d.md([n]),
+        alpha,
+        beta,
+      ),
+      `describe eltwise ${alg.toString(16)}`,
+    );
+    return d.create(desc, "eltwise");
+  });
+  p.exec([[ARG.src, src], [ARG.dst, dst]]);
+}
+
+/** diffSrc = f'(src) * diffDst (oneDNN eltwise backward, e.g. ReLU's gradient). */
+export function unaryBackward(
+  d: Dnnl,
+  alg: number,
+  alpha: number,
+  src: Float32Array,
+  diffDst: Float32Array,
+  diffSrc: Float32Array,
+): void {
+  const n = src.length;
+  const p = d.cached(`eltb:${alg}:${alpha}:${n}`, () => {
+    const md = d.md([n]);
+    const fwd = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_eltwise_forward_desc_init(fwd, PROP.forwardTraining, alg, md, alpha, 0),
+      "describe eltwise forward hint",
+    );
+    const hint = d.create(fwd, "eltwise hint", { descOnly: true });
+    const desc = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_eltwise_backward_desc_init(desc, alg, md, md, alpha, 0),
+      "describe eltwise backward",
+    );
+    return new WithHint(d.create(desc, "eltwise backward", { hint }), hint);
+  });
+  p.main.exec([[ARG.src, src], [ARG.diffDst, diffDst], [ARG.diffSrc, diffSrc]]);
+}
+
+/** A backward primitive with the forward descriptor it was created from. */
+class WithHint {
+  constructor(readonly main: Primitive, readonly hint: Primitive) {}
+  destroy(): void {
+    this.main.destroy();
+    this.hint.destroy();
+  }
+}
+
+/**
+ * Reduces `src` of `shape` to `outShape` (same rank, reduced dims are 1) with a oneDNN
+ * reduction algorithm (`ALG.reductionSum`, `reductionMean`, `reductionMax`, ...).
+ */
+export function reduce(
+  d: Dnnl,
+  alg: number,
+  shape: readonly number[],
+  outShape: readonly number[],
+  src: Float32Array,
+  dst: Float32Array,
+): void {
+  const p = d.cached(`red:${alg}:${shape}:${outShape}`, () => {
+    const desc = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_reduction_desc_init(desc, alg, d.md(shape), d.md(outShape), 0, 0),
+      `describe reduction [${shape}] -> [${outShape}]`,
+    );
+    return d.create(desc, "reduction");
+  });
+  p.exec([[ARG.src, src], [ARG.dst, dst]]);
+}
+
+/** Per-channel inputs of batch normalisation with given statistics (all of length C). */
+export interface BatchNormStats {
+  mean: Float32Array;
+  variance: Float32Array;
+  scale: Float32Array;
+  shift: Float32Array;
+  epsilon: number;
+}
+
+function bnMd(d: Dnnl, rows: number, channels: number) {
+  return d.md([rows, channels]);
+}
+
+/**
+ * y = (x - mean) / sqrt(variance + eps) * scale + shift, for x viewed as [rows, C] (channels
+ * innermost, e.g. NHWC flattened).
+ */
+export function batchNormForward(
+  d: Dnnl,
+  rows: number,
+  channels: number,
+  x: Float32Array,
+  s: BatchNormStats,
+  y: Float32Array,
+): void {
+  const flags = BN_FLAGS.useGlobalStats | BN_FLAGS.useScale | BN_FLAGS.useShift;
+  const p = d.cached(`bnf:${rows}:${channels}:${s.epsilon}`, () => {
+    const desc = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_batch_normalization_forward_desc_init(
+        desc,
+        PROP.forwardInference,
+        bnMd(d, rows, channels),
+        s.epsilon,
+        flags,
+      ),
+      "describe batch normalisation forward",
+    );
+    return d.create(desc, "batch normalisation");
+  });
+  p.exec([
+    [ARG.src, x],
+    [ARG.mean, s.mean],
+    [ARG.variance, s.variance],
+    [ARG.scale, s.scale],
+    [ARG.shift, s.shift],
+    [ARG.dst, y],
+  ]);
+}
+
+/** Outputs of `batchNormBackward`. */
+export interface BatchNormGrads {
+  /** dy * scale / sqrt(var + eps), shaped like x. */
+  dx: Float32Array;
+  /** sum over rows of dy * (x - mean) / sqrt(var + eps). */
+  dScale: Float32Array;
+  /** sum over rows of dy. */
+  dShift: Float32Array;
+}
+
+/**
+ * Gradient of `batchNormForward` with the statistics held constant (oneDNN backward with
+ * global stats): writes dx, dScale and dShift.
+ */
+export function batchNormBackward(
+  d: Dnnl,
+  rows: number,
+  channels: number,
+  x: Float32Array,
+  dy: Float32Array,
+  s: BatchNormStats,
+  out: BatchNormGrads,
+): void {
+  const flags = BN_FLAGS.useGlobalStats | BN_FLAGS.useScale | BN_FLAGS.useShift;
+  const p = d.cached(`bnb:${rows}:${channels}:${s.epsilon}`, () => {
+    const md = bnMd(d, rows, channels);
+    const fwd = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_batch_normalization_forward_desc_init(
+        fwd,
+        PROP.forwardTraining,
+        md,
+        s.epsilon,
+        flags,
+      ),
+      "describe batch normalisation forward hint",
+    );
+    const hint = d.create(fwd, "batch normalisation hint", { descOnly: true });
+    const desc = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_batch_normalization_backward_desc_init(
+        desc,
+        PROP.backward,
+        md,
+        md,
+        s.epsilon,
+        flags,
+      ),
+      "describe batch normalisation backward",
+    );
+    return new WithHint(d.create(desc, "batch normalisation backward", { hint }), hint);
+  });
+  p.main.exec([
+    [ARG.src, x],
+    [ARG.diffDst, dy],
+    [ARG.mean, s.mean],
+    [ARG.variance, s.variance],
+    [ARG.scale, s.scale],
+    [ARG.shift, s.shift],
+    [ARG.diffSrc, out.dx],
+    [ARG.diffScale, out.dScale],
+    [ARG.diffShift, out.dShift],
+  ]);
+}
+
+export { ALG };

@@ -1,0 +1,284 @@
+/**
+ * tfjs kernels for memory-bound work on large float32 tensors: Add/Sub/Multiply/RealDiv/
+ * Maximum/Minimum with broadcasting, unary ops, Sum/Mean/Max/Min reductions, Tile and
+ * FusedBatchNorm; plus the gradient helper kernels that `grads.ts` calls. Small tensors, other
+ * dtypes and unsupported broadcasts return undefined (the cpu kernel runs).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  f32,
+  type KernelArgs,
+  type NativeBackend,
+  type NativeKernelFunc,
+  output,
+  sizeOf,
+} from "./backend.ts";
+import { ALG } from "./dnnl.ts";
+import {
+  batchNormBackward,
+  batchNormForward,
+  binary,
+  type PostOp,
+  reduce,
+  unary,
+  unaryBackward,
+} from "./eltwise.ts";
+
+/** Tensors with fewer elements than this stay on the cpu kernels (FFI + dispatch overhead). */
+export const NATIVE_MIN_ELEMENTS = 16384;
+
+const NEGATE: PostOp = { alg: ALG.eltwiseLinear, alpha: -1, beta: 0 };
+
+function padShape(shape: readonly number[], rank: number): number[] {
+  return [...new Array<number>(rank - shape.length).fill(1), ...shape];
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** How a binary op maps onto oneDNN when the full-size operand is the second one. */
+type Swap = "commute" | "negate" | "none";
+
+function binaryKernel(alg: number, swap: Swap): NativeKernelFunc {
+  return ({ inputs, backend }: KernelArgs) => {
+    const a = f32(backend, inputs.a);
+    const b = f32(backend, inputs.b);
+    if (!a || !b) return undefined;
+    const sa = inputs.a!.shape;
+    const sb = inputs.b!.shape;
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(sa, sb);
+    const n = sizeOf(outShape);
+    if (n < NATIVE_MIN_ELEMENTS) return undefined;
+    const pa = padShape(sa, outShape.length);
+    const pb = padShape(sb, outShape.length);
+    const out = backend.alloc(n);
+    if (sameShape(pa, outShape)) {
+      binary(backend.dnnl, alg, outShape, pb, a, b, out);
+    } else if (sameShape(pb, outShape) && swap !== "none") {
+      binary(backend.dnnl, alg, outShape, pa, b, a, out, swap === "negate" ? NEGATE : undefined);
+    } else {
+      return undefined;
+    }
+    return output(backend, outShape, out);
+  };
+}
+
+function unaryKernel(alg: number, alpha = 0, beta = 0): NativeKernelFunc {
+  return ({ inputs, backend }: KernelArgs) => {
+    const x = f32(backend, inputs.x);
+    if (!x || x.length < NATIVE_MIN_ELEMENTS) return undefined;
+    const out = backend.alloc(x.length);
+    unary(backend.dnnl, alg, alpha, beta, x, out);
+    return output(backend, inputs.x!.shape, out);
+  };
+}
+
+function reduceKernel(alg: number): NativeKernelFunc {
+  return ({ inputs, backend, attrs }: KernelArgs) => {
+    const x = f32(backend, inputs.x);
+    if (!x || x.length < NATIVE_MIN_ELEMENTS) return undefined;
+    const shape = inputs.x!.shape;
+    const a = attrs as unknown as {
+      axis?: number | number[];
+      reductionIndices?: number | number[];
+      keepDims: boolean;
+    };
+    const axisAttr = "reductionIndices" in a ? a.reductionIndices : a.axis;
+    const axes = tf.util.parseAxisParam(axisAttr ?? null as unknown as number[], shape);
+    if (axes.length === 0) return undefined;
+    const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const out = backend.alloc(sizeOf(kept));
+    reduce(backend.dnnl, alg, shape, kept, x, out);
+    const outShape = a.keepDims ? kept : shape.filter((_, i) => !axes.includes(i));
+    return output(backend, outShape, out);
+  };
+}
+
+/** Repeats `x` (of `shape`) `reps[i]` times along each axis, by block copies. */
+export function tileInto(
+  x: Float32Array,
+  shape: readonly number[],
+  reps: readonly number[],
+  out: Float32Array,
+): void {
+  let cur = x;
+  let curShape = [...shape];
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    const r = reps[axis]!;
+    if (r === 1) continue;
+    const outer = sizeOf(curShape.slice(0, axis));
+    const inner = sizeOf(curShape.slice(axis));
+    const nextShape = curShape.map((d, i) => (i === axis ? d * r : d));
+    const next = sizeOf(nextShape) === out.length ? out : new Float32Array(sizeOf(nextShape));
+    for (let o = 0; o < outer; o++) {
+      const block = cur.subarray(o * inner, (o + 1) * inner);
+      const base = o * inner * r;
+      next.set(block, base);
+      // double the filled run until the r copies are written
+      let filled = 1;
+      while (filled < r) {
+        const m = Math.min(filled, r - filled);
+        next.copyWithin(base + filled * inner, base, base + m * inner);
+        filled += m;
+      }
+    }
+    cur = next;
+    curShape = nextShape;
+  }
+  if (cur !== out) out.set(cur);
+}
+
+const tileKernel: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
+  const x = f32(backend, inputs.x);
+  if (!x) return undefined;
+  const { reps } = attrs as unknown as { reps: number[] };
+  const shape = inputs.x!.shape;
+  const outShape = shape.map((d, i) => d * reps[i]!);
+  const n = sizeOf(outShape);
+  if (n < NATIVE_MIN_ELEMENTS) return undefined;
+  const out = backend.alloc(n);
+  tileInto(x, shape, reps, out);
+  return output(backend, outShape, out);
+};
+
+/** Per-channel vector of length c from an optional tensor of c elements (or a fill value). */
+function channelVector(
+  backend: NativeBackend,
+  t: tf.TensorInfo | undefined,
+  c: number,
+  fill: number,
+): Float32Array | undefined {
+  if (!t) return new Float32Array(c).fill(fill);
+  const v = f32(backend, t);
+  return v && v.length === c ? v : undefined;
+}
+
+interface BnInputs {
+  x: Float32Array;
+  rows: number;
+  c: number;
+  mean: Float32Array;
+  variance: Float32Array;
+  scale: Float32Array;
+  shift: Float32Array;
+}
+
+function bnInputs(backend: NativeBackend, inputs: tf.NamedTensorInfoMap): BnInputs | undefined {
+  const x = f32(backend, inputs.x);
+  const shape = inputs.x?.shape;
+  if (!x || !shape || shape.length < 2 || x.length < NATIVE_MIN_ELEMENTS) return undefined;
+  const c = shape[shape.length - 1]!;
+  const mean = channelVector(backend, inputs.mean, c, NaN);
+  const variance = channelVector(backend, inputs.variance, c, NaN);
+  const scale = channelVector(backend, inputs.scale, c, 1);
+  const shift = channelVector(backend, inputs.offset, c, 0);
+  if (!inputs.mean || !inputs.variance || !mean || !variance || !scale || !shift) return undefined;
+  return { x, rows: x.length / c, c, mean, variance, scale, shift };
+}
+
+const fusedBatchNorm: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
+  const p = bnInputs(backend, inputs);
+  if (!p) return undefined;
+  const epsilon = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+  const y = backend.alloc(p.x.length);
+  batchNormForward(backend.dnnl, p.rows, p.c, p.x, { ...p, epsilon }, y);
+  return output(backend, inputs.x!.shape, y);
+};
+
+/** Custom kernel names used by the native gradients (registered for `native` only). */
+export const GRAD_KERNELS = {
+  reluGrad: "GeomadNativeReluGrad",
+  squareGrad: "GeomadNativeSquareGrad",
+  batchNormGrad: "GeomadNativeBatchNormGrad",
+} as const;
+
+/** dx = dy where x > 0, else 0. Inputs {dy, x}. */
+const reluGrad: NativeKernelFunc = ({ inputs, backend }: KernelArgs) => {
+  const dy = f32(backend, inputs.dy)!;
+  const x = f32(backend, inputs.x)!;
+  const out = backend.alloc(x.length);
+  unaryBackward(backend.dnnl, ALG.eltwiseRelu, 0, x, dy, out);
+  return output(backend, inputs.x!.shape, out);
+};
+
+/** dx = dy * 2x. Inputs {dy, x} of the same shape. */
+const squareGrad: NativeKernelFunc = ({ inputs, backend }: KernelArgs) => {
+  const dy = f32(backend, inputs.dy)!;
+  const x = f32(backend, inputs.x)!;
+  const out = backend.alloc(x.length);
+  const shape = inputs.x!.shape;
+  binary(backend.dnnl, ALG.binaryMul, shape, shape, dy, x, out, {
+    alg: ALG.eltwiseLinear,
+    alpha: 2,
+    beta: 0,
+  });
+  return output(backend, shape, out);
+};
+
+/**
+ * All five FusedBatchNorm input gradients in one oneDNN pass. Inputs {x, dy, mean, variance,
+ * scale?}; attrs {varianceEpsilon}. Outputs [dx, dMean, dVariance, dScale, dOffset], the
+ * statistics treated as independent inputs exactly as tfjs's own gradient does.
+ */
+const batchNormGrad: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
+  const p = bnInputs(backend, { ...inputs, offset: undefined } as tf.NamedTensorInfoMap)!;
+  const dy = f32(backend, inputs.dy)!;
+  const epsilon = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+  const c = p.c;
+  const grads = {
+    dx: backend.alloc(p.x.length),
+    dScale: new Float32Array(c),
+    dShift: new Float32Array(c),
+  };
+  batchNormBackward(backend.dnnl, p.rows, c, p.x, dy, { ...p, epsilon }, grads);
+  const dMean = new Float32Array(c);
+  const dVar = new Float32Array(c);
+  for (let i = 0; i < c; i++) {
+    const r = 1 / Math.sqrt(p.variance[i]! + epsilon);
+    // dShift = sum(dy); dScale = r * sum(dy (x - mean))
+    dMean[i] = -p.scale[i]! * r * grads.dShift[i]!;
+    dVar[i] = -0.5 * p.scale[i]! * r * r * grads.dScale[i]!;
+  }
+  const cShape = inputs.mean!.shape;
+  return [
+    output(backend, inputs.x!.shape, grads.dx),
+    output(backend, cShape, dMean),
+    output(backend, cShape, dVar),
+    output(backend, cShape, grads.dScale),
+    output(backend, cShape, grads.dShift),
+  ];
+};
+
+/** Native elementwise, reduction and normalisation kernels by tfjs kernel name. */
+export const ELTWISE_KERNELS: Record<string, NativeKernelFunc> = {
+  [tf.Add]: binaryKernel(ALG.binaryAdd, "commute"),
+  [tf.Sub]: binaryKernel(ALG.binarySub, "negate"),
+  [tf.Multiply]: binaryKernel(ALG.binaryMul, "commute"),
+  [tf.RealDiv]: binaryKernel(ALG.binaryDiv, "none"),
+  [tf.Maximum]: binaryKernel(ALG.binaryMax, "commute"),
+  [tf.Minimum]: binaryKernel(ALG.binaryMin, "commute"),
+  [tf.Relu]: unaryKernel(ALG.eltwiseRelu),
+  [tf.Relu6]: unaryKernel(ALG.eltwiseClip, 0, 6),
+  [tf.Square]: unaryKernel(ALG.eltwiseSquare),
+  [tf.Sqrt]: unaryKernel(ALG.eltwiseSqrt),
+  [tf.Neg]: unaryKernel(ALG.eltwiseLinear, -1, 0),
+  [tf.Abs]: unaryKernel(ALG.eltwiseAbs),
+  [tf.Exp]: unaryKernel(ALG.eltwiseExp),
+  [tf.Sigmoid]: unaryKernel(ALG.eltwiseLogistic),
+  [tf.Tanh]: unaryKernel(ALG.eltwiseTanh),
+  [tf.Sum]: reduceKernel(ALG.reductionSum),
+  [tf.Mean]: reduceKernel(ALG.reductionMean),
+  [tf.Max]: reduceKernel(ALG.reductionMax),
+  [tf.Min]: reduceKernel(ALG.reductionMin),
+  [tf.Tile]: tileKernel,
+  [tf.FusedBatchNorm]: fusedBatchNorm,
+};
+
+/** Kernels that exist only on `native` (no cpu counterpart), called by `grads.ts`. */
+export const NATIVE_ONLY_KERNELS: Record<string, NativeKernelFunc> = {
+  [GRAD_KERNELS.reluGrad]: reluGrad,
+  [GRAD_KERNELS.squareGrad]: squareGrad,
+  [GRAD_KERNELS.batchNormGrad]: batchNormGrad,
+};

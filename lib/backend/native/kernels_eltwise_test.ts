@@ -1,0 +1,145 @@
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert/strict";
+import { tileInto } from "./kernels_eltwise.ts";
+import { GRAD_KERNELS } from "./kernels_eltwise.ts";
+import { assertMatchesCpu, randomTensor, skipReason } from "./testing.ts";
+
+const ignore = skipReason !== undefined;
+// NHWC activation-like shapes above the native size threshold
+const X = [4, 16, 12, 24];
+const C = [24];
+
+Deno.test({
+  name: "native Add/Sub/Multiply/RealDiv/Maximum/Minimum match cpu, with broadcasting",
+  ignore,
+  async fn() {
+    const a = randomTensor(X, 1);
+    const b = randomTensor(X, 2, 0.5, 2);
+    const c = randomTensor(C, 3, 0.5, 2);
+    const c4 = randomTensor([1, 1, 1, 24], 4, 0.5, 2);
+    const s = tf.scalar(1.7);
+    const ops = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, max: tf.maximum, min: tf.minimum };
+    for (const [name, op] of Object.entries(ops)) {
+      await assertMatchesCpu(`${name} same shape`, () => op(a, b));
+      await assertMatchesCpu(`${name} channel vector`, () => op(a, c));
+      await assertMatchesCpu(`${name} scalar`, () => op(a, s));
+      if (name !== "div") {
+        await assertMatchesCpu(`${name} broadcast first operand`, () => op(c4, a));
+      }
+    }
+    tf.dispose([a, b, c, c4, s]);
+  },
+});
+
+Deno.test({
+  name: "native unary kernels match cpu",
+  ignore,
+  async fn() {
+    const x = randomTensor(X, 5, -3, 3);
+    const pos = randomTensor(X, 6, 0.01, 4);
+    const ops: Record<string, (t: tf.Tensor) => tf.Tensor> = {
+      relu: tf.relu,
+      relu6: (t) => tf.relu6(tf.mul(t, 3)),
+      square: tf.square,
+      neg: tf.neg,
+      abs: tf.abs,
+      exp: tf.exp,
+      sigmoid: tf.sigmoid,
+      tanh: tf.tanh,
+    };
+    for (const [name, op] of Object.entries(ops)) {
+      await assertMatchesCpu(name, () => op(x));
+    }
+    await assertMatchesCpu("sqrt", () => tf.sqrt(pos));
+    tf.dispose([x, pos]);
+  },
+});
+
+Deno.test({
+  name: "native Sum/Mean/Max/Min match cpu over leading, inner and trailing axes",
+  ignore,
+  async fn() {
+    const x = randomTensor(X, 7);
+    for (const axes of [[0, 1, 2], [1, 2], [3], [0], [0, 3]]) {
+      for (const keepDims of [false, true]) {
+        const l = `axes ${axes} keepDims ${keepDims}`;
+        await assertMatchesCpu(`sum ${l}`, () => tf.sum(x, axes, keepDims));
+        await assertMatchesCpu(`mean ${l}`, () => tf.mean(x, axes, keepDims));
+        await assertMatchesCpu(`max ${l}`, () => tf.max(x, axes, keepDims));
+        await assertMatchesCpu(`min ${l}`, () => tf.min(x, axes, keepDims));
+      }
+    }
+    await assertMatchesCpu("sum all", () => tf.sum(x));
+    tf.dispose(x);
+  },
+});
+
+Deno.test("tileInto() repeats blocks along every axis like tf.tile", () => {
+  const x = new Float32Array([1, 2, 3, 4, 5, 6]);
+  const out = new Float32Array(2 * 3 * 3 * 2 * 2);
+  tileInto(x, [1, 3, 2], [2, 1, 2], out.subarray(0, 24));
+  const ref = tf.tile(tf.tensor3d(x, [1, 3, 2]), [2, 1, 2]).dataSync();
+  assert.deepEqual(Array.from(out.subarray(0, 24)), Array.from(ref));
+});
+
+Deno.test({
+  name: "native Tile and broadcastTo match cpu",
+  ignore,
+  async fn() {
+    const c4 = randomTensor([1, 1, 1, 24], 8);
+    const m = randomTensor([3, 1, 5, 24], 9);
+    await assertMatchesCpu("tile channel vector", () => tf.tile(c4, [4, 16, 12, 1]));
+    await assertMatchesCpu("tile mixed", () => tf.tile(m, [2, 7, 3, 2]));
+    await assertMatchesCpu("broadcastTo", () => tf.broadcastTo(c4, X));
+    tf.dispose([c4, m]);
+  },
+});
+
+Deno.test({
+  name: "native FusedBatchNorm forward matches cpu, with and without scale/offset",
+  ignore,
+  async fn() {
+    const x = randomTensor(X, 10);
+    const mean = randomTensor(C, 11, -0.2, 0.2);
+    const variance = randomTensor(C, 12, 0.1, 2);
+    const offset = randomTensor(C, 13);
+    const scale = randomTensor(C, 14, 0.5, 1.5);
+    await assertMatchesCpu("bn full", () => tf.batchNorm(x, mean, variance, offset, scale, 1e-3));
+    await assertMatchesCpu("bn bare", () => tf.batchNorm(x, mean, variance, undefined, undefined, 1e-5));
+    await assertMatchesCpu("bn 2-D", () =>
+      tf.batchNorm(tf.reshape(x, [-1, 24]), mean, variance, offset, scale, 1e-5));
+    tf.dispose([x, mean, variance, offset, scale]);
+  },
+});
+
+Deno.test({
+  name: "native gradients of relu, square, mean, sum and batchNorm match cpu",
+  ignore,
+  async fn() {
+    const x = randomTensor(X, 20);
+    const w = randomTensor(X, 21);
+    const scale = randomTensor(C, 22, 0.5, 1.5);
+    const offset = randomTensor(C, 23);
+    const dot = (t: tf.Tensor) => tf.sum(tf.mul(t, w));
+    const cases: Array<[string, (t: tf.Tensor) => tf.Tensor, string]> = [
+      ["relu", (t) => dot(tf.relu(t)), GRAD_KERNELS.reluGrad],
+      ["square", (t) => dot(tf.square(t)), GRAD_KERNELS.squareGrad],
+      ["mean", (t) => tf.sum(tf.mul(tf.mean(t, [0, 1, 2]), tf.range(0, 24))), tf.Tile],
+      ["sum", (t) => tf.sum(tf.mul(tf.sum(t, [1, 2], true), 1.5)), tf.Tile],
+    ];
+    for (const [name, f, kernel] of cases) {
+      await assertMatchesCpu(`grad ${name}`, () => tf.grad(f)(x), { requireNative: [kernel] });
+    }
+    // BatchNormalization in training, as tfjs-layers computes it: moments, then batchNorm
+    const bnLoss = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      return dot(tf.relu(tf.batchNorm(t, mean, variance, b, g, 1e-5)));
+    };
+    await assertMatchesCpu(
+      "grad batchNorm (training)",
+      () => tf.grads(bnLoss)([x, scale, offset]),
+      { requireNative: [GRAD_KERNELS.batchNormGrad, GRAD_KERNELS.reluGrad, tf.Tile] },
+    );
+    tf.dispose([x, w, scale, offset]);
+  },
+});

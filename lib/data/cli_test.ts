@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { encodeIdx } from "./idx.ts";
+import { gzip, idxFiles, idxFixture, writeFiles } from "./testdata/fixtures.ts";
+import { closedPort } from "./testdata/server.ts";
+
+const CLI = new URL("./cli.ts", import.meta.url).pathname;
+
+/** Runs the data CLI as a subprocess with the permissions its task has. */
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--allow-read",
+      "--allow-net=127.0.0.1",
+      "--allow-env=GEOMAD_DATA_DIR,GEOMAD_MIRROR,GEOMAD_DEBUG",
+      CLI,
+      ...args,
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+function assertOneLineError(r: { code: number; stderr: string }, code: number, re: RegExp) {
+  assert.equal(r.code, code, r.stderr);
+  const lines = r.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `expected one line, got:\n${r.stderr}`);
+  assert.match(lines[0]!, /^data: error: /);
+  assert.match(lines[0]!, re);
+}
+
+Deno.test("data info prints source, sizes, per-class counts, shape and checksums", async () => {
+  const r = await run("info", "fashion-mnist-sample");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^source\s+sample .*data\/samples\/fashion-mnist$/m);
+  assert.match(r.stdout, /^image shape\s+28x28x1$/m);
+  assert.match(r.stdout, /^train\s+3000 images$/m);
+  assert.match(r.stdout, /^test\s+1000 images$/m);
+  assert.match(r.stdout, /^\s+9 Ankle boot\s+300\s+100$/m);
+  assert.match(
+    r.stdout,
+    /train-images-idx3-ubyte\.gz\s+1302804 bytes\s+md5 8573943acc6080020f349ca73a4c21b2\s+ok: official file/,
+  );
+  const j = await run("info", "fashion-mnist-sample", "--json");
+  assert.equal(j.code, 0, j.stderr);
+  const info = JSON.parse(j.stdout);
+  assert.deepEqual([info.sizes, info.shape, info.classes[0]], [{ train: 3000, test: 1000 }, [
+    28,
+    28,
+    1,
+  ], { name: "T-shirt/top", train: 300, test: 100 }]);
+}); // deno-fmt-ignore
+
+Deno.test("data CLI exits 2 with one line on usage errors", async () => {
+  assertOneLineError(await run("info", "svhn"), 2, /Cannot find dataset 'svhn'/);
+  assertOneLineError(await run("explode", "mnist"), 2, /unknown command 'explode'/);
+  assertOneLineError(await run("info"), 2, /usage: deno task data/);
+  assertOneLineError(await run("info", "mnist", "--frobnicate"), 2, /frobnicate/);
+});
+
+Deno.test("data CLI exits 1 with one line naming the file on bad data", async () => {
+  const dir = await Deno.makeTempDir();
+  assertOneLineError(
+    await run("info", "fashion-mnist", "--data-dir", `${dir}/nope`),
+    1,
+    new RegExp(`Cannot read data dir '${dir}/nope': no such folder$`),
+  );
+  const files = idxFiles(idxFixture(20, 10));
+  files["train-labels-idx1-ubyte.gz"] = gzip(encodeIdx([20, 1], new Uint8Array(20)));
+  await writeFiles(dir, files);
+  assertOneLineError(
+    await run("info", "fashion-mnist", "--data-dir", dir),
+    1,
+    new RegExp(`checksum mismatch for ${dir}/train-images-idx3-ubyte\\.gz`),
+  );
+  assertOneLineError(
+    await run("info", "fashion-mnist", "--data-dir", dir, "--no-verify"),
+    1,
+    new RegExp(`Cannot read ${dir}/train-labels-idx1-ubyte\\.gz: wrong IDX magic`),
+  );
+  await Deno.writeFile(
+    `${dir}/t10k-images-idx3-ubyte.gz`,
+    files["t10k-images-idx3-ubyte.gz"]!.subarray(0, 100),
+  );
+  const v = await run("verify", "fashion-mnist", "--data-dir", dir);
+  assertOneLineError(
+    v,
+    1,
+    /Cannot verify fashion-mnist: 4 of 4 files differ; first: checksum mismatch for /,
+  );
+  assert.match(v.stdout, /MISMATCH/);
+  await Deno.remove(dir, { recursive: true });
+}); // deno-fmt-ignore
+
+Deno.test("data fetch exits 1 with one line when the server refuses the connection", async () => {
+  const port = closedPort();
+  assertOneLineError(
+    await run("fetch", "mnist", "--mirror", `http://127.0.0.1:${port}`, "--quiet"),
+    1,
+    new RegExp(`Cannot download http://127\\.0\\.0\\.1:${port}/mnist/train-images-idx3-ubyte\\.gz: connection refused$`),
+  );
+});
+
+const hasDebian = (() => {
+  try {
+    return Deno.statSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").isFile;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "data info fashion-mnist reports 60000/10000, 6000/1000 per class, 28x28x1",
+  ignore: !hasDebian,
+  async fn() {
+    const r = await run("info", "fashion-mnist");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^train\s+60000 images$/m);
+    assert.match(r.stdout, /^test\s+10000 images$/m);
+    assert.match(r.stdout, /^image shape\s+28x28x1$/m);
+    for (const name of ["T-shirt/top", "Trouser", "Bag", "Ankle boot"]) {
+      assert.match(
+        r.stdout,
+        new RegExp(`^\\s+\\d ${name.replace("/", "\\/")}\\s+6000\\s+1000$`, "m"),
+      );
+    }
+    const v = await run("verify", "fashion-mnist");
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /all 4 files match the registry checksums/);
+  },
+});

@@ -1,0 +1,184 @@
+/**
+ * The training loop the deep baselines share: seeded batches (shuffled passes over the data, or
+ * a fixed number of batches drawn without replacement per epoch as the official ADGAN code
+ * does), a progress bar, per-epoch mean losses, and a RunError naming the method, epoch and
+ * step as soon as any loss is NaN or infinite.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Images } from "../../data/types.ts";
+import { imageSize } from "../../data/types.ts";
+import { RunError } from "../../util/errors.ts";
+import { Progress } from "../../util/progress.ts";
+import { Rng } from "../../util/rng.ts";
+
+/** Where a step is. */
+export interface StepInfo {
+  /** 1-based epoch. */
+  epoch: number;
+  /** 1-based step within the epoch. */
+  step: number;
+  /** Seeded generator for the step's own random choices (noise, extra batches). */
+  rng: Rng;
+}
+
+/** What one step returns: one scalar loss or several named ones (the first is the main one). */
+export type StepLosses = tf.Scalar | Record<string, tf.Scalar>;
+
+/** Options of {@linkcode trainLoop}. */
+export interface TrainLoopOptions {
+  /** Method name for messages and the progress bar, e.g. `DSEBM`. */
+  method: string;
+  /** Number of training images. */
+  n: number;
+  epochs: number;
+  batchSize: number;
+  /**
+   * Batches per epoch, each drawn at random without replacement (ADGAN). Default: one shuffled
+   * pass over the data per epoch, the last batch partial.
+   */
+  stepsPerEpoch?: number;
+  /** Seed of the batch order and of every step's `rng`. */
+  seed: number;
+  quiet?: boolean;
+  onProgress?: (line: string, final: boolean) => void;
+  /** Called at the start of each epoch (e.g. a learning-rate milestone). */
+  onEpochStart?: (epoch: number) => void;
+}
+
+/** What a training loop did. */
+export interface LoopRecord {
+  epochs: number;
+  steps: number;
+  batchSize: number;
+  /** Mean of each named loss over each epoch (weighted by batch size). */
+  lossHistory: Record<string, number[]>;
+  /** Mean of each named loss over the last epoch. */
+  finalLoss: Record<string, number>;
+  seconds: number;
+  /** Training images per second (batch indices handed to `step`). */
+  imagesPerSecond: number;
+}
+
+/** Draws `m` distinct indices in [0, n) (a partial Fisher-Yates shuffle). */
+export function sampleWithoutReplacement(n: number, m: number, rng: Rng): Int32Array {
+  const take = Math.min(m, n);
+  const pool = new Int32Array(n);
+  for (let i = 0; i < n; i++) pool[i] = i;
+  for (let i = 0; i < take; i++) {
+    const j = i + rng.int(n - i);
+    const t = pool[i]!;
+    pool[i] = pool[j]!;
+    pool[j] = t;
+  }
+  return pool.slice(0, take);
+}
+
+/** The images at `indices` as one NHWC tensor. */
+export function batchTensor(images: Images, indices: ArrayLike<number>): tf.Tensor4D {
+  const size = imageSize(images);
+  const data = new Float32Array(indices.length * size);
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i]!;
+    data.set(images.data.subarray(j * size, (j + 1) * size), i * size);
+  }
+  return tf.tensor4d(data, [indices.length, images.height, images.width, images.channels]);
+}
+
+/**
+ * Runs `step` over seeded batches for `epochs` epochs. `step` receives the batch's image
+ * indices and returns its loss tensor(s), which the loop reads, checks and disposes.
+ * @throws {RunError} `Cannot train <method>: <loss> is NaN at epoch E step S` on a non-finite
+ *   loss.
+ */
+export async function trainLoop(
+  options: TrainLoopOptions,
+  step: (batch: Int32Array, info: StepInfo) => StepLosses | Promise<StepLosses>,
+): Promise<LoopRecord> {
+  const { method, n, epochs, batchSize } = options;
+  const perEpoch = options.stepsPerEpoch ?? Math.ceil(n / batchSize);
+  const rng = new Rng(options.seed);
+  const progress = new Progress(`${method} train`, epochs * perEpoch, {
+    unit: "step",
+    quiet: options.quiet,
+    write: options.onProgress,
+  });
+  const history: Record<string, number[]> = {};
+  const start = performance.now();
+  let steps = 0, images = 0;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    options.onEpochStart?.(epoch);
+    const order = options.stepsPerEpoch === undefined ? rng.permutation(n) : undefined;
+    const sums: Record<string, number> = {};
+    let seen = 0;
+    for (let s = 1; s <= perEpoch; s++) {
+      const batch = order
+        ? order.subarray((s - 1) * batchSize, s * batchSize)
+        : sampleWithoutReplacement(n, batchSize, rng);
+      const out = await step(batch, { epoch, step: s, rng: new Rng(rng.seed()) });
+      const named = out instanceof tf.Tensor ? { loss: out } : out;
+      const values: Record<string, number> = {};
+      for (const [k, t] of Object.entries(named)) {
+        values[k] = (await t.data())[0]!;
+        t.dispose();
+      }
+      steps++;
+      for (const [k, v] of Object.entries(values)) {
+        if (!Number.isFinite(v)) {
+          throw new RunError(`Cannot train ${method}: ${k} is ${v} at epoch ${epoch} step ${s}`);
+        }
+        sums[k] = (sums[k] ?? 0) + v * batch.length;
+      }
+      seen += batch.length;
+      images += batch.length;
+      const main = Object.keys(values)[0];
+      progress.tick(1, {
+        epoch: `${epoch}/${epochs}`,
+        ...(main ? { [main]: (sums[main]! / seen).toPrecision(4) } : {}),
+      });
+    }
+    for (const [k, v] of Object.entries(sums)) (history[k] ??= []).push(v / seen);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  progress.finish();
+  const finalLoss: Record<string, number> = {};
+  for (const [k, v] of Object.entries(history)) finalLoss[k] = v[v.length - 1]!;
+  return {
+    epochs,
+    steps,
+    batchSize,
+    lossHistory: history,
+    finalLoss,
+    seconds,
+    imagesPerSecond: seconds > 0 ? images / seconds : 0,
+  };
+}
+
+/** Options of {@linkcode mapBatches}. */
+export interface MapBatchesOptions {
+  /** Images per forward pass. */
+  batchSize: number;
+  /** Values `fn` returns per image (its output is reshaped to [batch, width]). */
+  width: number;
+}
+
+/**
+ * Runs `fn` over `images` in batches (inside `tf.tidy`) and concatenates its per-image outputs
+ * into one Float32Array of n * width values.
+ */
+export async function mapBatches(
+  images: Images,
+  options: MapBatchesOptions,
+  fn: (x: tf.Tensor4D) => tf.Tensor,
+): Promise<Float32Array> {
+  const { batchSize, width } = options;
+  const out = new Float32Array(images.n * width);
+  for (let b = 0; b < images.n; b += batchSize) {
+    const m = Math.min(batchSize, images.n - b);
+    const idx = Int32Array.from({ length: m }, (_, i) => b + i);
+    const y = tf.tidy(() => fn(batchTensor(images, idx)).reshape([m * width]));
+    out.set(await y.data() as Float32Array, b * width);
+    y.dispose();
+  }
+  return out;
+}
