@@ -17,7 +17,7 @@ import { OcsvmDetector } from "../lib/detectors/ocsvm.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
 import { UsageError } from "../lib/util/errors.ts";
-import { loadFashionSplit } from "../scripts/ocsvm_data.ts";
+import { loadOneVsRest } from "../lib/data/one_vs_rest.ts";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -69,7 +69,9 @@ async function main(): Promise<void> {
   if (repeats < 1) throw new UsageError("--repeats must be >= 1");
   const outPath = values.out ?? "results/bench/ocsvm.json";
   const backend = await initBackend("auto");
-  const split = await loadFashionSplit(normalClass, { testSize });
+  const split = await loadOneVsRest("fashion-mnist", normalClass, {
+    testLimit: testSize < 10000 ? testSize : undefined,
+  });
   const loadBefore = Deno.loadavg();
 
   const runs = [];

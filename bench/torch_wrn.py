@@ -42,17 +42,22 @@ def build_wrn(nn, channels, classes, depth=10, k=4):
         for i in range(n):
             layers.append(Block(cin, widths[g + 1], stride if i == 0 else 1))
             cin = widths[g + 1]
-    layers += [nn.BatchNorm2d(cin, eps=1e-5), nn.ReLU(), nn.AvgPool2d(8), nn.Flatten(),
+    layers += [nn.BatchNorm2d(cin, eps=1e-5, momentum=0.1), nn.ReLU(), nn.AvgPool2d(8), nn.Flatten(),
                nn.Linear(cin, classes)]
     return nn.Sequential(*layers)
 
 
 def build_cnn(nn, channels, classes):
-    def unit(cin, cout, stride):
-        return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
-
-    return nn.Sequential(*unit(channels, 32, 1), *unit(32, 64, 2), *unit(64, 128, 2),
-                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, classes))
+    """geomad's small CNN (lib/models/small_cnn.ts): three conv3x3-BN-ReLU stages (32, 64, 128)
+    with 2x2 max pooling between them, 2x2 average pooling, flatten, dense."""
+    layers, cin = [], channels
+    for i, f in enumerate((32, 64, 128)):
+        if i > 0:
+            layers.append(nn.MaxPool2d(2))
+        layers += [nn.Conv2d(cin, f, 3, 1, 1, bias=False), nn.BatchNorm2d(f, eps=1e-5, momentum=0.1), nn.ReLU()]
+        cin = f
+    layers += [nn.AvgPool2d(2), nn.Flatten(), nn.Linear(cin * 4 * 4, classes)]
+    return nn.Sequential(*layers)
 
 
 def conv_macs(model, torch, channels):

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """OC-SVM parity: geomad's OneClassSvm against scikit-learn's OneClassSVM on Fashion-MNIST.
 
-Same data (Debian dataset-fashion-mnist, one-vs-rest: all training images of the normal class,
-the first --test-size test images; 28 -> 32 zero padding, then 2 * (x / 255) - 1, so the pad is
+Same data (Debian dataset-fashion-mnist, one-vs-rest: all training images of the normal class;
+the whole test split, or the seeded stratified subset of --test-size images that geomad's loader
+picks, read back from the driver; 28 -> 32 zero padding, then 2 * (x / 255) - 1, so the pad is
 -1), same nu, gamma, tol (1e-3) and shrinking. For each nu:gamma pair it runs geomad's driver
 (scripts/ocsvm_parity_driver.ts) and then scikit-learn, one after the other, and compares:
 AUROC (normal = positive, decision value as score), support-vector count, support sets, rho,
@@ -45,11 +46,12 @@ def preprocess(images):
     return (2 * (x / 255) - 1).astype(np.float32).reshape(len(images), -1)
 
 
-def load(normal_class, test_size):
+def load(normal_class):
+    """All training images of the class (file order) and the whole test split."""
     tri = read_idx(f"{FASHION}/train-images-idx3-ubyte.gz")
     trl = read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz")
-    tei = read_idx(f"{FASHION}/t10k-images-idx3-ubyte.gz")[:test_size]
-    tel = read_idx(f"{FASHION}/t10k-labels-idx1-ubyte.gz")[:test_size]
+    tei = read_idx(f"{FASHION}/t10k-images-idx3-ubyte.gz")
+    tel = read_idx(f"{FASHION}/t10k-labels-idx1-ubyte.gz")
     return preprocess(tri[trl == normal_class]), preprocess(tei), (tel == normal_class).astype(int)
 
 
@@ -93,9 +95,12 @@ def run_sklearn(train, test, nu, gamma, shrinking):
     return m, dec, fit_s, score_s
 
 
-def compare(args, train, test, labels, nu, gamma, tmpdir):
+def compare(args, train, test_all, labels_all, nu, gamma, tmpdir):
     load_before = os.getloadavg()
-    g = run_geomad(args.normal_class, nu, gamma, len(test), not args.no_shrinking, tmpdir)
+    g = run_geomad(args.normal_class, nu, gamma, args.test_size, not args.no_shrinking, tmpdir)
+    # geomad's loader picks the test images (all, or a seeded stratified subset): use the same.
+    idx = np.asarray(g["testIndices"], dtype=np.int64)
+    test, labels = test_all[idx], labels_all[idx]
     m, dec_sk, fit_sk, score_sk = run_sklearn(train, test, nu, gamma, not args.no_shrinking)
     load_after = os.getloadavg()
     dec_g = np.asarray(g["decision"])
@@ -129,7 +134,9 @@ def compare(args, train, test, labels, nu, gamma, tmpdir):
         "iterationsGeomad": g["iterations"],
         "fitSecondsSklearn": fit_sk,
         "scoreSecondsSklearn": score_sk,
+        "testSize": int(len(idx)),
         "geomadBackend": g["backend"],
+        "geomadDataSource": g["dataSource"],
         "loadAvgBefore": list(load_before),
         "loadAvgAfter": list(load_after),
     }
@@ -144,8 +151,8 @@ def main():
     p.add_argument("--no-shrinking", action="store_true")
     p.add_argument("--out", default="results/parity/ocsvm.json")
     p.add_argument("--sklearn-only", action="store_true",
-                   help="time scikit-learn alone on the first config; print one JSON line "
-                        "(used by bench/ocsvm.ts)")
+                   help="time scikit-learn alone on the first config and the first --test-size "
+                        "test images; print one JSON line (used by bench/ocsvm.ts)")
     args = p.parse_args()
     if not 0 <= args.normal_class <= 9:
         p.error("--class must be 0..9")
@@ -154,8 +161,9 @@ def main():
                    for c in args.configs.split(",")]
     except (IndexError, ValueError):
         p.error(f"--configs must be nu:gamma pairs, got '{args.configs}'")
-    train, test, labels = load(args.normal_class, args.test_size)
+    train, test, labels = load(args.normal_class)
     if args.sklearn_only:
+        test, labels = test[:args.test_size], labels[:args.test_size]
         nu, gamma = configs[0]
         m, dec, fit_s, score_s = run_sklearn(train, test, nu, gamma, not args.no_shrinking)
         print(json.dumps({"sklearn": sklearn.__version__, "nu": nu, "gamma": gamma,
@@ -185,7 +193,7 @@ def main():
         "dataset": "fashion-mnist",
         "normalClass": args.normal_class,
         "trainSize": int(len(train)),
-        "testSize": int(len(test)),
+        "testSizeRequested": args.test_size,
         "tol": 1e-3,
         "shrinking": not args.no_shrinking,
         "sklearn": sklearn.__version__,

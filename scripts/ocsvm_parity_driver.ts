@@ -12,7 +12,7 @@ import type { Gamma } from "../lib/svm/kernel.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
 import { UsageError } from "../lib/util/errors.ts";
-import { loadFashionSplit } from "./ocsvm_data.ts";
+import { loadOneVsRest } from "../lib/data/one_vs_rest.ts";
 
 /** Parses `scale`, `auto` or a number. */
 export function parseGamma(s: string): Gamma {
@@ -39,8 +39,9 @@ async function main(): Promise<void> {
   const gamma = parseGamma(values.gamma ?? "scale");
   const shrinking = (values.shrinking ?? "true") !== "false";
   const backend = await initBackend("auto");
-  const split = await loadFashionSplit(normalClass, {
-    testSize: intFlag("test-size", values["test-size"], 10000),
+  const testSize = intFlag("test-size", values["test-size"], 10000);
+  const split = await loadOneVsRest("fashion-mnist", normalClass, {
+    testLimit: testSize < 10000 ? testSize : undefined,
   });
   const train = { data: split.train.data, rows: split.train.n, cols: 1024 };
   const test = { data: split.test.data, rows: split.test.n, cols: 1024 };
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
     nSV: m.nSV,
     nBSV: m.nBSV,
     support: Array.from(m.supportIndices),
+    dataSource: split.meta.source ?? null,
+    testIndices: Array.from(split.testIndices),
     decision: Array.from(decision),
   });
 }

@@ -10,11 +10,11 @@
 import { parseFlags, runCli } from "../util/cli.ts";
 import { DataError, UsageError } from "../util/errors.ts";
 import { fetchDataset } from "./fetch.ts";
-import { loadFromSource } from "./load.ts";
+import { describeDataset, loadFromSource } from "./load.ts";
 import { type DataSource, locateDataset } from "./locate.ts";
-import { datasetNames, type DatasetSpec, getDatasetSpec } from "./registry.ts";
+import { datasetNames, getDatasetSpec } from "./registry.ts";
 import { classCounts } from "./split.ts";
-import { checkFile, type FileCheck, mismatchMessage } from "./verify.ts";
+import { type FileCheck, mismatchMessage } from "./verify.ts";
 
 const USAGE = `usage: deno task data <info|fetch|verify> <dataset> [--data-dir D] [--mirror URL] ` +
   `[--force] [--quiet] [--json] [--no-verify]; datasets: ${datasetNames().join(", ")}`;
@@ -94,26 +94,20 @@ async function fetch(dataset: string, mirror: string | undefined, force: boolean
 }
 
 async function verify(dataset: string, dataDir: string | undefined): Promise<void> {
-  const spec: DatasetSpec = getDatasetSpec(dataset);
-  const src = await locateDataset(spec, { dataDir, allowSample: false });
-  console.log(`source ${describeSource(src)}`);
-  const checks: { check: FileCheck; spec: Parameters<typeof mismatchMessage>[1] }[] = [];
-  if (src.archivePath) {
-    checks.push({ check: await checkFile(spec.archive!, src.archivePath), spec: spec.archive! });
-  } else {
-    for (const f of spec.files) {
-      checks.push({ check: await checkFile(f, src.paths[f.name]!), spec: f });
-    }
-  }
-  console.log(fileLines(checks.map((c) => c.check)).join("\n"));
-  const bad = checks.filter((c) => c.check.status === "mismatch");
+  const spec = getDatasetSpec(dataset);
+  const meta = await describeDataset(spec, { dataDir, allowSample: false });
+  console.log(`source ${meta.source} ${meta.root}`);
+  console.log(fileLines(meta.files).join("\n"));
+  const bad = meta.files.filter((f) => f.status === "mismatch");
   if (bad.length) {
+    const first = bad[0]!;
+    const fileSpec = spec.files.find((f) => f.name === first.name) ?? spec.archive!;
     throw new DataError(
-      `Cannot verify ${dataset}: ${bad.length} of ${checks.length} files differ; first: ` +
-        mismatchMessage(bad[0]!.check, bad[0]!.spec),
+      `Cannot verify ${dataset}: ${bad.length} of ${meta.files.length} files differ; first: ` +
+        mismatchMessage(first, fileSpec),
     );
   }
-  console.log(`${dataset}: all ${checks.length} files match the registry checksums`);
+  console.log(`${dataset}: all ${meta.files.length} files match the registry checksums`);
 }
 
 /** Runs the data CLI on `args`. */

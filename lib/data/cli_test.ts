@@ -53,7 +53,7 @@ Deno.test("data info prints source, sizes, per-class counts, shape and checksums
     28,
     1,
   ], { name: "T-shirt/top", train: 300, test: 100 }]);
-}); // deno-fmt-ignore
+});
 
 Deno.test("data CLI exits 2 with one line on usage errors", async () => {
   assertOneLineError(await run("info", "svhn"), 2, /Cannot find dataset 'svhn'/);
@@ -94,14 +94,16 @@ Deno.test("data CLI exits 1 with one line naming the file on bad data", async ()
   );
   assert.match(v.stdout, /MISMATCH/);
   await Deno.remove(dir, { recursive: true });
-}); // deno-fmt-ignore
+});
 
 Deno.test("data fetch exits 1 with one line when the server refuses the connection", async () => {
   const port = closedPort();
   assertOneLineError(
     await run("fetch", "mnist", "--mirror", `http://127.0.0.1:${port}`, "--quiet"),
     1,
-    new RegExp(`Cannot download http://127\\.0\\.0\\.1:${port}/mnist/train-images-idx3-ubyte\\.gz: connection refused$`),
+    new RegExp(
+      `Cannot download http://127\\.0\\.0\\.1:${port}/mnist/train-images-idx3-ubyte\\.gz: connection refused$`,
+    ),
   );
 });
 

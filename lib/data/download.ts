@@ -21,6 +21,8 @@ export interface DownloadOptions {
   quiet?: boolean;
   /** Progress bar options (e.g. a custom writer). */
   progress?: ProgressOptions;
+  /** Give up when the server sends nothing for this long (default 60 000 ms). */
+  idleTimeoutMs?: number;
 }
 
 /** What was downloaded. */
@@ -59,11 +61,34 @@ export async function downloadFile(
   dest: string,
   options: DownloadOptions = {},
 ): Promise<Downloaded> {
+  // Aborts when the server stays silent for idleTimeoutMs (the timer restarts on every chunk).
+  const idleMs = options.idleTimeoutMs ?? 60_000;
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => abort.abort(new Error(`no data for ${idleMs / 1000} s`)), idleMs);
+  };
+  arm();
+  try {
+    return await download(url, dest, options, abort.signal, arm);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function download(
+  url: string,
+  dest: string,
+  options: DownloadOptions,
+  signal: AbortSignal,
+  onData: () => void,
+): Promise<Downloaded> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { "accept-encoding": "identity" } });
+    res = await fetch(url, { headers: { "accept-encoding": "identity" }, signal });
   } catch (err) {
-    throw new DataError(`Cannot download ${url}: ${reason(err)}`);
+    throw new DataError(`Cannot download ${url}: ${reason(signal.aborted ? signal.reason : err)}`);
   }
   if (!res.ok || !res.body) {
     await res.body?.cancel();
@@ -93,6 +118,7 @@ export async function downloadFile(
   };
   try {
     for await (const chunk of res.body) {
+      onData();
       hash.update(chunk);
       await writeAll(file, chunk);
       got += chunk.length;
@@ -103,9 +129,8 @@ export async function downloadFile(
       }
     }
   } catch (err) {
-    return await fail(
-      `transfer interrupted after ${got} bytes (${reason(err)}); nothing was saved`,
-    );
+    const why = reason(signal.aborted ? signal.reason : err);
+    return await fail(`transfer interrupted after ${got} bytes (${why}); nothing was saved`);
   }
   if (expected !== undefined && got !== expected) {
     return await fail(`truncated transfer: got ${got} of ${expected} bytes; nothing was saved`);

@@ -87,6 +87,21 @@ Deno.test("downloadFile() reports 404 and connection refused on one line", async
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("downloadFile() gives up on a server that stays silent", async () => {
+  const srv = serveFiles({});
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(
+    () =>
+      downloadFile(`${srv.base}/stall/a.gz`, `${dir}/a.gz`, { quiet: true, idleTimeoutMs: 300 }),
+    isOneLineDataError(
+      /^Cannot download http:\/\/127\.0\.0\.1:\d+\/stall\/a\.gz: no data for 0\.3 s$/,
+    ),
+  );
+  assert.deepEqual(await ls(dir), []);
+  await srv.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("downloadFirst() falls back to the next mirror and lists every failure", async () => {
   const srv = serveFiles({ "two/a.gz": DATA });
   const dir = await Deno.makeTempDir();
@@ -102,4 +117,4 @@ Deno.test("downloadFirst() falls back to the next mirror and lists every failure
   );
   await srv.close();
   await Deno.remove(dir, { recursive: true });
-}); // deno-fmt-ignore
+});

@@ -101,22 +101,32 @@ Deno.test("fetchDataset() with a checksum mismatch leaves nothing in the cache",
   ]);
   await srv.close();
   await Deno.remove(cacheDir, { recursive: true });
-}); // deno-fmt-ignore
+});
 
 for (const kind of ["cifar10", "cifar100"] as const) {
   Deno.test(`fetchDataset() downloads and extracts a ${kind} tar.gz in the official layout`, async () => {
     const files = cifarFiles(kind, 12);
     const archive = cifarArchive(files);
-    const spec = specFor(kind, files, archive, kind === "cifar10" ? { train: 60, test: 12 } : { train: 12, test: 12 });
+    const spec = specFor(
+      kind,
+      files,
+      archive,
+      kind === "cifar10" ? { train: 60, test: 12 } : { train: 12, test: 12 },
+    );
     const srv = served(kind, { [spec.archive!.name]: archive });
     const cacheDir = await Deno.makeTempDir();
     const r = await fetchDataset(spec, { ...quiet, cacheDir, mirror: srv.base });
     assert.deepEqual(r.downloaded, [spec.archive!.name]);
     assert.deepEqual(r.extracted, Object.keys(files));
     const top = kind === "cifar10" ? "cifar-10-batches-bin" : "cifar-100-binary";
-    assert.deepEqual(await tree(`${cacheDir}/${kind}`), [
-      spec.archive!.name, `${top}/`, ...[...Object.keys(files), `${top}/readme.html`].sort(),
-    ].sort());
+    assert.deepEqual(
+      await tree(`${cacheDir}/${kind}`),
+      [
+        spec.archive!.name,
+        `${top}/`,
+        ...[...Object.keys(files), `${top}/readme.html`].sort(),
+      ].sort(),
+    );
     const fromFiles = await loadDataset(spec, { cacheDir, systemDirs: [], useEnv: false });
     assert.equal(fromFiles.meta.source, "cache");
     assert.ok(fromFiles.meta.files.every((f) => f.status === "official"));
@@ -133,7 +143,7 @@ for (const kind of ["cifar10", "cifar100"] as const) {
     await srv.close();
     await Deno.remove(cacheDir, { recursive: true });
   });
-} // deno-fmt-ignore
+}
 
 Deno.test("fetchDataset() rejects an archive with a '..' entry and extracts nothing", async () => {
   const files = cifarFiles("cifar10", 2);
@@ -147,12 +157,20 @@ Deno.test("fetchDataset() rejects an archive with a '..' entry and extracts noth
   const cacheDir = `${root}/cache`;
   await assert.rejects(
     () => fetchDataset(spec, { ...quiet, cacheDir, mirror: srv.base }),
-    (e: unknown) => e instanceof DataError && /entry 'cifar-10-batches-bin\/\.\.\/\.\.\/escaped\.txt' escapes the target folder/.test(e.message),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /entry 'cifar-10-batches-bin\/\.\.\/\.\.\/escaped\.txt' escapes the target folder/.test(
+        e.message,
+      ),
   );
-  assert.deepEqual(await tree(root), ["cache/", "cache/cifar10/", "cache/cifar10/cifar-10-binary.tar.gz"]);
+  assert.deepEqual(await tree(root), [
+    "cache/",
+    "cache/cifar10/",
+    "cache/cifar10/cifar-10-binary.tar.gz",
+  ]);
   await srv.close();
   await Deno.remove(root, { recursive: true });
-}); // deno-fmt-ignore
+});
 
 Deno.test("fetchDataset() refuses the embedded sample and unknown datasets", async () => {
   await assert.rejects(() => fetchDataset("fashion-mnist-sample", quiet), UsageError);

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { DataError } from "../util/errors.ts";
-import { gunzipIfNeeded } from "./gzip.ts";
 import { encodeIdx, parseIdx, readIdxImages, readIdxLabels } from "./idx.ts";
-import { gzip, randomBytes } from "./testdata/fixtures.ts";
+import { randomBytes } from "./testdata/fixtures.ts";
 
 Deno.test("encodeIdx() writes the official header and parseIdx() reads it back", () => {
   const data = randomBytes(2 * 28 * 28, 1);
@@ -60,25 +59,4 @@ Deno.test("readIdxLabels() rejects a label out of range, naming index and value"
         "Cannot read train-labels-idx1-ubyte.gz: label 10 at index 2 is out of range 0..9",
   );
   assert.deepEqual([...readIdxLabels(bytes, "x", 11)], [0, 9, 10, 1]);
-});
-
-Deno.test("gunzipIfNeeded() decompresses gzip and passes raw bytes through", () => {
-  const raw = encodeIdx([3], new Uint8Array([1, 2, 3]));
-  assert.deepEqual(gunzipIfNeeded(gzip(raw), "a.gz"), raw);
-  assert.equal(gunzipIfNeeded(raw, "a"), raw);
-});
-
-Deno.test("gunzipIfNeeded() rejects truncated, corrupt and non-gzip .gz files", () => {
-  const gz = gzip(randomBytes(5000, 3));
-  assert.throws(
-    () => gunzipIfNeeded(gz.subarray(0, gz.length - 100), "train-images-idx3-ubyte.gz"),
-    (e: unknown) =>
-      e instanceof DataError &&
-      /^Cannot read train-images-idx3-ubyte\.gz: corrupt or truncated gzip data/.test(e.message) &&
-      !e.message.includes("\n"),
-  );
-  const corrupt = gz.slice();
-  for (let i = 20; i < 60; i++) corrupt[i] = corrupt[i]! ^ 0xff;
-  assert.throws(() => gunzipIfNeeded(corrupt, "c.gz"), /c\.gz: corrupt or truncated gzip data/);
-  assert.throws(() => gunzipIfNeeded(new Uint8Array([1, 2, 3]), "x.gz"), /x\.gz: not gzip data/);
 });

@@ -14,7 +14,7 @@ import type { DatasetSpec } from "./registry.ts";
 import { readFileFast } from "./io.ts";
 import { readTar } from "./tar.ts";
 import type { LabeledImageSet } from "./types.ts";
-import { checkBytes, type FileCheck, mismatchMessage } from "./verify.ts";
+import { checkBytes, checkFile, type FileCheck, mismatchMessage } from "./verify.ts";
 
 /** Where the data came from and the checksums of the files read: goes into results. */
 export interface DataMeta {
@@ -200,5 +200,30 @@ function readArchive(
     const data = byName.get(name);
     if (!data) throw new DataError(`Cannot load ${spec.name}: ${path} has no ${name}`);
     return data;
+  };
+}
+
+/**
+ * Which source a dataset resolves to and the checksums of its files, without decoding them
+ * (what `deno task data verify` prints). Sizes are the registry's split sizes.
+ * @throws {DataError} when nothing is found; mismatching files are reported with status
+ * `mismatch`, not thrown.
+ */
+export async function describeDataset(
+  dataset: string | DatasetSpec,
+  options: LocateOptions = {},
+): Promise<DataMeta> {
+  const src = await locateDataset(dataset, options);
+  const spec = src.spec;
+  const files: FileCheck[] = [];
+  if (src.archivePath) files.push(await checkFile(spec.archive!, src.archivePath));
+  else for (const f of spec.files) files.push(await checkFile(f, src.paths[f.name]!));
+  return {
+    dataset: spec.name,
+    requested: src.requested,
+    source: src.kind,
+    root: src.archivePath ?? src.root,
+    files,
+    sizes: { train: spec.train.n, test: spec.test.n },
   };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DataError } from "../util/errors.ts";
 import { gunzipIfNeeded } from "./gzip.ts";
 import { encodeIdx } from "./idx.ts";
-import { loadDataset } from "./load.ts";
+import { describeDataset, loadDataset } from "./load.ts";
 import { md5Hex } from "./checksum.ts";
 import { getDatasetSpec } from "./registry.ts";
 import { classCounts } from "./split.ts";
@@ -37,13 +37,16 @@ Deno.test("loadDataset() decodes IDX files and records their checksums", async (
     Object.entries(files).map(([n, b]) => [n, md5Hex(b), "official"]),
   );
   await Deno.remove(dir, { recursive: true });
-}); // deno-fmt-ignore
+});
 
 Deno.test("loadDataset() accepts decompressed files whose content matches (status 'content')", async () => {
   const gz = idxFiles(FX);
   const raw = idxFiles(FX, false);
   const base = specFor("fashion-mnist", gz);
-  const spec = { ...base, files: base.files.map((f) => ({ ...f, contentMd5: md5Hex(raw[f.name.slice(0, -3)]!) })) };
+  const spec = {
+    ...base,
+    files: base.files.map((f) => ({ ...f, contentMd5: md5Hex(raw[f.name.slice(0, -3)]!) })),
+  };
   const dir = await dirWith(raw);
   const d = await loadDataset(spec, opts(dir));
   assert.deepEqual(d.meta.files.map((f) => f.status), ["content", "content", "content", "content"]);
@@ -71,15 +74,36 @@ Deno.test("loadDataset() rejects files whose checksums differ, unless verify is 
     "unchecked",
   ]);
   await Deno.remove(dir, { recursive: true });
-}); // deno-fmt-ignore
+});
 
 const BAD: [string, (f: Record<string, Uint8Array>) => void, RegExp][] = [
-  ["truncated gzip", (f) => { const b = f["t10k-images-idx3-ubyte.gz"]!; f["t10k-images-idx3-ubyte.gz"] = b.subarray(0, b.length >> 1); }, /t10k-images-idx3-ubyte\.gz: corrupt or truncated gzip data/],
-  ["wrong IDX magic", (f) => { f["train-labels-idx1-ubyte.gz"] = gzip(encodeIdx([30, 1], new Uint8Array(30))); }, /Cannot read \/.*\/train-labels-idx1-ubyte\.gz: wrong IDX magic 0x00000802, expected 0x00000801/],
-  ["image/label count mismatch", (f) => { f["t10k-labels-idx1-ubyte.gz"] = gzip(encodeIdx([19], FX.testLabels.subarray(0, 19))); }, /Cannot load \/.*\/t10k-images-idx3-ubyte\.gz with t10k-labels-idx1-ubyte\.gz: 20 images but 19 labels/],
-  ["dimension mismatch", (f) => { f["train-images-idx3-ubyte.gz"] = gzip(encodeIdx([30, 28, 27], new Uint8Array(30 * 28 * 27))); }, /train-images-idx3-ubyte\.gz: images are 28x27, expected 28x28/],
-  ["label out of range", (f) => { const l = FX.trainLabels.slice(); l[3] = 10; f["train-labels-idx1-ubyte.gz"] = gzip(encodeIdx([30], l)); }, /train-labels-idx1-ubyte\.gz: label 10 at index 3 is out of range 0\.\.9/],
-]; // deno-fmt-ignore
+  ["truncated gzip", (f) => {
+    const b = f["t10k-images-idx3-ubyte.gz"]!;
+    f["t10k-images-idx3-ubyte.gz"] = b.subarray(0, b.length >> 1);
+  }, /t10k-images-idx3-ubyte\.gz: corrupt or truncated gzip data/],
+  [
+    "wrong IDX magic",
+    (f) => {
+      f["train-labels-idx1-ubyte.gz"] = gzip(encodeIdx([30, 1], new Uint8Array(30)));
+    },
+    /Cannot read \/.*\/train-labels-idx1-ubyte\.gz: wrong IDX magic 0x00000802, expected 0x00000801/,
+  ],
+  [
+    "image/label count mismatch",
+    (f) => {
+      f["t10k-labels-idx1-ubyte.gz"] = gzip(encodeIdx([19], FX.testLabels.subarray(0, 19)));
+    },
+    /Cannot load \/.*\/t10k-images-idx3-ubyte\.gz with t10k-labels-idx1-ubyte\.gz: 20 images but 19 labels/,
+  ],
+  ["dimension mismatch", (f) => {
+    f["train-images-idx3-ubyte.gz"] = gzip(encodeIdx([30, 28, 27], new Uint8Array(30 * 28 * 27)));
+  }, /train-images-idx3-ubyte\.gz: images are 28x27, expected 28x28/],
+  ["label out of range", (f) => {
+    const l = FX.trainLabels.slice();
+    l[3] = 10;
+    f["train-labels-idx1-ubyte.gz"] = gzip(encodeIdx([30], l));
+  }, /train-labels-idx1-ubyte\.gz: label 10 at index 3 is out of range 0\.\.9/],
+];
 
 for (const [what, spoil, message] of BAD) {
   Deno.test(`loadDataset() rejects ${what} with a one-line DataError naming the file`, async () => {
@@ -88,7 +112,8 @@ for (const [what, spoil, message] of BAD) {
     const dir = await dirWith(files);
     await assert.rejects(
       () => loadDataset(specFor("fashion-mnist", files), opts(dir)),
-      (e: unknown) => e instanceof DataError && message.test(e.message) && !e.message.includes("\n"),
+      (e: unknown) =>
+        e instanceof DataError && message.test(e.message) && !e.message.includes("\n"),
     );
     await Deno.remove(dir, { recursive: true });
   });
@@ -141,4 +166,29 @@ Deno.test({
     }
     await Deno.remove(empty);
   },
+});
+
+Deno.test("describeDataset() reports the source and checksums without decoding", async () => {
+  const files = idxFiles(FX);
+  const dir = await dirWith(files);
+  const good = await describeDataset(
+    specFor("fashion-mnist", files, undefined, { train: 30, test: 20 }),
+    opts(dir),
+  );
+  assert.deepEqual([good.source, good.root, good.sizes], ["data-dir", dir, {
+    train: 30,
+    test: 20,
+  }]);
+  assert.deepEqual(
+    good.files.map((f) => [f.name, f.md5, f.status]),
+    Object.entries(files).map(([n, b]) => [n, md5Hex(b), "official"]),
+  );
+  const bad = await describeDataset("fashion-mnist", opts(dir));
+  assert.deepEqual(bad.files.map((f) => f.status), [
+    "mismatch",
+    "mismatch",
+    "mismatch",
+    "mismatch",
+  ]);
+  await Deno.remove(dir, { recursive: true });
 });

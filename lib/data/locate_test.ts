@@ -41,28 +41,35 @@ Deno.test("locateDataset() prefers data dir, then cache, then system, then the s
         .test(e.message),
   );
   await Deno.remove(root, { recursive: true });
-}); // deno-fmt-ignore
+});
 
 Deno.test("locateDataset() fails on a --data-dir that does not exist or lacks files", async () => {
   const { root, opts } = await setup();
   await assert.rejects(
     () => locateDataset("fashion-mnist", { ...opts, dataDir: `${root}/nope` }),
-    (e: unknown) => e instanceof DataError && e.message === `Cannot read data dir '${root}/nope': no such folder`,
+    (e: unknown) =>
+      e instanceof DataError && e.message === `Cannot read data dir '${root}/nope': no such folder`,
   );
   await Deno.remove(`${root}/dir/t10k-images-idx3-ubyte.gz`);
   await assert.rejects(
     () => locateDataset("fashion-mnist", { ...opts, dataDir: `${root}/dir` }),
-    (e: unknown) => e instanceof DataError && e.message === `Cannot load fashion-mnist from data dir '${root}/dir': missing ${root}/dir/t10k-images-idx3-ubyte.gz`,
+    (e: unknown) =>
+      e instanceof DataError &&
+      e.message ===
+        `Cannot load fashion-mnist from data dir '${root}/dir': missing ${root}/dir/t10k-images-idx3-ubyte.gz`,
   );
   await Deno.remove(root, { recursive: true });
-}); // deno-fmt-ignore
+});
 
 Deno.test("locateDataset() accepts a <dataset>/ subfolder and gunzipped files in a data dir", async () => {
   const root = await Deno.makeTempDir();
   await writeFiles(`${root}/fashion-mnist`, idxFiles(idxFixture(20, 10), false));
   const s = await locateDataset("fashion-mnist", { dataDir: root, useEnv: false });
   assert.equal(s.root, `${root}/fashion-mnist`);
-  assert.equal(s.paths["t10k-labels-idx1-ubyte.gz"], `${root}/fashion-mnist/t10k-labels-idx1-ubyte`);
+  assert.equal(
+    s.paths["t10k-labels-idx1-ubyte.gz"],
+    `${root}/fashion-mnist/t10k-labels-idx1-ubyte`,
+  );
   await Deno.remove(root, { recursive: true });
 });
 
@@ -88,11 +95,13 @@ Deno.test("locateDataset() reads GEOMAD_DATA_DIR and names it when it does not e
     Deno.env.delete("GEOMAD_DATA_DIR");
     await Deno.remove(root, { recursive: true });
   }
-}); // deno-fmt-ignore
+});
 
 Deno.test("locateDataset() downloads into the cache when asked and nothing is found", async () => {
   const spec = specFor("fashion-mnist", FILES);
-  const srv = serveFiles(Object.fromEntries(Object.entries(FILES).map(([k, v]) => [`fashion-mnist/${k}`, v])));
+  const srv = serveFiles(
+    Object.fromEntries(Object.entries(FILES).map(([k, v]) => [`fashion-mnist/${k}`, v])),
+  );
   const root = await Deno.makeTempDir();
   const opts = { cacheDir: root, systemDirs: [], useEnv: false, quiet: true, mirror: srv.base };
   const s = await locateDataset(spec, { ...opts, download: true });

@@ -27,9 +27,15 @@ export function defaultSampleRoot(): string {
   return join(repoDataDir(), "samples");
 }
 
-/** An environment variable, or undefined when unset, empty or not readable (no permission). */
+/**
+ * An environment variable, or undefined when unset, empty or not readable: without
+ * `--allow-env=<name>` it is treated as unset (never prompts).
+ */
 export function readEnv(name: string): string | undefined {
   try {
+    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+      return undefined;
+    }
     const v = Deno.env.get(name);
     return v === undefined || v === "" ? undefined : v;
   } catch {

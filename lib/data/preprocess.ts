@@ -35,14 +35,14 @@ export function toImages(
   const inSize = h * w * c, outSize = outH * outW * c, rowIn = w * c;
   const data = new Float32Array(n * outSize);
   if (outSize !== inSize) data.fill(LUT[0]!);
+  const pixels = raw.images, lut = LUT;
   for (let k = 0; k < n; k++) {
     const i = indices ? indices[k]! : k;
     if (i < 0 || i >= raw.n) throw new RangeError(`Cannot take image ${i}: set has ${raw.n}`);
-    const src = i * inSize;
     for (let y = 0; y < h; y++) {
-      let o = k * outSize + ((y + top) * outW + left) * c;
-      const s = src + y * rowIn;
-      for (let x = 0; x < rowIn; x++) data[o++] = LUT[raw.images[s + x]!]!;
+      const o = k * outSize + ((y + top) * outW + left) * c;
+      const s = i * inSize + y * rowIn;
+      for (let x = 0; x < rowIn; x++) data[o + x] = lut[pixels[s + x]!]!;
     }
   }
   return { data, n, height: outH, width: outW, channels: c };

@@ -81,4 +81,4 @@ Deno.test("getDatasetSpec() and checkClassIndex() throw UsageError for unknown n
   );
   assert.throws(() => checkClassIndex(c100, -1), UsageError);
   assert.throws(() => checkClassIndex(c100, 1.5), UsageError);
-}); // deno-fmt-ignore
+});

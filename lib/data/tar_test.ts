@@ -71,7 +71,7 @@ const BAD: [string, Parameters<typeof encodeTar>[0], RegExp][] = [
     /entry 'ok\/link' is a link to '\/etc\/passwd'/,
   ],
   ["a hard link", [{ name: "ok/hard", type: "1", linkTarget: "../../x" }], /is a link/],
-]; // deno-fmt-ignore
+];
 
 for (const [what, entries, message] of BAD) {
   Deno.test(`extractTarGz() rejects ${what} and leaves nothing behind`, async () => {
@@ -80,7 +80,8 @@ for (const [what, entries, message] of BAD) {
     await Deno.writeFile(archive, gzip(encodeTar(entries)));
     await assert.rejects(
       () => extractTarGz(archive, `${dir}/out`),
-      (e: unknown) => e instanceof DataError && message.test(e.message) && e.message.includes(archive),
+      (e: unknown) =>
+        e instanceof DataError && message.test(e.message) && e.message.includes(archive),
     );
     assert.deepEqual(await listTree(dir), ["evil.tar.gz"]);
     await Deno.remove(dir, { recursive: true });

@@ -153,7 +153,14 @@ export class OcsvmDetector implements Detector {
   }
 
   async #features(x: Images): Promise<Matrix> {
-    return this.#opts.features ? await this.#opts.features(x) : flatten(x);
+    if (!this.#opts.features) return flatten(x);
+    const m = await this.#opts.features(x);
+    if (m.rows !== x.n) {
+      throw new RangeError(
+        `Cannot compute OC-SVM features: ${x.n} images gave ${m.rows} feature rows`,
+      );
+    }
+    return m;
   }
 
   /** Fits the single `fair` model or every model of the `paper` grid. */

@@ -110,6 +110,8 @@ Deno.test("OcsvmDetector uses a feature function (CAE-OC-SVM style)", async () =
   assert.equal(det.hyperparameters.features, "row-means");
   assert.equal(det.state().features, 8);
   assert.equal((await det.score(test)).length, 60);
+  const bad = new OcsvmDetector({ features: (x) => ({ ...rowMeans(x), rows: x.n - 1 }) });
+  await assert.rejects(() => bad.fit(train, { quiet: true }), /60 images gave 59 feature rows/);
 });
 
 Deno.test("OcsvmDetector on one repeated image: fits, flags it, scores that image 0", async () => {

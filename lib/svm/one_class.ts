@@ -52,8 +52,10 @@ export async function decisionValues(model: OneClassSvmModel, x: Matrix): Promis
  *
  * @example
  * ```ts
+ * import { OneClassSvm } from "geomad/svm/one_class.ts";
+ * const train = { data: new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), rows: 4, cols: 2 };
  * const svm = await new OneClassSvm({ nu: 0.1, gamma: "scale" }).fit(train);
- * const f = await svm.decisionFunction(test); // > 0 inlier, < 0 outlier
+ * const f = await svm.decisionFunction(train); // > 0 inlier, < 0 outlier
  * ```
  */
 export class OneClassSvm {

@@ -22,7 +22,7 @@ const MIN_POOLED_BYTES = 256 * 1024;
 
 /** Options for `NativeBackend`. */
 export interface NativeBackendOptions {
-  /** Most bytes of idle buffers kept for reuse (default 1 GiB). */
+  /** Most bytes of idle buffers kept for reuse (default 4 GiB). */
   maxPoolBytes?: number;
 }
 
@@ -34,6 +34,10 @@ export interface PoolStats {
   allocated: number;
   /** Idle bytes in the pool now. */
   idleBytes: number;
+  /** Bytes of pooled-size buffers held by live tensors now. */
+  liveBytes: number;
+  /** Most `liveBytes` seen. */
+  peakLiveBytes: number;
 }
 
 type DataId = object;
@@ -47,13 +51,13 @@ export class NativeBackend extends MathBackendCPU {
   /** Buffers the pool made, with how many tensor data entries refer to each. */
   readonly #live = new Map<ArrayBuffer, number>();
   readonly #owned = new WeakSet<ArrayBuffer>();
-  #stats: PoolStats = { reused: 0, allocated: 0, idleBytes: 0 };
+  #stats: PoolStats = { reused: 0, allocated: 0, idleBytes: 0, liveBytes: 0, peakLiveBytes: 0 };
 
   /** Creates the backend around an opened oneDNN. */
   constructor(dnnl: Dnnl, options: NativeBackendOptions = {}) {
     super();
     this.dnnl = dnnl;
-    this.#maxPoolBytes = options.maxPoolBytes ?? 1024 ** 3;
+    this.#maxPoolBytes = options.maxPoolBytes ?? 4 * 1024 ** 3;
     // The cpu backend prints an "install tfjs-node" banner on first write; not useful here.
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
@@ -91,12 +95,18 @@ export class NativeBackend extends MathBackendCPU {
     if (!(values instanceof Float32Array)) return;
     const buf = values.buffer as ArrayBuffer;
     if (!this.#owned.has(buf)) return;
-    const n = (this.#live.get(buf) ?? 0) + delta;
+    const before = this.#live.get(buf) ?? 0;
+    const n = before + delta;
+    if (before === 0 && n > 0) {
+      this.#stats.liveBytes += buf.byteLength;
+      this.#stats.peakLiveBytes = Math.max(this.#stats.peakLiveBytes, this.#stats.liveBytes);
+    }
     if (n > 0) {
       this.#live.set(buf, n);
       return;
     }
     this.#live.delete(buf);
+    this.#stats.liveBytes -= buf.byteLength;
     if (values.byteOffset !== 0 || values.byteLength !== buf.byteLength) return;
     if (this.#stats.idleBytes + buf.byteLength > this.#maxPoolBytes) {
       this.#owned.delete(buf);
@@ -121,8 +131,10 @@ export class NativeBackend extends MathBackendCPU {
     const values = super.readSync(dataId);
     if (ArrayBuffer.isView(values)) {
       // The caller may keep these values: never recycle this buffer.
-      this.#owned.delete(values.buffer as ArrayBuffer);
-      this.#live.delete(values.buffer as ArrayBuffer);
+      const buf = values.buffer as ArrayBuffer;
+      if (this.#live.has(buf)) this.#stats.liveBytes -= buf.byteLength;
+      this.#owned.delete(buf);
+      this.#live.delete(buf);
     }
     return values;
   }

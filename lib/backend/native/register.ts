@@ -35,7 +35,7 @@ export interface RegisterNativeOptions extends LoadDnnlOptions {
   exclude?: string[];
   /** Use the native gradients of `grads.ts` on this backend (default true). */
   nativeGradients?: boolean;
-  /** Most bytes of idle output buffers kept for reuse (default 1 GiB). */
+  /** Most bytes of idle output buffers kept for reuse (default 4 GiB). */
   maxPoolBytes?: number;
 }
 

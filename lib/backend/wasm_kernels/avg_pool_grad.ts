@@ -67,8 +67,7 @@ export const avgPoolGradConfig: tf.KernelConfig = {
     }
     return withScope(
       args.backend as WasmBackend,
-      (scope) =>
-        avgPoolGradWasm(scope, { dy, x: input }, args.attrs as unknown as PoolGradAttrs),
+      (scope) => avgPoolGradWasm(scope, { dy, x: input }, args.attrs as unknown as PoolGradAttrs),
     );
   },
 };

@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { HeapScope, sizeOf, type WasmBackend, runWasmKernel, withScope } from "./heap.ts";
+import { HeapScope, runWasmKernel, sizeOf, type WasmBackend, withScope } from "./heap.ts";
 import { transpose2d } from "./layout.ts";
 
 /** Attributes of BatchMatMul. */
@@ -51,6 +51,9 @@ export const batchMatMulConfig: tf.KernelConfig = {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const attrs = args.attrs as unknown as BatchMatMulAttrs;
     if (!usesXnnPath(a, b, attrs)) return runWasmKernel("BatchMatMul", args) as tf.TensorInfo;
-    return withScope(args.backend as WasmBackend, (scope) => batchMatMulWasm(scope, { a, b }, attrs));
+    return withScope(
+      args.backend as WasmBackend,
+      (scope) => batchMatMulWasm(scope, { a, b }, attrs),
+    );
   },
 };

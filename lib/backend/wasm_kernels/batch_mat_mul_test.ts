@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { usesXnnPath } from "./batch_mat_mul.ts";
-import { assertClose, heapTensors, onCpu, randomValues, runKernelValues, useWasm } from "./testing.ts";
+import {
+  assertClose,
+  heapTensors,
+  onCpu,
+  randomValues,
+  runKernelValues,
+  useWasm,
+} from "./testing.ts";
 
 const CASES: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
   { a: [37, 20], b: [37, 9], transposeA: true, transposeB: false },

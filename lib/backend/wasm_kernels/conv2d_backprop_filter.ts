@@ -2,22 +2,20 @@
  * `Conv2DBackpropFilter` for the tfjs wasm backend (stock 4.22 has none).
  *
  * dW[kh, kw, ci, co] = sum over (n, y, x) of X[n, y*sh + kh - pt, x*sw + kw - pl, ci] *
- * dY[n, y, x, co]. The input is rearranged once (in JS) into channel-major "phase planes":
- * for stride s, plane (a, b) holds padded input pixels (s*qy + a, s*qx + b) on a grid of
- * Hq x Wq positions per image, all images one after the other. On that flat grid every
- * filter tap (kh, kw) is the SAME plane read at a constant offset, so the im2col matrix of
- * a tap is a contiguous slice. dY is laid on the same grid with zeros outside the output,
- * which cancels the wrap-around positions. dW is then one plain matrix product
- * [taps*Cin, L] x [L, Cout] (XNNPACK, no transposes), run over cache-sized chunks of L and
- * summed in float64.
+ * dY[n, y, x, co], i.e. dW = im2col(X)^T dY. The input is rearranged once (in JS) into
+ * channel-major "phase planes": for stride s, plane (a, b) holds the padded input pixels
+ * (s*qy + a, s*qx + b), so every filter tap (kh, kw) reads ONE plane at a constant offset
+ * and each row of the transposed im2col matrix is a sequence of contiguous runs. dW is then
+ * a plain matrix product [taps*Cin, pixels] x [pixels, Cout] (XNNPACK's fast path: no
+ * transposes), run over cache-sized chunks of output rows and summed in float64.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type ConvGradAttrs, convGeometry } from "./conv_geometry.ts";
+import { convGeometry, type ConvGradAttrs } from "./conv_geometry.ts";
 import { HeapScope, type WasmBackend, withScope } from "./heap.ts";
 import { scratch } from "./layout.ts";
 
-/** Rows of B (dY on the grid) per matrix product; tuned so a chunk of B stays in L2. */
+/** Pixels (rows of B = dY) per matrix product; tuned so a chunk of B stays in L2. */
 function chunkRows(outChannels: number): number {
   const rows = Math.floor((1 << 17) / outChannels);
   return Math.max(256, Math.min(8192, rows));
@@ -55,39 +53,38 @@ export function conv2dBackpropFilterWasm(
   const xt = scratch("bpf.xt", phases * cIn * grid);
   xt.fill(0);
   fillPhasePlanes(scope.f32(x), xt, { n, h, w, c: cIn, sh, sw, pt, pl, hq, wq });
-  // dY on the grid, pixel-major with zeros outside the real output: dyg[m * cOut + co].
-  const dyg = scratch("bpf.dyg", grid * cOut);
-  dyg.fill(0);
-  const dyv = scope.f32(dy);
-  const rowLen = wo * cOut;
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < ho; y++) {
-      const src = (b * ho + y) * rowLen;
-      dyg.set(dyv.subarray(src, src + rowLen), (b * hq + y) * wq * cOut);
+
+  // Each tap reads its plane at a fixed offset; output row r = (b, y) reads plane row b*hq + y.
+  const tapPlane: number[] = [];
+  const tapOffset: number[] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      tapPlane.push((i % sh) * sw + (j % sw));
+      tapOffset.push(Math.floor(i / sh) * wq + Math.floor(j / sw));
     }
   }
-
-  const maxOff = Math.floor((kh - 1) / sh) * wq + Math.floor((kw - 1) / sw);
-  const len = grid - maxOff;
-  const step = chunkRows(cOut);
+  const rows = n * ho;
+  const rowsPerChunk = Math.max(1, Math.floor(chunkRows(cOut) / wo));
   const acc = new Float64Array(taps * cIn * cOut);
-  for (let m0 = 0; m0 < len; m0 += step) {
-    const lc = Math.min(step, len - m0);
+  for (let r0 = 0; r0 < rows; r0 += rowsPerChunk) {
+    const nr = Math.min(rowsPerChunk, rows - r0);
+    const lc = nr * wo;
     const a = scope.alloc([taps * cIn, lc]);
     const bm = scope.alloc([lc, cOut]);
+    // im2col, transposed: a[(t * cIn + c), (r - r0) * wo + x] = plane value under tap t.
     const av = scope.f32(a);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const t = i * kw + j;
-        const plane = (i % sh) * sw + (j % sw);
-        const off = Math.floor(i / sh) * wq + Math.floor(j / sw);
-        for (let c = 0; c < cIn; c++) {
-          const src = (plane * cIn + c) * grid + m0 + off;
-          av.set(xt.subarray(src, src + lc), (t * cIn + c) * lc);
+    for (let t = 0; t < taps; t++) {
+      for (let c = 0; c < cIn; c++) {
+        const plane = (tapPlane[t]! * cIn + c) * grid + tapOffset[t]!;
+        let o = (t * cIn + c) * lc;
+        for (let r = r0; r < r0 + nr; r++) {
+          const b = Math.floor(r / ho);
+          let i = plane + (b * hq + (r - b * ho)) * wq;
+          for (let xx = 0; xx < wo; xx++) av[o++] = xt[i++]!;
         }
       }
     }
-    scope.f32(bm).set(dyg.subarray(m0 * cOut, (m0 + lc) * cOut));
+    scope.f32(bm).set(scope.f32(dy).subarray(r0 * wo * cOut, (r0 + nr) * wo * cOut));
     const part = scope.run("BatchMatMul", { a, b: bm }, { transposeA: false, transposeB: false });
     const pv = scope.f32(part);
     for (let i = 0; i < acc.length; i++) acc[i]! += pv[i]!;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { CONV_CASES, caseLabel, outShape } from "./conv_cases.ts";
+import { caseLabel, CONV_CASES, outShape } from "./conv_cases.ts";
 import {
   assertClose,
   heapTensors,

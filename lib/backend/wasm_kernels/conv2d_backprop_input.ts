@@ -12,7 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type ConvGradAttrs, convGeometry } from "./conv_geometry.ts";
+import { convGeometry, type ConvGradAttrs } from "./conv_geometry.ts";
 import { HeapScope, type WasmBackend, withScope } from "./heap.ts";
 
 /** Attributes of Conv2DBackpropInput. */

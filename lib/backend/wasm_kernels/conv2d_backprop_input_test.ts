@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { CONV_CASES, caseLabel, outShape } from "./conv_cases.ts";
+import { caseLabel, CONV_CASES, outShape } from "./conv_cases.ts";
 import {
   assertClose,
   heapTensors,
@@ -47,7 +47,8 @@ Deno.test("Conv2DBackpropInput on wasm frees every temporary", async () => {
   const dy = tf.randomNormal([2, 5, 5, 6], 0, 1, "float32", 1);
   const filter = tf.randomNormal([3, 3, 4, 6], 0, 1, "float32", 2);
   const attrs = { strides: 2, pad: "same", dataFormat: "NHWC", inputShape: [2, 9, 9, 4] };
-  const run = () => (tf.engine().runKernel("Conv2DBackpropInput", { dy, filter }, attrs) as tf.Tensor);
+  const run =
+    () => (tf.engine().runKernel("Conv2DBackpropInput", { dy, filter }, attrs) as tf.Tensor);
   run().dispose();
   const before = heapTensors();
   for (let i = 0; i < 3; i++) run().dispose();

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { assertClose, heapTensors, onCpu, randomValues, runKernelValues, useWasm } from "./testing.ts";
+import {
+  assertClose,
+  heapTensors,
+  onCpu,
+  randomValues,
+  runKernelValues,
+  useWasm,
+} from "./testing.ts";
 
 type Param = { values: Float32Array; shape: number[] };
 

@@ -52,7 +52,7 @@ export function runWasmKernel(
   const config = wasmKernel(name);
   if (config.setupFunc) {
     let done = setUp.get(name);
-    if (!done) setUp.set(name, (done = new WeakSet()));
+    if (!done) setUp.set(name, done = new WeakSet());
     if (!done.has(args.backend)) {
       config.setupFunc(args.backend);
       done.add(args.backend);

@@ -87,8 +87,7 @@ export const maxPoolGradConfig: tf.KernelConfig = {
     }
     return withScope(
       args.backend as WasmBackend,
-      (scope) =>
-        maxPoolGradWasm(scope, { dy, x: input }, args.attrs as unknown as PoolGradAttrs),
+      (scope) => maxPoolGradWasm(scope, { dy, x: input }, args.attrs as unknown as PoolGradAttrs),
     );
   },
 };

@@ -3,7 +3,9 @@ import * as tf from "@tensorflow/tfjs";
 import { assertClose, heapTensors, onCpu, randomValues, useWasm } from "./testing.ts";
 
 type Shape4 = [number, number, number, number];
-const CASES: Array<{ x: Shape4; size: number | [number, number]; strides: number; pad: "same" | "valid" }> = [
+const CASES: Array<
+  { x: Shape4; size: number | [number, number]; strides: number; pad: "same" | "valid" }
+> = [
   { x: [2, 8, 8, 5], size: 2, strides: 2, pad: "valid" },
   { x: [2, 9, 7, 3], size: 3, strides: 2, pad: "same" },
   { x: [2, 6, 7, 4], size: 3, strides: 1, pad: "same" },
@@ -26,7 +28,9 @@ Deno.test("MaxPoolGrad on wasm matches the cpu kernel, overlapping windows inclu
   await useWasm();
   for (const [i, c] of CASES.entries()) {
     const x = randomValues(c.x, i);
-    const yShape = tf.tidy(() => tf.maxPool(tf.zeros<tf.Rank.R4>(c.x), c.size, c.strides, c.pad).shape);
+    const yShape = tf.tidy(() =>
+      tf.maxPool(tf.zeros<tf.Rank.R4>(c.x), c.size, c.strides, c.pad).shape
+    );
     const w = randomValues(yShape, 100 + i);
     const ref = await onCpu(() => poolGrad(x, c, w));
     assertClose(poolGrad(x, c, w), ref, { label: JSON.stringify(c) });
@@ -37,7 +41,9 @@ Deno.test("MaxPoolGrad on wasm breaks ties like the cpu kernel (first maximum)",
   await useWasm();
   const c = CASES[1]!;
   const x = new Float32Array(c.x.reduce((a, b) => a * b, 1)).fill(1);
-  const yShape = tf.tidy(() => tf.maxPool(tf.zeros<tf.Rank.R4>(c.x), c.size, c.strides, c.pad).shape);
+  const yShape = tf.tidy(() =>
+    tf.maxPool(tf.zeros<tf.Rank.R4>(c.x), c.size, c.strides, c.pad).shape
+  );
   const w = randomValues(yShape, 7);
   const ref = await onCpu(() => poolGrad(x, c, w));
   assertClose(poolGrad(x, c, w), ref, { rtol: 0 });

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type WasmBackend, runWasmKernel, withScope } from "./heap.ts";
+import { runWasmKernel, type WasmBackend, withScope } from "./heap.ts";
 import { planReduce, poolMean } from "./reduce_plan.ts";
 import type { ReduceAttrs } from "./sum.ts";
 

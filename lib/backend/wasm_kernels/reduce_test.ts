@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { planReduce } from "./reduce_plan.ts";
-import { assertClose, heapTensors, onCpu, randomValues, runKernelValues, useWasm } from "./testing.ts";
+import {
+  assertClose,
+  heapTensors,
+  onCpu,
+  randomValues,
+  runKernelValues,
+  useWasm,
+} from "./testing.ts";
 
-const CASES: Array<{ shape: number[]; axis: number | number[]; keepDims: boolean; centred?: boolean }> = [
+const CASES: Array<
+  { shape: number[]; axis: number | number[]; keepDims: boolean; centred?: boolean }
+> = [
   { shape: [6, 5, 7, 8], axis: [0, 1, 2], keepDims: false },
   { shape: [6, 5, 7, 8], axis: [0, 1, 2], keepDims: true },
   { shape: [6, 5, 7, 8], axis: [1, 2], keepDims: false },

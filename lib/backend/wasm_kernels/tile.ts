@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { HeapScope, sizeOf, type WasmBackend, runWasmKernel, withScope } from "./heap.ts";
+import { HeapScope, runWasmKernel, sizeOf, type WasmBackend, withScope } from "./heap.ts";
 
 type Numeric = Float32Array | Int32Array | Uint8Array;
 
@@ -69,7 +69,9 @@ export const tileConfig: tf.KernelConfig = {
   kernelFunc: (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { reps } = args.attrs as unknown as { reps: number[] };
-    if (!["float32", "int32", "bool"].includes(x.dtype)) return runWasmKernel("Tile", args) as tf.TensorInfo;
+    if (!["float32", "int32", "bool"].includes(x.dtype)) {
+      return runWasmKernel("Tile", args) as tf.TensorInfo;
+    }
     return withScope(args.backend as WasmBackend, (scope) => tileWasm(scope, x, reps));
   },
 };

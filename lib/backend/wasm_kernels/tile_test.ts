@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { tileInto } from "./tile.ts";
-import { assertClose, heapTensors, onCpu, randomValues, runKernelValues, useWasm } from "./testing.ts";
+import {
+  assertClose,
+  heapTensors,
+  onCpu,
+  randomValues,
+  runKernelValues,
+  useWasm,
+} from "./testing.ts";
 
 const CASES: Array<{ shape: number[]; reps: number[] }> = [
   { shape: [1, 1, 1, 8], reps: [4, 5, 6, 1] },

@@ -20,9 +20,13 @@ export function serveFiles(files: Record<string, Uint8Array>): TestServer {
   const ac = new AbortController();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
-    (req) => {
+    async (req) => {
       const path = decodeURIComponent(new URL(req.url).pathname).slice(1);
       requests.push(path);
+      if (path.startsWith("stall/")) {
+        await new Promise((resolve) => req.signal.addEventListener("abort", resolve));
+        return new Response(null, { status: 499 });
+      }
       const truncated = path.startsWith("truncated/");
       const data = files[truncated ? path.slice("truncated/".length) : path];
       if (!data) return new Response("not found", { status: 404, statusText: "Not Found" });
