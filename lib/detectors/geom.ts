@@ -10,8 +10,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { buildModel } from "../models/build.ts";
 import {
-  type DirichletScorer,
   dirichletScore,
+  type DirichletScorer,
   entropyScore,
   fitDirichletScorer,
   maxSoftmaxScore,

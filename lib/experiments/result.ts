@@ -63,7 +63,9 @@ export const GEOMAD_VERSION = "0.1.0";
 /** Throws a TypeError when `x` is not a well-formed {@linkcode RunResult}. */
 export function assertRunResult(x: unknown, where = "result"): asserts x is RunResult {
   const r = x as Partial<RunResult>;
-  if (typeof x !== "object" || x === null) throw new TypeError(`Cannot read ${where}: not an object`);
+  if (typeof x !== "object" || x === null) {
+    throw new TypeError(`Cannot read ${where}: not an object`);
+  }
   if (r.schema !== RESULT_SCHEMA) {
     throw new TypeError(`Cannot read ${where}: schema '${r.schema}' is not ${RESULT_SCHEMA}`);
   }

@@ -8,12 +8,7 @@ import type { OneVsRestData } from "../data/one_vs_rest.ts";
 import { type Detector, scoreAllOf } from "../detectors/detector.ts";
 import { evaluate } from "../metrics/mod.ts";
 import { oneLine } from "../util/errors.ts";
-import {
-  RESULT_SCHEMA,
-  type RunResult,
-  runtimeVersions,
-  type ScoreMetrics,
-} from "./result.ts";
+import { RESULT_SCHEMA, type RunResult, runtimeVersions, type ScoreMetrics } from "./result.ts";
 
 /** The data a run needs (what `loadOneVsRest` returns). */
 export type RunData = Pick<OneVsRestData, "train" | "test" | "testLabels" | "meta">;

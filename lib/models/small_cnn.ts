@@ -20,6 +20,8 @@ export interface BuildSmallCnnOptions {
   nClasses: number;
   /** Seed for every initialiser (default 0). */
   seed?: number;
+  /** Filters of the three conv stages (default {@linkcode SMALL_CNN_FILTERS}). */
+  filters?: readonly [number, number, number];
 }
 
 /** Filters of the three conv stages. */
@@ -43,7 +45,7 @@ export function buildSmallCnn(options: BuildSmallCnnOptions): tf.LayersModel {
   const input = tf.input({ shape: [h, w, c] });
   let x: Sym = input;
   let cin = c;
-  SMALL_CNN_FILTERS.forEach((filters, i) => {
+  (options.filters ?? SMALL_CNN_FILTERS).forEach((filters, i) => {
     if (i > 0) x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as Sym;
     x = tf.layers.conv2d({
       filters,

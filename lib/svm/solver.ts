@@ -178,25 +178,15 @@ export function solveOneClass(
     }
   }
 
-  // WSS3's first scan (max -G over alpha < 1) is fused into the previous iteration's gradient
-  // update when nothing changed in between (same values, same order, same ties).
-  let scanValid = false, scanGmax = -Infinity, scanIdx = -1;
-
   // Working pair by WSS3 (all y = +1); returns -1 when optimal within eps.
   let outJ = -1;
   function selectWorkingSet(): number {
     let gmax = -Infinity, gmax2 = -Infinity, gmaxIdx = -1, gminIdx = -1;
     let objDiffMin = Infinity;
-    if (scanValid) {
-      gmax = scanGmax;
-      gmaxIdx = scanIdx;
-      scanValid = false;
-    } else {
-      for (let t = 0; t < activeSize; t++) {
-        if (status[t] !== UPPER && -G[t]! >= gmax) {
-          gmax = -G[t]!;
-          gmaxIdx = t;
-        }
+    for (let t = 0; t < activeSize; t++) {
+      if (status[t] !== UPPER && -G[t]! >= gmax) {
+        gmax = -G[t]!;
+        gmaxIdx = t;
       }
     }
     const i = gmaxIdx;
@@ -265,14 +255,10 @@ export function solveOneClass(
     }
     if (--counter === 0) {
       counter = Math.min(l, 1000);
-      if (shrinking) {
-        scanValid = false;
-        doShrinking();
-      }
+      if (shrinking) doShrinking();
     }
     let i = selectWorkingSet();
     if (i === -1) {
-      scanValid = false;
       reconstructGradient();
       activeSize = l;
       i = selectWorkingSet();
@@ -310,26 +296,15 @@ export function solveOneClass(
     alpha[i] = ai;
     alpha[j] = aj;
 
-    // libsvm updates alpha_status after G; the G update does not read it, so do it first and
-    // let the G loop also run the next working-set scan.
+    const dai = ai - oldAi, daj = aj - oldAj;
+    for (let k = 0; k < activeSize; k++) {
+      const ok = active[k]!;
+      G[k]! += K[rowI + ok]! * dai + K[rowJ + ok]! * daj;
+    }
+
     const ui = status[i] === UPPER, uj = status[j] === UPPER;
     status[i] = statusOf(ai);
     status[j] = statusOf(aj);
-
-    const dai = ai - oldAi, daj = aj - oldAj;
-    let gm = -Infinity, gi = -1;
-    for (let k = 0; k < activeSize; k++) {
-      const ok = active[k]!;
-      const g = G[k]! + (K[rowI + ok]! * dai + K[rowJ + ok]! * daj);
-      G[k] = g;
-      if (status[k] !== UPPER && -g >= gm) {
-        gm = -g;
-        gi = k;
-      }
-    }
-    scanValid = true;
-    scanGmax = gm;
-    scanIdx = gi;
     if (ui !== (status[i] === UPPER)) {
       const s = ui ? -1 : 1;
       for (let k = 0; k < l; k++) Gbar[k]! += s * K[rowI + active[k]!]!;
