@@ -77,11 +77,41 @@ function centred(
 }
 
 /**
+ * Keeps only the columns where some row of `b` is non-zero: elsewhere every product a_c * b_c
+ * is exactly 0, so dropping them changes no dot product (the norms keep every column). After
+ * centring, constant columns (e.g. the -1 padding of Fashion-MNIST) are exactly zero.
+ */
+function dropZeroColumns(
+  a: Float32Array,
+  b: Float32Array,
+  d: number,
+): { a: Float32Array; b: Float32Array; d: number } {
+  const used = new Uint8Array(d);
+  for (let i = 0; i < b.length; i += d) {
+    for (let c = 0; c < d; c++) if (b[i + c] !== 0) used[c] = 1;
+  }
+  const keep: number[] = [];
+  for (let c = 0; c < d; c++) if (used[c]) keep.push(c);
+  if (keep.length === d || keep.length === 0) return { a, b, d };
+  const k = keep.length;
+  const compact = (x: Float32Array) => {
+    const rows = x.length / d, out = new Float32Array(rows * k);
+    for (let r = 0; r < rows; r++) {
+      for (let q = 0; q < k; q++) out[r * k + q] = x[r * d + keep[q]!]!;
+    }
+    return out;
+  };
+  const cb = compact(b);
+  return { a: a === b ? cb : compact(a), b: cb, d: k };
+}
+
+/**
  * Squared Euclidean distances between the rows of `a` and the rows of `b` (or of `a` with itself
  * when `b` is omitted), as a row-major float32 matrix `a.rows x b.rows`. The products run as
  * tfjs matMuls on the active backend (started with `initBackend('auto')` when none is); the
  * norms are float64. Negative round-off is clamped to 0; the self-distance diagonal is exactly 0.
- * With `b` omitted only the upper triangle is multiplied and mirrored (about half the work).
+ * With `b` omitted only the upper triangle is multiplied and mirrored (about half the work);
+ * columns where every (centred) row of `b` is 0 are left out of the products (exact).
  */
 export async function squaredDistances(
   a: Matrix,
@@ -99,16 +129,17 @@ export async function squaredDistances(
   const symmetric = b === undefined;
   const ca = centred(a, options.center);
   const cb = symmetric ? ca : centred(b, options.center);
-  const n = a.rows, m = symmetric ? a.rows : b.rows, d = a.cols;
+  const n = a.rows, m = symmetric ? a.rows : b.rows;
+  const { a: da, b: db, d } = dropZeroColumns(ca.data, cb.data, a.cols);
   const block = Math.max(1, Math.floor(options.blockRows ?? 1024));
   const out = new Float32Array(n * m);
-  const bt = tf.tidy(() => tf.transpose(tf.tensor2d(cb.data, [m, d])));
+  const bt = tf.tidy(() => tf.transpose(tf.tensor2d(db, [m, d])));
   try {
     for (let r0 = 0; r0 < n; r0 += block) {
       const r1 = Math.min(n, r0 + block);
       const c0 = symmetric ? r0 : 0; // upper triangle only when symmetric
       const prod = tf.tidy(() => {
-        const ab = tf.tensor2d(ca.data.subarray(r0 * d, r1 * d), [r1 - r0, d]);
+        const ab = tf.tensor2d(da.subarray(r0 * d, r1 * d), [r1 - r0, d]);
         const cols = c0 === 0 ? bt : tf.slice(bt, [0, c0], [d, m - c0]);
         return tf.matMul(ab, cols);
       });

@@ -89,3 +89,19 @@ Deno.test("checkGamma() rejects non-positive, non-finite and unknown gammas", ()
   checkGamma("auto");
   checkGamma(1e-9);
 });
+
+Deno.test("squaredDistances() is unchanged when constant columns are left out of the products", async () => {
+  // Columns 0 and 3 are constant in `b` (zero after centring): they still count through a.
+  const b: Matrix = {
+    data: new Float32Array([-1, 1, 2, 5, -1, 0, 1, 5, -1, 3, 3, 5]),
+    rows: 3,
+    cols: 4,
+  };
+  const a: Matrix = { data: new Float32Array([0, 0, 0, 0, -1, 1, 2, 5]), rows: 2, cols: 4 };
+  const center = [-1, 4 / 3, 2, 5];
+  const got = await squaredDistances(a, b, { center });
+  assert.ok(maxRelErr(got, naive(a, b)) < 1e-6);
+  assert.equal(got[3], 0); // a row 1 == b row 0
+  const self = await squaredDistances(b, undefined, { center });
+  assert.ok(maxRelErr(self, naive(b, b)) < 1e-6);
+});

@@ -206,6 +206,7 @@ export function convForward(
     try {
       const main = d.create(forwardDesc(d, m, PROP.forwardInference, biasMd), "convolution", {
         attr,
+        parallel: true,
       });
       return withFilterReorder(d, main, m, false);
     } finally {
@@ -256,7 +257,7 @@ export function convBackwardData(
       ),
       "describe convolution backward data",
     );
-    const main = d.create(desc, "convolution backward data", { hint });
+    const main = d.create(desc, "convolution backward data", { hint, parallel: true });
     return withFilterReorder(d, main, m, false, hint);
   });
   const dx = options.out ?? new Float32Array(g.batch * g.inH * g.inW * g.inC);
@@ -296,7 +297,7 @@ export function convBackwardFilter(
       ),
       "describe convolution backward weights",
     );
-    const main = d.create(desc, "convolution backward weights", { hint });
+    const main = d.create(desc, "convolution backward weights", { hint, parallel: true });
     return withFilterReorder(d, main, m, true, hint);
   });
   const dw = options.out ?? new Float32Array(g.fh * g.fw * g.inC * g.outC);

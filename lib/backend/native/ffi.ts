@@ -193,8 +193,10 @@ export type LoadResult =
     version: string;
     /** oneDNN's effective CPU ISA, e.g. `cpu_isa_avx512_core`. */
     isa: string;
-    /** OpenMP threads in use. */
+    /** OpenMP threads for compute-bound primitives (0 when oneDNN does not use OpenMP). */
     threads: number;
+    /** Sets the OpenMP thread count for the next oneDNN calls (absent without OpenMP). */
+    setThreads?: (n: number) => void;
   }
   | { ok: false; reason: string };
 
@@ -253,15 +255,17 @@ function open(path: string, options: LoadDnnlOptions): LoadResult {
   }
   const isa = cString(lib.symbols.dnnl_cpu_isa2str(lib.symbols.dnnl_get_effective_cpu_isa()));
   let threads = 0;
+  let setThreads: ((n: number) => void) | undefined;
   try {
     // oneDNN links libgomp; opening it again returns the same instance.
     const gomp = Deno.dlopen("libgomp.so.1", GOMP_SYMBOLS);
     if (options.threads && options.threads > 0) gomp.symbols.omp_set_num_threads(options.threads);
     threads = gomp.symbols.omp_get_max_threads();
+    setThreads = (n) => gomp.symbols.omp_set_num_threads(n);
   } catch {
     threads = 0; // a oneDNN built without OpenMP: it manages its own threads
   }
-  return { ok: true, lib, version, isa, threads };
+  return { ok: true, lib, version, isa, threads, setThreads };
 }
 
 /** Message for a oneDNN status code. */

@@ -10,6 +10,7 @@ import { loadDnnl, type LoadDnnlOptions } from "./ffi.ts";
 import { installNativeGradients, NATIVE_GRADIENT_KERNELS } from "./grads.ts";
 import { CONV_KERNELS } from "./kernels_conv.ts";
 import { ELTWISE_KERNELS, NATIVE_ONLY_KERNELS } from "./kernels_eltwise.ts";
+import { POOL_KERNELS } from "./kernels_pool.ts";
 
 /** What was loaded, for results and diagnostics. */
 export interface NativeBackendInfo {
@@ -43,6 +44,7 @@ export interface RegisterNativeOptions extends LoadDnnlOptions {
 export const NATIVE_KERNELS: Record<string, NativeKernelFunc> = {
   ...CONV_KERNELS,
   ...ELTWISE_KERNELS,
+  ...POOL_KERNELS,
 };
 
 let registered: NativeBackendInfo | undefined;
@@ -85,7 +87,7 @@ export function registerNativeBackend(
   if (!loaded.ok) return Promise.resolve(loaded.reason);
   let dnnl: Dnnl;
   try {
-    dnnl = new Dnnl(loaded.lib);
+    dnnl = new Dnnl(loaded.lib, { threads: loaded.threads, setThreads: loaded.setThreads });
   } catch (err) {
     return Promise.resolve(err instanceof Error ? err.message : String(err));
   }

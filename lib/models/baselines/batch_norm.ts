@@ -29,10 +29,16 @@ type LayerVariable = ReturnType<tf.layers.Layer["addWeight"]>;
 /** Batch normalisation over the last axis, differentiable to any order (see module doc). */
 export class BroadcastBatchNorm extends tf.layers.Layer {
   /** Class name for tfjs-layers serialisation. */
-  static override className = "GeomadBroadcastBatchNorm";
+  static className = "GeomadBroadcastBatchNorm";
   readonly momentum: number;
   readonly epsilon: number;
   readonly affine: boolean;
+  /**
+   * Update the moving statistics in training mode (default true). ADGAN's latent search sets
+   * it false: its fine-tuning step uses batch statistics without touching the moving ones, as
+   * the official code's optimiser-only update did.
+   */
+  updateMovingStats = true;
   #gamma?: LayerVariable;
   #beta?: LayerVariable;
   #movingMean?: LayerVariable;
@@ -87,8 +93,10 @@ export class BroadcastBatchNorm extends tf.layers.Layer {
         const m = tf.moments(x, axes);
         mean = m.mean;
         variance = m.variance;
-        this.#update(this.#movingMean!, mean);
-        this.#update(this.#movingVar!, variance);
+        if (this.updateMovingStats) {
+          this.#update(this.#movingMean!, mean);
+          this.#update(this.#movingVar!, variance);
+        }
       } else {
         mean = this.#movingMean!.read();
         variance = this.#movingVar!.read();

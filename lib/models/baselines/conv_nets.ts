@@ -8,12 +8,14 @@
  *   128 and 64 filters (+ BN + ReLU) and a last transposed conv to the image channels, tanh.
  *
  * Keras 2.2 defaults as the official code used them: Glorot-uniform kernels, zero biases,
- * BatchNorm momentum 0.99 and epsilon 1e-3. Every initialiser is seeded. Deep SVDD asks for no
+ * BatchNorm momentum 0.99 and epsilon 1e-3 ({@linkcode BroadcastBatchNorm}, which stays fast
+ * under the second-order gradients of DSEBM and ADGAN). Every initialiser is seeded. Deep SVDD asks for no
  * bias terms at all (`bias: false`: no conv/dense biases, BatchNorm without beta and gamma).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { SeedStream } from "../init.ts";
+import { BroadcastBatchNorm } from "./batch_norm.ts";
 
 /** The paper's encoder filters for 32x32 input (the decoder uses them reversed). */
 export const PAPER_FILTERS: readonly number[] = [64, 128, 256];
@@ -97,7 +99,7 @@ function glorot(seeds: SeedStream): ReturnType<typeof tf.initializers.glorotUnif
 }
 
 function bnAct(x: Sym, bias: boolean, activation: HiddenActivation): Sym {
-  const bn = tf.layers.batchNormalization({ axis: -1, center: bias, scale: bias }).apply(x) as Sym;
+  const bn = new BroadcastBatchNorm({ affine: bias }).apply(x) as Sym;
   const act = activation === "relu"
     ? tf.layers.reLU()
     : tf.layers.leakyReLU({ alpha: 0.1 });

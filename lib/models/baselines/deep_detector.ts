@@ -1,0 +1,135 @@
+/**
+ * What every deep baseline detector shares: config validation, the fit/score frame (input
+ * checks, seeding, timings, degenerate-data flag), non-finite score detection and disposal.
+ * Subclasses implement `fitModels` and `scoreImages`.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Images } from "../../data/types.ts";
+import type { Detector, FitOptions } from "../../detectors/detector.ts";
+import { RunError } from "../../util/errors.ts";
+import { Rng } from "../../util/rng.ts";
+import type { LoopRecord } from "./loop.ts";
+import {
+  allImagesEqual,
+  checkScoreImages,
+  checkTrainImages,
+  ConfigCheck,
+  type ImageShape,
+  type TrainingFields,
+} from "./validate.ts";
+
+/** Base class of the deep baseline detectors (see the module doc). */
+export abstract class DeepDetector<C extends TrainingFields> implements Detector {
+  /** Method name in results, e.g. `dsebm`. */
+  abstract readonly name: string;
+  /** The method as it reads in messages, e.g. `DSEBM`. */
+  readonly label: string;
+  /** The configuration (a copy; see baseline_presets.ts). */
+  readonly config: C;
+  /** Image shape seen by fit (undefined before). */
+  protected shape?: ImageShape;
+  /** Models owned by the detector (disposed by `dispose`). */
+  protected models: tf.LayersModel[] = [];
+  /** Tensors owned by the detector besides model weights (disposed by `dispose`). */
+  protected tensors: tf.Tensor[] = [];
+  /** Training records by phase (e.g. `pretrain`, `train`). */
+  protected training: Record<string, LoopRecord> = {};
+  /** Seconds by phase. */
+  protected timings: Record<string, number> = {};
+  /** Options of the last fit (progress output). */
+  protected fitOptions: FitOptions = {};
+  #identical = false;
+  #trainSize = 0;
+
+  /**
+   * Validates `config` with the shared training checks plus `check`.
+   * @throws {UsageError} for a bad hyperparameter.
+   */
+  constructor(label: string, config: C, check: (c: ConfigCheck, config: C) => void) {
+    this.label = label;
+    this.config = structuredClone(config);
+    const c = new ConfigCheck(label).training(this.config);
+    check(c, this.config);
+  }
+
+  /** Every hyperparameter (the configuration). */
+  get hyperparameters(): Record<string, unknown> {
+    return { ...this.config };
+  }
+
+  /** Trains the method's networks on checked images; `rng` derives every seed. */
+  protected abstract fitModels(train: Images, rng: Rng): Promise<void>;
+
+  /** Anomaly scores of checked images (finiteness is checked by `score`). */
+  protected abstract scoreImages(x: Images): Promise<Float64Array>;
+
+  /** What the score is, for error messages (e.g. `energy`). */
+  protected readonly scoreLabel: string = "score";
+
+  /**
+   * Fits on normal images. Degenerate data (all images identical) trains as usual and is
+   * flagged in `state().identicalTrainImages`.
+   * @throws {RangeError} for malformed images; {RunError} when training diverges.
+   */
+  async fit(train: Images, options: FitOptions = {}): Promise<this> {
+    this.dispose();
+    this.fitOptions = options;
+    const shape = checkTrainImages(train, { method: this.label, filters: this.config.filters });
+    this.#identical = allImagesEqual(train);
+    this.#trainSize = train.n;
+    const t0 = performance.now();
+    await this.fitModels(train, new Rng(options.seed ?? 0));
+    this.shape = shape;
+    this.timings.fitSeconds = (performance.now() - t0) / 1000;
+    return this;
+  }
+
+  /**
+   * Anomaly scores, higher = more anomalous.
+   * @throws {Error} before fit; {RangeError} for images of another shape; {RunError} when a
+   *   score is NaN or infinite.
+   */
+  async score(x: Images): Promise<Float64Array> {
+    checkScoreImages(x, { method: this.label, shape: this.shape });
+    const t0 = performance.now();
+    const s = await this.scoreImages(x);
+    for (let i = 0; i < s.length; i++) {
+      if (!Number.isFinite(s[i]!)) {
+        throw new RunError(`Cannot score with ${this.label}: ${this.scoreLabel} is ${s[i]} for image ${i}`);
+      }
+    }
+    this.timings.scoreSeconds = (performance.now() - t0) / 1000;
+    return s;
+  }
+
+  /** Extra fitted state of the method (merged into `state()`). */
+  protected extraState(): Record<string, unknown> {
+    return {};
+  }
+
+  /** Sizes, training records, timings and the degenerate-data flag. */
+  state(): Record<string, unknown> {
+    return {
+      fitted: this.shape !== undefined,
+      imageShape: this.shape,
+      trainSize: this.#trainSize,
+      identicalTrainImages: this.#identical,
+      parameters: Object.fromEntries(this.models.map((m) => [m.name, m.countParams()])),
+      training: structuredClone(this.training),
+      timings: { ...this.timings },
+      ...this.extraState(),
+    };
+  }
+
+  /** Frees every model and tensor. */
+  dispose(): void {
+    for (const m of this.models) m.dispose();
+    for (const t of this.tensors) t.dispose();
+    this.models = [];
+    this.tensors = [];
+    this.training = {};
+    this.timings = {};
+    this.shape = undefined;
+  }
+}
