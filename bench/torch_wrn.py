@@ -122,18 +122,18 @@ def main():
     model.train()
     for _ in range(a.warmup):
         step()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(a.steps):
         step()
-    train_s = time.perf_counter() - t0
+    train_s, train_cpu = time.perf_counter() - t0, time.process_time() - c0
     model.eval()
     with torch.no_grad():
         for _ in range(max(1, a.warmup)):
             torch.softmax(model(x), 1)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(a.infer_batches):
             torch.softmax(model(x), 1)
-        infer_s = time.perf_counter() - t0
+        infer_s, infer_cpu = time.perf_counter() - t0, time.process_time() - c0
     train_ips = a.steps * a.batch / train_s
     infer_ips = a.infer_batches * a.batch / infer_s
     out = {
@@ -150,6 +150,9 @@ def main():
         "trainSteps": a.steps,
         "trainImagesPerSec": train_ips,
         "inferImagesPerSec": infer_ips,
+        # process CPU seconds (all threads) per batch: robust to other people's load
+        "trainCpuSecPerBatch": train_cpu / a.steps,
+        "inferCpuSecPerBatch": infer_cpu / a.infer_batches,
         # forward + backward ~ 3x the forward multiply-adds, 2 flops each
         "trainGflops": train_ips * macs * 6 / 1e9,
         "inferGflops": infer_ips * macs * 2 / 1e9,

@@ -48,7 +48,7 @@ export class DsebmDetector extends DeepDetector<DsebmConfig> {
     });
     this.models.push(encoder);
     this.#encoder = encoder;
-    this.#bias = tf.variable(tf.zeros([...shape]), true);
+    this.#bias = tf.tidy(() => tf.variable(tf.zeros([...shape]), true));
     this.tensors.push(this.#bias);
     const vars = [...trainableVariables(encoder), this.#bias];
     const opt = makeAdam(c);

@@ -12,3 +12,4 @@
 export * from "./html.ts";
 export * from "./mime.ts";
 export * from "./show.ts";
+export * from "./progress.ts";

@@ -14,3 +14,4 @@ export * from "./histogram.ts";
 export * from "./bar.ts";
 export * from "./heatmap.ts";
 export * from "./montage.ts";
+export * from "./scatter.ts";

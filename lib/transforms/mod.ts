@@ -41,3 +41,4 @@ export * from "./gamma.ts";
 export * from "./mixed.ts";
 export * from "./apply.ts";
 export * from "./registry.ts";
+export * from "./images.ts";

@@ -11,6 +11,7 @@ import { installNativeGradients, NATIVE_GRADIENT_KERNELS } from "./grads.ts";
 import { CONV_KERNELS } from "./kernels_conv.ts";
 import { ELTWISE_KERNELS, NATIVE_ONLY_KERNELS } from "./kernels_eltwise.ts";
 import { POOL_KERNELS } from "./kernels_pool.ts";
+import { profiled } from "./profile.ts";
 
 /** What was loaded, for results and diagnostics. */
 export interface NativeBackendInfo {
@@ -98,19 +99,21 @@ export function registerNativeBackend(
     const cpuFunc = cpu.kernelFunc;
     const name = cpu.kernelName;
     const kernelFunc = mine
-      ? ((args: Parameters<tf.KernelFunc>[0]) => {
-        const out = mine(args as Parameters<NativeKernelFunc>[0]);
-        count(name, out !== undefined);
-        return out ?? cpuFunc(args);
-      }) as tf.KernelFunc
-      : cpuFunc;
+      ? ((args: Parameters<tf.KernelFunc>[0]) =>
+        profiled(name, () => {
+          const out = mine(args as Parameters<NativeKernelFunc>[0]);
+          count(name, out !== undefined);
+          return out ?? cpuFunc(args);
+        })) as tf.KernelFunc
+      : ((args: Parameters<tf.KernelFunc>[0]) => profiled(name, () => cpuFunc(args))) as tf.KernelFunc;
     tf.registerKernel({ ...cpu, backendName: NATIVE_BACKEND, kernelFunc });
   }
   for (const [kernelName, func] of Object.entries(NATIVE_ONLY_KERNELS)) {
-    const kernelFunc = ((args: Parameters<tf.KernelFunc>[0]) => {
-      count(kernelName, true);
-      return func(args as Parameters<NativeKernelFunc>[0])!;
-    }) as tf.KernelFunc;
+    const kernelFunc = ((args: Parameters<tf.KernelFunc>[0]) =>
+      profiled(kernelName, () => {
+        count(kernelName, true);
+        return func(args as Parameters<NativeKernelFunc>[0])!;
+      })) as tf.KernelFunc;
     tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc });
   }
   const nativeGradients = options.nativeGradients ?? true;

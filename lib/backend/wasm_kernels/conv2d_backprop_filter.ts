@@ -46,20 +46,38 @@ export function conv2dBackpropFilterWasm(
   const hq = ho - 1 + Math.ceil(kh / sh);
   const wq = wo - 1 + Math.ceil(kw / sw);
   const grid = n * hq * wq;
-  const phases = sh * sw;
   const taps = kh * kw;
+  // Only the phases some tap reads get a plane (a 1x1 filter with stride 2 reads one of 4).
+  const rowPlane = usedPhases(kh, sh);
+  const colPlane = usedPhases(kw, sw);
+  const nColPlanes = Math.max(...colPlane) + 1;
+  const planes = (Math.max(...rowPlane) + 1) * nColPlanes;
 
-  // Phase planes of the padded input, channel-major: xt[(phase * cIn + c) * grid + m].
-  const xt = scratch("bpf.xt", phases * cIn * grid);
+  // Phase planes of the padded input, channel-major: xt[(plane * cIn + c) * grid + m].
+  const xt = scratch("bpf.xt", planes * cIn * grid);
   xt.fill(0);
-  fillPhasePlanes(scope.f32(x), xt, { n, h, w, c: cIn, sh, sw, pt, pl, hq, wq });
+  fillPhasePlanes(scope.f32(x), xt, {
+    n,
+    h,
+    w,
+    c: cIn,
+    sh,
+    sw,
+    pt,
+    pl,
+    hq,
+    wq,
+    rowPlane,
+    colPlane,
+    nColPlanes,
+  });
 
   // Each tap reads its plane at a fixed offset; output row r = (b, y) reads plane row b*hq + y.
   const tapPlane: number[] = [];
   const tapOffset: number[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      tapPlane.push((i % sh) * sw + (j % sw));
+      tapPlane.push(rowPlane[i % sh]! * nColPlanes + colPlane[j % sw]!);
       tapOffset.push(Math.floor(i / sh) * wq + Math.floor(j / sw));
     }
   }
@@ -97,6 +115,17 @@ export function conv2dBackpropFilterWasm(
   return out;
 }
 
+/**
+ * For each phase r of a dimension with filter size k and stride s: its plane index among
+ * the phases some tap reads (k' = r mod s for some k' < k), or -1 when no tap reads it.
+ */
+function usedPhases(k: number, s: number): number[] {
+  const index: number[] = [];
+  let next = 0;
+  for (let r = 0; r < s; r++) index.push(r < k ? next++ : -1);
+  return index;
+}
+
 interface PlaneDims {
   n: number;
   h: number;
@@ -108,32 +137,37 @@ interface PlaneDims {
   pl: number;
   hq: number;
   wq: number;
+  rowPlane: number[];
+  colPlane: number[];
+  nColPlanes: number;
 }
 
 /** Scatters NHWC `x` into zeroed channel-major phase planes `xt` (see the module doc). */
 function fillPhasePlanes(x: Float32Array, xt: Float32Array, d: PlaneDims): void {
   const grid = d.n * d.hq * d.wq;
-  // Per input column: destination phase column and grid column (or -1 when cropped).
-  const colPhase = new Int32Array(d.w);
+  // Per input column: destination plane column and grid column (-1: cropped or unread).
+  const colPlane = new Int32Array(d.w);
   const colQ = new Int32Array(d.w);
   for (let xx = 0; xx < d.w; xx++) {
     const p = xx + d.pl;
-    colPhase[xx] = p % d.sw;
-    colQ[xx] = Math.floor(p / d.sw) < d.wq ? Math.floor(p / d.sw) : -1;
+    const q = Math.floor(p / d.sw);
+    colPlane[xx] = d.colPlane[p % d.sw]!;
+    colQ[xx] = q < d.wq && colPlane[xx]! >= 0 ? q : -1;
   }
   for (let b = 0; b < d.n; b++) {
     for (let y = 0; y < d.h; y++) {
       const py = y + d.pt;
       const qy = Math.floor(py / d.sh);
-      if (qy >= d.hq) continue;
-      const rowPhase = (py % d.sh) * d.sw;
+      const rowPlane = d.rowPlane[py % d.sh]!;
+      if (qy >= d.hq || rowPlane < 0) continue;
+      const planeRow = rowPlane * d.nColPlanes;
       const gridRow = (b * d.hq + qy) * d.wq;
       const src = (b * d.h + y) * d.w * d.c;
       for (let c = 0; c < d.c; c++) {
         for (let xx = 0; xx < d.w; xx++) {
           const q = colQ[xx]!;
           if (q < 0) continue;
-          const plane = rowPhase + colPhase[xx]!;
+          const plane = planeRow + colPlane[xx]!;
           xt[(plane * d.c + c) * grid + gridRow + q] = x[src + xx * d.c + c]!;
         }
       }

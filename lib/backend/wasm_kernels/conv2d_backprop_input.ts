@@ -2,13 +2,12 @@
  * `Conv2DBackpropInput` for the tfjs wasm backend (stock 4.22 runs a naive loop, ~1 GFLOP/s).
  *
  * dX[i] = sum over (o, k) with o*s + k - p = i of dY[o] W[k] (per spatial dimension).
- * Split dX by phase r = i mod s: each phase is a stride-1 correlation of dY with the taps
- * k = r + p (mod s), at offsets d = (r + p - k) / s. All phases share one window of offsets
- * [dmin, dmax], so ONE forward Conv2D (XNNPACK) of the padded dY with a rearranged filter
- * [Dh, Dw, Cout, phases*Cin] computes every phase; the phases are then interleaved into dX
- * (a depth-to-space). For stride 1 this is the classic "convolve with the flipped filter".
- * Phases without any tap (e.g. a 1x1 filter with stride 2) are left out of the conv and
- * written as zeros.
+ * Split dX by phase r = i mod s: phase r is a stride-1 correlation of dY with only the taps
+ * k = r + p (mod s), at offsets d = (r + p - k) / s. So each phase (rh, rw) is ONE forward
+ * Conv2D (XNNPACK) of dY, padded to its offset window, with the flipped sub-filter of its
+ * taps [Dh, Dw, Cout, Cin]; all phases together do exactly the work of the forward conv.
+ * The phases are then interleaved into dX (for stride 1 there is one phase and the conv
+ * output is dX). Phases no tap reaches (e.g. a 1x1 filter with stride 2) are zeros.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -20,54 +19,45 @@ export interface Conv2DBackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
 }
 
-/** The taps of one spatial dimension, grouped by output phase. */
-interface PhasePlan {
-  /** Phases r (0..s-1) that receive at least one tap, in order. */
-  active: number[];
-  /** For each active phase: [filter index k, window index j] pairs. */
-  taps: Array<Array<[number, number]>>;
+/** One output phase of one spatial dimension. */
+interface Phase {
+  /** Phase r: dX positions q*s + r. */
+  r: number;
+  /** Number of dX positions of this phase, ceil((size - r) / s). */
+  q: number;
+  /** [filter index k, window index j] of each tap, j = d - dmin. */
+  taps: Array<[number, number]>;
   /** Window size D = dmax - dmin + 1. */
   window: number;
   /** Zero rows to add before dY (negative: rows to drop). */
   padBefore: number;
   /** Zero rows to add after dY (negative: rows to drop). */
   padAfter: number;
-  /** Positions per phase, ceil(in / s). */
-  q: number;
 }
 
-function planDim(size: number, outSize: number, k: number, s: number, p: number): PhasePlan {
-  const byPhase: Array<Array<[number, number]>> = [];
-  let dmin = Infinity;
-  let dmax = -Infinity;
-  for (let r = 0; r < s; r++) {
+/** The phases of one dimension that at least one tap reaches. */
+function planDim(size: number, outSize: number, k: number, s: number, p: number): Phase[] {
+  const phases: Phase[] = [];
+  for (let r = 0; r < Math.min(s, size); r++) {
     const list: Array<[number, number]> = [];
     for (let kk = 0; kk < k; kk++) {
       const num = r + p - kk;
-      if (((num % s) + s) % s !== 0) continue;
-      const d = num / s;
-      list.push([kk, d]);
-      dmin = Math.min(dmin, d);
-      dmax = Math.max(dmax, d);
+      if (((num % s) + s) % s === 0) list.push([kk, num / s]);
     }
-    byPhase.push(list);
+    if (list.length === 0) continue;
+    const dmin = Math.min(...list.map(([, d]) => d));
+    const dmax = Math.max(...list.map(([, d]) => d));
+    const q = Math.ceil((size - r) / s);
+    phases.push({
+      r,
+      q,
+      taps: list.map(([kk, d]) => [kk, d - dmin]),
+      window: dmax - dmin + 1,
+      padBefore: -dmin,
+      padAfter: q - 1 + dmax - (outSize - 1),
+    });
   }
-  const active: number[] = [];
-  const taps: Array<Array<[number, number]>> = [];
-  byPhase.forEach((list, r) => {
-    if (list.length === 0) return;
-    active.push(r);
-    taps.push(list.map(([kk, d]) => [kk, d - dmin]));
-  });
-  const q = Math.ceil(size / s);
-  return {
-    active,
-    taps,
-    window: dmax - dmin + 1,
-    padBefore: -dmin,
-    padAfter: q - 1 + dmax - (outSize - 1),
-    q,
-  };
+  return phases;
 }
 
 /**
@@ -84,82 +74,82 @@ export function conv2dBackpropInputWasm(
     throw new TypeError(`Cannot compute Conv2DBackpropInput: dtype ${dy.dtype} is not float32`);
   }
   const g = convGeometry(attrs.inputShape, filter.shape, attrs);
-  const { batch: n, inHeight: h, inWidth: w, inChannels: cIn, outChannels: cOut } = g;
-  const { filterWidth: kw, outHeight: ho, outWidth: wo } = g;
-  const ph = planDim(h, ho, g.filterHeight, g.strideHeight, g.padTop);
-  const pw = planDim(w, wo, kw, g.strideWidth, g.padLeft);
-  const phases = ph.active.length * pw.active.length;
-  const wide = phases * cIn;
+  const { batch: n, inHeight: h, inWidth: w, inChannels: cIn } = g;
+  const sh = g.strideHeight;
+  const sw = g.strideWidth;
+  const rowPhases = planDim(h, g.outHeight, g.filterHeight, sh, g.padTop);
+  const colPhases = planDim(w, g.outWidth, g.filterWidth, sw, g.padLeft);
+  const single = sh === 1 && sw === 1;
+  const out = single ? undefined : scope.alloc([n, h, w, cIn]);
+  if (out && rowPhases.length * colPhases.length < sh * sw) scope.f32(out).fill(0);
+  for (const ph of rowPhases) {
+    for (const pw of colPhases) {
+      const part = phaseConv(scope, dy, filter, ph, pw);
+      if (!out) return part; // stride 1: the only phase is dX itself.
+      interleave(scope.f32(part), scope.f32(out), { n, h, w, c: cIn, sh, sw, ph, pw });
+      scope.free(part);
+    }
+  }
+  return out!;
+}
 
-  // Rearranged filter w2[jh, jw, co, phase * cIn + ci] = W[kh, kw, ci, co].
-  const w2 = scope.zeros([ph.window, pw.window, cOut, wide]);
+/** One phase of dX: [n, ph.q, pw.q, cIn]. */
+function phaseConv(
+  scope: HeapScope,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  ph: Phase,
+  pw: Phase,
+): tf.TensorInfo {
+  const [, kw, cIn, cOut] = filter.shape as [number, number, number, number];
+  // Flipped sub-filter w2[jh, jw, co, ci] = W[kh, kw, ci, co] (HWIO with I = cOut, O = cIn).
+  const w2 = scope.zeros([ph.window, pw.window, cOut, cIn]);
   const w2v = scope.f32(w2);
   const fv = scope.f32(filter);
-  ph.taps.forEach((tapsH, ih) => {
-    pw.taps.forEach((tapsW, iw) => {
-      const base = (ih * pw.active.length + iw) * cIn;
-      for (const [kh, jh] of tapsH) {
-        for (const [kk, jw] of tapsW) {
-          const dst = (jh * pw.window + jw) * cOut * wide + base;
-          const src = (kh * kw + kk) * cIn * cOut;
-          for (let ci = 0; ci < cIn; ci++) {
-            for (let co = 0; co < cOut; co++) {
-              w2v[dst + co * wide + ci] = fv[src + ci * cOut + co]!;
-            }
-          }
-        }
+  for (const [i, jh] of ph.taps) {
+    for (const [j, jw] of pw.taps) {
+      const dst = (jh * pw.window + jw) * cOut * cIn;
+      const src = (i * kw + j) * cIn * cOut;
+      for (let ci = 0; ci < cIn; ci++) {
+        for (let co = 0; co < cOut; co++) w2v[dst + co * cIn + ci] = fv[src + ci * cOut + co]!;
       }
-    });
-  });
-
+    }
+  }
   let dyIn = dy;
   let pads = [ph.padBefore, ph.padAfter, pw.padBefore, pw.padAfter];
   if (pads.some((v) => v < 0)) {
     dyIn = padOrCrop(scope, dy, pads);
     pads = [0, 0, 0, 0];
   }
-  const conv = scope.run("Conv2D", { x: dyIn, filter: w2 }, {
+  const part = scope.run("Conv2D", { x: dyIn, filter: w2 }, {
     strides: [1, 1],
     pad: [[0, 0], [pads[0]!, pads[1]!], [pads[2]!, pads[3]!], [0, 0]],
     dataFormat: "NHWC",
     dilations: [1, 1],
   });
-  if (phases === 1 && ph.active[0] === 0 && pw.active[0] === 0 && ph.q === h && pw.q === w) {
-    return conv; // stride 1 (or every other phase empty and nothing to crop): conv is dX.
-  }
+  if (dyIn !== dy) scope.free(dyIn);
+  scope.free(w2);
+  return part;
+}
 
-  // Interleave phases: dX[b, qy*sh + rh, qx*sw + rw, :] = conv[b, qy, qx, phase(rh, rw), :].
-  const out = scope.alloc([n, h, w, cIn]);
-  const ov = scope.f32(out);
-  const cv = scope.f32(conv);
-  const sh = g.strideHeight;
-  const sw = g.strideWidth;
-  const phaseW = new Int32Array(sw).fill(-1);
-  pw.active.forEach((r, i) => (phaseW[r] = i));
-  const phaseH = new Int32Array(sh).fill(-1);
-  ph.active.forEach((r, i) => (phaseH[r] = i));
+/** Writes phase (ph.r, pw.r) of dX: out[b, qy*sh + rh, qx*sw + rw, :] = part[b, qy, qx, :]. */
+function interleave(
+  part: Float32Array,
+  out: Float32Array,
+  d: { n: number; h: number; w: number; c: number; sh: number; sw: number; ph: Phase; pw: Phase },
+): void {
+  const { n, h, w, c, sh, sw, ph, pw } = d;
   for (let b = 0; b < n; b++) {
-    for (let y = 0; y < h; y++) {
-      const ih = phaseH[y % sh]!;
-      const rowDst = (b * h + y) * w * cIn;
-      if (ih < 0) {
-        ov.fill(0, rowDst, rowDst + w * cIn);
-        continue;
-      }
-      const rowSrc = (b * ph.q + Math.floor(y / sh)) * pw.q * wide + ih * pw.active.length * cIn;
-      for (let x = 0; x < w; x++) {
-        const iw = phaseW[x % sw]!;
-        const dst = rowDst + x * cIn;
-        if (iw < 0) {
-          ov.fill(0, dst, dst + cIn);
-          continue;
-        }
-        const src = rowSrc + Math.floor(x / sw) * wide + iw * cIn;
-        ov.set(cv.subarray(src, src + cIn), dst);
+    for (let qy = 0; qy < ph.q; qy++) {
+      let src = (b * ph.q + qy) * pw.q * c;
+      let dst = ((b * h + qy * sh + ph.r) * w + pw.r) * c;
+      const skip = (sw - 1) * c;
+      for (let qx = 0; qx < pw.q; qx++) {
+        for (let k = 0; k < c; k++) out[dst++] = part[src++]!;
+        dst += skip;
       }
     }
   }
-  return out;
 }
 
 /** Copies NHWC `x` with [top, bottom, left, right] rows/columns added (zeros) or dropped. */

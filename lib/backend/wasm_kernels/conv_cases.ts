@@ -27,6 +27,8 @@ export const CONV_CASES: ConvCase[] = [
   { x: [2, 9, 7, 4], filter: [2, 3, 4, 5], strides: 1, pad: "valid" },
   { x: [2, 10, 11, 4], filter: [5, 5, 4, 3], strides: 3, pad: "same" },
   { x: [2, 10, 11, 4], filter: [3, 3, 4, 5], strides: [2, 1], pad: "same" },
+  { x: [2, 10, 11, 4], filter: [2, 2, 4, 3], strides: 3, pad: "valid" },
+  { x: [2, 11, 10, 3], filter: [1, 3, 3, 4], strides: [3, 2], pad: "same" },
   { x: [2, 5, 6, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [0, 4], [1, 3], [0, 0]] },
   { x: [2, 16, 16, 16], filter: [3, 3, 16, 32], strides: 1, pad: "same" },
   { x: [2, 16, 16, 16], filter: [3, 3, 16, 32], strides: 2, pad: "same" },

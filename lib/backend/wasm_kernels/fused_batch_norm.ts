@@ -33,8 +33,9 @@ export function perChannel(inputs: BatchNormInputs): boolean {
 export function fusedBatchNormWasm(
   scope: HeapScope,
   inputs: BatchNormInputs,
-  varianceEpsilon: number,
+  attrs: { varianceEpsilon: number },
 ): tf.TensorInfo {
+  const { varianceEpsilon } = attrs;
   const { x } = inputs;
   const c = x.shape[x.shape.length - 1]!;
   const mean = scope.alloc([c]);
@@ -66,7 +67,7 @@ export const fusedBatchNormConfig: tf.KernelConfig = {
     const { varianceEpsilon } = args.attrs as unknown as { varianceEpsilon: number };
     return withScope(
       args.backend as WasmBackend,
-      (scope) => fusedBatchNormWasm(scope, inputs, varianceEpsilon),
+      (scope) => fusedBatchNormWasm(scope, inputs, { varianceEpsilon }),
     );
   },
 };

@@ -97,3 +97,24 @@ Deno.test("repeated gradient steps on wasm leak no tensors", async () => {
   optimizer.dispose();
   tf.dispose([x, labels, ...Object.values(vars)]);
 });
+
+/** d loss / d x (the input images) through tf.grad on the current backend. */
+function inputGrad(init: Record<string, Float32Array>, xv: Float32Array, lv: number[]) {
+  return tf.tidy(() => {
+    const v: Record<string, tf.Tensor> = {};
+    for (const [name, shape] of Object.entries(PARAMS)) v[name] = tf.tensor(init[name]!, shape);
+    const labels = tf.oneHot(tf.tensor1d(lv, "int32"), 5) as tf.Tensor2D;
+    const x = tf.tensor4d(xv, X_SHAPE as [number, number, number, number]);
+    const g = tf.grad((xx: tf.Tensor) => loss(v, xx as tf.Tensor4D, labels))(x);
+    return Float32Array.from(g.dataSync());
+  });
+}
+
+Deno.test("tf.grad of the conv+BN net's loss with respect to its input equals cpu's", async () => {
+  await useWasm();
+  const init = initialValues();
+  const xv = randomValues(X_SHAPE, 8);
+  const labels = [4, 2, 0, 1];
+  const ref = await onCpu(() => inputGrad(init, xv, labels));
+  assertClose(inputGrad(init, xv, labels), ref, { label: "d loss / d x" });
+});

@@ -10,9 +10,9 @@ import * as tf from "@tensorflow/tfjs";
 import { runWasmKernel, type WasmBackend } from "./heap.ts";
 
 /** A new reference to `x`'s data (no copy). */
-export function shareData(backend: WasmBackend, x: tf.TensorInfo, dtype = x.dtype): tf.TensorInfo {
+export function shareData(backend: WasmBackend, x: tf.TensorInfo): tf.TensorInfo {
   backend.incRef(x.dataId);
-  return { dataId: x.dataId, shape: [...x.shape], dtype };
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }
 
 /** Kernel config registering the copy-free Identity for the wasm backend. */

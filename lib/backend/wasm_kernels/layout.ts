@@ -21,7 +21,10 @@ export function scratch(slot: string, size: number): Float32Array {
   return buf.subarray(0, size);
 }
 
-/** Releases every scratch buffer (for tests and long-lived processes switching models). */
+/**
+ * Releases every scratch buffer. They grow to the largest layer seen (e.g. ~40 MB for
+ * WRN-10-4 at batch 128) and are kept for reuse; call this when done training.
+ */
 export function releaseScratch(): void {
   scratchPool.clear();
 }

@@ -17,7 +17,7 @@ export const meanConfig: tf.KernelConfig = {
   kernelFunc: (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as ReduceAttrs;
-    const plan = x.dtype === "float32" ? planReduce(x.shape, axis, keepDims) : undefined;
+    const plan = x.dtype === "float32" ? planReduce(x.shape, { axis, keepDims }) : undefined;
     if (!plan) return runWasmKernel("Mean", args) as tf.TensorInfo;
     return withScope(args.backend as WasmBackend, (scope) => poolMean(scope, x, plan));
   },

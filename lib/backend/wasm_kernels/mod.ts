@@ -1,11 +1,13 @@
 /**
  * geomad's replacement kernels for the tfjs `wasm` backend (tfjs 4.22), so that conv nets
- * train at a useful speed on wasm: the stock backend has no `Conv2DBackpropFilter`, runs
- * `Conv2DBackpropInput` and transposed `BatchMatMul` as naive loops, and reduces over
- * batch+spatial axes (BatchNorm) and tiles far slower than the data movement requires.
- * Every replacement is built from XNNPACK kernels of the stock backend (untransposed matrix
- * product, forward conv, average pooling) plus cache-friendly JS data movement on the wasm
- * heap, and is tested against the reference `cpu` kernels.
+ * train at a useful speed on wasm. Stock wasm has no `Conv2DBackpropFilter`; runs
+ * `Conv2DBackpropInput`, transposed `BatchMatMul`, `MaxPoolGrad`, `AvgPoolGrad` and `Tile` as
+ * slow loops; reduces over batch+spatial axes (BatchNorm's `Sum`/`Mean`) by transposing first;
+ * and copies every tensor the engine saves for the backward pass (`Identity`, same-dtype
+ * `Cast`). The replacements are built from XNNPACK kernels of the stock backend (untransposed
+ * matrix product, forward conv, average pooling, broadcast arithmetic) plus cache-friendly JS
+ * data movement on the wasm heap; each is tested against the reference `cpu` kernel. Inputs a
+ * replacement does not handle (other dtypes, batched products, ...) go to the stock kernel.
  *
  * @example
  * ```ts
@@ -38,6 +40,7 @@ export { tileWasm } from "./tile.ts";
 export { maxPoolGradWasm } from "./max_pool_grad.ts";
 export { avgPoolGradWasm } from "./avg_pool_grad.ts";
 export { fusedBatchNormWasm } from "./fused_batch_norm.ts";
+export { releaseScratch as releaseWasmKernelScratch } from "./layout.ts";
 
 /** The extension name recorded in BackendInfo.extensions when the kernels are active. */
 export const WASM_KERNELS_EXTENSION = "geomad-wasm-grad-v1";

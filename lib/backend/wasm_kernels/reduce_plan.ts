@@ -24,9 +24,9 @@ export interface ReducePlan {
  */
 export function planReduce(
   shape: readonly number[],
-  axis: number | number[],
-  keepDims: boolean,
+  attrs: { axis: number | number[]; keepDims: boolean },
 ): ReducePlan | undefined {
+  const { axis, keepDims } = attrs;
   const axes = tf.util.parseAxisParam(axis, shape as number[]);
   const reduce = new Set(axes);
   const outShape: number[] = [];

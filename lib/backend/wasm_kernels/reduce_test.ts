@@ -23,8 +23,8 @@ const CASES: Array<
   { shape: [6, 5, 7, 8], axis: [0, 2], keepDims: true },
   { shape: [6, 5, 7, 8], axis: [0, 1, 2, 3], keepDims: false },
   { shape: [6, 1, 7, 8], axis: [0, 1, 2], keepDims: true },
-  { shape: [64, 16, 16, 24], axis: [0, 1, 2], keepDims: false },
-  { shape: [64, 16, 16, 24], axis: [0, 1, 2], keepDims: false, centred: true },
+  { shape: [32, 16, 16, 24], axis: [0, 1, 2], keepDims: false },
+  { shape: [32, 16, 16, 24], axis: [0, 1, 2], keepDims: false, centred: true },
 ];
 
 Deno.test("Sum and Mean on wasm match the cpu kernels over leading, middle and other axes", async () => {
@@ -52,16 +52,21 @@ Deno.test("Sum on wasm keeps int32 sums exact (stock path)", async () => {
 });
 
 Deno.test("planReduce() pools only contiguous, non-innermost blocks", () => {
-  assert.deepEqual(planReduce([4, 5, 6, 7], [0, 1, 2], false), {
+  assert.deepEqual(planReduce([4, 5, 6, 7], { axis: [0, 1, 2], keepDims: false }), {
     outer: 1,
     reduced: 120,
     inner: 7,
     outShape: [7],
   });
-  assert.deepEqual(planReduce([4, 5, 6, 7], [1, 2], true)?.outShape, [4, 1, 1, 7]);
-  assert.equal(planReduce([4, 5, 6, 7], [3], false), undefined);
-  assert.equal(planReduce([4, 5, 6, 7], [0, 2], false), undefined);
-  assert.equal(planReduce([4, 1, 6, 7], [1], false), undefined);
+  assert.deepEqual(planReduce([4, 5, 6, 7], { axis: [1, 2], keepDims: true })?.outShape, [
+    4,
+    1,
+    1,
+    7,
+  ]);
+  assert.equal(planReduce([4, 5, 6, 7], { axis: [3], keepDims: false }), undefined);
+  assert.equal(planReduce([4, 5, 6, 7], { axis: [0, 2], keepDims: false }), undefined);
+  assert.equal(planReduce([4, 1, 6, 7], { axis: [1], keepDims: false }), undefined);
 });
 
 Deno.test("Sum and Mean on wasm free every temporary", async () => {

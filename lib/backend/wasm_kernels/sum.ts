@@ -22,7 +22,7 @@ export const sumConfig: tf.KernelConfig = {
   kernelFunc: (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as ReduceAttrs;
-    const plan = x.dtype === "float32" ? planReduce(x.shape, axis, keepDims) : undefined;
+    const plan = x.dtype === "float32" ? planReduce(x.shape, { axis, keepDims }) : undefined;
     if (!plan) return runWasmKernel("Sum", args) as tf.TensorInfo;
     return withScope(args.backend as WasmBackend, (scope) => {
       const out = poolMean(scope, x, plan);

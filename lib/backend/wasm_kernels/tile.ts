@@ -11,8 +11,13 @@ import { HeapScope, runWasmKernel, sizeOf, type WasmBackend, withScope } from ".
 
 type Numeric = Float32Array | Int32Array | Uint8Array;
 
-/** Writes `x` (shape `shape`) tiled `reps` times per axis into `out`. */
-export function tileInto(x: Numeric, out: Numeric, shape: readonly number[], reps: number[]) {
+/** Writes `x` (of shape `layout.shape`) tiled `layout.reps` times per axis into `out`. */
+export function tileInto(
+  x: Numeric,
+  out: Numeric,
+  layout: { shape: readonly number[]; reps: readonly number[] },
+): void {
+  const { shape, reps } = layout;
   const rank = shape.length;
   if (rank === 0) {
     out[0] = x[0]!;
@@ -49,8 +54,13 @@ export function tileInto(x: Numeric, out: Numeric, shape: readonly number[], rep
   fill(0, 0, 0);
 }
 
-/** Tiles `x` by `reps` on the wasm heap. */
-export function tileWasm(scope: HeapScope, x: tf.TensorInfo, reps: number[]): tf.TensorInfo {
+/** Tiles `x` by `attrs.reps` on the wasm heap. */
+export function tileWasm(
+  scope: HeapScope,
+  x: tf.TensorInfo,
+  attrs: { reps: readonly number[] },
+): tf.TensorInfo {
+  const { reps } = attrs;
   if (reps.length !== x.shape.length) {
     throw new RangeError(`Cannot tile: reps [${reps}] do not match rank ${x.shape.length}`);
   }
@@ -58,7 +68,7 @@ export function tileWasm(scope: HeapScope, x: tf.TensorInfo, reps: number[]): tf
   if (sizeOf(out.shape) === 0) return out;
   const ov = scope.backend.typedArrayFromHeap(out) as Numeric;
   const xv = scope.backend.typedArrayFromHeap(x) as Numeric;
-  tileInto(xv, ov, x.shape, reps);
+  tileInto(xv, ov, { shape: x.shape, reps });
   return out;
 }
 
@@ -72,6 +82,6 @@ export const tileConfig: tf.KernelConfig = {
     if (!["float32", "int32", "bool"].includes(x.dtype)) {
       return runWasmKernel("Tile", args) as tf.TensorInfo;
     }
-    return withScope(args.backend as WasmBackend, (scope) => tileWasm(scope, x, reps));
+    return withScope(args.backend as WasmBackend, (scope) => tileWasm(scope, x, { reps }));
   },
 };

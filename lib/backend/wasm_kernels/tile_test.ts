@@ -41,10 +41,10 @@ Deno.test("Tile on wasm tiles int32 and bool tensors", async () => {
 
 Deno.test("tileInto() writes a hand-checked tiling", () => {
   const out = new Float32Array(12);
-  tileInto(Float32Array.from([1, 2, 3]), out, [1, 3], [2, 2]);
+  tileInto(Float32Array.from([1, 2, 3]), out, { shape: [1, 3], reps: [2, 2] });
   assert.deepEqual(Array.from(out), [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
   const out2 = new Float32Array(8);
-  tileInto(Float32Array.from([1, 2, 3, 4]), out2, [2, 2], [2, 1]);
+  tileInto(Float32Array.from([1, 2, 3, 4]), out2, { shape: [2, 2], reps: [2, 1] });
   assert.deepEqual(Array.from(out2), [1, 2, 3, 4, 1, 2, 3, 4]);
 });
 

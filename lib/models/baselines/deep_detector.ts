@@ -55,7 +55,7 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
 
   /** Every hyperparameter (the configuration). */
   get hyperparameters(): Record<string, unknown> {
-    return { ...this.config };
+    return { ...this.config } as unknown as Record<string, unknown>;
   }
 
   /** Trains the method's networks on checked images; `rng` derives every seed. */

@@ -9,12 +9,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** Mixture parameters: phi [K], mu [K, D], sigma [K, D, D]. */
-export interface GmmParams {
+/** Mixture parameters: phi [K], mu [K, D], sigma [K, D, D] (a type alias: `tf.tidy` can return it). */
+export type GmmParams = {
   phi: tf.Tensor1D;
   mu: tf.Tensor2D;
   sigma: tf.Tensor3D;
-}
+};
 
 /**
  * Estimates mixture parameters from features `z` [N, D] and memberships `gamma` [N, K]:

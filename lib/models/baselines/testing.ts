@@ -83,6 +83,8 @@ export async function useCpu(): Promise<void> {
 }
 
 const NO_LEAKS = { sanitizeOps: false, sanitizeResources: false };
+/** Overrides for the cases that only need a fitted detector, not a good one. */
+const FAST = { epochs: 1 };
 
 /**
  * Registers the checks every deep baseline must pass: scores of the right length and
@@ -121,7 +123,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     await useCpu();
     const small = syntheticImages(24, { kind: "normal", seed: 5 });
     const run = async (seed: number) => {
-      const d = o.make();
+      const d = o.make(FAST);
       await d.fit(small, { seed, quiet: true });
       const s = await d.score(test.x);
       d.dispose();
@@ -165,7 +167,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     const one = syntheticImages(1, { kind: "normal", seed: 4 });
     const data = new Float32Array(one.data.length * 20);
     for (let i = 0; i < 20; i++) data.set(one.data, i * one.data.length);
-    const d = o.make();
+    const d = o.make(FAST);
     await d.fit({ ...one, n: 20, data }, { seed: 1, quiet: true });
     assert.equal(d.state().identicalTrainImages, true);
     const s = await d.score(test.x);
@@ -177,7 +179,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     ...NO_LEAKS,
   }, async () => {
     await useCpu();
-    const d = o.make();
+    const d = o.make(FAST);
     await assert.rejects(d.score(test.x), /not fitted/);
     await d.fit(syntheticImages(16, { kind: "normal", seed: 2 }), { seed: 1, quiet: true });
     const wrong = syntheticImages(2, { kind: "normal", seed: 2, side: 8 });

@@ -1,0 +1,314 @@
+/**
+ * Side-by-side throughput: geomad's models (WRN-10-4 and the quick preset's small CNN, 72
+ * classes, batch 128) trained and scored on every available tfjs backend (`native` = oneDNN
+ * through FFI, `wasm` with geomad's gradient kernels, optionally `cpu`), and the same
+ * architectures in PyTorch CPU (bench/torch_wrn.py, Debian python3-torch) when installed, all
+ * with the same number of threads. Training = forward + backward + Adam (the GEOM trainer's
+ * loss); scoring = softmax outputs in inference mode. Prints a table with geomad / PyTorch
+ * ratios and writes results/bench/throughput.json atomically.
+ *
+ * The machine is shared: wall-clock rates move with other people's load, so every row also
+ * records process CPU seconds per batch and the load average, and the PyTorch and geomad runs
+ * of one configuration are measured back to back.
+ *
+ * Usage:
+ *   deno run --allow-ffi --allow-read --allow-write=results/bench --allow-run=/usr/bin/python3 \
+ *     --allow-sys=loadavg bench/throughput.ts [--quick] [--models wrn,cnn] [--channels 3,1] \
+ *     [--backends native,wasm] [--batch 128] [--steps 5] [--warmup 2] [--infer-batches 5] \
+ *     [--threads 2] [--no-torch] [--out results/bench/throughput.json]
+ *
+ * `--quick` (CI): batch 16, 1 warm-up and 1 timed step/batch, WRN and CNN on 3 channels.
+ * @module
+ */
+import process from "node:process";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../lib/backend/mod.ts";
+import { NATIVE_BACKEND } from "../lib/backend/native/backend.ts";
+import {
+  nativeBackendInfo,
+  registerNativeBackend,
+} from "../lib/backend/native/register.ts";
+import { countMacs } from "../lib/models/count.ts";
+import { buildSmallCnn } from "../lib/models/small_cnn.ts";
+import { buildWrn } from "../lib/models/wrn.ts";
+import { categoricalCrossEntropy } from "../lib/train/loss.ts";
+import { writeJsonAtomic } from "../lib/util/atomic.ts";
+import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
+import { UsageError } from "../lib/util/errors.ts";
+import { Rng } from "../lib/util/rng.ts";
+
+const MODELS = ["wrn", "cnn"] as const;
+type ModelName = (typeof MODELS)[number];
+const PYTHON = "/usr/bin/python3";
+const TORCH_SCRIPT = new URL("./torch_wrn.py", import.meta.url).pathname;
+
+/** One measured configuration. */
+interface Row {
+  framework: "geomad" | "pytorch";
+  backend: string;
+  model: ModelName;
+  channels: number;
+  batch: number;
+  threads: number;
+  macsPerImage: number;
+  trainImagesPerSec: number;
+  inferImagesPerSec: number;
+  /** Process CPU seconds (all threads) per training batch / scoring batch. */
+  trainCpuSecPerBatch: number;
+  inferCpuSecPerBatch: number;
+  trainGflops: number;
+  inferGflops: number;
+  loadavg: number[] | null;
+  error?: string;
+}
+
+function loadavg(): number[] | null {
+  try {
+    return Deno.loadavg().map((x) => Math.round(x * 100) / 100);
+  } catch {
+    return null;
+  }
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+function build(model: ModelName, channels: number): tf.LayersModel {
+  const inputShape = [32, 32, channels] as const;
+  return model === "wrn"
+    ? buildWrn({ depth: 10, widen: 4, inputShape, nClasses: 72, seed: 1 })
+    : buildSmallCnn({ inputShape, nClasses: 72, seed: 1 });
+}
+
+interface Sizes {
+  batch: number;
+  steps: number;
+  warmup: number;
+  inferBatches: number;
+}
+
+/** Trains and scores one model on the active tfjs backend. */
+async function measureTfjs(model: ModelName, channels: number, s: Sizes): Promise<Row> {
+  const net = build(model, channels);
+  const macs = countMacs(net);
+  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const rng = new Rng(7);
+  const data = Float32Array.from({ length: s.batch * 32 * 32 * channels }, () => 2 * rng.next() - 1);
+  const labels = Int32Array.from({ length: s.batch }, () => rng.int(72));
+  const x = tf.tensor4d(data, [s.batch, 32, 32, channels]);
+  const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
+  const step = async () => {
+    const cost = tf.tidy(() =>
+      optimizer.minimize(() => {
+        const probs = net.apply(x, { training: true }) as tf.Tensor;
+        return tf.addN([categoricalCrossEntropy(y, probs), ...net.calculateLosses()]) as tf.Scalar;
+      }, true, vars)!
+    );
+    const loss = (await cost.data())[0]!;
+    cost.dispose();
+    if (!Number.isFinite(loss)) throw new Error(`Cannot benchmark: loss is ${loss}`);
+  };
+  const score = async () => {
+    const p = tf.tidy(() => net.apply(x, { training: false }) as tf.Tensor);
+    await p.data();
+    p.dispose();
+  };
+  const timed = async (f: () => Promise<void>, n: number) => {
+    const c0 = cpuSeconds();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await f();
+    return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
+  };
+  try {
+    for (let i = 0; i < s.warmup; i++) await step();
+    const train = await timed(step, s.steps);
+    for (let i = 0; i < Math.max(1, s.warmup); i++) await score();
+    const infer = await timed(score, s.inferBatches);
+    const trainIps = (s.steps * s.batch) / train.wall;
+    const inferIps = (s.inferBatches * s.batch) / infer.wall;
+    return {
+      framework: "geomad",
+      backend: tf.getBackend(),
+      model,
+      channels,
+      batch: s.batch,
+      threads: tf.getBackend() === NATIVE_BACKEND ? (nativeBackendInfo()?.threads ?? 0) : 1,
+      macsPerImage: macs,
+      trainImagesPerSec: trainIps,
+      inferImagesPerSec: inferIps,
+      trainCpuSecPerBatch: train.cpu / s.steps,
+      inferCpuSecPerBatch: infer.cpu / s.inferBatches,
+      trainGflops: (trainIps * macs * 6) / 1e9,
+      inferGflops: (inferIps * macs * 2) / 1e9,
+      loadavg: loadavg(),
+    };
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    net.dispose();
+  }
+}
+
+/** Runs bench/torch_wrn.py; undefined when python3 or torch is missing. */
+async function measureTorch(
+  model: ModelName,
+  channels: number,
+  s: Sizes,
+  threads: number,
+): Promise<Row | undefined> {
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command(PYTHON, {
+      args: [
+        TORCH_SCRIPT,
+        `--model=${model}`,
+        `--channels=${channels}`,
+        `--batch=${s.batch}`,
+        `--steps=${s.steps}`,
+        `--warmup=${s.warmup}`,
+        `--infer-batches=${s.inferBatches}`,
+        `--threads=${threads}`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch {
+    return undefined; // no python3 (or not permitted to run it)
+  }
+  const text = new TextDecoder().decode(out.stdout).trim();
+  let j: Record<string, unknown>;
+  try {
+    j = JSON.parse(text.split("\n").pop() ?? "");
+  } catch {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n").pop();
+    throw new Error(`Cannot run ${TORCH_SCRIPT}: ${err || text || `exit ${out.code}`}`);
+  }
+  if (typeof j.error === "string") return undefined; // torch not installed
+  return {
+    framework: "pytorch",
+    backend: `torch-${j.version}`,
+    model,
+    channels,
+    batch: s.batch,
+    threads: j.threads as number,
+    macsPerImage: j.macsPerImage as number,
+    trainImagesPerSec: j.trainImagesPerSec as number,
+    inferImagesPerSec: j.inferImagesPerSec as number,
+    trainCpuSecPerBatch: j.trainCpuSecPerBatch as number,
+    inferCpuSecPerBatch: j.inferCpuSecPerBatch as number,
+    trainGflops: j.trainGflops as number,
+    inferGflops: j.inferGflops as number,
+    loadavg: j.loadavg as number[],
+  };
+}
+
+async function activate(backend: string, threads: number): Promise<string | undefined> {
+  if (backend === NATIVE_BACKEND) {
+    const why = await registerNativeBackend({ threads });
+    if (why) return why;
+    return (await tf.setBackend(NATIVE_BACKEND)) ? undefined : "native: did not initialise";
+  }
+  try {
+    await initBackend(backend as Parameters<typeof initBackend>[0]);
+    // initBackend remembers its first choice; switch back explicitly after `native` ran
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
+    return tf.getBackend() === backend ? undefined : `${backend}: got ${tf.getBackend()}`;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+function fmt(v: number, digits = 1): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : "-";
+}
+
+await runCli("bench/throughput", async () => {
+  const { values: f } = parseFlags(Deno.args, {
+    quick: { type: "boolean" },
+    models: { type: "string" },
+    channels: { type: "string" },
+    backends: { type: "string" },
+    batch: { type: "string" },
+    steps: { type: "string" },
+    warmup: { type: "string" },
+    "infer-batches": { type: "string" },
+    threads: { type: "string" },
+    "no-torch": { type: "boolean" },
+    out: { type: "string" },
+  }, false);
+  const quick = f.quick ?? false;
+  const models = (listFlag(f.models) ?? ["wrn", "cnn"]) as ModelName[];
+  for (const m of models) {
+    if (!MODELS.includes(m)) throw new UsageError(`unknown model '${m}' (choose from wrn, cnn)`);
+  }
+  const channels = (listFlag(f.channels) ?? (quick ? ["3"] : ["3", "1"])).map((c) =>
+    intFlag("channels", c, 3)
+  );
+  const backends = listFlag(f.backends) ?? ["native", "wasm"];
+  const sizes: Sizes = {
+    batch: intFlag("batch", f.batch, quick ? 16 : 128),
+    steps: intFlag("steps", f.steps, quick ? 1 : 5),
+    warmup: intFlag("warmup", f.warmup, quick ? 1 : 2),
+    inferBatches: intFlag("infer-batches", f["infer-batches"], quick ? 1 : 5),
+  };
+  const threads = intFlag("threads", f.threads, 2);
+  const out = f.out ?? "results/bench/throughput.json";
+  const rows: Row[] = [];
+  const skipped: string[] = [];
+  const startLoad = loadavg();
+  for (const model of models) {
+    for (const ch of channels) {
+      const label = `${model} 32x32x${ch}`;
+      const torch = f["no-torch"] ? undefined : await measureTorch(model, ch, sizes, threads);
+      if (torch) rows.push(torch);
+      else if (!f["no-torch"]) skipped.push(`pytorch: ${PYTHON} with torch not available`);
+      for (const backend of backends) {
+        const why = await activate(backend, threads);
+        if (why) {
+          skipped.push(`${backend}: ${why}`);
+          continue;
+        }
+        console.error(`measuring ${label} on ${backend} ...`);
+        rows.push(await measureTfjs(model, ch, sizes));
+        const b = tf.backend() as { clearPool?: () => void };
+        b.clearPool?.();
+      }
+    }
+  }
+  const torchOf = (r: Row) =>
+    rows.find((t) => t.framework === "pytorch" && t.model === r.model && t.channels === r.channels);
+  console.log(
+    "model        backend        train img/s  GFLOP/s  cpu-s/batch  score img/s  GFLOP/s" +
+      "  train/torch  score/torch",
+  );
+  for (const r of rows) {
+    const t = torchOf(r);
+    const tr = t && r !== t ? fmt(r.trainImagesPerSec / t.trainImagesPerSec, 2) : "";
+    const sr = t && r !== t ? fmt(r.inferImagesPerSec / t.inferImagesPerSec, 2) : "";
+    console.log(
+      `${`${r.model} x${r.channels}`.padEnd(12)} ${r.backend.padEnd(14)} ` +
+        `${fmt(r.trainImagesPerSec).padStart(11)} ${fmt(r.trainGflops).padStart(8)} ` +
+        `${fmt(r.trainCpuSecPerBatch, 2).padStart(12)} ${fmt(r.inferImagesPerSec).padStart(12)} ` +
+        `${fmt(r.inferGflops).padStart(8)} ${tr.padStart(12)} ${sr.padStart(12)}`,
+    );
+  }
+  for (const s of [...new Set(skipped)]) console.log(`skipped ${s}`);
+  const result = {
+    schema: "geomad/bench-throughput@1",
+    date: new Date().toISOString(),
+    quick,
+    sizes,
+    threads,
+    tfjs: tf.version.tfjs,
+    native: nativeBackendInfo() ?? null,
+    loadavg: { start: startLoad, end: loadavg() },
+    skipped: [...new Set(skipped)],
+    rows,
+  };
+  await Deno.mkdir(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });
+  await writeJsonAtomic(out, result);
+  console.log(`wrote ${out}`);
+});

@@ -1,0 +1,96 @@
+/**
+ * `deno task run`: any registered method (lib/detectors/registry.ts) on one one-vs-rest split,
+ * writing one versioned JSON result atomically. The ablation and comparison pools start one of
+ * these per run.
+ *
+ *   deno task run --method M --dataset D --normal C [--preset smoke|quick|paper] [--seed S]
+ *     [--transforms SET] [--epochs N] [--model NAME] [--train-limit N] [--test-limit N]
+ *     [--out FILE] [--data-dir D] [--backend B] [--quiet]
+ *
+ * Exit 0 with status ok, 1 with status failed (the result is still written, with the reason),
+ * 2 for bad usage.
+ * @module
+ */
+import { dirname } from "node:path";
+import { methodNames } from "../lib/detectors/registry.ts";
+import { dieWithParent } from "../lib/experiments/pool.ts";
+import { resultPath } from "../lib/experiments/result.ts";
+import { runMethod } from "../lib/experiments/run_one.ts";
+import { formatMetricsTable } from "../lib/experiments/table.ts";
+import { writeJsonAtomic } from "../lib/util/atomic.ts";
+import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
+import { RunError, UsageError } from "../lib/util/errors.ts";
+
+const USAGE = "usage: deno task run --method M --dataset D --normal C [--preset P] [--seed S] " +
+  "[--transforms SET] [--epochs N] [--model NAME] [--train-limit N] [--test-limit N] " +
+  "[--out FILE] [--data-dir D] [--backend B] [--quiet]";
+
+function optionalInt(name: string, value: string | undefined): number | undefined {
+  return value === undefined ? undefined : intFlag(name, value, 0);
+}
+
+async function main(): Promise<void> {
+  dieWithParent();
+  const { values, positionals } = parseFlags(Deno.args, {
+    method: { type: "string" },
+    dataset: { type: "string" },
+    normal: { type: "string" },
+    preset: { type: "string", default: "quick" },
+    seed: { type: "string" },
+    transforms: { type: "string" },
+    epochs: { type: "string" },
+    model: { type: "string" },
+    "train-limit": { type: "string" },
+    "test-limit": { type: "string" },
+    out: { type: "string" },
+    "data-dir": { type: "string" },
+    backend: { type: "string" },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  });
+  if (values.help) {
+    console.log(`${USAGE}\nmethods: ${methodNames().join(", ")}`);
+    return;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  for (const key of ["method", "dataset", "normal"] as const) {
+    if (values[key] === undefined) throw new UsageError(`--${key} is required; ${USAGE}`);
+  }
+  const method = values.method!, dataset = values.dataset!, preset = values.preset!;
+  const normalClass = intFlag("normal", values.normal, 0);
+  const seed = intFlag("seed", values.seed, 0);
+  const out = values.out ??
+    resultPath("results", { method, dataset, preset, normalClass, seed });
+  await Deno.mkdir(dirname(out), { recursive: true }).catch((err) => {
+    throw new UsageError(
+      `cannot write result to ${out}: ${err instanceof Error ? err.message : err}`,
+    );
+  });
+  const { result } = await runMethod(method, { dataset, normalClass }, {
+    preset,
+    seed,
+    overrides: {
+      transforms: values.transforms,
+      model: values.model,
+      epochs: optionalInt("epochs", values.epochs),
+      trainLimit: optionalInt("train-limit", values["train-limit"]),
+      testLimit: optionalInt("test-limit", values["test-limit"]),
+    },
+    backend: values.backend,
+    dataDir: values["data-dir"],
+    quiet: values.quiet,
+    onReady: ({ backend, train, test }) => {
+      if (values.quiet) return;
+      console.error(
+        `run: ${method} ${dataset} class ${normalClass} seed ${seed} preset ${preset}, ` +
+          `train ${train}, test ${test}, backend ${backend.name}`,
+      );
+    },
+  });
+  await writeJsonAtomic(out, result);
+  if (result.status !== "ok") throw new RunError(`${result.error} (result written to ${out})`);
+  if (!values.quiet) console.log(formatMetricsTable(result));
+  console.log(`result: ${out}`);
+}
+
+if (import.meta.main) runCli("run", main);

@@ -1,0 +1,47 @@
+/**
+ * An opt-in per-kernel profiler for the `native` backend: calls, wall-clock milliseconds and
+ * process CPU milliseconds (all threads, so oneDNN's OpenMP workers count) per tfjs kernel.
+ * CPU time is the useful figure on a shared machine, where wall time includes waiting for a core.
+ * @module
+ */
+import process from "node:process";
+
+/** Totals for one kernel name. */
+export interface KernelProfileEntry {
+  calls: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+let enabled = false;
+const totals = new Map<string, KernelProfileEntry>();
+
+/** Turns kernel profiling on or off (off by default; when off it costs one branch per call). */
+export function profileNativeKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Totals since the last reset, largest CPU time first. */
+export function nativeKernelProfile(reset = false): Array<[string, KernelProfileEntry]> {
+  const out = [...totals].map(([k, v]) => [k, { ...v }] as [string, KernelProfileEntry])
+    .sort((a, b) => b[1].cpuMs - a[1].cpuMs);
+  if (reset) totals.clear();
+  return out;
+}
+
+/** Runs `f` as kernel `name`, recording it when profiling is on. */
+export function profiled<T>(name: string, f: () => T): T {
+  if (!enabled) return f();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    return f();
+  } finally {
+    const c = process.cpuUsage(c0);
+    let e = totals.get(name);
+    if (!e) totals.set(name, e = { calls: 0, wallMs: 0, cpuMs: 0 });
+    e.calls++;
+    e.wallMs += performance.now() - t0;
+    e.cpuMs += (c.user + c.system) / 1000;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Running detectors and reading what they produced: the versioned result record, the runner
+ * (`runDetector`), GEOM on one split with its fitted detector kept (`runGeom`), per-run
+ * figures (ROC, montages of the most normal / anomalous images), rank comparisons of two
+ * scores, and summaries of GEOM's fitted Dirichlet alphas.
+ *
+ * ```ts
+ * import { rankCorrelation, runGeom } from "geomad/experiments/mod.ts";
+ * const run = await runGeom("fashion-mnist-sample", 0, { preset: "smoke" });
+ * console.log(run.result.metrics.dirichlet?.auroc);
+ * console.log(rankCorrelation(run.scores.dirichlet!, run.scores.simple!));
+ * run.detector.dispose();
+ * ```
+ * @module
+ */
+export * from "./result.ts";
+export * from "./run.ts";
+export * from "./table.ts";
+export * from "./run_report.ts";
+export * from "./geom_run.ts";
+export * from "./ranking.ts";
+export * from "./alpha_summary.ts";

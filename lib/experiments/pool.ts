@@ -1,0 +1,185 @@
+/**
+ * A pool of child processes: at most `jobs` at once (one tfjs wasm process uses one core),
+ * each child's stderr tail kept for error messages, every child stopped on Ctrl-C / SIGTERM.
+ * Children started by the pool die with it, even on `kill -9` (Linux: the child calls
+ * {@linkcode dieWithParent}), so an interrupted sweep leaves no stray process behind.
+ * @module
+ */
+import { RunError } from "../util/errors.ts";
+
+/** Environment variable holding the pool's pid, set for every child. */
+export const POOL_PARENT_ENV = "GEOMAD_POOL_PARENT";
+
+/** One child process to run: `command args...`. */
+export interface PoolTask {
+  /** Identifies the task in callbacks and outcomes. */
+  id: string;
+  args: string[];
+}
+
+/** How a child ended. */
+export interface PoolExit {
+  task: PoolTask;
+  /** Exit code (128 + n when killed by signal n). */
+  code: number;
+  signal: Deno.Signal | null;
+  seconds: number;
+  /** Last lines of the child's stderr (at most `tailLines`). */
+  stderrTail: string[];
+}
+
+/** Options for {@linkcode runPool}. */
+export interface RunPoolOptions {
+  /** Children at once (>= 1). */
+  jobs: number;
+  /** Executable (default {@linkcode denoExecutable}). */
+  command?: string;
+  /** Called when a child starts. */
+  onStart?: (task: PoolTask) => void;
+  /** Called when a child ends (awaited before the next child of this slot starts). */
+  onExit?: (exit: PoolExit) => void | Promise<void>;
+  /** Lines of stderr kept per child (default 20). */
+  tailLines?: number;
+  /** Stops the pool: running children get SIGTERM and `runPool` rejects. */
+  signal?: AbortSignal;
+  /** Stop the pool on SIGINT / SIGTERM of this process (default true). */
+  handleSignals?: boolean;
+}
+
+/**
+ * The Deno executable to start children with: `Deno.execPath()` when run permission covers
+ * it, else `deno` (found on PATH; `--allow-run=deno` grants that name, not the resolved path).
+ */
+export function denoExecutable(): string {
+  const exec = Deno.execPath();
+  const state = Deno.permissions.querySync({ name: "run", command: exec }).state;
+  return state === "granted" ? exec : "deno";
+}
+
+/** Keeps the last `max` lines of a byte stream (each cut to 500 characters). */
+async function tailOf(stream: ReadableStream<Uint8Array>, max: number): Promise<string[]> {
+  const lines: string[] = [];
+  let partial = "";
+  const push = (line: string) => {
+    const clean = line.replace(/\r/g, "").trimEnd();
+    if (!clean) return;
+    lines.push(clean.length > 500 ? clean.slice(0, 500) + "..." : clean);
+    if (lines.length > max) lines.shift();
+  };
+  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+    const parts = (partial + text).split("\n");
+    partial = parts.pop()!;
+    if (partial.length > 4000) partial = partial.slice(-4000);
+    parts.forEach(push);
+  }
+  push(partial);
+  return lines;
+}
+
+/**
+ * Runs every task as a child process, at most `jobs` at once, in order. Resolves to the exits
+ * in completion order. A child that fails is an exit like any other (the caller decides); the
+ * pool itself rejects only when stopped (signal, Ctrl-C), after stopping its children.
+ */
+export async function runPool(tasks: PoolTask[], options: RunPoolOptions): Promise<PoolExit[]> {
+  if (!Number.isInteger(options.jobs) || options.jobs < 1) {
+    throw new RangeError(`Cannot run pool: jobs must be an integer >= 1, got ${options.jobs}`);
+  }
+  const command = options.command ?? denoExecutable();
+  const tailLines = options.tailLines ?? 20;
+  const running = new Set<Deno.ChildProcess>();
+  const exits: PoolExit[] = [];
+  let stopped: string | undefined;
+  const stop = (why: string) => {
+    if (stopped) return;
+    stopped = why;
+    for (const child of running) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const onAbort = () => stop("aborted");
+  options.signal?.addEventListener("abort", onAbort);
+  if (options.signal?.aborted) stop("aborted");
+  const signals: Array<[Deno.Signal, () => void]> = [];
+  if (options.handleSignals !== false && Deno.build.os !== "windows") {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      const handler = () => stop(`interrupted by ${sig}`);
+      Deno.addSignalListener(sig, handler);
+      signals.push([sig, handler]);
+    }
+  }
+  let next = 0;
+  const worker = async () => {
+    while (!stopped && next < tasks.length) {
+      const task = tasks[next++]!;
+      const t0 = performance.now();
+      const child = new Deno.Command(command, {
+        args: task.args,
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+        env: { [POOL_PARENT_ENV]: String(Deno.pid) },
+      }).spawn();
+      running.add(child);
+      options.onStart?.(task);
+      const [status, stderrTail] = await Promise.all([
+        child.status,
+        tailOf(child.stderr, tailLines),
+      ]);
+      running.delete(child);
+      const exit: PoolExit = {
+        task,
+        code: status.code,
+        signal: status.signal,
+        seconds: (performance.now() - t0) / 1000,
+        stderrTail,
+      };
+      exits.push(exit);
+      if (!stopped) await options.onExit?.(exit);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.jobs, tasks.length) }, worker));
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    for (const [sig, handler] of signals) Deno.removeSignalListener(sig, handler);
+  }
+  if (stopped) {
+    throw new RunError(
+      `Cannot finish the runs: ${stopped} (${exits.length} of ${tasks.length} ended; ` +
+        `finished results are kept, run again to resume)`,
+    );
+  }
+  return exits;
+}
+
+/**
+ * For a child of {@linkcode runPool}: asks the kernel to SIGTERM this process when the pool
+ * dies (Linux `prctl(PR_SET_PDEATHSIG)` through FFI), so a `kill -9` of the pool leaves no
+ * orphan computing a run nobody waits for. Exits at once when the pool is already gone.
+ * Returns false (and does nothing) outside a pool, off Linux, or without `--allow-ffi`/env.
+ */
+export function dieWithParent(): boolean {
+  let parent: number;
+  try {
+    const value = Deno.env.get(POOL_PARENT_ENV);
+    if (!value || Deno.build.os !== "linux") return false;
+    parent = Number(value);
+    const libc = Deno.dlopen("libc.so.6", {
+      prctl: { parameters: ["i32", "usize", "usize", "usize", "usize"], result: "i32" },
+    });
+    const PR_SET_PDEATHSIG = 1, SIGTERM = 15n;
+    if (libc.symbols.prctl(PR_SET_PDEATHSIG, SIGTERM, 0n, 0n, 0n) !== 0) return false;
+  } catch {
+    return false; // no permission or no libc: the child just runs to the end
+  }
+  if (Deno.ppid !== parent) {
+    console.error("run: the pool that started this run is gone; stopping");
+    Deno.exit(1);
+  }
+  return true;
+}
