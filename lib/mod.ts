@@ -14,3 +14,4 @@ export * from "./transforms/mod.ts";
 export * from "./plots/mod.ts";
 export * from "./display/mod.ts";
 export * from "./report/mod.ts";
+export * from "./svm/mod.ts";

@@ -40,13 +40,17 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
 
   /** @throws {UsageError} for a bad hyperparameter. */
   constructor(config: AdganConfig) {
-    super("ADGAN", config, (c, cfg) =>
-      c.int("zDim", cfg.zDim).int("stepsPerEpoch", cfg.stepsPerEpoch)
-        .int("criticSteps", cfg.criticSteps).nonNegative("gpWeight", cfg.gpWeight)
-        .int("searchSeeds", cfg.searchSeeds).int("searchSteps", cfg.searchSteps, 0)
-        .positive("zLr", cfg.zLr).positive("genLr", cfg.genLr)
-        .unit("searchBetas[0]", cfg.searchBetas[0]).unit("searchBetas[1]", cfg.searchBetas[1])
-        .oneOf("finetuneBatchNorm", cfg.finetuneBatchNorm, ["batch", "moving"]));
+    super(
+      "ADGAN",
+      config,
+      (c, cfg) =>
+        c.int("zDim", cfg.zDim).int("stepsPerEpoch", cfg.stepsPerEpoch)
+          .int("criticSteps", cfg.criticSteps).nonNegative("gpWeight", cfg.gpWeight)
+          .int("searchSeeds", cfg.searchSeeds).int("searchSteps", cfg.searchSteps, 0)
+          .positive("zLr", cfg.zLr).positive("genLr", cfg.genLr)
+          .unit("searchBetas[0]", cfg.searchBetas[0]).unit("searchBetas[1]", cfg.searchBetas[1])
+          .oneOf("finetuneBatchNorm", cfg.finetuneBatchNorm, ["batch", "moving"]),
+    );
   }
 
   /** The trained generator (undefined before fit). */
@@ -56,7 +60,14 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
 
   #buildGenerator(shape: readonly [number, number, number], seed: number, name: string) {
     const c = this.config;
-    return buildConvDecoder({ outputShape: shape, codeSize: c.zDim, filters: c.filters, seed, name });
+    return buildConvDecoder({
+      outputShape: shape,
+      codeSize: c.zDim,
+      filters: c.filters,
+      bnMomentum: c.bnMomentum,
+      seed,
+      name,
+    });
   }
 
   protected async fitModels(train: Images, rng: Rng): Promise<void> {
@@ -67,6 +78,7 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
       codeSize: 1,
       codeActivation: "linear",
       filters: c.filters,
+      bnMomentum: c.bnMomentum,
       seed: rng.seed(),
       name: "adgan-critic",
     });
@@ -87,14 +99,21 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
         const w = tf.randomUniform([m, 1, 1, 1], 0, 1, "float32", stepRng.seed());
         const interp = real.mul(w).add(fake.mul(tf.sub(1, w)));
         let parts: CriticParts | undefined;
-        criticOpt.minimize(() => {
-          const wasserstein = critique(fake).mean().sub(critique(real).mean()) as tf.Scalar;
-          const grad = tf.grad((v: tf.Tensor) => critique(v).sum())(interp);
-          const norm = grad.reshape([m, -1]).square().sum(1).add(1e-12).sqrt();
-          const gradientPenalty = norm.sub(1).square().mean() as tf.Scalar;
-          parts = { wasserstein: tf.keep(wasserstein), gradientPenalty: tf.keep(gradientPenalty) };
-          return wasserstein.add(gradientPenalty.mul(c.gpWeight)) as tf.Scalar;
-        }, false, criticVars);
+        criticOpt.minimize(
+          () => {
+            const wasserstein = critique(fake).mean().sub(critique(real).mean()) as tf.Scalar;
+            const grad = tf.grad((v: tf.Tensor) => critique(v).sum())(interp);
+            const norm = grad.reshape([m, -1]).square().sum(1).add(1e-12).sqrt();
+            const gradientPenalty = norm.sub(1).square().mean() as tf.Scalar;
+            parts = {
+              wasserstein: tf.keep(wasserstein),
+              gradientPenalty: tf.keep(gradientPenalty),
+            };
+            return wasserstein.add(gradientPenalty.mul(c.gpWeight)) as tf.Scalar;
+          },
+          false,
+          criticVars,
+        );
         return parts!;
       });
     try {
@@ -116,14 +135,18 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
         return tf.tidy(() => {
           const z = tf.randomNormal([c.batchSize, c.zDim], 0, 1, "float32", stepRng.seed());
           const generatorLoss = genOpt.minimize(
-            () => critique(generator.apply(z, { training: true }) as tf.Tensor).mean().neg() as tf.Scalar,
+            () =>
+              critique(generator.apply(z, { training: true }) as tf.Tensor).mean()
+                .neg() as tf.Scalar,
             true,
             genVars,
           )!;
           const mean = (key: keyof CriticParts) =>
             tf.addN(parts.map((p) => p[key])).div(parts.length) as tf.Scalar;
           const out = {
-            criticLoss: tf.addN(parts.map((p) => p.wasserstein.add(p.gradientPenalty.mul(c.gpWeight))))
+            criticLoss: tf.addN(
+              parts.map((p) => p.wasserstein.add(p.gradientPenalty.mul(c.gpWeight))),
+            )
               .div(parts.length) as tf.Scalar,
             wasserstein: mean("wasserstein"),
             gradientPenalty: mean("gradientPenalty"),

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { syntheticImages, syntheticTest, testDeepDetector, useCpu } from "../models/baselines/testing.ts";
+import {
+  syntheticImages,
+  syntheticTest,
+  testDeepDetector,
+  useCpu,
+} from "../models/baselines/testing.ts";
 import { AdganDetector } from "./adgan.ts";
 import { baselinePreset } from "./baseline_presets.ts";
 
@@ -16,6 +21,7 @@ const small = (o: Record<string, unknown> = {}) =>
 testDeepDetector({
   name: "adgan",
   make: small,
+  side: 8,
   badOptions: [{ criticSteps: 0 }, { gpWeight: -1 }, { zLr: 0 }, { finetuneBatchNorm: "frozen" }, {
     searchSeeds: 0,
   }],
@@ -26,8 +32,8 @@ Deno.test("AdganDetector: generator fine-tuning lowers the search error; reprodu
   sanitizeResources: false,
 }, async () => {
   await useCpu();
-  const train = syntheticImages(16, { kind: "normal", seed: 3 });
-  const test = syntheticTest(2, 50).x;
+  const train = syntheticImages(16, { kind: "normal", seed: 3, side: 8 });
+  const test = syntheticTest(2, { seed: 50, side: 8 }).x;
   const scores = async (o: Record<string, unknown>) => {
     const d = small({ stepsPerEpoch: 2, ...o });
     await d.fit(train, { seed: 4, quiet: true });

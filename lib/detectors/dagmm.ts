@@ -19,8 +19,8 @@ import { buildConvDecoder, buildConvEncoder } from "../models/baselines/conv_net
 import { DeepDetector } from "../models/baselines/deep_detector.ts";
 import {
   estimateGmm,
-  type GmmParams,
   gmmEnergy,
+  type GmmParams,
   inverseDiagonalSum,
 } from "../models/baselines/gmm.ts";
 import { batchTensor, mapBatches, trainLoop } from "../models/baselines/loop.ts";
@@ -59,11 +59,15 @@ export class DagmmDetector extends DeepDetector<DagmmConfig> {
 
   /** @throws {UsageError} for a bad hyperparameter. */
   constructor(config: DagmmConfig) {
-    super("DAGMM", config, (c, cfg) =>
-      c.int("codeSize", cfg.codeSize).ints("estimationHidden", cfg.estimationHidden)
-        .unit("dropout", cfg.dropout).int("nComponents", cfg.nComponents)
-        .nonNegative("lambdaEnergy", cfg.lambdaEnergy).nonNegative("lambdaCov", cfg.lambdaCov)
-        .positive("covJitter", cfg.covJitter).nonNegative("densityEps", cfg.densityEps));
+    super(
+      "DAGMM",
+      config,
+      (c, cfg) =>
+        c.int("codeSize", cfg.codeSize).ints("estimationHidden", cfg.estimationHidden)
+          .unit("dropout", cfg.dropout).int("nComponents", cfg.nComponents)
+          .nonNegative("lambdaEnergy", cfg.lambdaEnergy).nonNegative("lambdaCov", cfg.lambdaCov)
+          .positive("covJitter", cfg.covJitter).nonNegative("densityEps", cfg.densityEps),
+    );
   }
 
   /** Features z and memberships gamma of a batch (dropout seeded by `seed` in training). */
@@ -86,7 +90,7 @@ export class DagmmDetector extends DeepDetector<DagmmConfig> {
   protected async fitModels(train: Images, rng: Rng): Promise<void> {
     const c = this.config;
     const shape = [train.height, train.width, train.channels] as const;
-    const common = { filters: c.filters, codeSize: c.codeSize };
+    const common = { filters: c.filters, bnMomentum: c.bnMomentum, codeSize: c.codeSize };
     const encoder = buildConvEncoder({
       ...common,
       inputShape: shape,
@@ -128,15 +132,19 @@ export class DagmmDetector extends DeepDetector<DagmmConfig> {
         tf.tidy(() => {
           const x = batchTensor(train, batch);
           const parts: Record<string, tf.Scalar> = {};
-          const loss = opt.minimize(() => {
-            const { rec, z, gamma } = this.#forward(x, true, stepRng.seed());
-            const gmm = estimateGmm(z, gamma, c.covJitter);
-            parts.mse = tf.keep(tf.losses.meanSquaredError(x, rec) as tf.Scalar);
-            parts.energy = tf.keep(gmmEnergy(z, gmm, c.densityEps).mean());
-            parts.covPenalty = tf.keep(inverseDiagonalSum(gmm.sigma));
-            return parts.mse.add(parts.energy.mul(c.lambdaEnergy))
-              .add(parts.covPenalty.mul(c.lambdaCov)) as tf.Scalar;
-          }, true, vars)!;
+          const loss = opt.minimize(
+            () => {
+              const { rec, z, gamma } = this.#forward(x, true, stepRng.seed());
+              const gmm = estimateGmm(z, gamma, c.covJitter);
+              parts.mse = tf.keep(tf.losses.meanSquaredError(x, rec) as tf.Scalar);
+              parts.energy = tf.keep(gmmEnergy(z, gmm, c.densityEps).mean());
+              parts.covPenalty = tf.keep(inverseDiagonalSum(gmm.sigma));
+              return parts.mse.add(parts.energy.mul(c.lambdaEnergy))
+                .add(parts.covPenalty.mul(c.lambdaCov)) as tf.Scalar;
+            },
+            true,
+            vars,
+          )!;
           return { loss, ...parts };
         }));
     } finally {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { syntheticImages, testDeepDetector, useCpu } from "../models/baselines/testing.ts";
 import { baselinePreset } from "./baseline_presets.ts";
-import { dagmmFeatures, DagmmDetector } from "./dagmm.ts";
+import { DagmmDetector, dagmmFeatures } from "./dagmm.ts";
 
 const small = (o: Record<string, unknown> = {}) =>
   new DagmmDetector({ ...baselinePreset("dagmm", "smoke"), epochs: 8, batchSize: 16, ...o });
@@ -43,6 +43,11 @@ Deno.test("DagmmDetector: state holds the train-set mixture; loss parts are reco
   assert.ok(Math.abs(st.mixture.phi.reduce((a, b) => a + b, 0) - 1) < 1e-5);
   assert.equal(st.mixture.mu[0]!.length, 5 + 2);
   assert.ok(st.mixture.sigmaDiagonal.flat().every((v) => v >= 1e-3 * 0.999));
-  assert.deepEqual(Object.keys(st.training.train.lossHistory), ["loss", "mse", "energy", "covPenalty"]);
+  assert.deepEqual(Object.keys(st.training.train.lossHistory), [
+    "loss",
+    "mse",
+    "energy",
+    "covPenalty",
+  ]);
   d.dispose();
 });

@@ -63,6 +63,7 @@ export class DeepSvddDetector extends DeepDetector<DeepSvddConfig> {
     const shape = [train.height, train.width, train.channels] as const;
     const common = {
       filters: c.filters,
+      bnMomentum: c.bnMomentum,
       codeSize: c.codeSize,
       bias: false,
       activation: c.activation,
@@ -129,11 +130,15 @@ export class DeepSvddDetector extends DeepDetector<DeepSvddConfig> {
       }, (batch) =>
         tf.tidy(() => {
           const x = batchTensor(train, batch);
-          return opt.minimize(() => {
-            const phi = net.apply(x, { training: true }) as tf.Tensor2D;
-            const dist = phi.sub(cen).square().sum(1).mean();
-            return dist.add(l2Penalty(vars, c.weightDecay)) as tf.Scalar;
-          }, true, vars)!;
+          return opt.minimize(
+            () => {
+              const phi = net.apply(x, { training: true }) as tf.Tensor2D;
+              const dist = phi.sub(cen).square().sum(1).mean();
+              return dist.add(l2Penalty(vars, c.weightDecay)) as tf.Scalar;
+            },
+            true,
+            vars,
+          )!;
         }));
     } finally {
       opt.dispose();
@@ -152,7 +157,8 @@ export class DeepSvddDetector extends DeepDetector<DeepSvddConfig> {
     const d = await mapBatches(
       x,
       { batchSize: this.config.predictBatchSize, width: 1 },
-      (t) => (this.#net!.apply(t, { training: false }) as tf.Tensor).sub(this.#center!).square().sum(1),
+      (t) =>
+        (this.#net!.apply(t, { training: false }) as tf.Tensor).sub(this.#center!).square().sum(1),
     );
     return Float64Array.from(d);
   }

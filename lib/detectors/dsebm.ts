@@ -25,7 +25,11 @@ export class DsebmDetector extends DeepDetector<DsebmConfig> {
 
   /** @throws {UsageError} for a bad hyperparameter. */
   constructor(config: DsebmConfig) {
-    super("DSEBM", config, (c, cfg) => c.int("codeSize", cfg.codeSize).positive("noiseStd", cfg.noiseStd));
+    super(
+      "DSEBM",
+      config,
+      (c, cfg) => c.int("codeSize", cfg.codeSize).positive("noiseStd", cfg.noiseStd),
+    );
   }
 
   /** Energies E(x) [batch] (training-mode BatchNorm when `training`). */
@@ -43,6 +47,7 @@ export class DsebmDetector extends DeepDetector<DsebmConfig> {
       codeSize: c.codeSize,
       codeActivation: "relu",
       filters: c.filters,
+      bnMomentum: c.bnMomentum,
       seed: rng.seed(),
       name: "dsebm-encoder",
     });
@@ -66,10 +71,14 @@ export class DsebmDetector extends DeepDetector<DsebmConfig> {
         tf.tidy(() => {
           const x = batchTensor(train, batch);
           const noisy = x.add(tf.randomNormal(x.shape, 0, c.noiseStd, "float32", stepRng.seed()));
-          return opt.minimize(() => {
-            const rec = tf.grad(sumCode)(noisy).add(this.#bias!);
-            return tf.losses.meanSquaredError(x, rec) as tf.Scalar;
-          }, true, vars)!;
+          return opt.minimize(
+            () => {
+              const rec = tf.grad(sumCode)(noisy).add(this.#bias!);
+              return tf.losses.meanSquaredError(x, rec) as tf.Scalar;
+            },
+            true,
+            vars,
+          )!;
         }));
     } finally {
       opt.dispose();

@@ -19,7 +19,9 @@ Deno.test("DsebmDetector: training lowers the denoising score-matching loss", {
   await useCpu();
   const d = small({ epochs: 6 });
   await d.fit(syntheticImages(32, { kind: "normal", seed: 3 }), { seed: 1, quiet: true });
-  const st = d.state() as { training: { train: { steps: number; lossHistory: { loss: number[] } } } };
+  const st = d.state() as {
+    training: { train: { steps: number; lossHistory: { loss: number[] } } };
+  };
   const h = st.training.train.lossHistory.loss;
   assert.equal(st.training.train.steps, 12);
   assert.equal(h.length, 6);

@@ -67,7 +67,7 @@ export async function fitOneClassGrid(
   for (const gammaOption of gammas) {
     const gamma = resolveGamma(gammaOption, x);
     t = performance.now();
-    rbfFromDistances(d, gamma, k);
+    rbfFromDistances(d, gamma, { out: k });
     seconds.kernels += (performance.now() - t) / 1000;
     for (const nu of nus) {
       t = performance.now();
@@ -145,7 +145,7 @@ export async function gridDecisionValues(
     const sameGamma = gammas.length === 1;
     if (!sameGamma && kb.length !== d.length) kb = new Float32Array(d.length);
     for (const gamma of gammas) {
-      const k = rbfFromDistances(d, gamma, sameGamma ? d : kb);
+      const k = rbfFromDistances(d, gamma, { out: sameGamma ? d : kb });
       models.forEach((m, j) => {
         if (m.gamma !== gamma) return;
         const pos = positions[j]!, coef = m.dualCoef, o = out[j]!, n = pos.length;

@@ -178,15 +178,23 @@ function mirrorUpper(x: Float32Array, n: number): void {
   for (let i = 0; i < n; i++) x[i * n + i] = 0;
 }
 
+/** Options for {@linkcode rbfFromDistances}. */
+export interface RbfOptions {
+  /** Where to write (may be `d` itself for in-place); default a new array. */
+  out?: Float32Array;
+}
+
 /**
- * The RBF kernel exp(-gamma * d) of squared distances `d`, into `out` (a new array by default),
- * computed in float64 and stored as float32 like libsvm's kernel cache.
+ * The RBF kernel exp(-gamma * d) of squared distances `d`, computed in float64 and stored as
+ * float32 like libsvm's kernel cache.
+ * @throws {RangeError} when `options.out` has another length.
  */
 export function rbfFromDistances(
   d: Float32Array,
   gamma: number,
-  out: Float32Array = new Float32Array(d.length),
+  options: RbfOptions = {},
 ): Float32Array {
+  const out = options.out ?? new Float32Array(d.length);
   if (out.length !== d.length) {
     throw new RangeError(`Cannot compute RBF kernel: output length ${out.length} != ${d.length}`);
   }

@@ -67,6 +67,9 @@ Deno.test("rbfFromDistances() is exp(-gamma d)", () => {
   const d = new Float32Array([0, 1, 2.5]);
   const k = rbfFromDistances(d, 0.5);
   assert.deepEqual(Array.from(k), [1, Math.fround(Math.exp(-0.5)), Math.fround(Math.exp(-1.25))]);
+  assert.equal(rbfFromDistances(d, 0.5, { out: d }), d); // in place
+  assert.deepEqual(d, k);
+  assert.throws(() => rbfFromDistances(d, 1, { out: new Float32Array(2) }), /output length 2/);
 });
 
 Deno.test("resolveGamma() follows scikit-learn: scale = 1/(d var), auto = 1/d, var 0 -> 1", () => {

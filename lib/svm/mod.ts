@@ -22,6 +22,7 @@ export {
   checkGamma,
   type Gamma,
   rbfFromDistances,
+  type RbfOptions,
   resolveGamma,
   squaredDistances,
   type SquaredDistancesOptions,

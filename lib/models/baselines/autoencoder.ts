@@ -6,7 +6,13 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../../data/types.ts";
 import { batchTensor, type LoopRecord, trainLoop } from "./loop.ts";
-import { type AdamSettings, l2Penalty, makeAdam, setLearningRate, trainableVariables } from "./optim.ts";
+import {
+  type AdamSettings,
+  l2Penalty,
+  makeAdam,
+  setLearningRate,
+  trainableVariables,
+} from "./optim.ts";
 
 /** Options of {@linkcode trainAutoencoder}. */
 export interface TrainAutoencoderOptions extends AdamSettings {
@@ -61,10 +67,14 @@ export async function trainAutoencoder(
     }, (batch) =>
       tf.tidy(() => {
         const x = batchTensor(images, batch);
-        return opt.minimize(() => {
-          const mse = tf.losses.meanSquaredError(x, reconstruct(encoder, decoder, x, true));
-          return (wd > 0 ? mse.add(l2Penalty(vars, wd)) : mse) as tf.Scalar;
-        }, true, vars)!;
+        return opt.minimize(
+          () => {
+            const mse = tf.losses.meanSquaredError(x, reconstruct(encoder, decoder, x, true));
+            return (wd > 0 ? mse.add(l2Penalty(vars, wd)) : mse) as tf.Scalar;
+          },
+          true,
+          vars,
+        )!;
       }));
   } finally {
     opt.dispose();

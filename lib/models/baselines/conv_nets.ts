@@ -33,6 +33,8 @@ export interface ConvNetOptions {
   bias?: boolean;
   /** Activation after each BatchNorm (default `relu`; `leaky-relu` has slope 0.1). */
   activation?: HiddenActivation;
+  /** BatchNorm moving-average momentum (default 0.99, Keras). */
+  bnMomentum?: number;
   /** Seed for every initialiser (default 0). */
   seed?: number;
   /** Model name. */
@@ -98,11 +100,11 @@ function glorot(seeds: SeedStream): ReturnType<typeof tf.initializers.glorotUnif
   return tf.initializers.glorotUniform({ seed: seeds.next() });
 }
 
-function bnAct(x: Sym, bias: boolean, activation: HiddenActivation): Sym {
-  const bn = new BroadcastBatchNorm({ affine: bias }).apply(x) as Sym;
-  const act = activation === "relu"
-    ? tf.layers.reLU()
-    : tf.layers.leakyReLU({ alpha: 0.1 });
+function bnAct(x: Sym, o: ConvNetOptions): Sym {
+  const bn = new BroadcastBatchNorm({ affine: o.bias ?? true, momentum: o.bnMomentum })
+    .apply(x) as Sym;
+  const activation = o.activation ?? "relu";
+  const act = activation === "relu" ? tf.layers.reLU() : tf.layers.leakyReLU({ alpha: 0.1 });
   return act.apply(bn) as Sym;
 }
 
@@ -111,7 +113,6 @@ export function buildConvEncoder(options: ConvEncoderOptions): tf.LayersModel {
   const filters = options.filters ?? PAPER_FILTERS;
   checkConvShape(options.inputShape, { ...options, filters, action: "build conv encoder" });
   const bias = options.bias ?? true;
-  const activation = options.activation ?? "relu";
   const seeds = new SeedStream(options.seed ?? 0);
   const input = tf.input({ shape: [...options.inputShape] });
   let x: Sym = input;
@@ -124,7 +125,7 @@ export function buildConvEncoder(options: ConvEncoderOptions): tf.LayersModel {
       useBias: bias,
       kernelInitializer: glorot(seeds),
     }).apply(x) as Sym;
-    x = bnAct(x, bias, activation);
+    x = bnAct(x, options);
   }
   x = tf.layers.flatten().apply(x) as Sym;
   const codeActivation = options.codeActivation ?? "tanh";
@@ -150,7 +151,6 @@ export function buildConvDecoder(options: ConvDecoderOptions): tf.LayersModel {
     action: "build conv decoder",
   });
   const bias = options.bias ?? true;
-  const activation = options.activation ?? "relu";
   const seeds = new SeedStream(options.seed ?? 0);
   const input = tf.input({ shape: [options.codeSize] });
   let x = tf.layers.dense({
@@ -158,7 +158,7 @@ export function buildConvDecoder(options: ConvDecoderOptions): tf.LayersModel {
     useBias: bias,
     kernelInitializer: glorot(seeds),
   }).apply(input) as Sym;
-  x = bnAct(x, bias, activation);
+  x = bnAct(x, options);
   x = tf.layers.reshape({ targetShape: [h0, w0, filters[0]!] }).apply(x) as Sym;
   const outChannels = options.outputShape[2];
   const ups = [...filters.slice(1), outChannels];
@@ -171,7 +171,7 @@ export function buildConvDecoder(options: ConvDecoderOptions): tf.LayersModel {
       useBias: bias,
       kernelInitializer: glorot(seeds),
     }).apply(x) as Sym;
-    if (i < ups.length - 1) x = bnAct(x, bias, activation);
+    if (i < ups.length - 1) x = bnAct(x, options);
   });
   x = tf.layers.activation({ activation: "tanh" }).apply(x) as Sym;
   return tf.model({ inputs: input, outputs: x, name: options.name ?? "conv-decoder" });

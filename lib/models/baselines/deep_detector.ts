@@ -96,7 +96,9 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
     const s = await this.scoreImages(x);
     for (let i = 0; i < s.length; i++) {
       if (!Number.isFinite(s[i]!)) {
-        throw new RunError(`Cannot score with ${this.label}: ${this.scoreLabel} is ${s[i]} for image ${i}`);
+        throw new RunError(
+          `Cannot score with ${this.label}: ${this.scoreLabel} is ${s[i]} for image ${i}`,
+        );
       }
     }
     this.timings.scoreSeconds = (performance.now() - t0) / 1000;

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../util/rng.ts";
-import { cholesky, estimateGmm, gaussianLogDensities, gmmEnergy, inverseDiagonalSum } from "./gmm.ts";
+import {
+  cholesky,
+  estimateGmm,
+  gaussianLogDensities,
+  gmmEnergy,
+  inverseDiagonalSum,
+} from "./gmm.ts";
 import { useCpu } from "./testing.ts";
 
 function close(a: number, b: number, tol: number, what: string): void {

@@ -46,10 +46,11 @@ export function syntheticImages(
 /** Normal and anomalous test images concatenated, with labels 1 = normal. */
 export function syntheticTest(
   nEach: number,
-  seed: number,
+  options: { seed: number; side?: number },
 ): { x: Images; labels: Uint8Array } {
-  const a = syntheticImages(nEach, { kind: "normal", seed });
-  const b = syntheticImages(nEach, { kind: "anomaly", seed: seed + 1 });
+  const { seed, side } = options;
+  const a = syntheticImages(nEach, { kind: "normal", seed, side });
+  const b = syntheticImages(nEach, { kind: "anomaly", seed: seed + 1, side });
   const data = new Float32Array(a.data.length + b.data.length);
   data.set(a.data);
   data.set(b.data, a.data.length);
@@ -75,6 +76,8 @@ export interface DeepDetectorTestOptions {
   minAuroc?: number;
   /** Training images (default 48). */
   nTrain?: number;
+  /** Image side (default {@linkcode TEST_SIDE}). */
+  side?: number;
 }
 
 /** Makes the tests run on the deterministic cpu backend. */
@@ -94,8 +97,9 @@ const FAST = { epochs: 1 };
  * another shape throws, and no tensors leak.
  */
 export function testDeepDetector(o: DeepDetectorTestOptions): void {
-  const train = syntheticImages(o.nTrain ?? 48, { kind: "normal", seed: 1 });
-  const test = syntheticTest(24, 100);
+  const side = o.side ?? TEST_SIDE;
+  const train = syntheticImages(o.nTrain ?? 48, { kind: "normal", seed: 1, side });
+  const test = syntheticTest(24, { seed: 100, side });
 
   Deno.test(`${o.name}: scores have one finite value per image and rank anomalies higher`, {
     ...NO_LEAKS,
@@ -121,7 +125,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     ...NO_LEAKS,
   }, async () => {
     await useCpu();
-    const small = syntheticImages(24, { kind: "normal", seed: 5 });
+    const small = syntheticImages(24, { kind: "normal", seed: 5, side });
     const run = async (seed: number) => {
       const d = o.make(FAST);
       await d.fit(small, { seed, quiet: true });
@@ -149,7 +153,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     ...NO_LEAKS,
   }, async () => {
     await useCpu();
-    const bad = syntheticImages(16, { kind: "normal", seed: 9 });
+    const bad = syntheticImages(16, { kind: "normal", seed: 9, side });
     bad.data.fill(NaN, 0, bad.data.length);
     const d = o.make();
     await assert.rejects(d.fit(bad, { seed: 1, quiet: true }), (e: unknown) => {
@@ -164,7 +168,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     ...NO_LEAKS,
   }, async () => {
     await useCpu();
-    const one = syntheticImages(1, { kind: "normal", seed: 4 });
+    const one = syntheticImages(1, { kind: "normal", seed: 4, side });
     const data = new Float32Array(one.data.length * 20);
     for (let i = 0; i < 20; i++) data.set(one.data, i * one.data.length);
     const d = o.make(FAST);
@@ -181,8 +185,8 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     await useCpu();
     const d = o.make(FAST);
     await assert.rejects(d.score(test.x), /not fitted/);
-    await d.fit(syntheticImages(16, { kind: "normal", seed: 2 }), { seed: 1, quiet: true });
-    const wrong = syntheticImages(2, { kind: "normal", seed: 2, side: 8 });
+    await d.fit(syntheticImages(16, { kind: "normal", seed: 2, side }), { seed: 1, quiet: true });
+    const wrong = syntheticImages(2, { kind: "normal", seed: 2, side: 2 * side });
     await assert.rejects(d.score(wrong), RangeError);
     d.dispose();
   });

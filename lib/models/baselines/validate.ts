@@ -64,7 +64,7 @@ export class ConfigCheck {
     this.ints("filters", c.filters).int("epochs", c.epochs).int("batchSize", c.batchSize)
       .positive("lr", c.lr).positive("adamEpsilon", c.adamEpsilon)
       .int("predictBatchSize", c.predictBatchSize);
-    this.unit("betas[0]", c.betas[0]).unit("betas[1]", c.betas[1]);
+    this.unit("betas[0]", c.betas[0]).unit("betas[1]", c.betas[1]).unit("bnMomentum", c.bnMomentum);
     if (c.trainLimit !== undefined) this.int("trainLimit", c.trainLimit);
     if (c.testLimit !== undefined) this.int("testLimit", c.testLimit);
     return this;
@@ -80,6 +80,11 @@ export interface TrainingFields {
   lr: number;
   betas: [number, number];
   adamEpsilon: number;
+  /**
+   * BatchNorm moving-average momentum (Keras default 0.99). Short runs need less: the moving
+   * statistics used at test time lag the batch statistics by about 1 / (1 - momentum) steps.
+   */
+  bnMomentum: number;
   /** Images per forward pass when scoring. */
   predictBatchSize: number;
   /** Normal training images used (undefined = all, as the paper). For the runner. */
