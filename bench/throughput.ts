@@ -15,19 +15,18 @@
  *   deno run --allow-ffi --allow-read --allow-write=results/bench --allow-run=/usr/bin/python3 \
  *     --allow-sys=loadavg bench/throughput.ts [--quick] [--models wrn,cnn] [--channels 3,1] \
  *     [--backends native,wasm] [--batch 128] [--steps 5] [--warmup 2] [--infer-batches 5] \
- *     [--threads 2] [--no-torch] [--out results/bench/throughput.json]
+ *     [--threads 2] [--no-torch] [--torch-stock-only] [--out results/bench/throughput.json]
  *
  * `--quick` (CI): batch 16, 1 warm-up and 1 timed step/batch, WRN and CNN on 3 channels.
+ * PyTorch runs twice per configuration, as Debian ships it and with glibc malloc tuned
+ * (`TORCH_MALLOC_ENV`); ratios use the faster of the two (`--torch-stock-only` skips the second).
  * @module
  */
 import process from "node:process";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/mod.ts";
 import { NATIVE_BACKEND } from "../lib/backend/native/backend.ts";
-import {
-  nativeBackendInfo,
-  registerNativeBackend,
-} from "../lib/backend/native/register.ts";
+import { nativeBackendInfo, registerNativeBackend } from "../lib/backend/native/register.ts";
 import { countMacs } from "../lib/models/count.ts";
 import { buildSmallCnn } from "../lib/models/small_cnn.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
@@ -41,6 +40,16 @@ const MODELS = ["wrn", "cnn"] as const;
 type ModelName = (typeof MODELS)[number];
 const PYTHON = "/usr/bin/python3";
 const TORCH_SCRIPT = new URL("./torch_wrn.py", import.meta.url).pathname;
+/**
+ * glibc malloc settings that keep PyTorch's large activations on the heap instead of a fresh
+ * mmap per tensor: on these VMs every first touch of a page costs a hypervisor page fault and
+ * stock PyTorch spends a third of its time in the kernel. Measured with and without.
+ */
+const TORCH_MALLOC_ENV = {
+  MALLOC_MMAP_THRESHOLD_: "33554432",
+  MALLOC_TRIM_THRESHOLD_: "68719476736",
+  MALLOC_TOP_PAD_: "1073741824",
+};
 
 /** One measured configuration. */
 interface Row {
@@ -59,7 +68,9 @@ interface Row {
   trainGflops: number;
   inferGflops: number;
   loadavg: number[] | null;
-  error?: string;
+  /** geomad rows: images/s over the faster PyTorch run of the same model and input. */
+  trainVsTorch?: number;
+  inferVsTorch?: number;
 }
 
 function loadavg(): number[] | null {
@@ -96,16 +107,26 @@ async function measureTfjs(model: ModelName, channels: number, s: Sizes): Promis
   const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = new Rng(7);
-  const data = Float32Array.from({ length: s.batch * 32 * 32 * channels }, () => 2 * rng.next() - 1);
+  const data = Float32Array.from(
+    { length: s.batch * 32 * 32 * channels },
+    () => 2 * rng.next() - 1,
+  );
   const labels = Int32Array.from({ length: s.batch }, () => rng.int(72));
   const x = tf.tensor4d(data, [s.batch, 32, 32, channels]);
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
   const step = async () => {
     const cost = tf.tidy(() =>
-      optimizer.minimize(() => {
-        const probs = net.apply(x, { training: true }) as tf.Tensor;
-        return tf.addN([categoricalCrossEntropy(y, probs), ...net.calculateLosses()]) as tf.Scalar;
-      }, true, vars)!
+      optimizer.minimize(
+        () => {
+          const probs = net.apply(x, { training: true }) as tf.Tensor;
+          return tf.addN([
+            categoricalCrossEntropy(y, probs),
+            ...net.calculateLosses(),
+          ]) as tf.Scalar;
+        },
+        true,
+        vars,
+      )!
     );
     const loss = (await cost.data())[0]!;
     cost.dispose();
@@ -158,10 +179,12 @@ async function measureTorch(
   channels: number,
   s: Sizes,
   threads: number,
+  tunedMalloc: boolean,
 ): Promise<Row | undefined> {
   let out: Deno.CommandOutput;
   try {
     out = await new Deno.Command(PYTHON, {
+      env: tunedMalloc ? TORCH_MALLOC_ENV : {},
       args: [
         TORCH_SCRIPT,
         `--model=${model}`,
@@ -189,7 +212,7 @@ async function measureTorch(
   if (typeof j.error === "string") return undefined; // torch not installed
   return {
     framework: "pytorch",
-    backend: `torch-${j.version}`,
+    backend: `torch-${j.version}${tunedMalloc ? "+malloc" : ""}`,
     model,
     channels,
     batch: s.batch,
@@ -237,6 +260,7 @@ await runCli("bench/throughput", async () => {
     "infer-batches": { type: "string" },
     threads: { type: "string" },
     "no-torch": { type: "boolean" },
+    "torch-stock-only": { type: "boolean" },
     out: { type: "string" },
   }, false);
   const quick = f.quick ?? false;
@@ -262,9 +286,12 @@ await runCli("bench/throughput", async () => {
   for (const model of models) {
     for (const ch of channels) {
       const label = `${model} 32x32x${ch}`;
-      const torch = f["no-torch"] ? undefined : await measureTorch(model, ch, sizes, threads);
-      if (torch) rows.push(torch);
-      else if (!f["no-torch"]) skipped.push(`pytorch: ${PYTHON} with torch not available`);
+      for (const tuned of f["no-torch"] ? [] : f["torch-stock-only"] ? [false] : [false, true]) {
+        console.error(`measuring ${label} on pytorch${tuned ? " (tuned malloc)" : ""} ...`);
+        const torch = await measureTorch(model, ch, sizes, threads, tuned);
+        if (torch) rows.push(torch);
+        else skipped.push(`pytorch: ${PYTHON} with torch not available`);
+      }
       for (const backend of backends) {
         const why = await activate(backend, threads);
         if (why) {
@@ -278,16 +305,25 @@ await runCli("bench/throughput", async () => {
       }
     }
   }
-  const torchOf = (r: Row) =>
-    rows.find((t) => t.framework === "pytorch" && t.model === r.model && t.channels === r.channels);
+  // ratios are taken against the faster PyTorch run of the same configuration
+  const torchOf = (r: Row, key: "trainImagesPerSec" | "inferImagesPerSec") =>
+    rows.filter((t) =>
+      t.framework === "pytorch" && t.model === r.model && t.channels === r.channels
+    )
+      .sort((a, b) => b[key] - a[key])[0];
   console.log(
     "model        backend        train img/s  GFLOP/s  cpu-s/batch  score img/s  GFLOP/s" +
       "  train/torch  score/torch",
   );
   for (const r of rows) {
-    const t = torchOf(r);
-    const tr = t && r !== t ? fmt(r.trainImagesPerSec / t.trainImagesPerSec, 2) : "";
-    const sr = t && r !== t ? fmt(r.inferImagesPerSec / t.inferImagesPerSec, 2) : "";
+    const t = r.framework === "pytorch" ? undefined : torchOf(r, "trainImagesPerSec");
+    const ti = r.framework === "pytorch" ? undefined : torchOf(r, "inferImagesPerSec");
+    const tr = t ? fmt(r.trainImagesPerSec / t.trainImagesPerSec, 2) : "";
+    const sr = ti ? fmt(r.inferImagesPerSec / ti.inferImagesPerSec, 2) : "";
+    if (t && ti) {
+      r.trainVsTorch = r.trainImagesPerSec / t.trainImagesPerSec;
+      r.inferVsTorch = r.inferImagesPerSec / ti.inferImagesPerSec;
+    }
     console.log(
       `${`${r.model} x${r.channels}`.padEnd(12)} ${r.backend.padEnd(14)} ` +
         `${fmt(r.trainImagesPerSec).padStart(11)} ${fmt(r.trainGflops).padStart(8)} ` +

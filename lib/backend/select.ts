@@ -1,7 +1,8 @@
 /**
  * Compute backend selection, in one place. Order for `auto`: `tensorflow` (tfjs-node, or
- * tfjs-node-gpu, when its native library loads), then `wasm`, then `cpu`. `webgpu` only when
- * asked for and Deno sees a GPU adapter.
+ * tfjs-node-gpu, when its native library loads), then `native` (geomad's oneDNN kernels through
+ * Deno FFI, when Debian's libdnnl2 is installed and --allow-ffi is granted), then `wasm`, then
+ * `cpu`. `webgpu` only when asked for and Deno sees a GPU adapter.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -11,7 +12,7 @@ import { dirname } from "node:path";
 import { UsageError } from "../util/errors.ts";
 
 /** Backends geomad can run on. */
-export const BACKENDS = ["auto", "tensorflow", "wasm", "cpu", "webgpu"] as const;
+export const BACKENDS = ["auto", "tensorflow", "native", "wasm", "cpu", "webgpu"] as const;
 /** A backend name. */
 export type BackendName = (typeof BACKENDS)[number];
 
@@ -66,6 +67,18 @@ async function tryTensorflow(): Promise<string | undefined> {
   return "tensorflow: backend did not initialise";
 }
 
+async function tryNative(): Promise<string | undefined> {
+  try {
+    const { registerNativeBackend } = await import("./native/mod.ts");
+    const why = await registerNativeBackend();
+    if (why !== undefined) return `native: ${why}`;
+    if (await tf.setBackend("native")) return undefined;
+    return "native: backend did not initialise";
+  } catch (err) {
+    return `native: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`;
+  }
+}
+
 async function tryWasm(): Promise<string | undefined> {
   try {
     const require = createRequire(import.meta.url);
@@ -100,11 +113,12 @@ export async function initBackend(requested: BackendName = "auto"): Promise<Back
   const skipped: string[] = [];
   const attempts: Record<string, () => Promise<string | undefined>> = {
     tensorflow: tryTensorflow,
+    native: tryNative,
     wasm: tryWasm,
     webgpu: tryWebgpu,
     cpu: async () => ((await tf.setBackend("cpu")) ? undefined : "cpu: did not initialise"),
   };
-  const order = requested === "auto" ? ["tensorflow", "wasm", "cpu"] : [requested];
+  const order = requested === "auto" ? ["tensorflow", "native", "wasm", "cpu"] : [requested];
   let chosen: string | undefined;
   for (const name of order) {
     const why = await attempts[name]!();

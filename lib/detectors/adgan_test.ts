@@ -22,6 +22,7 @@ testDeepDetector({
   name: "adgan",
   make: small,
   side: 8,
+  fast: { stepsPerEpoch: 2 },
   badOptions: [{ criticSteps: 0 }, { gpWeight: -1 }, { zLr: 0 }, { finetuneBatchNorm: "frozen" }, {
     searchSeeds: 0,
   }],

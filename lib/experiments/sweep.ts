@@ -135,8 +135,11 @@ async function hasProc(): Promise<boolean> {
 /** How one run of a sweep ended. */
 export interface SweepOutcome {
   spec: RunSpec;
-  /** `reused`: a valid stored result; `crashed`: the process ended without a result. */
-  status: "reused" | "ok" | "failed" | "crashed";
+  /**
+   * `reused`: a valid stored result; `crashed`: the process ended without a result;
+   * `missing`: not run (`skipRuns`) and no valid stored result.
+   */
+  status: "reused" | "ok" | "failed" | "crashed" | "missing";
   result?: RunResult;
   /** Reason for failed / crashed. */
   error?: string;
@@ -164,6 +167,8 @@ export interface RunSweepOptions {
   command?: string;
   /** Stops the sweep (children get SIGTERM). */
   signal?: AbortSignal;
+  /** Only read what is stored: runs without a valid result are `missing`. */
+  skipRuns?: boolean;
 }
 
 /** Default child permissions: read, env, ffi (native kernels, prctl), write to the out dir. */
@@ -221,10 +226,14 @@ export async function runSweep(
     }
     pending.push(spec);
   }
+  if (options.skipRuns) {
+    for (const spec of pending) outcomes.set(spec, { spec, status: "missing" });
+    log(`${specs.length} runs: ${specs.length - pending.length} done, ${pending.length} missing`);
+    return specs.map((s) => outcomes.get(s)!);
+  }
+  const done = specs.length - pending.length;
   log(
-    `${specs.length} runs: ${
-      specs.length - pending.length
-    } done already, ${pending.length} to run` +
+    `${specs.length} runs: ${done} done already, ${pending.length} to run` +
       (stale || damaged ? ` (${stale} stale, ${damaged} damaged)` : "") +
       (pending.length ? ` with ${Math.min(jobs, pending.length)} processes` : ""),
   );
@@ -255,7 +264,9 @@ export async function runSweep(
         exit.seconds.toFixed(0)
       } s)`,
     );
-    progress.tick(1, { "s/run": (processSeconds / finished).toFixed(0) });
+    const fields = { "s/run": (processSeconds / finished).toFixed(0) };
+    if (finished < pending.length) progress.tick(1, fields);
+    else (progress.done++, progress.finish(fields));
   };
   if (tasks.length > 0) {
     await runPool(tasks, {
@@ -264,7 +275,6 @@ export async function runSweep(
       onExit,
       signal: options.signal,
     });
-    progress.finish();
   }
   return specs.map((s) => outcomes.get(s)!);
 }

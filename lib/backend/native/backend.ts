@@ -158,14 +158,21 @@ export interface KernelArgs {
 export type NativeKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 
 /** The float32 values of a tensor on the backend, or undefined for other dtypes/storage. */
-export function f32(backend: NativeBackend, t: tf.TensorInfo | undefined): Float32Array | undefined {
+export function f32(
+  backend: NativeBackend,
+  t: tf.TensorInfo | undefined,
+): Float32Array | undefined {
   if (!t || t.dtype !== "float32") return undefined;
   const v = backend.data.get(t.dataId)?.values;
   return v instanceof Float32Array ? v : undefined;
 }
 
 /** Wraps new float32 values as a tensor on the backend. */
-export function output(backend: NativeBackend, shape: number[], values: Float32Array): tf.TensorInfo {
+export function output(
+  backend: NativeBackend,
+  shape: number[],
+  values: Float32Array,
+): tf.TensorInfo {
   return backend.makeTensorInfo(shape, "float32", values);
 }
 

@@ -1,7 +1,9 @@
 /**
- * Memory-bound operations through oneDNN (vectorised and on all OpenMP threads): binary ops with
- * broadcasting, unary eltwise forward and backward, reductions, and batch normalisation with
- * given statistics (forward and backward). Every function writes into a caller-given output.
+ * Memory-bound operations through oneDNN (vectorised JIT code, one thread): binary ops with
+ * broadcasting, unary eltwise forward and backward, and batch normalisation with given
+ * statistics (forward and backward). Every function writes into a caller-given output.
+ * (oneDNN 2.6's reduction primitive is a reference loop here, ~100x slower than the sgemm-based
+ * sums in `kernels_eltwise.ts`, so it is not used.)
  * @module
  */
 import { ALG, ARG, BN_FLAGS, type Dnnl, type Primitive, PROP } from "./dnnl.ts";
@@ -27,7 +29,9 @@ export function binary(
   dst: Float32Array,
   post?: PostOp,
 ): void {
-  const k = `bin:${alg}:${shape0}:${shape1}:${post ? `${post.alg},${post.alpha},${post.beta}` : ""}`;
+  const k = `bin:${alg}:${shape0}:${shape1}:${
+    post ? `${post.alg},${post.alpha},${post.beta}` : ""
+  }`;
   const p = d.cached(k, () => {
     const desc = d.opDesc();
     const md0 = d.md(shape0);
@@ -108,29 +112,6 @@ class WithHint {
     this.main.destroy();
     this.hint.destroy();
   }
-}
-
-/**
- * Reduces `src` of `shape` to `outShape` (same rank, reduced dims are 1) with a oneDNN
- * reduction algorithm (`ALG.reductionSum`, `reductionMean`, `reductionMax`, ...).
- */
-export function reduce(
-  d: Dnnl,
-  alg: number,
-  shape: readonly number[],
-  outShape: readonly number[],
-  src: Float32Array,
-  dst: Float32Array,
-): void {
-  const p = d.cached(`red:${alg}:${shape}:${outShape}`, () => {
-    const desc = d.opDesc();
-    d.check(
-      d.lib.symbols.dnnl_reduction_desc_init(desc, alg, d.md(shape), d.md(outShape), 0, 0),
-      `describe reduction [${shape}] -> [${outShape}]`,
-    );
-    return d.create(desc, "reduction");
-  });
-  p.exec([[ARG.src, src], [ARG.dst, dst]]);
 }
 
 /** Per-channel inputs of batch normalisation with given statistics (all of length C). */

@@ -88,10 +88,8 @@ export const DNNL_SYMBOLS = {
     result: "i32",
   },
   // (desc*, alg, src0, src1, dst)
-  dnnl_binary_desc_init: { parameters: ["buffer", "i32", "buffer", "buffer", "buffer"], result: "i32" },
-  // (desc*, alg, src, dst, p, eps)
-  dnnl_reduction_desc_init: {
-    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "f32"],
+  dnnl_binary_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer"],
     result: "i32",
   },
   // (desc*, prop, data, epsilon, flags)
@@ -202,7 +200,10 @@ export type LoadResult =
 
 /** Options for `loadDnnl`. */
 export interface LoadDnnlOptions {
-  /** Library file or soname to open (default `libdnnl.so.2`). */
+  /**
+   * Library file to open. Default: `libdnnl.so.2` in the usual library folders (absolute paths,
+   * so that a scoped `--allow-ffi=<path>` works), then by soname through the dynamic loader.
+   */
   path?: string;
   /** OpenMP threads for oneDNN (default: OpenMP's own default, normally all cores). */
   threads?: number;
@@ -214,12 +215,44 @@ function cString(p: Deno.PointerValue): string {
   return p ? new Deno.UnsafePointerView(p).getCString() : "";
 }
 
-function ffiGranted(): boolean {
+function granted(path: string): boolean {
   try {
-    return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+    return Deno.permissions.querySync({ name: "ffi", path }).state === "granted";
   } catch {
     return false;
   }
+}
+
+/** Absolute candidates for a shared library, then its bare soname. */
+export function libraryCandidates(soname: string): string[] {
+  const arch = Deno.build.arch === "aarch64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+  const dirs = [`/usr/lib/${arch}`, `/lib/${arch}`, "/usr/lib64", "/usr/local/lib", "/usr/lib"];
+  return [...dirs.map((d) => `${d}/${soname}`), soname];
+}
+
+/** Opens the first candidate that is permitted and exists; the reasons otherwise. */
+function openFirst<S extends Deno.ForeignLibraryInterface>(
+  candidates: string[],
+  symbols: S,
+): { lib: Deno.DynamicLibrary<S> } | { reason: string } {
+  const denied: string[] = [];
+  const missing: string[] = [];
+  for (const path of candidates) {
+    if (!granted(path)) {
+      denied.push(path);
+      continue;
+    }
+    try {
+      return { lib: Deno.dlopen(path, symbols) };
+    } catch (err) {
+      const msg = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+      missing.push(/cannot open shared object|No such file/i.test(msg) ? path : `${path} (${msg})`);
+    }
+  }
+  if (missing.length === 0) {
+    return { reason: `FFI not permitted (run with --allow-ffi or --allow-ffi=${candidates[0]})` };
+  }
+  return { reason: `cannot open ${missing.join(", ")}` };
 }
 
 /**
@@ -228,25 +261,23 @@ function ffiGranted(): boolean {
  * is not 2.
  */
 export function loadDnnl(options: LoadDnnlOptions = {}): LoadResult {
-  const path = options.path ?? "libdnnl.so.2";
-  let r = cache.get(path);
+  const key = options.path ?? "";
+  let r = cache.get(key);
   if (!r) {
-    r = open(path, options);
-    cache.set(path, r);
+    r = open(options);
+    cache.set(key, r);
   }
   return r;
 }
 
-function open(path: string, options: LoadDnnlOptions): LoadResult {
+function open(options: LoadDnnlOptions): LoadResult {
   if (typeof Deno?.dlopen !== "function") return { ok: false, reason: "Deno FFI unavailable" };
-  if (!ffiGranted()) return { ok: false, reason: "FFI not permitted (run with --allow-ffi)" };
-  let lib: DnnlLib;
-  try {
-    lib = Deno.dlopen(path, DNNL_SYMBOLS);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    return { ok: false, reason: `cannot open ${path}: ${msg}` };
-  }
+  const opened = openFirst(
+    options.path ? [options.path] : libraryCandidates("libdnnl.so.2"),
+    DNNL_SYMBOLS,
+  );
+  if ("reason" in opened) return { ok: false, reason: opened.reason };
+  const lib = opened.lib;
   const v = new Deno.UnsafePointerView(lib.symbols.dnnl_version()!);
   const version = `${v.getInt32(0)}.${v.getInt32(4)}.${v.getInt32(8)}`;
   if (v.getInt32(0) !== 2) {
@@ -256,14 +287,13 @@ function open(path: string, options: LoadDnnlOptions): LoadResult {
   const isa = cString(lib.symbols.dnnl_cpu_isa2str(lib.symbols.dnnl_get_effective_cpu_isa()));
   let threads = 0;
   let setThreads: ((n: number) => void) | undefined;
-  try {
-    // oneDNN links libgomp; opening it again returns the same instance.
-    const gomp = Deno.dlopen("libgomp.so.1", GOMP_SYMBOLS);
-    if (options.threads && options.threads > 0) gomp.symbols.omp_set_num_threads(options.threads);
-    threads = gomp.symbols.omp_get_max_threads();
-    setThreads = (n) => gomp.symbols.omp_set_num_threads(n);
-  } catch {
-    threads = 0; // a oneDNN built without OpenMP: it manages its own threads
+  // oneDNN links libgomp; opening it again returns the same instance.
+  const gomp = openFirst(libraryCandidates("libgomp.so.1"), GOMP_SYMBOLS);
+  if ("lib" in gomp) {
+    const g = gomp.lib.symbols;
+    if (options.threads && options.threads > 0) g.omp_set_num_threads(options.threads);
+    threads = g.omp_get_max_threads();
+    setThreads = (n) => g.omp_set_num_threads(n);
   }
   return { ok: true, lib, version, isa, threads, setThreads };
 }

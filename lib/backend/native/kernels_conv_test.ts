@@ -34,7 +34,10 @@ Deno.test({
     for (const [i, c] of CASES.entries()) {
       const x = randomTensor(c.x, 10 + i);
       const f = randomTensor(c.f, 20 + i);
-      await assertMatchesCpu(`conv2d ${name(c)}`, () => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad));
+      await assertMatchesCpu(
+        `conv2d ${name(c)}`,
+        () => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad),
+      );
       tf.dispose([x, f]);
     }
   },
@@ -50,16 +53,22 @@ Deno.test({
       const yShape = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad).shape;
       const dy = randomTensor(yShape, 50 + i);
       const attrs = { strides: c.s, pad: c.pad, dataFormat: "NHWC" };
-      await assertMatchesCpu(`backprop input ${name(c)}`, () =>
-        tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: f }, {
-          ...attrs,
-          inputShape: c.x,
-        }) as tf.Tensor);
-      await assertMatchesCpu(`backprop filter ${name(c)}`, () =>
-        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-          ...attrs,
-          filterShape: c.f,
-        }) as tf.Tensor);
+      await assertMatchesCpu(
+        `backprop input ${name(c)}`,
+        () =>
+          tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: f }, {
+            ...attrs,
+            inputShape: c.x,
+          }) as tf.Tensor,
+      );
+      await assertMatchesCpu(
+        `backprop filter ${name(c)}`,
+        () =>
+          tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+            ...attrs,
+            filterShape: c.f,
+          }) as tf.Tensor,
+      );
       tf.dispose([x, f, dy]);
     }
   },
@@ -94,8 +103,10 @@ Deno.test({
   async fn() {
     const x = randomTensor([2, 10, 9, 3], 5);
     const f = randomTensor([3, 3, 3, 4], 6);
-    await assertMatchesCpu("conv2d dilation 2", () =>
-      tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, "same", "NHWC", 2));
+    await assertMatchesCpu(
+      "conv2d dilation 2",
+      () => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, "same", "NHWC", 2),
+    );
     await assertMatchesCpu("conv2d NCHW", () => {
       const xc = tf.transpose(x, [0, 3, 1, 2]) as tf.Tensor4D;
       const y = tf.conv2d(xc, f as tf.Tensor4D, [2, 1], "valid", "NCHW");

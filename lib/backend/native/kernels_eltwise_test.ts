@@ -18,7 +18,14 @@ Deno.test({
     const c = randomTensor(C, 3, 0.5, 2);
     const c4 = randomTensor([1, 1, 1, 24], 4, 0.5, 2);
     const s = tf.scalar(1.7);
-    const ops = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, max: tf.maximum, min: tf.minimum };
+    const ops = {
+      add: tf.add,
+      sub: tf.sub,
+      mul: tf.mul,
+      div: tf.div,
+      max: tf.maximum,
+      min: tf.minimum,
+    };
     for (const [name, op] of Object.entries(ops)) {
       await assertMatchesCpu(`${name} same shape`, () => op(a, b));
       await assertMatchesCpu(`${name} channel vector`, () => op(a, c));
@@ -105,9 +112,14 @@ Deno.test({
     const offset = randomTensor(C, 13);
     const scale = randomTensor(C, 14, 0.5, 1.5);
     await assertMatchesCpu("bn full", () => tf.batchNorm(x, mean, variance, offset, scale, 1e-3));
-    await assertMatchesCpu("bn bare", () => tf.batchNorm(x, mean, variance, undefined, undefined, 1e-5));
-    await assertMatchesCpu("bn 2-D", () =>
-      tf.batchNorm(tf.reshape(x, [-1, 24]), mean, variance, offset, scale, 1e-5));
+    await assertMatchesCpu(
+      "bn bare",
+      () => tf.batchNorm(x, mean, variance, undefined, undefined, 1e-5),
+    );
+    await assertMatchesCpu(
+      "bn 2-D",
+      () => tf.batchNorm(tf.reshape(x, [-1, 24]), mean, variance, offset, scale, 1e-5),
+    );
     tf.dispose([x, mean, variance, offset, scale]);
   },
 });

@@ -10,6 +10,7 @@ import { loadDnnl, type LoadDnnlOptions } from "./ffi.ts";
 import { installNativeGradients, NATIVE_GRADIENT_KERNELS } from "./grads.ts";
 import { CONV_KERNELS } from "./kernels_conv.ts";
 import { ELTWISE_KERNELS, NATIVE_ONLY_KERNELS } from "./kernels_eltwise.ts";
+import { MATMUL_KERNELS } from "./kernels_matmul.ts";
 import { POOL_KERNELS } from "./kernels_pool.ts";
 import { profiled } from "./profile.ts";
 
@@ -46,6 +47,7 @@ export const NATIVE_KERNELS: Record<string, NativeKernelFunc> = {
   ...CONV_KERNELS,
   ...ELTWISE_KERNELS,
   ...POOL_KERNELS,
+  ...MATMUL_KERNELS,
 };
 
 let registered: NativeBackendInfo | undefined;
@@ -78,14 +80,15 @@ export function nativeBackendInfo(): NativeBackendInfo | undefined {
 /**
  * Loads oneDNN and registers the `native` backend (activate it with `tf.setBackend("native")`).
  * Resolves to undefined on success, or to the reason it is unavailable (library missing, FFI
- * not permitted, wrong oneDNN major version). Needs `--allow-ffi`. Registering twice is a no-op.
+ * not permitted, wrong oneDNN major version). Needs `--allow-ffi`. Once registered, later calls
+ * are no-ops (their options are ignored) unless their library cannot be loaded.
  */
 export function registerNativeBackend(
   options: RegisterNativeOptions = {},
 ): Promise<string | undefined> {
-  if (registered) return Promise.resolve(undefined);
   const loaded = loadDnnl(options);
   if (!loaded.ok) return Promise.resolve(loaded.reason);
+  if (registered) return Promise.resolve(undefined);
   let dnnl: Dnnl;
   try {
     dnnl = new Dnnl(loaded.lib, { threads: loaded.threads, setThreads: loaded.setThreads });
@@ -105,7 +108,8 @@ export function registerNativeBackend(
           count(name, out !== undefined);
           return out ?? cpuFunc(args);
         })) as tf.KernelFunc
-      : ((args: Parameters<tf.KernelFunc>[0]) => profiled(name, () => cpuFunc(args))) as tf.KernelFunc;
+      : ((args: Parameters<tf.KernelFunc>[0]) =>
+        profiled(name, () => cpuFunc(args))) as tf.KernelFunc;
     tf.registerKernel({ ...cpu, backendName: NATIVE_BACKEND, kernelFunc });
   }
   for (const [kernelName, func] of Object.entries(NATIVE_ONLY_KERNELS)) {

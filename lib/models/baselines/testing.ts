@@ -78,6 +78,8 @@ export interface DeepDetectorTestOptions {
   nTrain?: number;
   /** Image side (default {@linkcode TEST_SIDE}). */
   side?: number;
+  /** Overrides for the cases that need a fitted detector, not a good one (default 1 epoch). */
+  fast?: Record<string, unknown>;
 }
 
 /** Makes the tests run on the deterministic cpu backend. */
@@ -86,8 +88,6 @@ export async function useCpu(): Promise<void> {
 }
 
 const NO_LEAKS = { sanitizeOps: false, sanitizeResources: false };
-/** Overrides for the cases that only need a fitted detector, not a good one. */
-const FAST = { epochs: 1 };
 
 /**
  * Registers the checks every deep baseline must pass: scores of the right length and
@@ -98,6 +98,7 @@ const FAST = { epochs: 1 };
  */
 export function testDeepDetector(o: DeepDetectorTestOptions): void {
   const side = o.side ?? TEST_SIDE;
+  const fast = o.fast ?? { epochs: 1 };
   const train = syntheticImages(o.nTrain ?? 48, { kind: "normal", seed: 1, side });
   const test = syntheticTest(24, { seed: 100, side });
 
@@ -127,7 +128,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     await useCpu();
     const small = syntheticImages(24, { kind: "normal", seed: 5, side });
     const run = async (seed: number) => {
-      const d = o.make(FAST);
+      const d = o.make(fast);
       await d.fit(small, { seed, quiet: true });
       const s = await d.score(test.x);
       d.dispose();
@@ -171,7 +172,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     const one = syntheticImages(1, { kind: "normal", seed: 4, side });
     const data = new Float32Array(one.data.length * 20);
     for (let i = 0; i < 20; i++) data.set(one.data, i * one.data.length);
-    const d = o.make(FAST);
+    const d = o.make(fast);
     await d.fit({ ...one, n: 20, data }, { seed: 1, quiet: true });
     assert.equal(d.state().identicalTrainImages, true);
     const s = await d.score(test.x);
@@ -183,7 +184,7 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     ...NO_LEAKS,
   }, async () => {
     await useCpu();
-    const d = o.make(FAST);
+    const d = o.make(fast);
     await assert.rejects(d.score(test.x), /not fitted/);
     await d.fit(syntheticImages(16, { kind: "normal", seed: 2, side }), { seed: 1, quiet: true });
     const wrong = syntheticImages(2, { kind: "normal", seed: 2, side: 2 * side });

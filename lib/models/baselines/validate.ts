@@ -53,6 +53,12 @@ export class ConfigCheck {
     return this;
   }
 
+  /** A value that passes `ok`; `want` says what it should be. */
+  that(name: string, v: unknown, ok: boolean, want: string): this {
+    if (!ok) this.#fail(name, v, want);
+    return this;
+  }
+
   /** One of `choices`. */
   oneOf(name: string, v: string, choices: readonly string[]): this {
     if (!choices.includes(v)) this.#fail(name, v, `is not one of ${choices.join(", ")}`);

@@ -1,0 +1,217 @@
+/**
+ * `deno task ablation`: GEOM with every transform set (geometric and non-geometric) x normal
+ * classes x seeds, each run scored four ways from one trained model (see ablation_grid.ts).
+ * One process per run (`--jobs`, default the CPU count), resumable: finished results are kept,
+ * so after Ctrl-C or kill -9 the same command continues. `--shard i/n` runs a disjoint part
+ * of the grid (a Slurm array task, a Kubernetes indexed job); the summary merges every result
+ * of the preset found under results/ablation/<dataset>/runs/.
+ *
+ *   deno task ablation [--dataset fashion-mnist] [--preset hour|quick|paper|smoke]
+ *     [--classes 0,6,8] [--seeds N] [--transforms a,b,...] [--jobs N] [--shard i/n]
+ *     [--root results/ablation] [--retry-failed] [--summary-only] [--no-png]
+ *     [--data-dir D] [--backend B] [--quiet]
+ *
+ * Writes <root>/<dataset>/{runs/*.json, summary.json, summary.md, summary.html, summary.png}.
+ * Exit 1 when a run crashed (the summary is still written), 2 for bad usage.
+ * @module
+ */
+import { join } from "node:path";
+import { getDatasetSpec } from "../lib/data/registry.ts";
+import {
+  ablationMarkdown,
+  ablationReport,
+  type AblationSummary,
+} from "../lib/experiments/ablation_report.ts";
+import { writeReportFiles } from "../lib/experiments/report_files.ts";
+import { ablationRecord, summarizeAblation } from "../lib/experiments/summary.ts";
+import {
+  describeRun,
+  parseShard,
+  runSweep,
+  shardOf,
+  type SweepOutcome,
+} from "../lib/experiments/sweep.ts";
+import { getTransformSet } from "../lib/transforms/registry.ts";
+import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
+import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
+import { RunError, UsageError } from "../lib/util/errors.ts";
+import {
+  ABLATION_PRESET_NAMES,
+  ABLATION_SCHEMA,
+  ABLATION_TRANSFORMS,
+  ABLATION_VERSION,
+  ablationDir,
+  ablationGrid,
+  ablationPreset,
+  collectAblationRuns,
+  DEFAULT_ABLATION_PRESET,
+  GEOMETRIC_SET,
+  nonGeometricSets,
+} from "./ablation_grid.ts";
+
+const USAGE = "usage: deno task ablation [--dataset D] [--preset " +
+  `${ABLATION_PRESET_NAMES.join("|")}] [--classes 0,6,8] [--seeds N] [--transforms a,b] ` +
+  "[--jobs N] [--shard i/n] [--root DIR] [--retry-failed] [--summary-only] [--no-png] " +
+  "[--data-dir D] [--backend B] [--quiet]";
+
+function intList(name: string, value: string | undefined): number[] | undefined {
+  return listFlag(value)?.map((v) => intFlag(name, v, 0));
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseFlags(Deno.args, {
+    dataset: { type: "string", default: "fashion-mnist" },
+    preset: { type: "string", default: DEFAULT_ABLATION_PRESET },
+    classes: { type: "string" },
+    seeds: { type: "string" },
+    transforms: { type: "string" },
+    jobs: { type: "string" },
+    shard: { type: "string" },
+    root: { type: "string", default: "results/ablation" },
+    "retry-failed": { type: "boolean", default: false },
+    "summary-only": { type: "boolean", default: false },
+    "no-png": { type: "boolean", default: false },
+    "data-dir": { type: "string" },
+    backend: { type: "string" },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    for (const name of ABLATION_PRESET_NAMES) {
+      console.log(`  ${name}: ${ablationPreset(name).description}`);
+    }
+    return;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const dataset = values.dataset!, presetName = values.preset!;
+  const preset = ablationPreset(presetName);
+  const jobs = intFlag("jobs", values.jobs, navigator.hardwareConcurrency);
+  if (jobs < 1) throw new UsageError(`--jobs must be >= 1, got ${jobs}`);
+  const shard = parseShard(values.shard);
+  const grid = ablationGrid({
+    dataset,
+    preset: presetName,
+    classes: intList("classes", values.classes),
+    seeds: values.seeds === undefined ? undefined : intFlag("seeds", values.seeds, 1),
+    transforms: listFlag(values.transforms),
+    root: values.root,
+    dataDir: values["data-dir"],
+    backend: values.backend,
+  });
+  const mine = shardOf(grid, shard);
+  const dir = ablationDir(values.root!, dataset);
+  const log = (line: string) => {
+    if (!values.quiet) console.error(`ablation: ${line}`);
+  };
+  log(
+    `${dataset}, preset ${presetName}: ${grid.length} runs in the grid` +
+      (shard.count > 1 ? `, shard ${shard.index}/${shard.count}: ${mine.length}` : "") +
+      ` -> ${dir}`,
+  );
+  const outcomes = await runSweep(mine, {
+    jobs,
+    script: new URL("./run.ts", import.meta.url),
+    retryFailed: values["retry-failed"],
+    label: "ablation",
+    log,
+    quiet: values.quiet,
+    skipRuns: values["summary-only"],
+  });
+
+  const summary = await buildSummary(dir, {
+    dataset,
+    presetName,
+    preset: { ...preset },
+    grid: {
+      transforms: [...new Set(mine.map((s) => s.overrides!.transforms!))],
+      classes: [...new Set(grid.map((s) => s.normalClass))],
+      seeds: Math.max(...grid.map((s) => s.seed)) + 1,
+      runs: mine.length,
+      shard,
+    },
+    outcomes,
+  });
+  await writeJsonAtomic(join(dir, "summary.json"), summary);
+  await writeTextAtomic(join(dir, "summary.md"), ablationMarkdown(summary));
+  const files = await writeReportFiles(join(dir, "summary"), ablationReport(summary), {
+    png: !values["no-png"],
+  });
+  for (const s of summary.statements) console.log(`- ${s}`);
+  console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
+  if (files.png) {
+    console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
+  }
+  const crashed = summary.runs.crashed.length;
+  if (crashed > 0) {
+    throw new RunError(
+      `${crashed} of ${mine.length} runs ended without a result (see ${join(dir, "summary.md")});` +
+        " run again to retry them",
+    );
+  }
+}
+
+/** Merges every result of the preset found in `dir` into the summary record. */
+async function buildSummary(
+  dir: string,
+  o: {
+    dataset: string;
+    presetName: string;
+    preset: Record<string, unknown>;
+    grid: AblationSummary["grid"];
+    outcomes: SweepOutcome[];
+  },
+): Promise<AblationSummary> {
+  const collected = await collectAblationRuns(dir, { dataset: o.dataset, preset: o.presetName });
+  const ok = collected.results.filter((x) => x.result.status === "ok");
+  const nonGeometric = nonGeometricSets();
+  const classNames = [...getDatasetSpec(o.dataset).classNames];
+  const data = summarizeAblation(ok.map((x) => ablationRecord(x.result)), {
+    nonGeometric,
+    geometric: GEOMETRIC_SET,
+    setOrder: ABLATION_TRANSFORMS,
+    classNames,
+  });
+  const setInfo: AblationSummary["setInfo"] = {};
+  const seconds: Record<string, number[]> = {};
+  for (const set of data.sets) {
+    const t = getTransformSet(set, { height: 32, width: 32 });
+    setInfo[set] = { size: t.size, kind: t.kind };
+  }
+  for (const { result } of ok) {
+    const set = String(result.hyperparameters.transforms);
+    (seconds[set] ??= []).push(result.timings.totalSeconds);
+  }
+  const found = new Set(collected.results.map((x) => join(dir, "runs", x.file)));
+  const name = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+  return {
+    schema: ABLATION_SCHEMA,
+    version: ABLATION_VERSION,
+    createdAt: new Date().toISOString(),
+    dataset: o.dataset,
+    classNames,
+    preset: { name: o.presetName, ...o.preset },
+    geometric: GEOMETRIC_SET,
+    nonGeometric,
+    setInfo,
+    grid: o.grid,
+    runs: {
+      used: ok.length,
+      failed: collected.results
+        .filter((x) => x.result.status === "failed")
+        .map((x) => ({ file: x.file, reason: x.result.error ?? "failed" })),
+      crashed: o.outcomes
+        .filter((x) => x.status === "crashed")
+        .map((x) => ({ file: name(x.spec.out), reason: `${describeRun(x.spec)}: ${x.error}` })),
+      missing: o.outcomes.filter((x) => !found.has(x.spec.out)).map((x) => name(x.spec.out)),
+      ignored: collected.ignored.map((x) => ({ file: x.file, reason: x.reason })),
+      otherPresets: collected.otherPresets,
+    },
+    secondsPerRun: Object.fromEntries(
+      Object.entries(seconds).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]),
+    ),
+    ...data,
+  };
+}
+
+if (import.meta.main) runCli("ablation", main);

@@ -1,0 +1,279 @@
+/**
+ * The transformation / score ablation as data (typed and versioned): which GEOM configuration
+ * each preset trains, on which transform sets, classes and seeds, and where each run's result
+ * goes. Every run trains ONE model and records all four scores (dirichlet, simple,
+ * max-softmax, entropy), so scores are compared on the same network.
+ *
+ * Training length is equalised across transform sets: with `passes` P a set of T
+ * transformations trains ceil(P / T) epochs over its n*T (image, transformation) pairs, i.e.
+ * about P*n samples whatever T (the paper's rule ceil(200 / T) is the same idea with P = 200).
+ *
+ * | preset | GEOM config | train / test images | passes | classes | seeds | runs (9 sets) |
+ * | --- | --- | --- | --- | --- | --- | --- |
+ * | hour (default) | small-cnn, Adam 1e-3, batch 128 | 100 / 1000 | 72 | 0, 6, 8 | 3 | 81 |
+ * | quick | GEOM `quick` preset | its limits | 72 | all 10 | 3 | 270 |
+ * | paper | GEOM `paper` (WRN-10-4, all data) | all / all | 200 (paper rule) | all 10 | 5 | 450 |
+ * | smoke | GEOM `smoke` (tiny-cnn) | 32 / 50 | 1 epoch each | 0 | 1 | 9 |
+ *
+ * `hour` is sized to finish in about an hour with 2 processes on a 2-core machine (measured
+ * CPU time per run: ~1 min for most sets, ~2 min for geometric72; see the report of issue 6).
+ * Bump {@linkcode ABLATION_VERSION} when a preset changes: stored runs whose configuration no
+ * longer matches are rerun, never mixed in.
+ * @module
+ */
+import { join } from "node:path";
+import { checkClassIndex, getDatasetSpec } from "../lib/data/registry.ts";
+import type { GeomPresetName } from "../lib/detectors/geom_presets.ts";
+import { getMethod, type MethodOverrides, planMismatch } from "../lib/detectors/registry.ts";
+import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
+import type { RunSpec } from "../lib/experiments/sweep.ts";
+import {
+  getTransformSet,
+  isTransformSetName,
+  TRANSFORM_SETS,
+  type TransformSetName,
+} from "../lib/transforms/registry.ts";
+import { oneLine, UsageError } from "../lib/util/errors.ts";
+
+/** Schema of the ablation summary. */
+export const ABLATION_SCHEMA = "geomad.ablation/v1";
+/** Version of the definitions below. */
+export const ABLATION_VERSION = 1;
+
+/** One ablation preset. */
+export interface AblationPreset {
+  description: string;
+  /** The GEOM preset the runs start from. */
+  geomPreset: GeomPresetName;
+  /** Network override (undefined: the GEOM preset's). */
+  model?: string;
+  /** Normal training images (undefined: the GEOM preset's limit). */
+  trainLimit?: number;
+  /** Test images, stratified (undefined: the GEOM preset's limit). */
+  testLimit?: number;
+  /** Training length: ceil(passes / T) epochs per set, or "preset" for the preset's epochs. */
+  passes: number | "preset";
+  /** Default normal classes (undefined: every class of the dataset). */
+  classes?: readonly number[];
+  /** Default number of seeds (seeds 0 .. n-1). */
+  seeds: number;
+}
+
+/** Names of the ablation presets. */
+export const ABLATION_PRESET_NAMES = ["hour", "quick", "paper", "smoke"] as const;
+/** An ablation preset name. */
+export type AblationPresetName = (typeof ABLATION_PRESET_NAMES)[number];
+/** The preset used without `--preset`. */
+export const DEFAULT_ABLATION_PRESET: AblationPresetName = "hour";
+
+/** Every ablation preset (see the module doc for sizes). */
+export const ABLATION_PRESETS: Readonly<Record<AblationPresetName, AblationPreset>> = {
+  hour: {
+    description: "about an hour on 2 cores: small-cnn, 100 training / 1000 test images, " +
+      "72 passes, classes 0 (T-shirt/top), 6 (Shirt, the paper's hardest), 8 (Bag), 3 seeds",
+    geomPreset: "quick",
+    model: "small-cnn",
+    trainLimit: 100,
+    testLimit: 1000,
+    passes: 72,
+    classes: [0, 6, 8],
+    seeds: 3,
+  },
+  quick: {
+    description: "GEOM quick preset per run, 72 passes, every class, 3 seeds",
+    geomPreset: "quick",
+    passes: 72,
+    seeds: 3,
+  },
+  paper: {
+    description: "GEOM paper preset (WRN-10-4, all data, ceil(200 / T) epochs), every class, " +
+      "5 seeds: the full grid",
+    geomPreset: "paper",
+    passes: "preset",
+    seeds: 5,
+  },
+  smoke: {
+    description: "GEOM smoke preset (tiny-cnn, 32 / 50 images, 1 epoch per set), class 0, " +
+      "1 seed: seconds per run, for tests",
+    geomPreset: "smoke",
+    trainLimit: 32,
+    testLimit: 50,
+    passes: "preset",
+    classes: [0],
+    seeds: 1,
+  },
+};
+
+/** The transform sets of the ablation, in table order (every set of lib/transforms). */
+export const ABLATION_TRANSFORMS: readonly TransformSetName[] = TRANSFORM_SETS;
+
+/** The geometric set under test. */
+export const GEOMETRIC_SET: TransformSetName = "geometric72";
+
+/** Sets whose kind is non-geometric (noise, blur, sharpen, gamma), from lib/transforms. */
+export function nonGeometricSets(): TransformSetName[] {
+  return ABLATION_TRANSFORMS.filter((s) =>
+    getTransformSet(s, { height: 32, width: 32 }).kind === "non-geometric"
+  );
+}
+
+/** The preset of `name`. Unknown name -> UsageError listing the presets. */
+export function ablationPreset(name: string): AblationPreset {
+  if (!(ABLATION_PRESET_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(
+      `unknown ablation preset '${name}' (choose from ${ABLATION_PRESET_NAMES.join(", ")})`,
+    );
+  }
+  return ABLATION_PRESETS[name as AblationPresetName];
+}
+
+/** The GEOM overrides of one run of `preset` on `transforms`. */
+export function ablationOverrides(preset: AblationPreset, transforms: string): MethodOverrides {
+  const o: MethodOverrides = { transforms };
+  if (preset.model !== undefined) o.model = preset.model;
+  if (preset.trainLimit !== undefined) o.trainLimit = preset.trainLimit;
+  if (preset.testLimit !== undefined) o.testLimit = preset.testLimit;
+  if (preset.passes !== "preset") {
+    o.epochs = Math.ceil(
+      preset.passes / getTransformSet(transforms, { height: 32, width: 32 }).size,
+    );
+  }
+  return o;
+}
+
+/** Options for {@linkcode ablationGrid}. */
+export interface AblationGridOptions {
+  dataset: string;
+  /** Preset name (default {@linkcode DEFAULT_ABLATION_PRESET}). */
+  preset?: string;
+  /** Normal classes (default: the preset's, else every class). */
+  classes?: readonly number[];
+  /** Number of seeds (default: the preset's). */
+  seeds?: number;
+  /** Transform sets (default {@linkcode ABLATION_TRANSFORMS}). */
+  transforms?: readonly string[];
+  /** Results root (default `results/ablation`). */
+  root?: string;
+  dataDir?: string;
+  backend?: string;
+}
+
+/** `<root>/<dataset>`: where runs/, summary.json and summary.md of an ablation live. */
+export function ablationDir(root: string, dataset: string): string {
+  return join(root, dataset);
+}
+
+/** The result file of one run: `<dir>/runs/<preset>__<set>__class-<c>__seed-<s>.json`. */
+export function ablationRunPath(
+  dir: string,
+  run: { preset: string; transforms: string; normalClass: number; seed: number },
+): string {
+  const name = `${run.preset}__${run.transforms}__class-${run.normalClass}__seed-${run.seed}.json`;
+  return join(dir, "runs", name);
+}
+
+/**
+ * The runs of an ablation, ordered seed, class, set (so finished (class, seed) slices fill in
+ * first). Throws UsageError for an unknown preset, dataset, class or set, or seeds < 1.
+ */
+export function ablationGrid(options: AblationGridOptions): RunSpec[] {
+  const presetName = options.preset ?? DEFAULT_ABLATION_PRESET;
+  const preset = ablationPreset(presetName);
+  const spec = getDatasetSpec(options.dataset);
+  const classes = options.classes ?? preset.classes ??
+    spec.classNames.map((_, i) => i);
+  for (const c of classes) checkClassIndex(spec, c);
+  if (new Set(classes).size !== classes.length) throw new UsageError("--classes has duplicates");
+  const seeds = options.seeds ?? preset.seeds;
+  if (!Number.isInteger(seeds) || seeds < 1) {
+    throw new UsageError(`--seeds must be an integer >= 1, got ${seeds}`);
+  }
+  const sets = options.transforms ?? ABLATION_TRANSFORMS;
+  for (const s of sets) getTransformSet(s, { height: 32, width: 32 }); // validates names
+  if (new Set(sets).size !== sets.length) throw new UsageError("--transforms has duplicates");
+  const dir = ablationDir(options.root ?? "results/ablation", options.dataset);
+  const runs: RunSpec[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    for (const normalClass of classes) {
+      for (const transforms of sets) {
+        runs.push({
+          method: "geom",
+          dataset: options.dataset,
+          normalClass,
+          seed,
+          preset: preset.geomPreset,
+          overrides: ablationOverrides(preset, transforms),
+          out: ablationRunPath(dir, { preset: presetName, transforms, normalClass, seed }),
+          ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+          ...(options.backend !== undefined ? { backend: options.backend } : {}),
+        });
+      }
+    }
+  }
+  return runs;
+}
+
+/** A stored result file that does not count for a summary, and why. */
+export interface IgnoredRun {
+  file: string;
+  reason: string;
+}
+
+/** Results of one ablation preset found in `<dir>/runs`, whatever grid or shard wrote them. */
+export interface CollectedRuns {
+  /** Valid results of this preset (status ok or failed), sorted by file name. */
+  results: Array<{ file: string; result: RunResult }>;
+  /** Files of this preset that are damaged or whose configuration differs (stale). */
+  ignored: IgnoredRun[];
+  /** Result files of other presets (left alone). */
+  otherPresets: number;
+}
+
+/**
+ * Reads every `<dir>/runs/<preset>__*.json` and keeps the results that match the preset's
+ * current definition for their transform set, class and seed. Temp files are skipped.
+ */
+export async function collectAblationRuns(
+  dir: string,
+  options: { dataset: string; preset: string },
+): Promise<CollectedRuns> {
+  const preset = ablationPreset(options.preset);
+  const out: CollectedRuns = { results: [], ignored: [], otherPresets: 0 };
+  const runsDir = join(dir, "runs");
+  let names: string[];
+  try {
+    names = (await Array.fromAsync(Deno.readDir(runsDir)))
+      .filter((e) => e.isFile && e.name.endsWith(".json") && !e.name.startsWith("."))
+      .map((e) => e.name).sort();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return out;
+    throw err;
+  }
+  for (const file of names) {
+    if (!file.startsWith(`${options.preset}__`)) {
+      out.otherPresets++;
+      continue;
+    }
+    let result: RunResult;
+    try {
+      result = await readRunResult(join(runsDir, file));
+    } catch (err) {
+      out.ignored.push({ file, reason: oneLine(err) });
+      continue;
+    }
+    const transforms = result.hyperparameters?.transforms;
+    if (typeof transforms !== "string" || !isTransformSetName(transforms)) {
+      out.ignored.push({ file, reason: `unknown transforms ${JSON.stringify(transforms)}` });
+      continue;
+    }
+    const plan = getMethod("geom").plan(preset.geomPreset, ablationOverrides(preset, transforms));
+    const why = planMismatch(result, plan, {
+      dataset: options.dataset,
+      normalClass: result.normalClass,
+      seed: result.seed,
+    });
+    if (why) out.ignored.push({ file, reason: `stale: ${why}` });
+    else out.results.push({ file, result });
+  }
+  return out;
+}

@@ -1,0 +1,177 @@
+/**
+ * `deno task compare`: GEOM and its baselines on the same one-vs-rest splits, side by side.
+ * Runs (one process each, `--jobs` at once) or reuses the finished results at their canonical
+ * paths (results/<method>/<dataset>/<preset>/class-<c>/seed-<s>.json, the same files
+ * `deno task run` and `deno task geom` write), then writes results/compare/<dataset>/
+ * summary.json, summary.md (rows = classes + mean, columns = methods, the paper's published
+ * numbers beside them) and summary.html / summary.png (grouped bars).
+ *
+ *   deno task compare --dataset D [--classes 0,1,...] [--methods geom,raw-ocsvm,...]
+ *     [--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results]
+ *     [--retry-failed] [--summary-only] [--no-png] [--data-dir D] [--backend B] [--quiet]
+ *
+ * A run that fails (status failed, e.g. a NaN loss) is shown as failed with its reason and the
+ * comparison goes on. Exit 1 when a run crashed without a result (the summary is still
+ * written), 2 for bad usage (e.g. an unknown method: the message lists the methods).
+ * @module
+ */
+import { join } from "node:path";
+import { checkClassIndex, getDatasetSpec } from "../lib/data/registry.ts";
+import { getMethod, methodNames } from "../lib/detectors/registry.ts";
+import {
+  compareFigure,
+  compareMarkdown,
+  compareTable,
+  summarizeCompare,
+} from "../lib/experiments/compare_summary.ts";
+import { writeReportFiles } from "../lib/experiments/report_files.ts";
+import { resultPath } from "../lib/experiments/result.ts";
+import { describeRun, planOf, type RunSpec, runSweep } from "../lib/experiments/sweep.ts";
+import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
+import { formatTable } from "../lib/experiments/table.ts";
+import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
+import { RunError, UsageError } from "../lib/util/errors.ts";
+
+/** Schema of the comparison summary. */
+export const COMPARE_SCHEMA = "geomad.compare/v1";
+
+const USAGE = "usage: deno task compare --dataset D [--classes 0,1,...] [--methods a,b,...] " +
+  "[--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results] [--retry-failed] " +
+  "[--summary-only] [--no-png] [--data-dir D] [--backend B] [--quiet]";
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseFlags(Deno.args, {
+    dataset: { type: "string" },
+    classes: { type: "string" },
+    methods: { type: "string" },
+    preset: { type: "string", default: "quick" },
+    seeds: { type: "string" },
+    jobs: { type: "string" },
+    root: { type: "string", default: "results" },
+    "retry-failed": { type: "boolean", default: false },
+    "summary-only": { type: "boolean", default: false },
+    "no-png": { type: "boolean", default: false },
+    "data-dir": { type: "string" },
+    backend: { type: "string" },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  });
+  if (values.help) {
+    console.log(`${USAGE}\nmethods: ${methodNames().join(", ")}`);
+    return;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (!values.dataset) throw new UsageError(`--dataset is required; ${USAGE}`);
+  const dataset = values.dataset, preset = values.preset!, root = values.root!;
+  const spec = getDatasetSpec(dataset);
+  const methods = (listFlag(values.methods) ?? methodNames()).map(getMethod);
+  if (methods.length === 0) throw new UsageError("--methods is empty");
+  const classes = listFlag(values.classes)?.map((c) => intFlag("classes", c, 0)) ??
+    spec.classNames.map((_, i) => i);
+  for (const c of classes) checkClassIndex(spec, c);
+  const seeds = intFlag("seeds", values.seeds, 1);
+  if (seeds < 1) throw new UsageError(`--seeds must be >= 1, got ${seeds}`);
+  const jobs = intFlag("jobs", values.jobs, navigator.hardwareConcurrency);
+  if (jobs < 1) throw new UsageError(`--jobs must be >= 1, got ${jobs}`);
+
+  const specs: RunSpec[] = [];
+  for (const m of methods) {
+    for (let seed = 0; seed < seeds; seed++) {
+      for (const normalClass of classes) {
+        specs.push({
+          method: m.name,
+          dataset,
+          normalClass,
+          seed,
+          preset,
+          out: resultPath(root, { method: m.name, dataset, preset, normalClass, seed }),
+          ...(values["data-dir"] !== undefined ? { dataDir: values["data-dir"] } : {}),
+          ...(values.backend !== undefined ? { backend: values.backend } : {}),
+        });
+      }
+    }
+  }
+  specs.forEach((s) => planOf(s)); // every preset checked before anything runs
+  const log = (line: string) => {
+    if (!values.quiet) console.error(`compare: ${line}`);
+  };
+  log(
+    `${dataset}, preset ${preset}: ${methods.map((m) => m.name).join(", ")} x ` +
+      `${classes.length} classes x ${seeds} seeds`,
+  );
+  const outcomes = await runSweep(specs, {
+    jobs,
+    script: new URL("./run.ts", import.meta.url),
+    retryFailed: values["retry-failed"],
+    label: "compare",
+    log,
+    quiet: values.quiet,
+    skipRuns: values["summary-only"],
+  });
+
+  const data = summarizeCompare(
+    outcomes.map((o) => ({
+      method: o.spec.method,
+      normalClass: o.spec.normalClass,
+      seed: o.spec.seed,
+      status: o.status,
+      result: o.result,
+      error: o.error,
+    })),
+    { methods: methods.map((m) => ({ ...m })), classes, dataset },
+  );
+  const createdAt = new Date().toISOString();
+  const classNames = spec.classNames;
+  const dir = join(root, "compare", dataset);
+  await writeJsonAtomic(join(dir, "summary.json"), {
+    schema: COMPARE_SCHEMA,
+    createdAt,
+    dataset,
+    preset,
+    seeds,
+    classNames,
+    methods: methods.map((m) => ({
+      name: m.name,
+      title: m.title,
+      primaryScore: m.primaryScore,
+      description: m.description,
+    })),
+    classes,
+    cells: data.cells,
+    runs: outcomes.map((o) => ({
+      method: o.spec.method,
+      normalClass: o.spec.normalClass,
+      seed: o.spec.seed,
+      status: o.result?.status === "failed" ? "failed" : o.status,
+      file: o.spec.out,
+      ...(o.error ? { error: o.error } : {}),
+    })),
+  });
+  await writeTextAtomic(
+    join(dir, "summary.md"),
+    compareMarkdown(data, { dataset, preset, seeds, classNames, createdAt }),
+  );
+  const files = await writeReportFiles(join(dir, "summary"), {
+    title: `Method comparison: ${dataset}, preset ${preset}`,
+    meta: [`generated ${createdAt}`],
+    sections: [{
+      title: "AUROC per class",
+      figures: [compareFigure(data, { dataset, classNames })],
+    }],
+  }, { png: !values["no-png"] });
+  const t = compareTable(data, { dataset, classNames });
+  console.log(formatTable(t.header, t.rows));
+  console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
+  if (files.png) {
+    console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
+  }
+  const crashed = outcomes.filter((o) => o.status === "crashed");
+  for (const o of crashed) log(`crashed: ${describeRun(o.spec)}: ${o.error}`);
+  if (crashed.length > 0) {
+    throw new RunError(
+      `${crashed.length} of ${specs.length} runs ended without a result; run again to retry them`,
+    );
+  }
+}
+
+if (import.meta.main) runCli("compare", main);

@@ -1,0 +1,195 @@
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert/strict";
+import { buildWrn, paperBatchNorm } from "../../models/wrn.ts";
+import { categoricalCrossEntropy } from "../../train/loss.ts";
+import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
+import { loadDnnl } from "./ffi.ts";
+import { GRAD_KERNELS } from "./kernels_eltwise.ts";
+import { nativeBackendInfo, nativeKernelStats, registerNativeBackend } from "./register.ts";
+import { randomTensor, relativeError, skipReason } from "./testing.ts";
+
+const ignore = skipReason !== undefined;
+
+Deno.test("loadDnnl() returns a reason instead of throwing when the library is missing", () => {
+  const r = loadDnnl({ path: "/nonexistent/libdnnl.so.2" });
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.match(r.reason, /FFI not permitted|cannot open \/nonexistent\/libdnnl\.so\.2/);
+});
+
+Deno.test("registerNativeBackend() resolves to the reason when the library is missing", async () => {
+  const why = await registerNativeBackend({ path: "/nonexistent/libdnnl.so.2" });
+  assert.match(why ?? "", /FFI not permitted|cannot open/);
+  // the process keeps working on the reference backend
+  await tf.setBackend("cpu");
+  assert.equal(tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0], 3);
+});
+
+Deno.test({
+  name: "registerNativeBackend() reports oneDNN 2.x and the kernels it serves",
+  ignore,
+  fn() {
+    const info = nativeBackendInfo()!;
+    assert.equal(info.name, NATIVE_BACKEND);
+    assert.match(info.dnnlVersion, /^2\.\d+\.\d+$/);
+    for (const k of [tf.Conv2D, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.FusedConv2D]) {
+      assert.ok(info.kernels.includes(k), `${k} is native`);
+    }
+    assert.ok(tf.engine().registryFactory[NATIVE_BACKEND] !== undefined);
+  },
+});
+
+/**
+ * A small pre-activation residual net with every layer kind of the WRN (conv 3x3 and 1x1
+ * shortcut, stride 2, BN-ReLU, add, average pooling, dense softmax, L2 losses) on 16x16 inputs:
+ * the cpu reference (whose Conv2DBackpropFilter takes ~0.4 us per multiply-add) stays fast,
+ * while the first group's activations are above the native size threshold.
+ */
+function miniResNet(seed: number): tf.LayersModel {
+  const he = () => tf.initializers.heNormal({ seed: seed++ });
+  const l2 = () => tf.regularizers.l2({ l2: 2.5e-4 });
+  type Sym = tf.SymbolicTensor;
+  const conv = (filters: number, k: number, strides: number) =>
+    tf.layers.conv2d({
+      filters,
+      kernelSize: k,
+      strides,
+      padding: "same",
+      useBias: false,
+      kernelInitializer: he(),
+      kernelRegularizer: l2(),
+    });
+  const bnRelu = (t: Sym) => tf.layers.reLU().apply(paperBatchNorm().apply(t) as Sym) as Sym;
+  const input = tf.input({ shape: [16, 16, 3] });
+  let x = conv(16, 3, 1).apply(input) as Sym;
+  for (const [cout, stride] of [[32, 1], [48, 2]] as const) {
+    const pre = bnRelu(x);
+    const out = conv(cout, 3, 1).apply(bnRelu(conv(cout, 3, stride).apply(pre) as Sym)) as Sym;
+    x = tf.layers.add().apply([out, conv(cout, 1, stride).apply(pre) as Sym]) as Sym;
+  }
+  x = tf.layers.averagePooling2d({ poolSize: 8 }).apply(bnRelu(x)) as Sym;
+  const probs = tf.layers.dense({
+    units: 72,
+    activation: "softmax",
+    kernelRegularizer: l2(),
+    biasRegularizer: l2(),
+  }).apply(tf.layers.flatten().apply(x)) as Sym;
+  return tf.model({ inputs: input, outputs: probs });
+}
+
+function lossAndGrads(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor) {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return tf.variableGrads(() => {
+    const probs = model.apply(x, { training: true }) as tf.Tensor;
+    return tf.addN([categoricalCrossEntropy(y, probs), ...model.calculateLosses()]) as tf.Scalar;
+  }, vars);
+}
+
+Deno.test({
+  name: "a full training step's loss and gradients on native equal cpu within 1e-4",
+  ignore,
+  async fn() {
+    await tf.setBackend("cpu");
+    const model = miniResNet(3);
+    const x = randomTensor([2, 16, 16, 3], 90);
+    const y = tf.oneHot(tf.tensor1d([9, 71], "int32"), 72);
+    const read = (r: { value: tf.Scalar; grads: tf.NamedTensorMap }) => {
+      const names = Object.keys(r.grads).sort();
+      const out = {
+        loss: r.value.dataSync()[0]!,
+        names,
+        grads: names.map((n) => r.grads[n]!.dataSync().slice()),
+      };
+      tf.dispose([r.value, ...Object.values(r.grads)]);
+      return out;
+    };
+    const ref = read(lossAndGrads(model, x, y));
+    await tf.setBackend(NATIVE_BACKEND);
+    nativeKernelStats(true);
+    const got = read(lossAndGrads(model, x, y));
+    const stats = nativeKernelStats();
+    for (
+      const k of [
+        tf.FusedConv2D,
+        tf.Conv2DBackpropInput,
+        tf.Conv2DBackpropFilter,
+        tf.FusedBatchNorm,
+        GRAD_KERNELS.batchNormGrad,
+        GRAD_KERNELS.reluGrad,
+      ]
+    ) {
+      assert.ok((stats[k]?.native ?? 0) > 0, `${k} ran natively`);
+    }
+    assert.ok(
+      Math.abs(got.loss - ref.loss) <= 1e-4 * Math.abs(ref.loss),
+      `loss ${got.loss} vs ${ref.loss}`,
+    );
+    assert.deepEqual(got.names, ref.names);
+    ref.grads.forEach((r, i) => {
+      const err = relativeError(got.grads[i]!, r);
+      assert.ok(err <= 1e-4, `gradient of ${ref.names[i]}: relative error ${err.toExponential(2)}`);
+    });
+    tf.dispose([x, y]);
+    model.dispose();
+  },
+});
+
+Deno.test({
+  name: "native training steps leak no tensors and reuse pooled buffers",
+  ignore,
+  async fn() {
+    await tf.setBackend(NATIVE_BACKEND);
+    const model = buildWrn({ depth: 10, widen: 1, inputShape: [32, 32, 1], nClasses: 72, seed: 4 });
+    const optimizer = tf.train.adam(1e-3);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const x = randomTensor([8, 32, 32, 1], 91);
+    const y = tf.oneHot(tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8], "int32"), 72);
+    const step = () =>
+      tf.tidy(() => {
+        optimizer.minimize(
+          () => {
+            const probs = model.apply(x, { training: true }) as tf.Tensor;
+            return tf.addN([
+              categoricalCrossEntropy(y, probs),
+              ...model.calculateLosses(),
+            ]) as tf.Scalar;
+          },
+          false,
+          vars,
+        );
+      });
+    step();
+    const tensors = tf.memory().numTensors;
+    const backend = tf.backend() as NativeBackend;
+    const before = backend.poolStats();
+    step();
+    step();
+    assert.equal(tf.memory().numTensors, tensors);
+    const after = backend.poolStats();
+    assert.ok(after.reused > before.reused, "pooled buffers were reused");
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  },
+});
+
+Deno.test({
+  name: "values read with dataSync are never recycled by the buffer pool",
+  ignore,
+  async fn() {
+    await tf.setBackend(NATIVE_BACKEND);
+    const a = randomTensor([64, 32, 32, 4], 92);
+    const b = randomTensor([64, 32, 32, 4], 93);
+    const sum = tf.add(a, b);
+    const held = sum.dataSync();
+    const copy = held.slice();
+    sum.dispose();
+    for (let i = 0; i < 4; i++) tf.dispose(tf.mul(a, b)); // same size: would take a freed buffer
+    assert.deepEqual(held, copy);
+    // a user's array given to tf.tensor is never pooled either
+    const mine = new Float32Array(64 * 32 * 32 * 4).fill(3);
+    tf.tensor(mine, [64, 32, 32, 4]).dispose();
+    for (let i = 0; i < 4; i++) tf.dispose(tf.mul(a, b));
+    assert.ok(mine.every((v) => v === 3));
+    tf.dispose([a, b]);
+  },
+});

@@ -1,0 +1,255 @@
+/**
+ * The ablation summary record (summary.json) and its renderings: markdown (summary.md) and a
+ * plotly report (summary.html / summary.png).
+ * @module
+ */
+import { barFigure } from "../plots/bar.ts";
+import type { Figure } from "../plots/figure.ts";
+import { heatmapFigure } from "../plots/heatmap.ts";
+import type { Report, ReportTable } from "../report/html.ts";
+import { markdownTable, pct, signedPctMeanSem } from "./markdown.ts";
+import {
+  type AblationSummaryData,
+  cellText,
+  type ClassKey,
+  type Comparison,
+  findCell,
+} from "./summary.ts";
+
+/** A run left out of the summary, and why. */
+export interface RunNote {
+  file: string;
+  reason: string;
+}
+
+/** summary.json of an ablation. */
+export interface AblationSummary extends AblationSummaryData {
+  schema: string;
+  version: number;
+  createdAt: string;
+  dataset: string;
+  classNames: string[];
+  /** The preset's name and definition. */
+  preset: { name: string } & Record<string, unknown>;
+  geometric: string;
+  nonGeometric: string[];
+  /** Size (T) and kind of every set in the summary. */
+  setInfo: Record<string, { size: number; kind: string }>;
+  /** The grid of this invocation (the summary itself merges every result found). */
+  grid: {
+    transforms: string[];
+    classes: number[];
+    seeds: number;
+    runs: number;
+    shard: { index: number; count: number };
+  };
+  runs: {
+    /** Results with status ok in the summary. */
+    used: number;
+    /** Results with status failed (e.g. NaN loss), with the reason. */
+    failed: RunNote[];
+    /** Processes of this invocation that ended without a result. */
+    crashed: RunNote[];
+    /** Grid runs of this invocation (its shard) with no result. */
+    missing: string[];
+    /** Damaged or stale files of this preset. */
+    ignored: RunNote[];
+    /** Result files of other presets in the same folder. */
+    otherPresets: number;
+  };
+  /** Mean seconds per run (whole run: fit + score), per transform set. */
+  secondsPerRun: Record<string, number>;
+}
+
+/** A table for both markdown and HTML. */
+interface Table {
+  title: string;
+  header: string[];
+  rows: string[][];
+  align?: Array<"l" | "r">;
+}
+
+function classLabel(s: AblationSummary, c: ClassKey): string {
+  return c === "mean" ? "mean" : `${s.classNames[c] ?? c} (${c})`;
+}
+
+function cmpCell(x: Comparison | undefined): string {
+  if (!x) return "–";
+  return `${x.holds ? "yes" : "no"} ${x.diff ? signedPctMeanSem(x.diff) : ""}`.trim();
+}
+
+function tables(s: AblationSummary): Table[] {
+  const keys: ClassKey[] = [...s.classes, "mean"];
+  const out: Table[] = [{
+    title: "Mean AUROC over classes, by transform set and score",
+    header: ["transform set", "kind", "T", ...s.scores],
+    align: ["l", "l", "r", ...s.scores.map(() => "r" as const)],
+    rows: s.sets.map((set) => [
+      set,
+      s.setInfo[set]?.kind ?? "?",
+      String(s.setInfo[set]?.size ?? "?"),
+      ...s.scores.map((sc) => cellText(findCell(s.cells, set, sc, "mean"))),
+    ]),
+  }];
+  for (const score of s.scores) {
+    out.push({
+      title: `AUROC per class, ${score} score`,
+      header: ["transform set", ...keys.map((c) => classLabel(s, c))],
+      rows: s.sets.map((set) => [
+        set,
+        ...keys.map((c) => cellText(findCell(s.cells, set, score, c))),
+      ]),
+    });
+  }
+  out.push({
+    title: `Does ${s.geometric} beat every non-geometric set? (difference to the best one)`,
+    header: ["class", ...s.scores],
+    rows: keys.map((c) => [
+      classLabel(s, c),
+      ...s.scores.map((sc) => {
+        const f = s.geometricVsNonGeometric.find((x) => x.score === sc && x.normalClass === c);
+        return f ? `${cmpCell(f)} vs ${f.b.name}` : "–";
+      }),
+    ]),
+  });
+  const [a, b] = [
+    s.dirichletVsSimple[0]?.a.name ?? "dirichlet",
+    s.dirichletVsSimple[0]?.b.name ?? "simple",
+  ];
+  out.push({
+    title: `Does ${a} beat ${b}? (${a} − ${b})`,
+    header: ["transform set", ...keys.map((c) => classLabel(s, c))],
+    rows: s.sets.map((set) => [
+      set,
+      ...keys.map((c) =>
+        cmpCell(s.dirichletVsSimple.find((x) => x.transforms === set && x.normalClass === c))
+      ),
+    ]),
+  });
+  return out;
+}
+
+/** summary.md of an ablation. */
+export function ablationMarkdown(s: AblationSummary): string {
+  const r = s.runs;
+  const lines = [
+    `# GEOM ablation: transform sets and scores (${s.dataset}, preset ${s.preset.name})`,
+    "",
+    `AUROC in percent (normal class = positive), mean ± standard error over seeds; ` +
+    `differences are paired by seed (same seed = same data subset and initialisation). ` +
+    `"Resolved" means more than 2 standard errors. Every run trains one model and scores it ` +
+    `four ways.`,
+    "",
+    `- Preset \`${s.preset.name}\`: ${String(s.preset.description ?? "")}`,
+    `- Results: ${r.used} runs used (${s.sets.length} sets, classes ${s.classes.join(", ")}, ` +
+    `seeds ${s.seeds.join(", ")}), ${r.failed.length} failed, ${r.ignored.length} ignored ` +
+    `(damaged or stale); this invocation: ${s.grid.runs} runs in its grid` +
+    (s.grid.shard.count > 1 ? ` (shard ${s.grid.shard.index}/${s.grid.shard.count})` : "") +
+    `, ${r.crashed.length} crashed, ${r.missing.length} missing.`,
+    `- Non-geometric sets: ${s.nonGeometric.join(", ")}. ${s.schema}, generated ${s.createdAt}.`,
+    "",
+    "## Findings",
+    "",
+    ...s.statements.map((x) => `- ${x}`),
+  ];
+  for (const t of tables(s)) {
+    lines.push("", `## ${t.title}`, "", markdownTable(t.header, t.rows, t));
+  }
+  const times = Object.entries(s.secondsPerRun);
+  if (times.length) {
+    lines.push(
+      "",
+      "## Seconds per run (fit + score, mean)",
+      "",
+      markdownTable(["transform set", "seconds"], times.map(([k, v]) => [k, v.toFixed(0)])),
+    );
+  }
+  const notes = [
+    ...r.failed.map((x) => `- failed ${x.file}: ${x.reason}`),
+    ...r.crashed.map((x) => `- crashed ${x.file}: ${x.reason}`),
+    ...r.missing.map((x) => `- missing ${x}`),
+    ...r.ignored.map((x) => `- ignored ${x.file}: ${x.reason}`),
+  ];
+  if (notes.length) lines.push("", "## Runs not in the summary", "", ...notes);
+  return lines.join("\n") + "\n";
+}
+
+/** The ablation's figures: mean AUROC by set and score; per class heatmap and bars. */
+export function ablationFigures(s: AblationSummary): Figure[] {
+  const keys: ClassKey[] = [...s.classes, "mean"];
+  const figures: Figure[] = [];
+  const pick = (set: string, score: string, c: ClassKey) => findCell(s.cells, set, score, c);
+  const setsWithMean = (score: string) => s.sets.filter((set) => pick(set, score, "mean"));
+  const bySet = s.scores
+    .map((score) => {
+      const sets = setsWithMean(score);
+      return {
+        name: score,
+        x: sets,
+        y: sets.map((set) => 100 * pick(set, score, "mean")!.mean),
+        error: sets.map((set) => 100 * pick(set, score, "mean")!.sem),
+      };
+    })
+    .filter((x) => x.x.length > 0);
+  if (bySet.length) {
+    figures.push(barFigure(bySet, {
+      title: "AUROC (%) by transform set, mean over classes (± SE over seeds)",
+      xTitle: "transform set",
+      yTitle: "AUROC (%)",
+    }));
+  }
+  const main = s.scores[0];
+  if (main) {
+    const rows = s.sets.map((set) => keys.map((c) => pick(set, main, c)));
+    if (rows.every((r) => r.every((x) => x))) {
+      figures.push(heatmapFigure(rows.map((r) => r.map((x) => Number(pct(x!.mean)))), {
+        title: `AUROC (%), ${main} score`,
+        x: keys.map((c) => classLabel(s, c)),
+        y: s.sets,
+        colorbarTitle: "AUROC %",
+      }));
+    }
+    const perClass = s.sets
+      .map((set) => {
+        const ks = s.classes.filter((c) => pick(set, main, c));
+        return {
+          name: set,
+          x: ks.map((c) => classLabel(s, c)),
+          y: ks.map((c) => 100 * pick(set, main, c)!.mean),
+          error: ks.map((c) => 100 * pick(set, main, c)!.sem),
+        };
+      })
+      .filter((x) => x.x.length > 0);
+    if (perClass.length) {
+      figures.push(barFigure(perClass, {
+        title: `AUROC (%) per class and transform set, ${main} score`,
+        xTitle: "normal class",
+        yTitle: "AUROC (%)",
+      }));
+    }
+  }
+  return figures;
+}
+
+function htmlTable(t: Table): ReportTable {
+  return {
+    caption: t.title,
+    columns: t.header,
+    rows: t.rows.map((r) => Object.fromEntries(t.header.map((h, i) => [h, r[i]]))),
+  };
+}
+
+/** The plotly report of an ablation (findings, figures, tables). */
+export function ablationReport(s: AblationSummary): Report {
+  return {
+    title: `GEOM ablation: ${s.dataset}, preset ${s.preset.name}`,
+    meta: [
+      `${s.runs.used} runs; AUROC %, mean ± standard error over seeds ${s.seeds.join(", ")}`,
+      `generated ${s.createdAt}`,
+    ],
+    sections: [
+      { title: "Findings", text: s.statements, figures: ablationFigures(s) },
+      { title: "Tables", tables: tables(s).map(htmlTable) },
+    ],
+  };
+}

@@ -1,0 +1,287 @@
+/**
+ * The method comparison as pure functions: AUROC per method x class (mean and standard error
+ * over seeds, of each method's primary score), the mean over classes, failures with their
+ * reasons, the paper's published numbers beside them; rendered as markdown and a bar chart.
+ * @module
+ */
+import { meanSem } from "../metrics/summary.ts";
+import { barFigure, type BarSeries } from "../plots/bar.ts";
+import type { Figure } from "../plots/figure.ts";
+import { markdownTable, pct } from "./markdown.ts";
+import { publishedFor } from "./published.ts";
+import type { RunResult } from "./result.ts";
+import type { ClassKey } from "./summary.ts";
+
+/** A method as a column: name, table title and the score reported. */
+export interface CompareMethod {
+  name: string;
+  title: string;
+  primaryScore: string;
+}
+
+/** One run as the comparison sees it (a sweep outcome). */
+export interface CompareRun {
+  method: string;
+  normalClass: number;
+  seed: number;
+  /** `crashed`: the process ended without a result; `missing`: not run (left out). */
+  status: "reused" | "ok" | "failed" | "crashed" | "missing";
+  result?: RunResult;
+  error?: string;
+}
+
+/** One method x class (or mean) cell. */
+export interface CompareCell {
+  method: string;
+  normalClass: ClassKey;
+  /** ok: every run ok; partial: some failed; failed: all failed; missing: no run. */
+  status: "ok" | "partial" | "failed" | "missing";
+  /** AUROC fraction (mean over seeds; for "mean": mean over the classes with results). */
+  mean?: number;
+  /** Standard error over seeds (for "mean": of the per-seed class averages). */
+  sem?: number;
+  /** Seeds (classes for "mean") behind `mean`. */
+  n: number;
+  /** Reasons of failed or crashed runs, `seed S: reason` (for "mean": `class C seed S: ...`). */
+  errors: string[];
+  /** Selected by test labels (the paper's hindsight OC-SVM grid). */
+  hindsight: boolean;
+  /** The paper's AUROC % for this cell, when published. */
+  published?: number;
+}
+
+/** What {@linkcode summarizeCompare} returns. */
+export interface CompareSummaryData {
+  methods: CompareMethod[];
+  classes: number[];
+  cells: CompareCell[];
+}
+
+function aurocOf(r: RunResult, score: string): number | undefined {
+  const m = r.metrics[score] ?? Object.values(r.metrics)[0];
+  return m && Number.isFinite(m.auroc) ? m.auroc : undefined;
+}
+
+function isHindsight(r: RunResult | undefined): boolean {
+  return String(r?.state?.selection ?? "").startsWith("hindsight");
+}
+
+/** Summarises runs into method x class cells plus a mean row, with published numbers. */
+export function summarizeCompare(
+  runs: CompareRun[],
+  options: { methods: CompareMethod[]; classes: number[]; dataset: string },
+): CompareSummaryData {
+  const cells: CompareCell[] = [];
+  for (const m of options.methods) {
+    const published = publishedFor(m.name, options.dataset);
+    const perSeed = new Map<number, Map<number, number>>(); // seed -> class -> auroc
+    const classCells: CompareCell[] = [];
+    for (const c of options.classes) {
+      const mine = runs.filter((r) =>
+        r.method === m.name && r.normalClass === c && r.status !== "missing"
+      );
+      const values: number[] = [];
+      const errors: string[] = [];
+      let hindsight = false;
+      for (const r of mine) {
+        const res = r.result;
+        hindsight ||= isHindsight(res);
+        const v = res?.status === "ok" ? aurocOf(res, m.primaryScore) : undefined;
+        if (v !== undefined) {
+          values.push(v);
+          if (!perSeed.has(r.seed)) perSeed.set(r.seed, new Map());
+          perSeed.get(r.seed)!.set(c, v);
+        } else {
+          const why = res?.error ?? r.error ?? (res ? "no finite AUROC" : "no result");
+          errors.push(`seed ${r.seed}: ${why}`);
+        }
+      }
+      const s = values.length ? meanSem(values) : undefined;
+      const status = mine.length === 0
+        ? "missing"
+        : errors.length === 0
+        ? "ok"
+        : values.length
+        ? "partial"
+        : "failed";
+      classCells.push({
+        method: m.name,
+        normalClass: c,
+        status,
+        ...(s ? { mean: s.mean, sem: s.sem } : {}),
+        n: values.length,
+        errors,
+        hindsight,
+        ...(published?.perClass?.[c] !== undefined ? { published: published.perClass[c] } : {}),
+      });
+    }
+    const withValues = classCells.filter((x) => x.mean !== undefined);
+    const complete = [...perSeed.values()].filter((byClass) =>
+      options.classes.every((c) => byClass.has(c))
+    ).map((byClass) => options.classes.reduce((a, c) => a + byClass.get(c)!, 0) / byClass.size);
+    cells.push(...classCells, {
+      method: m.name,
+      normalClass: "mean",
+      status: withValues.length === 0
+        ? (classCells.some((x) => x.status !== "missing") ? "failed" : "missing")
+        : classCells.every((x) => x.status === "ok")
+        ? "ok"
+        : "partial",
+      ...(withValues.length
+        ? { mean: withValues.reduce((a, x) => a + x.mean!, 0) / withValues.length }
+        : {}),
+      ...(complete.length >= 2 ? { sem: meanSem(complete).sem } : {}),
+      n: withValues.length,
+      errors: classCells.flatMap((x) => x.errors.map((e) => `class ${x.normalClass} ${e}`)),
+      hindsight: classCells.some((x) => x.hindsight),
+      ...(published ? { published: published.mean } : {}),
+    });
+  }
+  return { methods: options.methods, classes: options.classes, cells };
+}
+
+/** The cell of a method and class. */
+export function compareCell(
+  data: CompareSummaryData,
+  method: string,
+  normalClass: ClassKey,
+): CompareCell | undefined {
+  return data.cells.find((c) => c.method === method && c.normalClass === normalClass);
+}
+
+function cellText(c: CompareCell | undefined, classes: number): string {
+  if (!c || c.status === "missing") return "–";
+  if (c.status === "failed") return "failed";
+  // Class cells: spread over seeds; the mean row: spread of complete per-seed averages.
+  const spread = c.sem !== undefined && (c.normalClass === "mean" || c.n > 1);
+  const value = spread ? `${pct(c.mean!)} ± ${pct(c.sem!)}` : pct(c.mean!);
+  if (c.status === "ok") return value;
+  return c.normalClass === "mean"
+    ? `${value} (${c.n} of ${classes} classes)`
+    : `${value} (${c.errors.length} failed)`;
+}
+
+/** Columns: per method its result, plus `<title> (paper)` where published numbers exist. */
+export function compareTable(
+  data: CompareSummaryData,
+  options: { dataset: string; classNames?: readonly string[] },
+): { header: string[]; rows: string[][] } {
+  const header = ["class"];
+  const cols: Array<(k: ClassKey) => string> = [];
+  for (const m of data.methods) {
+    const hindsight = data.cells.some((c) => c.method === m.name && c.hindsight);
+    header.push(hindsight ? `${m.title} †` : m.title);
+    cols.push((k) => cellText(compareCell(data, m.name, k), data.classes.length));
+    const pub = publishedFor(m.name, options.dataset);
+    if (pub) {
+      header.push(`${m.title} (paper)`);
+      cols.push((k) => {
+        const v = compareCell(data, m.name, k)?.published;
+        return v === undefined ? "–" : v.toFixed(1);
+      });
+    }
+  }
+  const keys: ClassKey[] = [...data.classes, "mean"];
+  const rows = keys.map((k) => [
+    k === "mean" ? "mean" : `${options.classNames?.[k] ?? k} (${k})`,
+    ...cols.map((f) => f(k)),
+  ]);
+  return { header, rows };
+}
+
+/** Markdown: the table, notes (hindsight, published sources), then failures with reasons. */
+export function compareMarkdown(
+  data: CompareSummaryData,
+  options: {
+    dataset: string;
+    preset: string;
+    seeds: number;
+    classNames?: readonly string[];
+    createdAt: string;
+  },
+): string {
+  const t = compareTable(data, options);
+  const lines = [
+    `# Method comparison: ${options.dataset}, preset ${options.preset}`,
+    "",
+    `AUROC in percent (normal class = positive) of each method's primary score` +
+    (options.seeds > 1 ? `, mean ± standard error over ${options.seeds} seeds` : ", one seed") +
+    `. Generated ${options.createdAt}.`,
+    "",
+    markdownTable(t.header, t.rows),
+    "",
+  ];
+  const notes: string[] = [];
+  if (data.cells.some((c) => c.hindsight)) {
+    notes.push(
+      "† hyperparameters selected by TEST AUROC (the paper's hindsight OC-SVM grid): " +
+        "optimistic for that method.",
+    );
+  }
+  const sources = new Set<string>();
+  for (const m of data.methods) {
+    const p = publishedFor(m.name, options.dataset);
+    if (p) sources.add(`${m.title}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
+  }
+  if (sources.size) {
+    notes.push(
+      `"(paper)" columns: published numbers on the full protocol (all training images of the ` +
+        `class, the whole test set, the paper's training length); presets other than paper ` +
+        `use subsets and shorter training, so they are a reference, not a target.`,
+      ...[...sources].map((s) => `Source, ${s}.`),
+    );
+  }
+  notes.push(
+    `Scores: ${data.methods.map((m) => `${m.title} = ${m.primaryScore}`).join(", ")}.`,
+  );
+  lines.push(...notes.map((n) => `- ${n}`));
+  const failures = data.cells.filter((c) => c.normalClass !== "mean" && c.errors.length);
+  if (failures.length) {
+    lines.push("", "## Failed runs", "");
+    for (const c of failures) {
+      const m = data.methods.find((x) => x.name === c.method)!;
+      for (const e of c.errors) lines.push(`- ${m.title}, class ${c.normalClass}, ${e}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Grouped bars: AUROC % per class and mean, one series per method and per published set. */
+export function compareFigure(
+  data: CompareSummaryData,
+  options: { dataset: string; classNames?: readonly string[] },
+): Figure {
+  const label = (k: ClassKey) => k === "mean" ? "mean" : `${options.classNames?.[k] ?? k} (${k})`;
+  const keys: ClassKey[] = [...data.classes, "mean"];
+  const series: BarSeries[] = [];
+  for (const m of data.methods) {
+    const ok = keys
+      .map((k) => compareCell(data, m.name, k))
+      .filter((c): c is CompareCell => c?.mean !== undefined);
+    if (ok.length) {
+      series.push({
+        name: m.title,
+        x: ok.map((c) => label(c.normalClass)),
+        y: ok.map((c) => 100 * c.mean!),
+        error: ok.map((c) => 100 * (c.sem ?? 0)),
+      });
+    }
+  }
+  for (const m of data.methods) {
+    const pub = keys
+      .map((k) => compareCell(data, m.name, k))
+      .filter((c): c is CompareCell => c?.published !== undefined);
+    if (pub.length) {
+      series.push({
+        name: `${m.title} (paper)`,
+        x: pub.map((c) => label(c.normalClass)),
+        y: pub.map((c) => c.published!),
+      });
+    }
+  }
+  return barFigure(series, {
+    title: `AUROC (%) per normal class, ${options.dataset}`,
+    xTitle: "normal class",
+    yTitle: "AUROC (%)",
+  });
+}

@@ -1,0 +1,361 @@
+/**
+ * The ablation's summary as pure functions: AUROC mean and standard error over seeds per
+ * transform set x score x class (and averaged over classes), and the two questions it answers
+ * with numbers: does the geometric set beat every non-geometric set, and does the Dirichlet
+ * score beat the simple score (paired over seeds: same seed = same data subset and init).
+ * @module
+ */
+import { type MeanSem, meanSem } from "../metrics/summary.ts";
+import { pctMeanSem, signedPctMeanSem } from "./markdown.ts";
+import type { RunResult } from "./result.ts";
+
+/** A class index, or `"mean"` for the average over classes. */
+export type ClassKey = number | "mean";
+
+/** What the summary needs from one run: its cell and the AUROC of each score. */
+export interface AblationRecord {
+  transforms: string;
+  normalClass: number;
+  seed: number;
+  /** AUROC (fraction, normal = positive) per score variant. */
+  auroc: Record<string, number>;
+}
+
+/** The record of a GEOM result (`hyperparameters.transforms` names its set). */
+export function ablationRecord(result: RunResult): AblationRecord {
+  const transforms = result.hyperparameters.transforms;
+  if (typeof transforms !== "string") {
+    throw new TypeError(`Cannot summarise ${result.method} result: no transforms hyperparameter`);
+  }
+  const auroc: Record<string, number> = {};
+  for (const [k, m] of Object.entries(result.metrics)) auroc[k] = m.auroc;
+  return { transforms, normalClass: result.normalClass, seed: result.seed, auroc };
+}
+
+/** Mean and standard error over seeds of one transform set x score x class. */
+export interface SummaryCell extends MeanSem {
+  transforms: string;
+  score: string;
+  normalClass: ClassKey;
+  /** Seeds the values come from (for "mean": seeds with every class present). */
+  seeds: number[];
+}
+
+/** A named statistic (percent formatting happens in text). */
+export interface NamedStat extends MeanSem {
+  name: string;
+}
+
+/** A paired comparison a > b over the seeds both have. */
+export interface Comparison {
+  normalClass: ClassKey;
+  a: NamedStat;
+  b: NamedStat;
+  /** a - b per common seed, summarised; undefined when no seed is common. */
+  diff?: MeanSem;
+  /** a's mean is higher than b's. */
+  holds: boolean;
+  /** At least 2 common seeds and |diff| > 2 standard errors. */
+  resolved: boolean;
+}
+
+/** Geometric set vs every non-geometric set for one score and class. */
+export interface GeometricFinding extends Comparison {
+  score: string;
+  /** Every non-geometric set with results, best first. `b` is the best of them. */
+  rivals: NamedStat[];
+}
+
+/** Score a vs score b for one transform set and class. */
+export interface ScoreFinding extends Comparison {
+  transforms: string;
+}
+
+/** Everything {@linkcode summarizeAblation} computes. */
+export interface AblationSummaryData {
+  sets: string[];
+  scores: string[];
+  classes: number[];
+  seeds: number[];
+  /** Records dropped because an earlier one had the same set, class and seed. */
+  duplicates: number;
+  cells: SummaryCell[];
+  geometricVsNonGeometric: GeometricFinding[];
+  dirichletVsSimple: ScoreFinding[];
+  /** The findings as sentences with numbers (AUROC in percent, mean ± standard error). */
+  statements: string[];
+}
+
+/** Options for {@linkcode summarizeAblation}. */
+export interface SummarizeAblationOptions {
+  /** The non-geometric sets (compared against `geometric`). */
+  nonGeometric: readonly string[];
+  /** The geometric set under test (default `geometric72`). */
+  geometric?: string;
+  /** Order of the sets in tables (others follow, sorted). */
+  setOrder?: readonly string[];
+  /** Order of the scores (others follow, sorted). Default dirichlet, simple, max-softmax, entropy. */
+  scoreOrder?: readonly string[];
+  /** Class names by index, for statements. */
+  classNames?: readonly string[];
+  /** The two scores compared (default `dirichlet` vs `simple`). */
+  scorePair?: readonly [string, string];
+}
+
+function ordered(found: Iterable<string>, order: readonly string[] = []): string[] {
+  const set = new Set(found);
+  const first = order.filter((x) => set.has(x));
+  return [...first, ...[...set].filter((x) => !order.includes(x)).sort()];
+}
+
+/** Seed -> AUROC per (set, score, class), built once from the records. */
+class SeedTable {
+  #values = new Map<string, Map<number, number>>();
+  duplicates = 0;
+  constructor(records: AblationRecord[], readonly classes: number[]) {
+    const seen = new Set<string>();
+    for (const r of records) {
+      const id = `${r.transforms}\u0000${r.normalClass}\u0000${r.seed}`;
+      if (seen.has(id)) {
+        this.duplicates++;
+        continue;
+      }
+      seen.add(id);
+      for (const [score, v] of Object.entries(r.auroc)) {
+        if (!Number.isFinite(v)) continue;
+        const key = this.#key(r.transforms, score, r.normalClass);
+        if (!this.#values.has(key)) this.#values.set(key, new Map());
+        this.#values.get(key)!.set(r.seed, v);
+      }
+    }
+  }
+  #key(set: string, score: string, c: number): string {
+    return `${set}\u0000${score}\u0000${c}`;
+  }
+  /** Seed -> value; for "mean" the class average over seeds that have every class. */
+  get(set: string, score: string, c: ClassKey): Map<number, number> {
+    if (c !== "mean") return this.#values.get(this.#key(set, score, c)) ?? new Map();
+    const per = this.classes.map((k) => this.get(set, score, k));
+    const out = new Map<number, number>();
+    for (const seed of per[0]?.keys() ?? []) {
+      if (per.every((m) => m.has(seed))) {
+        out.set(seed, per.reduce((s, m) => s + m.get(seed)!, 0) / per.length);
+      }
+    }
+    return out;
+  }
+}
+
+function stat(name: string, values: Map<number, number>): NamedStat | undefined {
+  if (values.size === 0) return undefined;
+  return { name, ...meanSem([...values.values()]) };
+}
+
+function compare(
+  c: ClassKey,
+  a: NamedStat,
+  b: NamedStat,
+  va: Map<number, number>,
+  vb: Map<number, number>,
+): Comparison {
+  const diffs = [...va.keys()].filter((s) => vb.has(s)).map((s) => va.get(s)! - vb.get(s)!);
+  const diff = diffs.length ? meanSem(diffs) : undefined;
+  const resolved = !!diff && diff.n >= 2 && Math.abs(diff.mean) > 2 * diff.sem;
+  return { normalClass: c, a, b, diff, holds: a.mean > b.mean, resolved };
+}
+
+/**
+ * Summarises ablation records: cells per set x score x class and averaged over classes,
+ * geometric vs non-geometric and score-pair findings, and their statements.
+ */
+export function summarizeAblation(
+  records: AblationRecord[],
+  options: SummarizeAblationOptions,
+): AblationSummaryData {
+  const geometric = options.geometric ?? "geometric72";
+  const [scoreA, scoreB] = options.scorePair ?? ["dirichlet", "simple"];
+  const sets = ordered(records.map((r) => r.transforms), options.setOrder);
+  const scores = ordered(
+    records.flatMap((r) => Object.keys(r.auroc)),
+    options.scoreOrder ?? ["dirichlet", "simple", "max-softmax", "entropy"],
+  );
+  const classes = [...new Set(records.map((r) => r.normalClass))].sort((a, b) => a - b);
+  const seeds = [...new Set(records.map((r) => r.seed))].sort((a, b) => a - b);
+  const table = new SeedTable(records, classes);
+  const keys: ClassKey[] = [...classes, "mean"];
+
+  const cells: SummaryCell[] = [];
+  for (const set of sets) {
+    for (const score of scores) {
+      for (const c of keys) {
+        const v = table.get(set, score, c);
+        if (v.size === 0) continue;
+        cells.push({
+          transforms: set,
+          score,
+          normalClass: c,
+          seeds: [...v.keys()].sort((a, b) => a - b),
+          ...meanSem([...v.values()]),
+        });
+      }
+    }
+  }
+
+  const geometricVsNonGeometric: GeometricFinding[] = [];
+  const rivalsSets = sets.filter((s) => options.nonGeometric.includes(s));
+  for (const score of scores) {
+    for (const c of keys) {
+      const vg = table.get(geometric, score, c);
+      const g = stat(geometric, vg);
+      const rivals = rivalsSets
+        .map((s) => stat(s, table.get(s, score, c)))
+        .filter((x): x is NamedStat => !!x)
+        .sort((x, y) => y.mean - x.mean);
+      if (!g || rivals.length === 0) continue;
+      const best = rivals[0]!;
+      geometricVsNonGeometric.push({
+        score,
+        rivals,
+        ...compare(c, g, best, vg, table.get(best.name, score, c)),
+      });
+    }
+  }
+
+  const dirichletVsSimple: ScoreFinding[] = [];
+  for (const set of sets) {
+    for (const c of keys) {
+      const va = table.get(set, scoreA, c), vb = table.get(set, scoreB, c);
+      const a = stat(scoreA, va), b = stat(scoreB, vb);
+      if (a && b) dirichletVsSimple.push({ transforms: set, ...compare(c, a, b, va, vb) });
+    }
+  }
+
+  const data: AblationSummaryData = {
+    sets,
+    scores,
+    classes,
+    seeds,
+    duplicates: table.duplicates,
+    cells,
+    geometricVsNonGeometric,
+    dirichletVsSimple,
+    statements: [],
+  };
+  data.statements = ablationStatements(data, {
+    ...options,
+    geometric,
+    scorePair: [scoreA, scoreB],
+  });
+  return data;
+}
+
+function className(c: ClassKey, names: readonly string[] | undefined): string {
+  if (c === "mean") return "mean over classes";
+  const n = names?.[c];
+  return n ? `class ${c} (${n})` : `class ${c}`;
+}
+
+function diffText(cmp: Comparison): string {
+  if (!cmp.diff) return "no seed in common, no paired difference";
+  const d = cmp.diff;
+  const how = d.n < 2
+    ? "one seed: no spread"
+    : cmp.resolved
+    ? "more than 2 standard errors"
+    : "within 2 standard errors: not resolved";
+  return `paired difference ${signedPctMeanSem(d)} over ${d.n} seed${
+    d.n === 1 ? "" : "s"
+  } (${how})`;
+}
+
+function perClassText(
+  items: Comparison[],
+  names: readonly string[] | undefined,
+  label: (x: Comparison) => string,
+): string {
+  const perClass = items.filter((x) => x.normalClass !== "mean");
+  if (perClass.length === 0) return "";
+  const yes = perClass.filter((x) => x.holds).length;
+  const parts = perClass.map((x) =>
+    `${className(x.normalClass, names)} ${x.holds ? "yes" : "no"} ` +
+    `(${x.diff ? signedPctMeanSem(x.diff) : "n/a"}${label(x)})`
+  );
+  return ` Per class: yes in ${yes} of ${perClass.length}: ${parts.join("; ")}.`;
+}
+
+/** The findings of `data` as sentences (used by {@linkcode summarizeAblation}). */
+export function ablationStatements(
+  data: Omit<AblationSummaryData, "statements">,
+  options: SummarizeAblationOptions,
+): string[] {
+  const geometric = options.geometric ?? "geometric72";
+  const [scoreA, scoreB] = options.scorePair ?? ["dirichlet", "simple"];
+  const names = options.classNames;
+  const out: string[] = [];
+  if (data.geometricVsNonGeometric.length === 0) {
+    const missing = data.sets.includes(geometric) ? "any non-geometric set" : geometric;
+    out.push(
+      `Does ${geometric} beat every non-geometric set? Cannot tell: no results for ${missing}.`,
+    );
+  }
+  for (const score of data.scores) {
+    const items = data.geometricVsNonGeometric.filter((x) => x.score === score);
+    const mean = items.find((x) => x.normalClass === "mean");
+    if (items.length === 0) continue;
+    const head = mean
+      ? `${mean.holds ? "YES" : "NO"}: ${geometric} ${pctMeanSem(mean.a)} vs the best ` +
+        `non-geometric set ${mean.b.name} ${pctMeanSem(mean.b)} (mean over classes), ` +
+        `${diffText(mean)}`
+      : "no complete seed over all classes for the average";
+    out.push(
+      `Does ${geometric} beat every non-geometric set (${score} score)? ${head}.` +
+        perClassText(items, names, (x) => ` vs ${x.b.name}`),
+    );
+  }
+  const pair = data.dirichletVsSimple.filter((x) => x.transforms === geometric);
+  if (pair.length === 0) {
+    out.push(`Does ${scoreA} beat ${scoreB}? Cannot tell: no ${geometric} results with both.`);
+  } else {
+    const mean = pair.find((x) => x.normalClass === "mean");
+    const head = mean
+      ? `${mean.holds ? "YES" : "NO"}: ${scoreA} ${pctMeanSem(mean.a)} vs ${scoreB} ` +
+        `${pctMeanSem(mean.b)} (mean over classes), ${diffText(mean)}`
+      : "no complete seed over all classes for the average";
+    out.push(
+      `Does ${scoreA} beat ${scoreB} (with ${geometric})? ${head}.` +
+        perClassText(pair, names, () => ""),
+    );
+  }
+  const all = data.dirichletVsSimple.filter((x) => x.normalClass !== "mean");
+  const allMeans = data.dirichletVsSimple.filter((x) => x.normalClass === "mean");
+  if (all.length > 0) {
+    const wins = all.filter((x) => x.holds).length;
+    const resolvedWins = all.filter((x) => x.holds && x.resolved).length;
+    const resolvedLosses = all.filter((x) => !x.holds && x.resolved).length;
+    out.push(
+      `Across every transform set x class: ${scoreA} is higher than ${scoreB} in ${wins} of ` +
+        `${all.length} cells (resolved beyond 2 standard errors: ${resolvedWins} higher, ` +
+        `${resolvedLosses} lower); averaged over classes, in ${
+          allMeans.filter((x) => x.holds).length
+        } of ${allMeans.length} sets.`,
+    );
+  }
+  return out;
+}
+
+/** The cell of a set x score x class, or undefined. */
+export function findCell(
+  cells: readonly SummaryCell[],
+  transforms: string,
+  score: string,
+  normalClass: ClassKey,
+): SummaryCell | undefined {
+  return cells.find((c) =>
+    c.transforms === transforms && c.score === score && c.normalClass === normalClass
+  );
+}
+
+/** `pct` of a cell's mean, or "–" when missing (for tables). */
+export function cellText(cell: SummaryCell | undefined): string {
+  return cell ? pctMeanSem(cell) : "–";
+}

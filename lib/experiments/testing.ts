@@ -1,0 +1,60 @@
+/**
+ * Test helpers: hand-made result records that match a method's plan (as a real run of it
+ * would), for tests of resuming, merging and summaries without training anything.
+ * @module
+ */
+import type { MethodPlan } from "../detectors/registry.ts";
+import { RESULT_SCHEMA, type RunResult, type ScoreMetrics } from "./result.ts";
+
+/** Options for {@linkcode fakeResult}. */
+export interface FakeResultOptions {
+  dataset: string;
+  normalClass: number;
+  seed: number;
+  /** AUROC per score; a failed result when `error` is set. */
+  auroc?: Record<string, number>;
+  error?: string;
+  /** Extra fitted state (e.g. `{ selection: "hindsight-test-auroc" }`). */
+  state?: Record<string, unknown>;
+}
+
+/** A result record of `plan` on one class and seed, with the given AUROCs or error. */
+export function fakeResult(plan: MethodPlan, options: FakeResultOptions): RunResult {
+  const metrics: Record<string, ScoreMetrics> = {};
+  for (const [k, auroc] of Object.entries(options.auroc ?? {})) {
+    metrics[k] = { auroc, auprNormal: auroc, auprAnomaly: auroc, fpr95: 1 - auroc };
+  }
+  return {
+    schema: RESULT_SCHEMA,
+    status: options.error ? "failed" : "ok",
+    ...(options.error ? { error: options.error } : {}),
+    method: plan.method,
+    dataset: options.dataset,
+    normalClass: options.normalClass,
+    normalClassName: `class ${options.normalClass}`,
+    seed: options.seed,
+    preset: plan.preset,
+    hyperparameters: structuredClone(plan.expected),
+    backend: { name: "cpu", requested: "cpu", skipped: [], tfjsVersion: "test", extensions: [] },
+    versions: { geomad: "test" },
+    data: {
+      dataset: options.dataset,
+      requested: options.dataset,
+      source: "system",
+      root: "test",
+      files: [],
+      sizes: { train: 0, test: 0 },
+      normalClass: options.normalClass,
+      normalClassName: `class ${options.normalClass}`,
+      seed: options.seed,
+      trainLimit: plan.trainLimit ?? null,
+      testLimit: plan.testLimit ?? null,
+      used: { train: 0, test: 0 },
+      preprocessing: "test",
+    },
+    timings: { fitSeconds: 1, scoreSeconds: 1, totalSeconds: 2 },
+    metrics,
+    state: options.state ?? {},
+    createdAt: "2026-01-01T00:00:00.000Z",
+  };
+}
