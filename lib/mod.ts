@@ -15,3 +15,5 @@ export * from "./plots/mod.ts";
 export * from "./display/mod.ts";
 export * from "./report/mod.ts";
 export * from "./svm/mod.ts";
+export * from "./models/mod.ts";
+export * from "./train/mod.ts";

@@ -19,7 +19,8 @@ import { buildConvDecoder, buildConvEncoder } from "../models/baselines/conv_net
 import { DeepDetector } from "../models/baselines/deep_detector.ts";
 import { searchLatent, searchLatentFinetune } from "../models/baselines/latent_search.ts";
 import { batchTensor, sampleWithoutReplacement, trainLoop } from "../models/baselines/loop.ts";
-import { makeAdam, trainableVariables } from "../models/baselines/optim.ts";
+import { trainableVariables, withAdam } from "../models/baselines/optim.ts";
+import type { ImageShape } from "../models/baselines/validate.ts";
 import type { Rng } from "../util/rng.ts";
 import type { AdganConfig } from "./baseline_presets.ts";
 
@@ -58,7 +59,7 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
     return this.#generator;
   }
 
-  #buildGenerator(shape: readonly [number, number, number], seed: number, name: string) {
+  #buildGenerator(shape: ImageShape, seed: number, name: string) {
     const c = this.config;
     return buildConvDecoder({
       outputShape: shape,
@@ -70,9 +71,8 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
     });
   }
 
-  protected async fitModels(train: Images, rng: Rng): Promise<void> {
+  protected async fitModels(train: Images, rng: Rng, shape: ImageShape): Promise<void> {
     const c = this.config;
-    const shape = [train.height, train.width, train.channels] as const;
     const critic = buildConvEncoder({
       inputShape: shape,
       codeSize: 1,
@@ -88,9 +88,10 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
     this.#generator = generator;
     this.#scoreSeed = rng.seed();
     const criticVars = trainableVariables(critic), genVars = trainableVariables(generator);
-    const criticOpt = makeAdam(c), genOpt = makeAdam(c);
     const critique = (x: tf.Tensor) => critic.apply(x, { training: true }) as tf.Tensor;
-    const criticUpdate = (idx: Int32Array, stepRng: Rng): CriticParts =>
+
+    /** One critic update on real images `idx`; returns its loss parts (kept tensors). */
+    const criticUpdate = (opt: tf.Optimizer, idx: Int32Array, stepRng: Rng): CriticParts =>
       tf.tidy(() => {
         const real = batchTensor(train, idx);
         const m = idx.length;
@@ -99,7 +100,7 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
         const w = tf.randomUniform([m, 1, 1, 1], 0, 1, "float32", stepRng.seed());
         const interp = real.mul(w).add(fake.mul(tf.sub(1, w)));
         let parts: CriticParts | undefined;
-        criticOpt.minimize(
+        opt.minimize(
           () => {
             const wasserstein = critique(fake).mean().sub(critique(real).mean()) as tf.Scalar;
             const grad = tf.grad((v: tf.Tensor) => critique(v).sum())(interp);
@@ -116,50 +117,49 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
         );
         return parts!;
       });
-    try {
-      this.training.train = await trainLoop({
-        method: this.label,
-        n: train.n,
-        epochs: c.epochs,
-        batchSize: c.batchSize,
-        stepsPerEpoch: c.stepsPerEpoch,
-        seed: rng.seed(),
-        quiet: this.fitOptions.quiet,
-        onProgress: this.fitOptions.onProgress,
-      }, (batch, { rng: stepRng }) => {
-        const parts: CriticParts[] = [];
-        for (let k = 0; k < c.criticSteps; k++) {
-          const idx = k === 0 ? batch : sampleWithoutReplacement(train.n, c.batchSize, stepRng);
-          parts.push(criticUpdate(idx, stepRng));
-        }
-        return tf.tidy(() => {
-          const z = tf.randomNormal([c.batchSize, c.zDim], 0, 1, "float32", stepRng.seed());
-          const generatorLoss = genOpt.minimize(
-            () =>
-              critique(generator.apply(z, { training: true }) as tf.Tensor).mean()
-                .neg() as tf.Scalar,
-            true,
-            genVars,
-          )!;
-          const mean = (key: keyof CriticParts) =>
-            tf.addN(parts.map((p) => p[key])).div(parts.length) as tf.Scalar;
-          const out = {
-            criticLoss: tf.addN(
-              parts.map((p) => p.wasserstein.add(p.gradientPenalty.mul(c.gpWeight))),
-            )
-              .div(parts.length) as tf.Scalar,
-            wasserstein: mean("wasserstein"),
-            gradientPenalty: mean("gradientPenalty"),
-            generatorLoss,
-          };
-          tf.dispose(parts.flatMap((p) => [p.wasserstein, p.gradientPenalty]));
-          return out;
-        });
+
+    /** One generator update; returns its loss. */
+    const generatorUpdate = (opt: tf.Optimizer, stepRng: Rng): tf.Scalar =>
+      tf.tidy(() => {
+        const z = tf.randomNormal([c.batchSize, c.zDim], 0, 1, "float32", stepRng.seed());
+        return opt.minimize(
+          () => {
+            const fake = generator.apply(z, { training: true }) as tf.Tensor;
+            return critique(fake).mean().neg() as tf.Scalar;
+          },
+          true,
+          genVars,
+        )!;
       });
-    } finally {
-      criticOpt.dispose();
-      genOpt.dispose();
-    }
+
+    /** Means over the critic updates of one iteration (disposes `parts`). */
+    const means = (parts: CriticParts[]) =>
+      tf.tidy(() => {
+        const mean = (ts: tf.Tensor[]) => tf.addN(ts).div(parts.length) as tf.Scalar;
+        const wasserstein = mean(parts.map((p) => p.wasserstein));
+        const gradientPenalty = mean(parts.map((p) => p.gradientPenalty));
+        tf.dispose(parts.flatMap((p) => [p.wasserstein, p.gradientPenalty]));
+        return {
+          criticLoss: wasserstein.add(gradientPenalty.mul(c.gpWeight)) as tf.Scalar,
+          wasserstein,
+          gradientPenalty,
+        };
+      });
+
+    const loop = this.loopOptions(train.n, rng, { stepsPerEpoch: c.stepsPerEpoch });
+    this.training.train = await withAdam(
+      c,
+      (criticOpt) =>
+        withAdam(c, (genOpt) =>
+          trainLoop(loop, (batch, { rng: stepRng }) => {
+            const parts: CriticParts[] = [];
+            for (let k = 0; k < c.criticSteps; k++) {
+              const idx = k === 0 ? batch : sampleWithoutReplacement(train.n, c.batchSize, stepRng);
+              parts.push(criticUpdate(criticOpt, idx, stepRng));
+            }
+            return { ...means(parts), generatorLoss: generatorUpdate(genOpt, stepRng) };
+          })),
+    );
   }
 
   protected async scoreImages(x: Images): Promise<Float64Array> {

@@ -13,9 +13,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { trainAutoencoder } from "../models/baselines/autoencoder.ts";
-import { buildConvDecoder, buildConvEncoder } from "../models/baselines/conv_nets.ts";
+import { buildConvAutoencoder } from "../models/baselines/conv_nets.ts";
 import { DeepDetector } from "../models/baselines/deep_detector.ts";
 import { mapBatches } from "../models/baselines/loop.ts";
+import type { ImageShape } from "../models/baselines/validate.ts";
 import type { Matrix } from "../svm/matrix.ts";
 import type { Rng } from "../util/rng.ts";
 import type { CaeOcsvmConfig } from "./baseline_presets.ts";
@@ -85,34 +86,21 @@ export class CaeOcsvmDetector extends DeepDetector<CaeOcsvmConfig> {
     return { data, rows: x.n, cols };
   }
 
-  protected async fitModels(train: Images, rng: Rng): Promise<void> {
+  protected async fitModels(train: Images, rng: Rng, shape: ImageShape): Promise<void> {
     const c = this.config;
-    const shape = [train.height, train.width, train.channels] as const;
-    const common = { filters: c.filters, bnMomentum: c.bnMomentum, codeSize: c.codeSize };
-    const encoder = buildConvEncoder({
-      ...common,
-      inputShape: shape,
-      seed: rng.seed(),
-      name: "cae-encoder",
-    });
-    const decoder = buildConvDecoder({
-      ...common,
-      outputShape: shape,
-      seed: rng.seed(),
-      name: "cae-decoder",
+    const { encoder, decoder } = buildConvAutoencoder({
+      shape,
+      codeSize: c.codeSize,
+      filters: c.filters,
+      bnMomentum: c.bnMomentum,
+      seeds: [rng.seed(), rng.seed()],
+      name: "cae",
     });
     this.models.push(encoder, decoder);
     this.#encoder = encoder;
     this.training.autoencoder = await trainAutoencoder(encoder, decoder, train, {
-      method: this.label,
-      epochs: c.epochs,
-      batchSize: c.batchSize,
-      lr: c.lr,
-      betas: c.betas,
-      adamEpsilon: c.adamEpsilon,
-      seed: rng.seed(),
-      quiet: this.fitOptions.quiet,
-      onProgress: this.fitOptions.onProgress,
+      loop: this.loopOptions(train.n, rng),
+      adam: c,
     });
     const t0 = performance.now();
     await this.#ocsvm.fit(train, this.fitOptions);

@@ -14,8 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
-import { reconstruct } from "../models/baselines/autoencoder.ts";
-import { buildConvDecoder, buildConvEncoder } from "../models/baselines/conv_nets.ts";
+import { buildConvAutoencoder } from "../models/baselines/conv_nets.ts";
 import { DeepDetector } from "../models/baselines/deep_detector.ts";
 import {
   estimateGmm,
@@ -24,7 +23,8 @@ import {
   inverseDiagonalSum,
 } from "../models/baselines/gmm.ts";
 import { batchTensor, mapBatches, trainLoop } from "../models/baselines/loop.ts";
-import { makeAdam, trainableVariables } from "../models/baselines/optim.ts";
+import { trainableVariables, withAdam } from "../models/baselines/optim.ts";
+import type { ImageShape } from "../models/baselines/validate.ts";
 import { SeedStream } from "../models/init.ts";
 import type { Rng } from "../util/rng.ts";
 import type { DagmmConfig } from "./baseline_presets.ts";
@@ -87,22 +87,16 @@ export class DagmmDetector extends DeepDetector<DagmmConfig> {
     return { rec, z, gamma: h as tf.Tensor2D };
   }
 
-  protected async fitModels(train: Images, rng: Rng): Promise<void> {
+  protected async fitModels(train: Images, rng: Rng, shape: ImageShape): Promise<void> {
     const c = this.config;
-    const shape = [train.height, train.width, train.channels] as const;
-    const common = { filters: c.filters, bnMomentum: c.bnMomentum, codeSize: c.codeSize };
-    const encoder = buildConvEncoder({
-      ...common,
-      inputShape: shape,
+    const { encoder, decoder } = buildConvAutoencoder({
+      shape,
+      codeSize: c.codeSize,
       codeActivation: "linear",
-      seed: rng.seed(),
-      name: "dagmm-encoder",
-    });
-    const decoder = buildConvDecoder({
-      ...common,
-      outputShape: shape,
-      seed: rng.seed(),
-      name: "dagmm-decoder",
+      filters: c.filters,
+      bnMomentum: c.bnMomentum,
+      seeds: [rng.seed(), rng.seed()],
+      name: "dagmm",
     });
     const seeds = new SeedStream(rng.seed());
     const widths = [...c.estimationHidden, c.nComponents];
@@ -118,38 +112,29 @@ export class DagmmDetector extends DeepDetector<DagmmConfig> {
     this.models.push(encoder, decoder, estimation);
     this.#nets = { encoder, decoder, estimation };
     const vars = trainableVariables(encoder, decoder, estimation);
-    const opt = makeAdam(c);
-    try {
-      this.training.train = await trainLoop({
-        method: this.label,
-        n: train.n,
-        epochs: c.epochs,
-        batchSize: c.batchSize,
-        seed: rng.seed(),
-        quiet: this.fitOptions.quiet,
-        onProgress: this.fitOptions.onProgress,
-      }, (batch, { rng: stepRng }) =>
-        tf.tidy(() => {
-          const x = batchTensor(train, batch);
-          const parts: Record<string, tf.Scalar> = {};
-          const loss = opt.minimize(
-            () => {
-              const { rec, z, gamma } = this.#forward(x, true, stepRng.seed());
-              const gmm = estimateGmm(z, gamma, c.covJitter);
-              parts.mse = tf.keep(tf.losses.meanSquaredError(x, rec) as tf.Scalar);
-              parts.energy = tf.keep(gmmEnergy(z, gmm, c.densityEps).mean());
-              parts.covPenalty = tf.keep(inverseDiagonalSum(gmm.sigma));
-              return parts.mse.add(parts.energy.mul(c.lambdaEnergy))
-                .add(parts.covPenalty.mul(c.lambdaCov)) as tf.Scalar;
-            },
-            true,
-            vars,
-          )!;
-          return { loss, ...parts };
-        }));
-    } finally {
-      opt.dispose();
-    }
+    this.training.train = await withAdam(
+      c,
+      (opt) =>
+        trainLoop(this.loopOptions(train.n, rng), (batch, { rng: stepRng }) =>
+          tf.tidy(() => {
+            const x = batchTensor(train, batch);
+            const parts: Record<string, tf.Scalar> = {};
+            const loss = opt.minimize(
+              () => {
+                const { rec, z, gamma } = this.#forward(x, true, stepRng.seed());
+                const gmm = estimateGmm(z, gamma, c.covJitter);
+                parts.mse = tf.keep(tf.losses.meanSquaredError(x, rec) as tf.Scalar);
+                parts.energy = tf.keep(gmmEnergy(z, gmm, c.densityEps).mean());
+                parts.covPenalty = tf.keep(inverseDiagonalSum(gmm.sigma));
+                return parts.mse.add(parts.energy.mul(c.lambdaEnergy))
+                  .add(parts.covPenalty.mul(c.lambdaCov)) as tf.Scalar;
+              },
+              true,
+              vars,
+            )!;
+            return { loss, ...parts };
+          })),
+    );
     this.#gmm = await this.#fitMixture(train);
     this.tensors.push(this.#gmm.phi, this.#gmm.mu, this.#gmm.sigma);
   }

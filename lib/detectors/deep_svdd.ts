@@ -12,15 +12,16 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { trainAutoencoder } from "../models/baselines/autoencoder.ts";
-import { buildConvDecoder, buildConvEncoder } from "../models/baselines/conv_nets.ts";
+import { buildConvAutoencoder } from "../models/baselines/conv_nets.ts";
 import { DeepDetector } from "../models/baselines/deep_detector.ts";
 import { batchTensor, mapBatches, trainLoop } from "../models/baselines/loop.ts";
 import {
   l2Penalty,
-  makeAdam,
   setLearningRate,
   trainableVariables,
+  withAdam,
 } from "../models/baselines/optim.ts";
+import type { ImageShape } from "../models/baselines/validate.ts";
 import type { Rng } from "../util/rng.ts";
 import type { DeepSvddConfig } from "./baseline_presets.ts";
 
@@ -58,91 +59,68 @@ export class DeepSvddDetector extends DeepDetector<DeepSvddConfig> {
     return this.#center ? this.#center.dataSync() as Float32Array : undefined;
   }
 
-  protected async fitModels(train: Images, rng: Rng): Promise<void> {
+  protected async fitModels(train: Images, rng: Rng, shape: ImageShape): Promise<void> {
     const c = this.config;
-    const shape = [train.height, train.width, train.channels] as const;
-    const common = {
+    const { encoder: net, decoder } = buildConvAutoencoder({
+      shape,
+      codeSize: c.codeSize,
+      codeActivation: "linear",
       filters: c.filters,
       bnMomentum: c.bnMomentum,
-      codeSize: c.codeSize,
       bias: false,
       activation: c.activation,
-    };
-    const net = buildConvEncoder({
-      ...common,
-      inputShape: shape,
-      codeActivation: "linear",
-      seed: rng.seed(),
-      name: "deep-svdd-net",
+      seeds: [rng.seed(), rng.seed()],
+      name: "deep-svdd",
     });
     this.models.push(net);
     this.#net = net;
-    const loop = {
-      method: this.label,
-      batchSize: c.batchSize,
-      lr: c.lr,
-      betas: c.betas,
-      adamEpsilon: c.adamEpsilon,
-      weightDecay: c.weightDecay,
-      quiet: this.fitOptions.quiet,
-      onProgress: this.fitOptions.onProgress,
-    };
-    const decoderSeed = rng.seed(), pretrainSeed = rng.seed();
-    if (c.pretrainEpochs > 0) {
-      const decoder = buildConvDecoder({
-        ...common,
-        outputShape: shape,
-        seed: decoderSeed,
-        name: "deep-svdd-decoder",
-      });
-      try {
+    const pretrainLoop = this.loopOptions(train.n, rng, {
+      method: `${this.label} pretraining`,
+      epochs: c.pretrainEpochs,
+    });
+    try {
+      if (c.pretrainEpochs > 0) {
         this.training.pretrain = await trainAutoencoder(net, decoder, train, {
-          ...loop,
-          method: `${this.label} pretraining`,
-          epochs: c.pretrainEpochs,
+          loop: pretrainLoop,
+          adam: c,
+          weightDecay: c.weightDecay,
           milestone: c.pretrainMilestone,
           lrDecay: c.lrDecay,
-          seed: pretrainSeed,
         });
-      } finally {
-        decoder.dispose();
       }
+    } finally {
+      decoder.dispose();
     }
-    const mean = await this.#embed(train);
+    const codes = await this.#embed(train);
     const center = new Float32Array(c.codeSize);
     for (let i = 0; i < train.n; i++) {
-      for (let j = 0; j < c.codeSize; j++) center[j]! += mean[i * c.codeSize + j]! / train.n;
+      for (let j = 0; j < c.codeSize; j++) center[j]! += codes[i * c.codeSize + j]! / train.n;
     }
     const cen = tf.tensor1d(guardCenter(center, c.centerEps));
     this.#center = cen;
     this.tensors.push(cen);
     const vars = trainableVariables(net);
-    const opt = makeAdam(c);
-    try {
-      this.training.train = await trainLoop({
-        ...loop,
-        n: train.n,
-        epochs: c.epochs,
-        seed: rng.seed(),
-        onEpochStart: (epoch) => {
-          if (epoch === c.milestone) setLearningRate(opt, c.lr * c.lrDecay);
-        },
-      }, (batch) =>
-        tf.tidy(() => {
-          const x = batchTensor(train, batch);
-          return opt.minimize(
-            () => {
-              const phi = net.apply(x, { training: true }) as tf.Tensor2D;
-              const dist = phi.sub(cen).square().sum(1).mean();
-              return dist.add(l2Penalty(vars, c.weightDecay)) as tf.Scalar;
-            },
-            true,
-            vars,
-          )!;
-        }));
-    } finally {
-      opt.dispose();
-    }
+    this.training.train = await withAdam(c, (opt) =>
+      trainLoop(
+        this.loopOptions(train.n, rng, {
+          onEpochStart: (epoch) => {
+            if (epoch === c.milestone) setLearningRate(opt, c.lr * c.lrDecay);
+          },
+        }),
+        (batch) =>
+          tf.tidy(() => {
+            const x = batchTensor(train, batch);
+            return opt.minimize(
+              () => {
+                const phi = net.apply(x, { training: true }) as tf.Tensor2D;
+                const dist = phi.sub(cen).square().sum(1).mean();
+                return dist.add(l2Penalty(vars, c.weightDecay)) as tf.Scalar;
+              },
+              true,
+              vars,
+            )!;
+          }),
+      ));
   }
 
   #embed(x: Images): Promise<Float32Array> {

@@ -12,7 +12,8 @@ import type { Images } from "../data/types.ts";
 import { buildConvEncoder } from "../models/baselines/conv_nets.ts";
 import { DeepDetector } from "../models/baselines/deep_detector.ts";
 import { batchTensor, mapBatches, trainLoop } from "../models/baselines/loop.ts";
-import { makeAdam, trainableVariables } from "../models/baselines/optim.ts";
+import { trainableVariables, withAdam } from "../models/baselines/optim.ts";
+import type { ImageShape } from "../models/baselines/validate.ts";
 import type { Rng } from "../util/rng.ts";
 import type { DsebmConfig } from "./baseline_presets.ts";
 
@@ -39,9 +40,8 @@ export class DsebmDetector extends DeepDetector<DsebmConfig> {
     return prior.sub(code.sum(1)) as tf.Tensor1D;
   }
 
-  protected async fitModels(train: Images, rng: Rng): Promise<void> {
+  protected async fitModels(train: Images, rng: Rng, shape: ImageShape): Promise<void> {
     const c = this.config;
-    const shape = [train.height, train.width, train.channels] as const;
     const encoder = buildConvEncoder({
       inputShape: shape,
       codeSize: c.codeSize,
@@ -53,36 +53,28 @@ export class DsebmDetector extends DeepDetector<DsebmConfig> {
     });
     this.models.push(encoder);
     this.#encoder = encoder;
-    this.#bias = tf.tidy(() => tf.variable(tf.zeros([...shape]), true));
-    this.tensors.push(this.#bias);
-    const vars = [...trainableVariables(encoder), this.#bias];
-    const opt = makeAdam(c);
+    const bias = tf.tidy(() => tf.variable(tf.zeros(shape), true));
+    this.#bias = bias;
+    this.tensors.push(bias);
+    const vars = [...trainableVariables(encoder), bias];
     const sumCode = (v: tf.Tensor) => (encoder.apply(v, { training: true }) as tf.Tensor).sum();
-    try {
-      this.training.train = await trainLoop({
-        method: this.label,
-        n: train.n,
-        epochs: c.epochs,
-        batchSize: c.batchSize,
-        seed: rng.seed(),
-        quiet: this.fitOptions.quiet,
-        onProgress: this.fitOptions.onProgress,
-      }, (batch, { rng: stepRng }) =>
-        tf.tidy(() => {
-          const x = batchTensor(train, batch);
-          const noisy = x.add(tf.randomNormal(x.shape, 0, c.noiseStd, "float32", stepRng.seed()));
-          return opt.minimize(
-            () => {
-              const rec = tf.grad(sumCode)(noisy).add(this.#bias!);
-              return tf.losses.meanSquaredError(x, rec) as tf.Scalar;
-            },
-            true,
-            vars,
-          )!;
-        }));
-    } finally {
-      opt.dispose();
-    }
+    this.training.train = await withAdam(
+      c,
+      (opt) =>
+        trainLoop(this.loopOptions(train.n, rng), (batch, { rng: stepRng }) =>
+          tf.tidy(() => {
+            const x = batchTensor(train, batch);
+            const noisy = x.add(tf.randomNormal(x.shape, 0, c.noiseStd, "float32", stepRng.seed()));
+            return opt.minimize(
+              () => {
+                const rec = tf.grad(sumCode)(noisy).add(bias);
+                return tf.losses.meanSquaredError(x, rec) as tf.Scalar;
+              },
+              true,
+              vars,
+            )!;
+          })),
+    );
   }
 
   protected async scoreImages(x: Images): Promise<Float64Array> {

@@ -255,15 +255,17 @@ export function compareFigure(
   const keys: ClassKey[] = [...data.classes, "mean"];
   const series: BarSeries[] = [];
   for (const m of data.methods) {
+    const hindsight = data.cells.some((c) => c.method === m.name && c.hindsight);
     const ok = keys
       .map((k) => compareCell(data, m.name, k))
       .filter((c): c is CompareCell => c?.mean !== undefined);
     if (ok.length) {
+      const error = ok.map((c) => 100 * (c.sem ?? 0));
       series.push({
-        name: m.title,
+        name: hindsight ? `${m.title} †` : m.title,
         x: ok.map((c) => label(c.normalClass)),
         y: ok.map((c) => 100 * c.mean!),
-        error: ok.map((c) => 100 * (c.sem ?? 0)),
+        ...(error.some((e) => e > 0) ? { error } : {}),
       });
     }
   }

@@ -2,7 +2,8 @@
  * Running detectors and reading what they produced: the versioned result record, the runner
  * (`runDetector`), GEOM on one split with its fitted detector kept (`runGeom`), per-run
  * figures (ROC, montages of the most normal / anomalous images), rank comparisons of two
- * scores, and summaries of GEOM's fitted Dirichlet alphas.
+ * scores, summaries of GEOM's fitted Dirichlet alphas, and the ablation and comparison
+ * summaries (reading summary.json, rendering tables and figures).
  *
  * ```ts
  * import { rankCorrelation, runGeom } from "geomad/experiments/mod.ts";
@@ -20,3 +21,8 @@ export * from "./run_report.ts";
 export * from "./geom_run.ts";
 export * from "./ranking.ts";
 export * from "./alpha_summary.ts";
+export * from "./summary.ts";
+export * from "./ablation_report.ts";
+export * from "./compare_summary.ts";
+export * from "./published.ts";
+export * from "./summary_file.ts";

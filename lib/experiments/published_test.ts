@@ -8,7 +8,8 @@ Deno.test("PUBLISHED per-class numbers have one value per class and match their 
     if (!p.perClass) continue;
     assert.equal(p.perClass.length, getDatasetSpec(p.dataset).classNames.length, p.dataset);
     const mean = p.perClass.reduce((a, b) => a + b, 0) / p.perClass.length;
-    assert.ok(Math.abs(mean - p.mean) <= 0.06, `${p.method} ${p.dataset}: ${mean} vs ${p.mean}`);
+    // Values are rounded to 0.1: their mean and the printed mean may differ by up to 0.1.
+    assert.ok(Math.abs(mean - p.mean) <= 0.1, `${p.method} ${p.dataset}: ${mean} vs ${p.mean}`);
   }
 });
 

@@ -96,11 +96,16 @@ export async function storedState(
 }
 
 /**
- * Removes temp files (`.<name>.<pid>.<rand>.tmp`, see lib/util/atomic.ts) left in `dir` by
- * writers that were killed (their pid is gone). Returns the names removed.
+ * Removes temp files (`.<name>.<pid>.<rand>.tmp`, see lib/util/atomic.ts) that writers killed
+ * mid-write left in `dir`: those older than `maxAgeMs` (default 5 minutes; a live writer
+ * renames its temp file within moments). Returns the names removed.
  */
-export async function removeStaleTemps(dir: string): Promise<string[]> {
+export async function removeStaleTemps(
+  dir: string,
+  options: { maxAgeMs?: number } = {},
+): Promise<string[]> {
   const removed: string[] = [];
+  const maxAge = options.maxAgeMs ?? 5 * 60_000;
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -108,28 +113,14 @@ export async function removeStaleTemps(dir: string): Promise<string[]> {
     return removed;
   }
   for (const e of entries) {
-    const m = /^\..+\.(\d+)\.[a-z0-9]+\.tmp(\.png)?$/.exec(e.name);
-    if (!e.isFile || !m) continue;
-    if (await processAlive(Number(m[1]))) continue;
-    await Deno.remove(join(dir, e.name)).catch(() => {});
+    if (!e.isFile || !/^\..+\.\d+\.[a-z0-9]+\.tmp$/.test(e.name)) continue;
+    const path = join(dir, e.name);
+    const mtime = (await Deno.stat(path).catch(() => undefined))?.mtime;
+    if (!mtime || Date.now() - mtime.getTime() < maxAge) continue;
+    await Deno.remove(path).catch(() => {});
     removed.push(e.name);
   }
   return removed;
-}
-
-async function processAlive(pid: number): Promise<boolean> {
-  if (pid === Deno.pid) return true;
-  try {
-    await Deno.stat(`/proc/${pid}`);
-    return true;
-  } catch (err) {
-    // Without /proc (or permission) nothing can be told: keep the file.
-    return !(err instanceof Deno.errors.NotFound) || !(await hasProc());
-  }
-}
-
-async function hasProc(): Promise<boolean> {
-  return await Deno.stat("/proc/self").then(() => true, () => false);
 }
 
 /** How one run of a sweep ended. */

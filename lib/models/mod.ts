@@ -13,3 +13,4 @@ export * from "./wrn.ts";
 export * from "./small_cnn.ts";
 export * from "./count.ts";
 export { SeedStream, WEIGHT_DECAY } from "./init.ts";
+export * from "./build.ts";

@@ -7,12 +7,12 @@ await tf.setBackend("cpu");
 
 Deno.test("buildSmallCnn() on 32x32 costs about 10 M MACs per image", () => {
   const m1 = buildSmallCnn({ inputShape: [32, 32, 1], nClasses: 72, seed: 1 });
-  // conv 32x32 (9*1*32), pool, conv 16x16 (9*32*64), pool, conv 8x8 (9*64*128), avg to 4x4, dense
-  const macs = (c: number) => 1024 * 9 * c * 32 + 256 * 9 * 32 * 64 + 64 * 9 * 64 * 128 + 2048 * 72;
+  // conv 32x32 (9*1*32), pool, conv 16x16 (9*32*64), pool, conv 8x8 (9*64*128), GAP, dense
+  const macs = (c: number) => 1024 * 9 * c * 32 + 256 * 9 * 32 * 64 + 64 * 9 * 64 * 128 + 128 * 72;
   assert.equal(countMacs(m1), macs(1));
-  assert.equal(countMacs(m1), 9_879_552);
+  assert.equal(countMacs(m1), 9_741_312);
   const params = (c: number) =>
-    9 * c * 32 + 64 + 9 * 32 * 64 + 128 + 9 * 64 * 128 + 256 + 2048 * 72 + 72;
+    9 * c * 32 + 64 + 9 * 32 * 64 + 128 + 9 * 64 * 128 + 256 + 128 * 72 + 72;
   assert.equal(countTrainableParams(m1), params(1));
   const m3 = buildSmallCnn({ inputShape: [32, 32, 3], nClasses: 72, seed: 1 });
   assert.equal(countMacs(m3), macs(3));
@@ -23,6 +23,13 @@ Deno.test("buildSmallCnn() on 32x32 costs about 10 M MACs per image", () => {
   tf.dispose(reg);
   m1.dispose();
   m3.dispose();
+});
+
+Deno.test("buildSmallCnn() takes custom stage widths", () => {
+  const m = buildSmallCnn({ inputShape: [8, 8, 1], nClasses: 4, filters: [2, 3, 5] });
+  assert.equal(countTrainableParams(m), 9 * 2 + 4 + 9 * 2 * 3 + 6 + 9 * 3 * 5 + 10 + 5 * 4 + 4);
+  assert.equal(countMacs(m), 64 * 9 * 2 + 16 * 9 * 2 * 3 + 4 * 9 * 3 * 5 + 5 * 4);
+  m.dispose();
 });
 
 Deno.test("buildSmallCnn() is reproducible from its seed and outputs softmax rows", () => {
@@ -43,8 +50,12 @@ Deno.test("buildSmallCnn() is reproducible from its seed and outputs softmax row
 
 Deno.test("buildSmallCnn() rejects bad shapes", () => {
   assert.throws(
-    () => buildSmallCnn({ inputShape: [28, 28, 1], nClasses: 72 }),
-    /Cannot build small CNN: input 28x28x1/,
+    () => buildSmallCnn({ inputShape: [30, 30, 1], nClasses: 72 }),
+    /Cannot build small CNN: input 30x30x1/,
   );
   assert.throws(() => buildSmallCnn({ inputShape: [32, 32, 1], nClasses: 1 }), RangeError);
+  assert.throws(
+    () => buildSmallCnn({ inputShape: [32, 32, 1], nClasses: 4, filters: [8, 0, 8] }),
+    /Cannot build small CNN: filters 8,0,8/,
+  );
 });

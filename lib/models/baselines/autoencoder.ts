@@ -5,30 +5,26 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../../data/types.ts";
-import { batchTensor, type LoopRecord, trainLoop } from "./loop.ts";
+import { batchTensor, type LoopRecord, trainLoop, type TrainLoopOptions } from "./loop.ts";
 import {
   type AdamSettings,
   l2Penalty,
-  makeAdam,
   setLearningRate,
   trainableVariables,
+  withAdam,
 } from "./optim.ts";
 
 /** Options of {@linkcode trainAutoencoder}. */
-export interface TrainAutoencoderOptions extends AdamSettings {
-  /** Method name for messages, e.g. `CAE-OC-SVM`. */
-  method: string;
-  epochs: number;
-  batchSize: number;
-  seed: number;
+export interface TrainAutoencoderOptions {
+  /** Epochs, batch size, seed, progress (`n` and `onEpochStart` are set here). */
+  loop: TrainLoopOptions;
+  adam: AdamSettings;
   /** L2 weight decay factor (0.5 * factor * sum w^2 added to the loss). Default 0. */
   weightDecay?: number;
   /** From this epoch on (1-based) the learning rate is multiplied by `lrDecay`. */
   milestone?: number;
   /** Default 0.1. */
   lrDecay?: number;
-  quiet?: boolean;
-  onProgress?: (line: string, final: boolean) => void;
 }
 
 /** Reconstructions of `x` (training-mode BatchNorm when `training`). */
@@ -52,16 +48,15 @@ export async function trainAutoencoder(
   images: Images,
   options: TrainAutoencoderOptions,
 ): Promise<LoopRecord> {
-  const opt = makeAdam(options);
   const vars = trainableVariables(encoder, decoder);
   const wd = options.weightDecay ?? 0;
-  try {
-    return await trainLoop({
-      ...options,
+  return await withAdam(options.adam, (opt) =>
+    trainLoop({
+      ...options.loop,
       n: images.n,
       onEpochStart: (epoch) => {
-        if (options.milestone !== undefined && epoch === options.milestone) {
-          setLearningRate(opt, options.lr * (options.lrDecay ?? 0.1));
+        if (epoch === options.milestone) {
+          setLearningRate(opt, options.adam.lr * (options.lrDecay ?? 0.1));
         }
       },
     }, (batch) =>
@@ -75,8 +70,5 @@ export async function trainAutoencoder(
           true,
           vars,
         )!;
-      }));
-  } finally {
-    opt.dispose();
-  }
+      })));
 }

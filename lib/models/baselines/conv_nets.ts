@@ -108,6 +108,24 @@ function bnAct(x: Sym, o: ConvNetOptions): Sym {
   return act.apply(bn) as Sym;
 }
 
+/** A seeded 3x3 stride-2 `same` conv (downsampling) or transposed conv (upsampling). */
+function stride2(kind: "down" | "up", filters: number, bias: boolean, seeds: SeedStream) {
+  const args = {
+    filters,
+    kernelSize: 3,
+    strides: 2,
+    padding: "same" as const,
+    useBias: bias,
+    kernelInitializer: glorot(seeds),
+  };
+  return kind === "down" ? tf.layers.conv2d(args) : tf.layers.conv2dTranspose(args);
+}
+
+/** A seeded dense layer. */
+function dense(units: number, activation: CodeActivation, bias: boolean, seeds: SeedStream) {
+  return tf.layers.dense({ units, activation, useBias: bias, kernelInitializer: glorot(seeds) });
+}
+
 /** Builds the conv encoder: images -> [batch, codeSize]. */
 export function buildConvEncoder(options: ConvEncoderOptions): tf.LayersModel {
   const filters = options.filters ?? PAPER_FILTERS;
@@ -116,26 +134,10 @@ export function buildConvEncoder(options: ConvEncoderOptions): tf.LayersModel {
   const seeds = new SeedStream(options.seed ?? 0);
   const input = tf.input({ shape: [...options.inputShape] });
   let x: Sym = input;
-  for (const f of filters) {
-    x = tf.layers.conv2d({
-      filters: f,
-      kernelSize: 3,
-      strides: 2,
-      padding: "same",
-      useBias: bias,
-      kernelInitializer: glorot(seeds),
-    }).apply(x) as Sym;
-    x = bnAct(x, options);
-  }
+  for (const f of filters) x = bnAct(stride2("down", f, bias, seeds).apply(x) as Sym, options);
   x = tf.layers.flatten().apply(x) as Sym;
-  const codeActivation = options.codeActivation ?? "tanh";
-  const code = tf.layers.dense({
-    units: options.codeSize,
-    activation: codeActivation,
-    useBias: bias,
-    kernelInitializer: glorot(seeds),
-  }).apply(x) as Sym;
-  return tf.model({ inputs: input, outputs: code, name: options.name ?? "conv-encoder" });
+  const code = dense(options.codeSize, options.codeActivation ?? "tanh", bias, seeds).apply(x);
+  return tf.model({ inputs: input, outputs: code as Sym, name: options.name ?? "conv-encoder" });
 }
 
 /**
@@ -153,26 +155,47 @@ export function buildConvDecoder(options: ConvDecoderOptions): tf.LayersModel {
   const bias = options.bias ?? true;
   const seeds = new SeedStream(options.seed ?? 0);
   const input = tf.input({ shape: [options.codeSize] });
-  let x = tf.layers.dense({
-    units: h0 * w0 * filters[0]!,
-    useBias: bias,
-    kernelInitializer: glorot(seeds),
-  }).apply(input) as Sym;
+  let x = dense(h0 * w0 * filters[0]!, "linear", bias, seeds).apply(input) as Sym;
   x = bnAct(x, options);
   x = tf.layers.reshape({ targetShape: [h0, w0, filters[0]!] }).apply(x) as Sym;
-  const outChannels = options.outputShape[2];
-  const ups = [...filters.slice(1), outChannels];
+  const ups = [...filters.slice(1), options.outputShape[2]];
   ups.forEach((f, i) => {
-    x = tf.layers.conv2dTranspose({
-      filters: f,
-      kernelSize: 3,
-      strides: 2,
-      padding: "same",
-      useBias: bias,
-      kernelInitializer: glorot(seeds),
-    }).apply(x) as Sym;
+    x = stride2("up", f, bias, seeds).apply(x) as Sym;
     if (i < ups.length - 1) x = bnAct(x, options);
   });
   x = tf.layers.activation({ activation: "tanh" }).apply(x) as Sym;
   return tf.model({ inputs: input, outputs: x, name: options.name ?? "conv-decoder" });
+}
+
+/** Options of {@linkcode buildConvAutoencoder}. */
+export interface ConvAutoencoderOptions extends ConvNetOptions {
+  /** Image [height, width, channels]. */
+  shape: readonly [number, number, number];
+  codeSize: number;
+  /** Default `tanh`. */
+  codeActivation?: CodeActivation;
+  /** Seeds of the encoder and decoder initialisers. */
+  seeds: readonly [number, number];
+  /** Model names are `<name>-encoder` and `<name>-decoder`. */
+  name: string;
+}
+
+/** The paper's conv encoder and its mirrored decoder for one image shape. */
+export function buildConvAutoencoder(
+  options: ConvAutoencoderOptions,
+): { encoder: tf.LayersModel; decoder: tf.LayersModel } {
+  const { shape, seeds, name, ...common } = options;
+  const encoder = buildConvEncoder({
+    ...common,
+    inputShape: shape,
+    seed: seeds[0],
+    name: `${name}-encoder`,
+  });
+  const decoder = buildConvDecoder({
+    ...common,
+    outputShape: shape,
+    seed: seeds[1],
+    name: `${name}-decoder`,
+  });
+  return { encoder, decoder };
 }

@@ -9,7 +9,7 @@ import type { Images } from "../../data/types.ts";
 import type { Detector, FitOptions } from "../../detectors/detector.ts";
 import { RunError } from "../../util/errors.ts";
 import { Rng } from "../../util/rng.ts";
-import type { LoopRecord } from "./loop.ts";
+import type { LoopRecord, TrainLoopOptions } from "./loop.ts";
 import {
   allImagesEqual,
   checkScoreImages,
@@ -58,8 +58,8 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
     return { ...this.config } as unknown as Record<string, unknown>;
   }
 
-  /** Trains the method's networks on checked images; `rng` derives every seed. */
-  protected abstract fitModels(train: Images, rng: Rng): Promise<void>;
+  /** Trains the method's networks on checked images of `shape`; `rng` derives every seed. */
+  protected abstract fitModels(train: Images, rng: Rng, shape: ImageShape): Promise<void>;
 
   /** Anomaly scores of checked images (finiteness is checked by `score`). */
   protected abstract scoreImages(x: Images): Promise<Float64Array>;
@@ -79,7 +79,7 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
     this.#identical = allImagesEqual(train);
     this.#trainSize = train.n;
     const t0 = performance.now();
-    await this.fitModels(train, new Rng(options.seed ?? 0));
+    await this.fitModels(train, new Rng(options.seed ?? 0), shape);
     this.shape = shape;
     this.timings.fitSeconds = (performance.now() - t0) / 1000;
     return this;
@@ -103,6 +103,27 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
     }
     this.timings.scoreSeconds = (performance.now() - t0) / 1000;
     return s;
+  }
+
+  /**
+   * Training-loop options from the config (`epochs`, `batchSize`), the fit's progress options
+   * and a seed drawn from `rng`; `extra` overrides.
+   */
+  protected loopOptions(
+    n: number,
+    rng: Rng,
+    extra: Partial<TrainLoopOptions> = {},
+  ): TrainLoopOptions {
+    return {
+      method: this.label,
+      n,
+      epochs: this.config.epochs,
+      batchSize: this.config.batchSize,
+      seed: rng.seed(),
+      quiet: this.fitOptions.quiet,
+      onProgress: this.fitOptions.onProgress,
+      ...extra,
+    };
   }
 
   /** Extra fitted state of the method (merged into `state()`). */

@@ -19,6 +19,19 @@ export function makeAdam(s: AdamSettings): tf.AdamOptimizer {
   return tf.train.adam(s.lr, s.betas[0], s.betas[1], s.adamEpsilon) as tf.AdamOptimizer;
 }
 
+/** Runs `fn` with a new Adam optimiser and disposes the optimiser afterwards. */
+export async function withAdam<T>(
+  s: AdamSettings,
+  fn: (opt: tf.AdamOptimizer) => Promise<T>,
+): Promise<T> {
+  const opt = makeAdam(s);
+  try {
+    return await fn(opt);
+  } finally {
+    opt.dispose();
+  }
+}
+
 /** Changes an Adam optimiser's learning rate in place, keeping its moment estimates. */
 export function setLearningRate(opt: tf.AdamOptimizer, lr: number): void {
   (opt as unknown as { learningRate: number }).learningRate = lr;

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { basename, join } from "node:path";
+import { getMethod } from "../lib/detectors/registry.ts";
+import { shardOf } from "../lib/experiments/sweep.ts";
+import { fakeResult } from "../lib/experiments/testing.ts";
+import { UsageError } from "../lib/util/errors.ts";
+import {
+  ABLATION_PRESETS,
+  ablationGrid,
+  ablationOverrides,
+  ablationRunPath,
+  collectAblationRuns,
+  nonGeometricSets,
+} from "./ablation_grid.ts";
+
+Deno.test("ablationGrid() hour preset: 9 sets x classes 0, 6, 8 x 3 seeds, seed-major", () => {
+  const grid = ablationGrid({ dataset: "fashion-mnist" });
+  assert.equal(grid.length, 81);
+  assert.equal(new Set(grid.map((s) => s.out)).size, 81);
+  assert.deepEqual(grid.slice(0, 2).map((s) => [s.seed, s.normalClass, s.overrides?.transforms]), [
+    [0, 0, "geometric72"],
+    [0, 0, "rot4"],
+  ]);
+  assert.deepEqual(grid[9]!.normalClass, 6);
+  assert.deepEqual(grid[27]!.seed, 1);
+  assert.equal(
+    grid[0]!.out,
+    "results/ablation/fashion-mnist/runs/hour__geometric72__class-0__seed-0.json",
+  );
+  assert.ok(grid.every((s) => s.method === "geom" && s.preset === "quick"));
+});
+
+Deno.test("ablationOverrides() equalises training: ceil(passes / T) epochs", () => {
+  const hour = ABLATION_PRESETS.hour;
+  const epochs = (set: string) => ablationOverrides(hour, set).epochs;
+  assert.equal(epochs("geometric72"), 1);
+  assert.equal(epochs("rot4"), 18);
+  assert.equal(epochs("translate9"), 8);
+  assert.equal(epochs("blur"), 15);
+  assert.equal(epochs("rot4-noise"), 5);
+  assert.deepEqual(ablationOverrides(hour, "noise"), {
+    transforms: "noise",
+    model: "small-cnn",
+    trainLimit: 100,
+    testLimit: 1000,
+    epochs: 12,
+  });
+  // paper keeps the paper's own rule ceil(200 / T) (no override).
+  assert.deepEqual(ablationOverrides(ABLATION_PRESETS.paper, "rot4"), { transforms: "rot4" });
+  const plan = getMethod("geom").plan("paper", ablationOverrides(ABLATION_PRESETS.paper, "rot4"));
+  assert.equal(plan.expected.epochs, 50);
+});
+
+Deno.test("ablationGrid() paper preset is the full grid; flags narrow it", () => {
+  assert.equal(ablationGrid({ dataset: "fashion-mnist", preset: "paper" }).length, 9 * 10 * 5);
+  const small = ablationGrid({
+    dataset: "fashion-mnist",
+    preset: "smoke",
+    classes: [1, 2],
+    seeds: 2,
+    transforms: ["rot4", "blur"],
+    root: "/tmp/x",
+  });
+  assert.equal(small.length, 8);
+  assert.equal(small[0]!.out, "/tmp/x/fashion-mnist/runs/smoke__rot4__class-1__seed-0.json");
+});
+
+Deno.test("ablationGrid() rejects unknown presets, classes, sets and bad seeds", () => {
+  assert.throws(() => ablationGrid({ dataset: "fashion-mnist", preset: "huge" }), UsageError);
+  assert.throws(() => ablationGrid({ dataset: "fashion-mnist", classes: [10] }), UsageError);
+  assert.throws(
+    () => ablationGrid({ dataset: "fashion-mnist", transforms: ["swirl"] }),
+    UsageError,
+  );
+  assert.throws(() => ablationGrid({ dataset: "fashion-mnist", seeds: 0 }), UsageError);
+  assert.throws(() => ablationGrid({ dataset: "nope" }), UsageError);
+});
+
+Deno.test("shardOf() shards of the ablation grid are disjoint and cover it", () => {
+  const grid = ablationGrid({ dataset: "fashion-mnist" });
+  for (const count of [2, 3, 7]) {
+    const shards = Array.from({ length: count }, (_, index) => shardOf(grid, { index, count }));
+    const all = shards.flat().map((s) => s.out);
+    assert.equal(all.length, grid.length);
+    assert.deepEqual(new Set(all), new Set(grid.map((s) => s.out)));
+    assert.ok(shards.every((s) => Math.abs(s.length - grid.length / count) < 1));
+  }
+});
+
+Deno.test("nonGeometricSets() are noise, blur, sharpen and gamma", () => {
+  assert.deepEqual(nonGeometricSets(), ["noise", "blur", "sharpen", "gamma"]);
+});
+
+Deno.test("collectAblationRuns() keeps matching results, flags damaged and stale ones", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const dataset = "fashion-mnist";
+    const smoke = ABLATION_PRESETS.smoke;
+    const write = (name: string, text: string) =>
+      Deno.mkdir(join(dir, "runs"), { recursive: true }).then(() =>
+        Deno.writeTextFile(join(dir, "runs", name), text)
+      );
+    const plan = getMethod("geom").plan("smoke", ablationOverrides(smoke, "blur"));
+    const good = fakeResult(plan, { dataset, normalClass: 0, seed: 0, auroc: { dirichlet: 0.8 } });
+    const run = { preset: "smoke", transforms: "blur", normalClass: 0, seed: 0 };
+    await write(basename(ablationRunPath(dir, run)), JSON.stringify(good));
+    const staleResult = {
+      ...good,
+      seed: 1,
+      hyperparameters: { ...good.hyperparameters, epochs: 9 },
+    };
+    await write("smoke__blur__class-0__seed-1.json", JSON.stringify(staleResult));
+    await write("smoke__rot4__class-0__seed-0.json", JSON.stringify(good).slice(0, 100));
+    await write("hour__rot4__class-0__seed-0.json", JSON.stringify(good));
+    await write(".smoke__rot4__class-0__seed-0.json.123.abc.tmp", "{");
+    const c = await collectAblationRuns(dir, { dataset, preset: "smoke" });
+    assert.deepEqual(c.results.map((x) => x.file), ["smoke__blur__class-0__seed-0.json"]);
+    assert.deepEqual(c.ignored.map((x) => x.file), [
+      "smoke__blur__class-0__seed-1.json",
+      "smoke__rot4__class-0__seed-0.json",
+    ]);
+    assert.match(c.ignored[0]!.reason, /stale: epochs 9 is not 1/);
+    assert.equal(c.otherPresets, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,160 @@
+import assert from "node:assert/strict";
+import { basename, join } from "node:path";
+import { getMethod } from "../detectors/registry.ts";
+import { UsageError } from "../util/errors.ts";
+import {
+  parseShard,
+  removeStaleTemps,
+  runArgs,
+  type RunSpec,
+  runSweep,
+  shardOf,
+  storedState,
+} from "./sweep.ts";
+import { fakeResult } from "./testing.ts";
+
+const FAKE = new URL("./testdata/fake_run.ts", import.meta.url);
+
+function spec(dir: string, normalClass: number, seed = 0): RunSpec {
+  return {
+    method: "geom",
+    dataset: "fashion-mnist",
+    normalClass,
+    seed,
+    preset: "smoke",
+    overrides: { transforms: "blur", epochs: 2 },
+    out: join(dir, `c${normalClass}-s${seed}.json`),
+  };
+}
+
+Deno.test("runArgs() spells every field as experiments/run.ts flags", () => {
+  const s = { ...spec("/r", 3, 2), dataDir: "/d", backend: "cpu" };
+  s.overrides = { transforms: "rot4", epochs: 5, model: "tiny-cnn", trainLimit: 9, testLimit: 8 };
+  assert.deepEqual(runArgs(s), [
+    "--method",
+    "geom",
+    "--dataset",
+    "fashion-mnist",
+    "--normal",
+    "3",
+    "--preset",
+    "smoke",
+    "--seed",
+    "2",
+    "--out",
+    "/r/c3-s2.json",
+    "--transforms",
+    "rot4",
+    "--epochs",
+    "5",
+    "--model",
+    "tiny-cnn",
+    "--train-limit",
+    "9",
+    "--test-limit",
+    "8",
+    "--data-dir",
+    "/d",
+    "--backend",
+    "cpu",
+  ]);
+});
+
+Deno.test("parseShard() reads i/n and rejects anything else", () => {
+  assert.deepEqual(parseShard(undefined), { index: 0, count: 1 });
+  assert.deepEqual(parseShard("1/2"), { index: 1, count: 2 });
+  for (const bad of ["2/2", "0/0", "a/b", "1", "-1/2"]) {
+    assert.throws(() => parseShard(bad), UsageError, bad);
+  }
+});
+
+Deno.test("shardOf() splits round robin into disjoint shards that cover the items", () => {
+  const items = Array.from({ length: 11 }, (_, i) => i);
+  assert.deepEqual(shardOf(items, { index: 0, count: 2 }), [0, 2, 4, 6, 8, 10]);
+  assert.deepEqual(shardOf(items, { index: 1, count: 2 }), [1, 3, 5, 7, 9]);
+  assert.deepEqual(shardOf(items, { index: 0, count: 1 }), items);
+});
+
+Deno.test("storedState() tells missing, damaged, stale and valid results apart", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const s = spec(dir, 1);
+    assert.deepEqual(await storedState(s), { state: "missing" });
+    await Deno.writeTextFile(s.out, '{"schema": "geomad.result/v1", "met');
+    assert.equal((await storedState(s)).state, "damaged");
+    const plan = getMethod("geom").plan("smoke", s.overrides);
+    const r = fakeResult(plan, { dataset: s.dataset, normalClass: 1, seed: 0, auroc: { x: 1 } });
+    await Deno.writeTextFile(s.out, JSON.stringify(r));
+    assert.equal((await storedState(s)).state, "valid");
+    const other = { ...s, overrides: { transforms: "blur", epochs: 3 } };
+    const stale = await storedState(other);
+    assert.equal(stale.state, "stale");
+    assert.match((stale as { reason: string }).reason, /epochs 2 is not 3/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("removeStaleTemps() removes old temp files of killed writers only", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const old = ".a.json.123.x1.tmp", fresh = ".b.json.456.x2.tmp";
+    for (const n of [old, fresh, "c.json"]) await Deno.writeTextFile(join(dir, n), "{");
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await Deno.utime(join(dir, old), hourAgo, hourAgo);
+    await Deno.utime(join(dir, "c.json"), hourAgo, hourAgo);
+    assert.deepEqual(await removeStaleTemps(dir), [old]);
+    const left = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+    assert.deepEqual(left, [fresh, "c.json"]);
+    assert.deepEqual(await removeStaleTemps(join(dir, "none")), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runSweep() reuses valid results, reruns damaged ones, keeps failures and crashes", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // Class 0: stored already; 1: damaged, rerun; 7: crashes (no fixture); 8: a failed result.
+    const specs = [0, 1, 7, 8].map((c) => spec(dir, c));
+    const plan = getMethod("geom").plan("smoke", specs[0]!.overrides);
+    const result = (normalClass: number, o: { auroc?: Record<string, number>; error?: string }) =>
+      JSON.stringify(fakeResult(plan, { dataset: "fashion-mnist", normalClass, seed: 0, ...o }));
+    await Deno.mkdir(join(dir, "fixtures"));
+    const fixture = (s: RunSpec, text: string) =>
+      Deno.writeTextFile(join(dir, "fixtures", basename(s.out)), text);
+    await Deno.writeTextFile(specs[0]!.out, result(0, { auroc: { dirichlet: 0.99 } }));
+    await fixture(specs[0]!, result(0, { auroc: { dirichlet: 0.1 } })); // must not be used
+    await Deno.writeTextFile(specs[1]!.out, "{ damaged");
+    await fixture(specs[1]!, result(1, { auroc: { dirichlet: 0.51 } }));
+    await fixture(specs[3]!, result(8, { error: "loss is NaN" }));
+    const lines: string[] = [];
+    const options = { jobs: 2, script: FAKE, log: (l: string) => lines.push(l) };
+    const first = await runSweep(specs, options);
+    assert.deepEqual(first.map((o) => o.status), ["reused", "ok", "crashed", "failed"]);
+    assert.equal(first[0]!.result!.metrics.dirichlet!.auroc, 0.99); // untouched
+    assert.equal(first[1]!.result!.metrics.dirichlet!.auroc, 0.51);
+    assert.match(first[2]!.error!, /^exit code 3: fake_run: out of memory$/);
+    assert.equal(first[3]!.error, "loss is NaN");
+    assert.ok(lines.some((l) => /1 done already, 3 to run \(0 stale, 1 damaged\)/.test(l)));
+
+    const second = await runSweep(specs, options);
+    assert.deepEqual(second.map((o) => o.status), ["reused", "reused", "crashed", "reused"]);
+    assert.equal(second[3]!.error, "loss is NaN"); // a failed result is final...
+    const retry = await runSweep(specs, { ...options, retryFailed: true });
+    assert.equal(retry[3]!.status, "failed"); // ...unless asked to retry it
+    const readOnly = await runSweep(specs, { ...options, skipRuns: true });
+    assert.deepEqual(readOnly.map((o) => o.status), ["reused", "reused", "missing", "reused"]);
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+    assert.deepEqual(names, ["c0-s0.json", "c1-s0.json", "c8-s0.json", "fixtures"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runSweep() refuses two runs writing one file", async () => {
+  await assert.rejects(
+    runSweep([spec("/tmp", 1), spec("/tmp", 1)], { script: FAKE, quiet: true }),
+    /two runs write/,
+  );
+});

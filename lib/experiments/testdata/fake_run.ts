@@ -1,0 +1,22 @@
+/**
+ * A stand-in for experiments/run.ts in sweep tests: takes the same flags and copies the
+ * prepared result `<out dir>/fixtures/<out name>` to `--out` atomically, in a fraction of a
+ * second. Without a fixture it crashes (exit 3, no result); a fixture with status failed exits
+ * 1 after writing it, as a diverging method does.
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import { writeTextAtomic } from "../../util/atomic.ts";
+import { dieWithParent } from "../pool.ts";
+
+dieWithParent();
+const out = Deno.args[Deno.args.indexOf("--out") + 1]!;
+let text: string;
+try {
+  text = await Deno.readTextFile(join(dirname(out), "fixtures", basename(out)));
+} catch {
+  console.error("fake_run: out of memory");
+  Deno.exit(3);
+}
+await writeTextAtomic(out, text);
+Deno.exit(JSON.parse(text).status === "failed" ? 1 : 0);
