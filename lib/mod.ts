@@ -17,3 +17,4 @@ export * from "./report/mod.ts";
 export * from "./svm/mod.ts";
 export * from "./models/mod.ts";
 export * from "./train/mod.ts";
+export * from "./experiments/mod.ts";

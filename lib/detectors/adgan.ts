@@ -35,7 +35,6 @@ type CriticParts = {
 export class AdganDetector extends DeepDetector<AdganConfig> {
   readonly name = "adgan";
   protected override readonly scoreLabel = "reconstruction error";
-  #critic?: tf.LayersModel;
   #generator?: tf.LayersModel;
   #scoreSeed = 0;
 
@@ -84,7 +83,6 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
     });
     const generator = this.#buildGenerator(shape, rng.seed(), "adgan-generator");
     this.models.push(critic, generator);
-    this.#critic = critic;
     this.#generator = generator;
     this.#scoreSeed = rng.seed();
     const criticVars = trainableVariables(critic), genVars = trainableVariables(generator);
@@ -202,7 +200,6 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
 
   override dispose(): void {
     super.dispose();
-    this.#critic = undefined;
     this.#generator = undefined;
   }
 }
