@@ -96,7 +96,7 @@ async function tryWebgpu(): Promise<string | undefined> {
     // deno-lint-ignore no-explicit-any
     const gpu = (navigator as any).gpu;
     if (!gpu || !(await gpu.requestAdapter())) return "webgpu: no GPU adapter";
-    await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
+    await import("@tensorflow/tfjs-backend-webgpu");
     if (await tf.setBackend("webgpu")) return undefined;
     return "webgpu: backend did not initialise";
   } catch (err) {
