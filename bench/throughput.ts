@@ -15,11 +15,13 @@
  *   deno run --allow-ffi --allow-read --allow-write=results/bench --allow-run=/usr/bin/python3 \
  *     --allow-sys=loadavg bench/throughput.ts [--quick] [--models wrn,cnn] [--channels 3,1] \
  *     [--backends native,wasm] [--batch 128] [--steps 5] [--warmup 2] [--infer-batches 5] \
- *     [--threads 2] [--no-torch] [--torch-stock-only] [--out results/bench/throughput.json]
+ *     [--threads 2] [--no-torch] [--torch-stock-only] [--kernels] [--out FILE]
  *
  * `--quick` (CI): batch 16, 1 warm-up and 1 timed step/batch, WRN and CNN on 3 channels.
  * PyTorch runs twice per configuration, as Debian ships it and with glibc malloc tuned
  * (`TORCH_MALLOC_ENV`); ratios use the faster of the two (`--torch-stock-only` skips the second).
+ * `--kernels` adds GFLOP/s of each WRN-10-4 convolution (forward, backward data, backward filter)
+ * on the native backend at the same batch size.
  * @module
  */
 import process from "node:process";
@@ -27,6 +29,12 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/mod.ts";
 import { NATIVE_BACKEND } from "../lib/backend/native/backend.ts";
 import { nativeBackendInfo, registerNativeBackend } from "../lib/backend/native/register.ts";
+import {
+  convBackwardData,
+  convBackwardFilter,
+  convForward,
+  type ConvGeom,
+} from "../lib/backend/native/conv.ts";
 import { countMacs } from "../lib/models/count.ts";
 import { buildSmallCnn } from "../lib/models/small_cnn.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
@@ -244,6 +252,93 @@ async function activate(backend: string, threads: number): Promise<string | unde
   }
 }
 
+/** WRN-10-4's convolutions at 32x32: [input size, in, out, kernel, stride]. */
+const WRN_CONVS: Array<[number, number, number, number, number]> = [
+  [32, 3, 16, 3, 1],
+  [32, 16, 64, 3, 1],
+  [32, 64, 64, 3, 1],
+  [32, 16, 64, 1, 1],
+  [32, 64, 128, 3, 2],
+  [16, 128, 128, 3, 1],
+  [32, 64, 128, 1, 2],
+  [16, 128, 256, 3, 2],
+  [8, 256, 256, 3, 1],
+  [16, 128, 256, 1, 2],
+];
+
+/** One convolution's rates: GFLOP per wall second and per process CPU second. */
+interface KernelRow {
+  conv: string;
+  pass: "forward" | "backward-data" | "backward-filter";
+  ms: number;
+  gflops: number;
+  gflopsPerCpuS: number;
+}
+
+/** Times the native convolutions of WRN-10-4 (tfjs 'same' padding, NHWC) at `batch`. */
+function measureConvKernels(batch: number, reps: number): KernelRow[] {
+  const backend = tf.findBackend(NATIVE_BACKEND) as unknown as {
+    dnnl: Parameters<typeof convForward>[0];
+  };
+  const d = backend.dnnl;
+  const rng = new Rng(11);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() - 0.5);
+  const rows: KernelRow[] = [];
+  for (const [h, cin, cout, k, s] of WRN_CONVS) {
+    const oh = h / s;
+    const total = Math.max((oh - 1) * s + k - h, 0);
+    const pad = Math.floor(total / 2);
+    const g: ConvGeom = {
+      batch,
+      inH: h,
+      inW: h,
+      inC: cin,
+      outH: oh,
+      outW: oh,
+      outC: cout,
+      fh: k,
+      fw: k,
+      strideH: s,
+      strideW: s,
+      dilH: 1,
+      dilW: 1,
+      padT: pad,
+      padL: pad,
+      padB: (oh - 1) * s + k - h - pad,
+      padR: (oh - 1) * s + k - h - pad,
+      channelsLast: true,
+    };
+    const x = rand(batch * h * h * cin);
+    const w = rand(k * k * cin * cout);
+    const dy = rand(batch * oh * oh * cout);
+    const y = new Float32Array(dy.length);
+    const dx = new Float32Array(x.length);
+    const dw = new Float32Array(w.length);
+    const flop = 2 * batch * oh * oh * cout * cin * k * k;
+    const passes = [
+      ["forward", () => convForward(d, g, x, w, { out: y })],
+      ["backward-data", () => convBackwardData(d, g, dy, w, { out: dx })],
+      ["backward-filter", () => convBackwardFilter(d, g, x, dy, { out: dw })],
+    ] as const;
+    for (const [pass, run] of passes) {
+      run();
+      const c0 = cpuSeconds();
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) run();
+      const ms = (performance.now() - t0) / reps;
+      const cpu = (cpuSeconds() - c0) / reps;
+      rows.push({
+        conv: `${h}x${h} ${cin}->${cout} k${k} s${s}`,
+        pass,
+        ms,
+        gflops: flop / ms / 1e6,
+        gflopsPerCpuS: flop / cpu / 1e9,
+      });
+    }
+  }
+  return rows;
+}
+
 function fmt(v: number, digits = 1): string {
   return Number.isFinite(v) ? v.toFixed(digits) : "-";
 }
@@ -261,6 +356,7 @@ await runCli("bench/throughput", async () => {
     threads: { type: "string" },
     "no-torch": { type: "boolean" },
     "torch-stock-only": { type: "boolean" },
+    kernels: { type: "boolean" },
     out: { type: "string" },
   }, false);
   const quick = f.quick ?? false;
@@ -312,7 +408,7 @@ await runCli("bench/throughput", async () => {
     )
       .sort((a, b) => b[key] - a[key])[0];
   console.log(
-    "model        backend        train img/s  GFLOP/s  cpu-s/batch  score img/s  GFLOP/s" +
+    "model        backend                 train img/s  GFLOP/s  cpu-s/batch  score img/s  GFLOP/s" +
       "  train/torch  score/torch",
   );
   for (const r of rows) {
@@ -325,13 +421,25 @@ await runCli("bench/throughput", async () => {
       r.inferVsTorch = r.inferImagesPerSec / ti.inferImagesPerSec;
     }
     console.log(
-      `${`${r.model} x${r.channels}`.padEnd(12)} ${r.backend.padEnd(14)} ` +
+      `${`${r.model} x${r.channels}`.padEnd(12)} ${r.backend.padEnd(23)} ` +
         `${fmt(r.trainImagesPerSec).padStart(11)} ${fmt(r.trainGflops).padStart(8)} ` +
         `${fmt(r.trainCpuSecPerBatch, 2).padStart(12)} ${fmt(r.inferImagesPerSec).padStart(12)} ` +
         `${fmt(r.inferGflops).padStart(8)} ${tr.padStart(12)} ${sr.padStart(12)}`,
     );
   }
   for (const s of [...new Set(skipped)]) console.log(`skipped ${s}`);
+  let kernels: KernelRow[] = [];
+  if (f.kernels && (await activate(NATIVE_BACKEND, threads)) === undefined) {
+    console.error("measuring WRN-10-4 convolutions on native ...");
+    kernels = measureConvKernels(sizes.batch, Math.max(1, sizes.steps));
+    console.log("WRN-10-4 convolution (native)   pass              ms  GFLOP/s  GFLOP/cpu-s");
+    for (const k of kernels) {
+      console.log(
+        `${k.conv.padEnd(32)} ${k.pass.padEnd(15)} ${fmt(k.ms).padStart(6)} ` +
+          `${fmt(k.gflops, 0).padStart(8)} ${fmt(k.gflopsPerCpuS, 0).padStart(12)}`,
+      );
+    }
+  }
   const result = {
     schema: "geomad/bench-throughput@1",
     date: new Date().toISOString(),
@@ -343,6 +451,7 @@ await runCli("bench/throughput", async () => {
     loadavg: { start: startLoad, end: loadavg() },
     skipped: [...new Set(skipped)],
     rows,
+    kernels,
   };
   await Deno.mkdir(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });
   await writeJsonAtomic(out, result);

@@ -173,6 +173,35 @@ Deno.test({
 });
 
 Deno.test({
+  name: "native training is deterministic: same seed, same weights after two Adam steps",
+  ignore,
+  async fn() {
+    await tf.setBackend(NATIVE_BACKEND);
+    const x = randomTensor([8, 16, 16, 3], 94);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 72);
+    const train = () => {
+      const model = miniResNet(5);
+      const optimizer = tf.train.adam(1e-3);
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      for (let i = 0; i < 2; i++) {
+        tf.tidy(() => {
+          optimizer.minimize(() => {
+            const probs = model.apply(x, { training: true }) as tf.Tensor;
+            return categoricalCrossEntropy(y, probs);
+          }, false, vars);
+        });
+      }
+      const w = vars.map((v) => v.dataSync().slice());
+      optimizer.dispose();
+      model.dispose();
+      return w;
+    };
+    assert.deepEqual(train(), train());
+    tf.dispose([x, y]);
+  },
+});
+
+Deno.test({
   name: "values read with dataSync are never recycled by the buffer pool",
   ignore,
   async fn() {

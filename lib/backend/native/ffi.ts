@@ -201,8 +201,8 @@ export type LoadResult =
 /** Options for `loadDnnl`. */
 export interface LoadDnnlOptions {
   /**
-   * Library file to open. Default: `libdnnl.so.2` in the usual library folders (absolute paths,
-   * so that a scoped `--allow-ffi=<path>` works), then by soname through the dynamic loader.
+   * Library file to open. Default: `libdnnl.so.2` in the usual library folders, then by soname
+   * through the dynamic loader.
    */
   path?: string;
   /** OpenMP threads for oneDNN (default: OpenMP's own default, normally all cores). */
@@ -215,9 +215,10 @@ function cString(p: Deno.PointerValue): string {
   return p ? new Deno.UnsafePointerView(p).getCString() : "";
 }
 
-function granted(path: string): boolean {
+function granted(path?: string): boolean {
   try {
-    return Deno.permissions.querySync({ name: "ffi", path }).state === "granted";
+    const desc: Deno.PermissionDescriptor = path ? { name: "ffi", path } : { name: "ffi" };
+    return Deno.permissions.querySync(desc).state === "granted";
   } catch {
     return false;
   }
@@ -249,9 +250,7 @@ function openFirst<S extends Deno.ForeignLibraryInterface>(
       missing.push(/cannot open shared object|No such file/i.test(msg) ? path : `${path} (${msg})`);
     }
   }
-  if (missing.length === 0) {
-    return { reason: `FFI not permitted (run with --allow-ffi or --allow-ffi=${candidates[0]})` };
-  }
+  if (missing.length === 0) return { reason: `FFI not permitted for ${denied.join(", ")}` };
   return { reason: `cannot open ${missing.join(", ")}` };
 }
 
@@ -272,6 +271,8 @@ export function loadDnnl(options: LoadDnnlOptions = {}): LoadResult {
 
 function open(options: LoadDnnlOptions): LoadResult {
   if (typeof Deno?.dlopen !== "function") return { ok: false, reason: "Deno FFI unavailable" };
+  // Pointer access (UnsafePointerView) needs the unscoped permission, not --allow-ffi=<path>.
+  if (!granted()) return { ok: false, reason: "FFI not permitted (run with --allow-ffi)" };
   const opened = openFirst(
     options.path ? [options.path] : libraryCandidates("libdnnl.so.2"),
     DNNL_SYMBOLS,
