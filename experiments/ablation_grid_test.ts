@@ -41,7 +41,7 @@ Deno.test("ablationOverrides() equalises training: ceil(passes / T) epochs", () 
   assert.deepEqual(ablationOverrides(hour, "noise"), {
     transforms: "noise",
     model: "small-cnn",
-    trainLimit: 100,
+    trainLimit: 150,
     testLimit: 1000,
     epochs: 12,
   });

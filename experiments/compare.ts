@@ -118,7 +118,12 @@ async function main(): Promise<void> {
       result: o.result,
       error: o.error,
     })),
-    { methods: methods.map((m) => ({ ...m })), classes, dataset },
+    {
+      methods: methods.map((m) => ({ ...m })),
+      classes,
+      dataset,
+      allClasses: spec.classNames.length,
+    },
   );
   const createdAt = new Date().toISOString();
   const classNames = spec.classNames;

@@ -19,7 +19,7 @@ import { runMethod } from "../lib/experiments/run_one.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
-import { RunError, UsageError } from "../lib/util/errors.ts";
+import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
 
 const USAGE = "usage: deno task run --method M --dataset D --normal C [--preset P] [--seed S] " +
   "[--transforms SET] [--epochs N] [--model NAME] [--train-limit N] [--test-limit N] " +
@@ -61,11 +61,6 @@ async function main(): Promise<void> {
   const seed = intFlag("seed", values.seed, 0);
   const out = values.out ??
     resultPath("results", { method, dataset, preset, normalClass, seed });
-  await Deno.mkdir(dirname(out), { recursive: true }).catch((err) => {
-    throw new UsageError(
-      `cannot write result to ${out}: ${err instanceof Error ? err.message : err}`,
-    );
-  });
   const { result } = await runMethod(method, { dataset, normalClass }, {
     preset,
     seed,
@@ -80,6 +75,11 @@ async function main(): Promise<void> {
     dataDir: values["data-dir"],
     quiet: values.quiet,
     onReady: ({ backend, train, test }) => {
+      try {
+        Deno.mkdirSync(dirname(out), { recursive: true }); // fail before training, not after
+      } catch (err) {
+        throw new UsageError(`cannot write result to ${out}: ${oneLine(err)}`);
+      }
       if (values.quiet) return;
       console.error(
         `run: ${method} ${dataset} class ${normalClass} seed ${seed} preset ${preset}, ` +

@@ -23,8 +23,12 @@ import {
   type BaselineMethod,
   baselinePreset,
 } from "./baseline_presets.ts";
+import type { Images } from "../data/types.ts";
 import type { Detector } from "./detector.ts";
+import { AdganDetector } from "./adgan.ts";
+import { CaeOcsvmDetector } from "./cae_ocsvm.ts";
 import { DagmmDetector } from "./dagmm.ts";
+import { DeepSvddDetector } from "./deep_svdd.ts";
 import { DsebmDetector } from "./dsebm.ts";
 import { GeomDetector } from "./geom.ts";
 import { GEOM_PRESETS, type GeomConfig, geomPreset, resolveEpochs } from "./geom_presets.ts";
@@ -58,6 +62,7 @@ export interface MethodInstance {
 
 /** One method at one preset (plus overrides): everything a run and a resume check need. */
 export interface MethodPlan {
+  /** The method name results record (the detector's; may differ from the entry's). */
   method: string;
   preset: string;
   /** Normal training images to load (undefined = all). */
@@ -150,14 +155,31 @@ function defineMethod<C>(def: MethodDefinition<C>): MethodEntry {
       if (o.testLimit !== undefined) limits.testLimit = o.testLimit;
       def.limits.set(config, limits);
       const create = () => def.create(structuredClone(config));
-      let expected: Record<string, unknown>;
-      if (def.expected) expected = def.expected(config);
-      else {
-        const { detector } = create();
-        expected = detector.hyperparameters;
-        detector.dispose();
-      }
-      return { method: def.name, preset, ...limits, expected: asStored(expected), create };
+      // Construction is cheap (no network is built before fit): read the name results carry
+      // (e.g. cae-ocsvm-fair for a fair-selection preset) and the hyperparameters.
+      const { detector } = create();
+      const expected = def.expected ? def.expected(config) : detector.hyperparameters;
+      const method = detector.name;
+      detector.dispose();
+      return { method, preset, ...limits, expected: asStored(expected), create };
+    },
+  };
+}
+
+/** A detector that picks its hyperparameters by test labels (the paper's OC-SVM grids). */
+interface TestSelecting {
+  needsTestSelection: boolean;
+  selectByTest(x: Images, isNormal: ArrayLike<number>): Promise<unknown>;
+}
+
+/** The `afterFit` hook of a detector with hindsight selection, or none. */
+function withHindsight(detector: Detector): MethodInstance {
+  const d = detector as Partial<TestSelecting>;
+  if (d.needsTestSelection !== true || typeof d.selectByTest !== "function") return { detector };
+  return {
+    detector,
+    afterFit: async (_, data) => {
+      await d.selectByTest!(data.test, data.testLabels);
     },
   };
 }
@@ -255,14 +277,7 @@ function rawOcsvm(selection: "paper" | "fair") {
       const options: OcsvmDetectorOptions = { selection: c.selection, name };
       if (c.nus) options.nus = c.nus;
       if (c.gammas) options.gammas = c.gammas;
-      const detector = new OcsvmDetector(options);
-      if (c.selection === "fair") return { detector };
-      return {
-        detector,
-        afterFit: async (d, data) => {
-          await (d as OcsvmDetector).selectByTest(data.test, data.testLabels);
-        },
-      };
+      return withHindsight(new OcsvmDetector(options));
     },
   });
 }
@@ -280,7 +295,7 @@ function baseline<M extends BaselineMethod>(
     presets: BASELINE_PRESETS,
     config: (preset) => baselinePreset(name, preset),
     limits: FIELD_LIMITS,
-    create: (config) => ({ detector: build(config) }),
+    create: (config) => withHindsight(build(config)),
   });
 }
 
@@ -289,6 +304,12 @@ export const METHODS: readonly MethodEntry[] = [
   geom,
   rawOcsvm("paper"),
   rawOcsvm("fair"),
+  baseline(
+    "cae-ocsvm",
+    "CAE-OC-SVM",
+    "conv autoencoder codes + RBF one-class SVM (paper preset: grid chosen by TEST AUROC)",
+    (c) => new CaeOcsvmDetector(c),
+  ),
   baseline(
     "dsebm",
     "DSEBM",
@@ -300,6 +321,18 @@ export const METHODS: readonly MethodEntry[] = [
     "DAGMM",
     "deep autoencoding Gaussian mixture model (energy score)",
     (c) => new DagmmDetector(c),
+  ),
+  baseline(
+    "adgan",
+    "ADGAN",
+    "WGAN-GP; score = reconstruction error after a latent search",
+    (c) => new AdganDetector(c),
+  ),
+  baseline(
+    "deep-svdd",
+    "Deep SVDD",
+    "one-class Deep SVDD (the paper's E2E-OC-SVM column)",
+    (c) => new DeepSvddDetector(c),
   ),
 ];
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fakeResult } from "../experiments/testing.ts";
 import { UsageError } from "../util/errors.ts";
+import { BASELINE_PRESETS, baselinePreset } from "./baseline_presets.ts";
 import { getMethod, methodNames, METHODS, planMismatch } from "./registry.ts";
 
 Deno.test("getMethod() of an unknown name throws UsageError listing the methods", () => {
@@ -17,7 +18,8 @@ Deno.test("every registered method plans every preset and builds a detector name
     for (const preset of m.presets) {
       const plan = m.plan(preset);
       const { detector } = plan.create();
-      assert.equal(detector.name, m.name, `${m.name} ${preset}`);
+      assert.equal(detector.name, plan.method, `${m.name} ${preset}`);
+      assert.ok(detector.name.startsWith(m.name), `${m.name} ${preset}: ${detector.name}`);
       detector.dispose();
     }
   }
@@ -44,6 +46,15 @@ Deno.test("plan() rejects unknown presets, overrides a method lacks, and bad num
   assert.throws(() => geom.plan("smoke", { epochs: 0 }), /epochs must be an integer >= 1/);
   assert.throws(() => geom.plan("smoke", { transforms: "swirl" }), UsageError);
   assert.throws(() => geom.plan("smoke", { model: "resnet" }), /unknown model 'resnet'/);
+});
+
+Deno.test("cae-ocsvm: hindsight hook and name follow the preset's selection", () => {
+  for (const preset of BASELINE_PRESETS) {
+    const paper = baselinePreset("cae-ocsvm", preset).selection === "paper";
+    const plan = getMethod("cae-ocsvm").plan(preset);
+    assert.equal(plan.method, paper ? "cae-ocsvm" : "cae-ocsvm-fair", preset);
+    assert.equal(typeof plan.create().afterFit, paper ? "function" : "undefined", preset);
+  }
 });
 
 Deno.test("raw-ocsvm selects by test AUROC after fit (hindsight); the fair variant does not", () => {

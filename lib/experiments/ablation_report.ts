@@ -174,6 +174,11 @@ export function ablationMarkdown(s: AblationSummary): string {
   return lines.join("\n") + "\n";
 }
 
+/** Error bars, or none when every one is zero (a single seed). */
+function errorBars(error: number[]): { error?: number[] } {
+  return error.some((e) => e > 0) ? { error } : {};
+}
+
 /** The ablation's figures: mean AUROC by set and score; per class heatmap and bars. */
 export function ablationFigures(s: AblationSummary): Figure[] {
   const keys: ClassKey[] = [...s.classes, "mean"];
@@ -187,7 +192,7 @@ export function ablationFigures(s: AblationSummary): Figure[] {
         name: score,
         x: sets,
         y: sets.map((set) => 100 * pick(set, score, "mean")!.mean),
-        error: sets.map((set) => 100 * pick(set, score, "mean")!.sem),
+        ...errorBars(sets.map((set) => 100 * pick(set, score, "mean")!.sem)),
       };
     })
     .filter((x) => x.x.length > 0);
@@ -202,12 +207,14 @@ export function ablationFigures(s: AblationSummary): Figure[] {
   if (main) {
     const rows = s.sets.map((set) => keys.map((c) => pick(set, main, c)));
     if (rows.every((r) => r.every((x) => x))) {
-      figures.push(heatmapFigure(rows.map((r) => r.map((x) => Number(pct(x!.mean)))), {
+      const heat = heatmapFigure(rows.map((r) => r.map((x) => Number(pct(x!.mean)))), {
         title: `AUROC (%), ${main} score`,
         x: keys.map((c) => classLabel(s, c)),
         y: s.sets,
         colorbarTitle: "AUROC %",
-      }));
+      });
+      heat.layout.margin = { ...(heat.layout.margin as object), l: 100 }; // room for set names
+      figures.push(heat);
     }
     const perClass = s.sets
       .map((set) => {
@@ -216,7 +223,7 @@ export function ablationFigures(s: AblationSummary): Figure[] {
           name: set,
           x: ks.map((c) => classLabel(s, c)),
           y: ks.map((c) => 100 * pick(set, main, c)!.mean),
-          error: ks.map((c) => 100 * pick(set, main, c)!.sem),
+          ...errorBars(ks.map((c) => 100 * pick(set, main, c)!.sem)),
         };
       })
       .filter((x) => x.x.length > 0);

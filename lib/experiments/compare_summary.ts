@@ -8,7 +8,7 @@ import { meanSem } from "../metrics/summary.ts";
 import { barFigure, type BarSeries } from "../plots/bar.ts";
 import type { Figure } from "../plots/figure.ts";
 import { markdownTable, pct } from "./markdown.ts";
-import { publishedFor } from "./published.ts";
+import { publishedFor, type PublishedResult } from "./published.ts";
 import type { RunResult } from "./result.ts";
 import type { ClassKey } from "./summary.ts";
 
@@ -46,8 +46,10 @@ export interface CompareCell {
   errors: string[];
   /** Selected by test labels (the paper's hindsight OC-SVM grid). */
   hindsight: boolean;
-  /** The paper's AUROC % for this cell, when published. */
+  /** The paper's AUROC % for this cell, when published (mean row: over the same classes). */
   published?: number;
+  /** Set when the published mean is over other classes than the row's (e.g. all 10). */
+  publishedNote?: string;
 }
 
 /** What {@linkcode summarizeCompare} returns. */
@@ -62,15 +64,29 @@ function aurocOf(r: RunResult, score: string): number | undefined {
   return m && Number.isFinite(m.auroc) ? m.auroc : undefined;
 }
 
+/** True when the fitted state (or a part of it, e.g. CAE-OC-SVM's `ocsvm`) says hindsight. */
 function isHindsight(r: RunResult | undefined): boolean {
-  return String(r?.state?.selection ?? "").startsWith("hindsight");
+  const says = (x: unknown): boolean => {
+    if (typeof x !== "object" || x === null) return false;
+    const o = x as Record<string, unknown>;
+    return String(o.selection ?? "").startsWith("hindsight");
+  };
+  const state = r?.state ?? {};
+  return says(state) || Object.values(state).some(says);
 }
 
 /** Summarises runs into method x class cells plus a mean row, with published numbers. */
 export function summarizeCompare(
   runs: CompareRun[],
-  options: { methods: CompareMethod[]; classes: number[]; dataset: string },
+  options: {
+    methods: CompareMethod[];
+    classes: number[];
+    dataset: string;
+    /** Number of classes of the dataset (default: those given). */
+    allClasses?: number;
+  },
 ): CompareSummaryData {
+  const allClasses = options.allClasses ?? options.classes.length;
   const cells: CompareCell[] = [];
   for (const m of options.methods) {
     const published = publishedFor(m.name, options.dataset);
@@ -134,10 +150,25 @@ export function summarizeCompare(
       n: withValues.length,
       errors: classCells.flatMap((x) => x.errors.map((e) => `class ${x.normalClass} ${e}`)),
       hindsight: classCells.some((x) => x.hindsight),
-      ...(published ? { published: published.mean } : {}),
+      ...publishedMean(published, options.classes, allClasses),
     });
   }
   return { methods: options.methods, classes: options.classes, cells };
+}
+
+/** The published value of a mean row: over the same classes where per-class numbers exist. */
+function publishedMean(
+  p: PublishedResult | undefined,
+  classes: number[],
+  allClasses: number,
+): Pick<CompareCell, "published" | "publishedNote"> {
+  if (!p) return {};
+  if (classes.length === allClasses) return { published: p.mean };
+  if (p.perClass && classes.every((c) => p.perClass![c] !== undefined)) {
+    const mean = classes.reduce((a, c) => a + p.perClass![c]!, 0) / classes.length;
+    return { published: Math.round(mean * 10) / 10 };
+  }
+  return { published: p.mean, publishedNote: `all ${allClasses} classes` };
 }
 
 /** The cell of a method and class. */
@@ -176,8 +207,11 @@ export function compareTable(
     if (pub) {
       header.push(`${m.title} (paper)`);
       cols.push((k) => {
-        const v = compareCell(data, m.name, k)?.published;
-        return v === undefined ? "–" : v.toFixed(1);
+        const c = compareCell(data, m.name, k);
+        if (c?.published === undefined) return "–";
+        return c.publishedNote
+          ? `${c.published.toFixed(1)} (${c.publishedNote})`
+          : c.published.toFixed(1);
       });
     }
   }

@@ -30,7 +30,8 @@ function run(
     seed,
     auroc: o.auroc,
     error: o.error,
-    state: o.hindsight ? { selection: "hindsight-test-auroc" } : {},
+    // As CAE-OC-SVM reports it: the OC-SVM's state nested under `ocsvm`.
+    state: o.hindsight ? { ocsvm: { selection: "hindsight-test-auroc" } } : {},
   });
   return { method, normalClass, seed, status: o.error ? "failed" : "ok", result };
 }
@@ -76,6 +77,20 @@ Deno.test("summarizeCompare() keeps failed and crashed runs with their reasons",
   const missing = summarizeCompare([], { methods: METHODS, classes: [0], dataset: DATASET });
   assert.equal(compareCell(missing, "geom", 0)!.status, "missing");
   assert.equal(compareCell(missing, "geom", "mean")!.status, "missing");
+});
+
+Deno.test("summarizeCompare() compares a subset of classes with the paper's same classes", () => {
+  const two = summarizeCompare(RUNS, {
+    methods: METHODS,
+    classes: [0, 1],
+    dataset: DATASET,
+    allClasses: 10,
+  });
+  assert.equal(compareCell(two, "geom", "mean")!.published, 98.5); // (99.4 + 97.6) / 2
+  assert.equal(compareCell(two, "raw-ocsvm", "mean")!.published, 92.8); // only a mean exists
+  assert.equal(compareCell(two, "raw-ocsvm", "mean")!.publishedNote, "all 10 classes");
+  const t = compareTable(two, { dataset: DATASET });
+  assert.deepEqual(t.rows[2]!.slice(2), ["98.5", "70.0 (1 of 2 classes)", "92.8 (all 10 classes)"]);
 });
 
 Deno.test("compareTable() and compareMarkdown(): paper columns, hindsight mark, failures", () => {
