@@ -207,6 +207,7 @@ async function buildSummary(
       ignored: collected.ignored.map((x) => ({ file: x.file, reason: x.reason })),
       otherPresets: collected.otherPresets,
     },
+    dataUsed: [...new Set(ok.map(({ result: r }) => `${r.dataset} (${r.data?.source})`))].sort(),
     secondsPerRun: Object.fromEntries(
       Object.entries(seconds).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]),
     ),

@@ -57,6 +57,8 @@ export interface AblationSummary extends AblationSummaryData {
     /** Result files of other presets in the same folder. */
     otherPresets: number;
   };
+  /** The data the results were computed on: `<dataset read> (<source>)`, e.g. a fallback. */
+  dataUsed: string[];
   /** Mean seconds per run (whole run: fit + score), per transform set. */
   secondsPerRun: Record<string, number>;
 }
@@ -146,7 +148,8 @@ export function ablationMarkdown(s: AblationSummary): string {
     `(damaged or stale); this invocation: ${s.grid.runs} runs in its grid` +
     (s.grid.shard.count > 1 ? ` (shard ${s.grid.shard.index}/${s.grid.shard.count})` : "") +
     `, ${r.crashed.length} crashed, ${r.missing.length} missing.`,
-    `- Non-geometric sets: ${s.nonGeometric.join(", ")}. ${s.schema}, generated ${s.createdAt}.`,
+    `- Data read: ${s.dataUsed.join(", ") || "none"}. Non-geometric sets: ` +
+    `${s.nonGeometric.join(", ")}. ${s.schema}, generated ${s.createdAt}.`,
     "",
     "## Findings",
     "",

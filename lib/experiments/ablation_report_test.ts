@@ -41,6 +41,7 @@ function summary(records: AblationRecord[]): AblationSummary {
       ignored: [],
       otherPresets: 0,
     },
+    dataUsed: ["fashion-mnist (system)"],
     secondsPerRun: { geometric72: 130, blur: 70 },
     ...data,
   };
@@ -79,6 +80,7 @@ Deno.test("ablationMarkdown() holds the findings, the tables and the failed runs
     md,
     /\| blur +\| yes \+20\.5 ± 0\.5 vs blur|\| T-shirt \(0\) +\| yes \+20\.5 ± 0\.5 vs blur/,
   );
+  assert.match(md, /- Data read: fashion-mnist \(system\)\. Non-geometric sets: blur\./);
   assert.match(md, /- failed hour__blur__class-1__seed-1\.json: loss is NaN/);
   assert.match(md, /\| geometric72 +\| +130 \|/);
 });
