@@ -428,6 +428,9 @@ await runCli("bench/throughput", async () => {
     );
   }
   for (const s of [...new Set(skipped)]) console.log(`skipped ${s}`);
+  if (quick) {
+    console.log("quick: one batch of 16 per figure; checks the bench runs, not a measurement");
+  }
   let kernels: KernelRow[] = [];
   if (f.kernels && (await activate(NATIVE_BACKEND, threads)) === undefined) {
     console.error("measuring WRN-10-4 convolutions on native ...");

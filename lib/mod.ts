@@ -18,3 +18,4 @@ export * from "./svm/mod.ts";
 export * from "./models/mod.ts";
 export * from "./train/mod.ts";
 export * from "./experiments/mod.ts";
+export { NATIVE_BACKEND, nativeBackendInfo, registerNativeBackend } from "./backend/native/mod.ts";
