@@ -8,3 +8,4 @@ export * from "./dsebm.ts";
 export * from "./dagmm.ts";
 export * from "./adgan.ts";
 export * from "./deep_svdd.ts";
+export * from "./registry.ts";

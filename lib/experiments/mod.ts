@@ -26,3 +26,8 @@ export * from "./ablation_report.ts";
 export * from "./compare_summary.ts";
 export * from "./published.ts";
 export * from "./summary_file.ts";
+export * from "./pool.ts";
+export * from "./sweep.ts";
+export * from "./run_one.ts";
+export * from "./markdown.ts";
+export * from "./report_files.ts";
