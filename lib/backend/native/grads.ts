@@ -81,6 +81,30 @@ const NATIVE_GRADS: Record<
   [tf.FusedBatchNorm]: batchNormGrad,
 };
 
+/**
+ * Gradients OF the native gradient kernels, so that second-order differentiation (ADGAN's
+ * gradient penalty, DSEBM's score matching) works on `native`. Built from ordinary ops.
+ * reluGrad(dy, x) = dy * step(x); squareGrad(dy, x) = 2 * dy * x.
+ */
+const SECOND_ORDER: tf.GradConfig[] = [
+  {
+    kernelName: GRAD_KERNELS.reluGrad,
+    inputsToSave: ["dy", "x"],
+    gradFunc: (g, [, x]) => ({
+      dy: () => tf.mul(g as tf.Tensor, tf.step(x!)),
+      x: () => tf.zerosLike(x!),
+    }),
+  },
+  {
+    kernelName: GRAD_KERNELS.squareGrad,
+    inputsToSave: ["dy", "x"],
+    gradFunc: (g, [dy, x]) => ({
+      dy: () => tf.mul(tf.mul(g as tf.Tensor, x!), 2),
+      x: () => tf.mul(tf.mul(g as tf.Tensor, dy!), 2),
+    }),
+  },
+];
+
 let installed = false;
 
 /** Kernel names whose gradient has a native path. */
@@ -93,6 +117,7 @@ export const NATIVE_GRADIENT_KERNELS = Object.keys(NATIVE_GRADS);
 export function installNativeGradients(): void {
   if (installed) return;
   installed = true;
+  for (const config of SECOND_ORDER) tf.registerGradient(config);
   for (const [name, fast] of Object.entries(NATIVE_GRADS)) {
     const stock = tf.getGradient(name);
     if (!stock) continue;
