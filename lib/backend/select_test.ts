@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, parseBackend } from "./select.ts";
+import { initBackend, parseBackend } from "./mod.ts";
 import { UsageError } from "../util/errors.ts";
 
 Deno.test("parseBackend() rejects unknown names with a UsageError", () => {
@@ -9,11 +9,18 @@ Deno.test("parseBackend() rejects unknown names with a UsageError", () => {
   assert.throws(() => parseBackend("cuda"), UsageError);
 });
 
-Deno.test("initBackend('auto') falls back past tfjs-node to wasm here and records why", async () => {
+Deno.test("initBackend('auto') falls back past tfjs-node and records why", async () => {
   const info = await initBackend("auto");
-  assert.ok(["tensorflow", "wasm"].includes(info.name));
+  assert.ok(["tensorflow", "native", "wasm"].includes(info.name), info.name);
   assert.equal(tf.getBackend(), info.name);
-  if (info.name === "wasm") assert.match(info.skipped[0]!, /^tensorflow: /);
+  if (info.name !== "tensorflow") assert.match(info.skipped[0]!, /^tensorflow: /);
+  if (info.name === "wasm") assert.match(info.skipped[1]!, /^native: /);
   const y = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
   assert.equal(y, 3);
+});
+
+Deno.test("initBackend('wasm') registers geomad's gradient kernels", async () => {
+  const info = await initBackend("wasm");
+  assert.equal(info.name, "wasm");
+  assert.ok(info.extensions.includes("geomad-wasm-grad-v1"), info.extensions.join(","));
 });
