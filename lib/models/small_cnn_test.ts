@@ -9,8 +9,7 @@ Deno.test("buildSmallCnn() on 32x32 costs about 10 M MACs per image", () => {
   const m1 = buildSmallCnn({ inputShape: [32, 32, 1], nClasses: 72, seed: 1 });
   // conv 32x32 (9*1*32), pool, conv 16x16 (9*32*64), pool, conv 8x8 (9*64*128),
   // 2x2 average pool to 4x4x128, flatten (2048), dense
-  const macs = (c: number) =>
-    1024 * 9 * c * 32 + 256 * 9 * 32 * 64 + 64 * 9 * 64 * 128 + 2048 * 72;
+  const macs = (c: number) => 1024 * 9 * c * 32 + 256 * 9 * 32 * 64 + 64 * 9 * 64 * 128 + 2048 * 72;
   assert.equal(countMacs(m1), macs(1));
   assert.equal(countMacs(m1), 9_879_552);
   const params = (c: number) =>

@@ -52,8 +52,14 @@ for (const c of fixture.cases) {
     assert.deepEqual(Array.from(m.supportIndices), c.support);
     // Differences come from float32 distances (scikit-learn: float64): ~1e-6 here.
     assert.ok(Math.abs(m.rho - c.rho) < 1e-5, `rho ${m.rho} vs ${c.rho}`);
-    assert.ok(maxAbsDiff(m.dualCoef, c.dualCoef) < 5e-5, `dual ${maxAbsDiff(m.dualCoef, c.dualCoef)}`);
-    assert.ok(maxAbsDiff(m.trainDecision, c.trainDecision) < 2e-5, `train ${maxAbsDiff(m.trainDecision, c.trainDecision)}`);
+    assert.ok(
+      maxAbsDiff(m.dualCoef, c.dualCoef) < 5e-5,
+      `dual ${maxAbsDiff(m.dualCoef, c.dualCoef)}`,
+    );
+    assert.ok(
+      maxAbsDiff(m.trainDecision, c.trainDecision) < 2e-5,
+      `train ${maxAbsDiff(m.trainDecision, c.trainDecision)}`,
+    );
     assert.ok(maxAbsDiff(await svm.decisionFunction(test), c.testDecision) < 2e-5);
   });
 }

@@ -3,7 +3,7 @@
  * Nothing is ever visible under the final name until it is complete.
  * @module
  */
-import { dirname, basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** A temporary path beside `path` (same folder, so rename is atomic). */
 export function tempPathFor(path: string): string {

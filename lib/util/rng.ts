@@ -10,7 +10,9 @@ export class Rng {
 
   /** Creates a generator from an integer seed. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Cannot create Rng: seed ${seed} is not finite`);
+    if (!Number.isFinite(seed)) {
+      throw new RangeError(`Cannot create Rng: seed ${seed} is not finite`);
+    }
     this.#state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
   }
 
