@@ -76,6 +76,11 @@ async function tailOf(stream: ReadableStream<Uint8Array>, max: number): Promise<
   return lines;
 }
 
+/** OpenMP threads per child when `jobs` children share the machine's cores (at least 1). */
+export function ompThreadsFor(jobs: number, cores = navigator.hardwareConcurrency): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, jobs)));
+}
+
 /**
  * Runs every task as a child process, at most `jobs` at once, in order. Resolves to the exits
  * in completion order. A child that fails is an exit like any other (the caller decides); the
@@ -112,6 +117,9 @@ export async function runPool(tasks: PoolTask[], options: RunPoolOptions): Promi
       signals.push([sig, handler]);
     }
   }
+  // Children share the cores: native (oneDNN/OpenMP) children get cores / jobs threads each,
+  // since OpenMP threads spin-waiting on an oversubscribed machine slow everything down.
+  const ompThreads = ompThreadsFor(options.jobs);
   let next = 0;
   const worker = async () => {
     while (!stopped && next < tasks.length) {
@@ -122,7 +130,7 @@ export async function runPool(tasks: PoolTask[], options: RunPoolOptions): Promi
         stdin: "null",
         stdout: "null",
         stderr: "piped",
-        env: { [POOL_PARENT_ENV]: String(Deno.pid) },
+        env: { [POOL_PARENT_ENV]: String(Deno.pid), OMP_NUM_THREADS: String(ompThreads) },
       }).spawn();
       running.add(child);
       options.onStart?.(task);

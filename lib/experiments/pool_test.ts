@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RunError } from "../util/errors.ts";
-import { denoExecutable, dieWithParent, POOL_PARENT_ENV, runPool } from "./pool.ts";
+import { denoExecutable, dieWithParent, ompThreadsFor, POOL_PARENT_ENV, runPool } from "./pool.ts";
 
 function evalTask(id: string, code: string) {
   return { id, args: ["eval", code] };
@@ -102,4 +102,11 @@ Deno.test("dieWithParent(): a child of a pool killed with SIGKILL stops too", as
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("ompThreadsFor() splits the cores between concurrent children", () => {
+  assert.equal(ompThreadsFor(1, 2), 2);
+  assert.equal(ompThreadsFor(2, 2), 1);
+  assert.equal(ompThreadsFor(4, 2), 1);
+  assert.equal(ompThreadsFor(2, 16), 8);
 });
