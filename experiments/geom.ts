@@ -9,11 +9,10 @@
 import { initBackend, parseBackend } from "../lib/backend/mod.ts";
 import { loadOneVsRest } from "../lib/data/mod.ts";
 import { GeomDetector, parseGeomScores } from "../lib/detectors/geom.ts";
-import { geomPreset } from "../lib/detectors/geom_presets.ts";
 import { resultPath } from "../lib/experiments/result.ts";
+import { geomRunConfig } from "../lib/experiments/geom_run.ts";
 import { runDetector } from "../lib/experiments/run.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
-import { getTransformSet } from "../lib/transforms/mod.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
 import { RunError, UsageError } from "../lib/util/errors.ts";
@@ -48,14 +47,14 @@ async function main(): Promise<void> {
   if (values.normal === undefined) throw new UsageError(`--normal is required; ${USAGE}`);
   const normal = intFlag("normal", values.normal, 0);
   const seed = intFlag("seed", values.seed, 0);
-  const config = geomPreset(values.preset!);
-  if (values.transforms) {
-    getTransformSet(values.transforms, { height: 32, width: 32 }); // validates the name
-    config.transforms = values.transforms;
-  }
-  if (values["train-limit"]) config.trainLimit = intFlag("train-limit", values["train-limit"], 0);
-  if (values["test-limit"]) config.testLimit = intFlag("test-limit", values["test-limit"], 0);
-  if (values.epochs) config.epochs = intFlag("epochs", values.epochs, 1);
+  const optionalInt = (name: string, v: string | undefined) =>
+    v === undefined ? undefined : intFlag(name, v, 0);
+  const config = geomRunConfig(values.preset!, {
+    transforms: values.transforms,
+    trainLimit: optionalInt("train-limit", values["train-limit"]),
+    testLimit: optionalInt("test-limit", values["test-limit"]),
+    epochs: optionalInt("epochs", values.epochs),
+  });
   const scores = parseGeomScores(listFlag(values.score));
   const backendName = parseBackend(values.backend);
 

@@ -50,6 +50,31 @@ export interface GeomRun extends RunOutput {
 }
 
 /**
+ * A preset's configuration with a run's overrides applied and checked (transform set name,
+ * positive integer limits and epochs). Used by {@linkcode runGeom} and `deno task geom`.
+ * @throws {UsageError} for an unknown preset or transform set, or a bad limit or epoch count.
+ */
+export function geomRunConfig(
+  preset: string,
+  overrides: Pick<RunGeomOptions, "transforms" | "trainLimit" | "testLimit" | "epochs">,
+): GeomConfig {
+  const config = geomPreset(preset);
+  if (overrides.transforms !== undefined) {
+    getTransformSet(overrides.transforms, { height: 32, width: 32 }); // validates the name
+    config.transforms = overrides.transforms;
+  }
+  for (const key of ["trainLimit", "testLimit", "epochs"] as const) {
+    const v = overrides[key];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 1) {
+      throw new UsageError(`Cannot run GEOM: ${key} must be an integer >= 1, got ${v}`);
+    }
+    config[key] = v;
+  }
+  return config;
+}
+
+/**
  * Trains GEOM on the normal class `normalClass` of `dataset` and scores the test split with
  * every requested score variant. Throws UsageError for a bad preset, backend, transform set
  * or score name (before loading anything), DataError when the data cannot be read, and
@@ -62,21 +87,9 @@ export async function runGeom(
 ): Promise<GeomRun> {
   const preset = options.preset ?? "smoke";
   const seed = options.seed ?? 0;
-  const config = geomPreset(preset);
+  const config = geomRunConfig(preset, options);
   const backendName = parseBackend(options.backend);
   const scores = parseGeomScores(options.scores);
-  if (options.transforms !== undefined) {
-    getTransformSet(options.transforms, { height: 32, width: 32 }); // validates the name
-    config.transforms = options.transforms;
-  }
-  for (const key of ["trainLimit", "testLimit", "epochs"] as const) {
-    const v = options[key];
-    if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 1) {
-      throw new UsageError(`Cannot run GEOM: ${key} must be an integer >= 1, got ${v}`);
-    }
-    config[key] = v;
-  }
   const data = await loadOneVsRest(dataset, normalClass, {
     dataDir: options.dataDir,
     trainLimit: config.trainLimit,
