@@ -26,9 +26,11 @@ import { writeReportFiles } from "../lib/experiments/report_files.ts";
 import { ablationRecord, summarizeAblation } from "../lib/experiments/summary.ts";
 import {
   describeRun,
+  jobsFlag,
   parseShard,
   runSweep,
   shardOf,
+  SWEEP_FLAGS,
   type SweepOutcome,
 } from "../lib/experiments/sweep.ts";
 import { getTransformSet } from "../lib/transforms/registry.ts";
@@ -63,18 +65,10 @@ async function main(): Promise<void> {
     dataset: { type: "string", default: "fashion-mnist" },
     preset: { type: "string", default: DEFAULT_ABLATION_PRESET },
     classes: { type: "string" },
-    seeds: { type: "string" },
     transforms: { type: "string" },
-    jobs: { type: "string" },
     shard: { type: "string" },
     root: { type: "string", default: "results/ablation" },
-    "retry-failed": { type: "boolean", default: false },
-    "summary-only": { type: "boolean", default: false },
-    "no-png": { type: "boolean", default: false },
-    "data-dir": { type: "string" },
-    backend: { type: "string" },
-    quiet: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
+    ...SWEEP_FLAGS,
   });
   if (values.help) {
     console.log(USAGE);
@@ -86,8 +80,7 @@ async function main(): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const dataset = values.dataset!, presetName = values.preset!;
   const preset = ablationPreset(presetName);
-  const jobs = intFlag("jobs", values.jobs, navigator.hardwareConcurrency);
-  if (jobs < 1) throw new UsageError(`--jobs must be >= 1, got ${jobs}`);
+  const jobs = jobsFlag(values.jobs);
   const shard = parseShard(values.shard);
   const grid = ablationGrid({
     dataset,

@@ -13,16 +13,17 @@ import {
   nonGeometricSets,
 } from "./ablation_grid.ts";
 
-Deno.test("ablationGrid() hour preset: 9 sets x classes 0, 6, 8 x 3 seeds, seed-major", () => {
+Deno.test("ablationGrid() hour preset: 9 sets x classes 0, 2, 4, 6, 8 x 3 seeds, seed-major", () => {
   const grid = ablationGrid({ dataset: "fashion-mnist" });
-  assert.equal(grid.length, 81);
-  assert.equal(new Set(grid.map((s) => s.out)).size, 81);
+  assert.equal(grid.length, 135);
+  assert.equal(new Set(grid.map((s) => s.out)).size, 135);
   assert.deepEqual(grid.slice(0, 2).map((s) => [s.seed, s.normalClass, s.overrides?.transforms]), [
     [0, 0, "geometric72"],
     [0, 0, "rot4"],
   ]);
-  assert.deepEqual(grid[9]!.normalClass, 6);
-  assert.deepEqual(grid[27]!.seed, 1);
+  assert.deepEqual(grid[9]!.normalClass, 2);
+  assert.deepEqual(grid[36]!.normalClass, 8);
+  assert.deepEqual(grid[45]!.seed, 1);
   assert.equal(
     grid[0]!.out,
     "results/ablation/fashion-mnist/runs/hour__geometric72__class-0__seed-0.json",

@@ -26,7 +26,14 @@ import {
 } from "../lib/experiments/compare_summary.ts";
 import { writeReportFiles } from "../lib/experiments/report_files.ts";
 import { resultPath } from "../lib/experiments/result.ts";
-import { describeRun, planOf, type RunSpec, runSweep } from "../lib/experiments/sweep.ts";
+import {
+  describeRun,
+  jobsFlag,
+  planOf,
+  type RunSpec,
+  runSweep,
+  SWEEP_FLAGS,
+} from "../lib/experiments/sweep.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { formatTable } from "../lib/experiments/table.ts";
 import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
@@ -45,16 +52,8 @@ async function main(): Promise<void> {
     classes: { type: "string" },
     methods: { type: "string" },
     preset: { type: "string", default: "quick" },
-    seeds: { type: "string" },
-    jobs: { type: "string" },
     root: { type: "string", default: "results" },
-    "retry-failed": { type: "boolean", default: false },
-    "summary-only": { type: "boolean", default: false },
-    "no-png": { type: "boolean", default: false },
-    "data-dir": { type: "string" },
-    backend: { type: "string" },
-    quiet: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
+    ...SWEEP_FLAGS,
   });
   if (values.help) {
     console.log(`${USAGE}\nmethods: ${methodNames().join(", ")}`);
@@ -71,8 +70,7 @@ async function main(): Promise<void> {
   for (const c of classes) checkClassIndex(spec, c);
   const seeds = intFlag("seeds", values.seeds, 1);
   if (seeds < 1) throw new UsageError(`--seeds must be >= 1, got ${seeds}`);
-  const jobs = intFlag("jobs", values.jobs, navigator.hardwareConcurrency);
-  if (jobs < 1) throw new UsageError(`--jobs must be >= 1, got ${jobs}`);
+  const jobs = jobsFlag(values.jobs);
 
   const specs: RunSpec[] = [];
   for (const m of methods) {

@@ -1,11 +1,11 @@
 /**
  * `deno task run`: any registered method (lib/detectors/registry.ts) on one one-vs-rest split,
  * writing one versioned JSON result atomically. The ablation and comparison pools start one of
- * these per run.
+ * these per run; `deno task geom` is this command with the method fixed to geom.
  *
  *   deno task run --method M --dataset D --normal C [--preset smoke|quick|paper] [--seed S]
- *     [--transforms SET] [--epochs N] [--model NAME] [--train-limit N] [--test-limit N]
- *     [--out FILE] [--data-dir D] [--backend B] [--quiet]
+ *     [--transforms SET] [--epochs N] [--model NAME] [--score a,b] [--train-limit N]
+ *     [--test-limit N] [--out FILE] [--data-dir D] [--backend B] [--quiet]
  *
  * Exit 0 with status ok, 1 with status failed (the result is still written, with the reason),
  * 2 for bad usage.
@@ -18,21 +18,27 @@ import { resultPath } from "../lib/experiments/result.ts";
 import { runMethod } from "../lib/experiments/run_one.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
-import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
+import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
 import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
 
-const USAGE = "usage: deno task run --method M --dataset D --normal C [--preset P] [--seed S] " +
-  "[--transforms SET] [--epochs N] [--model NAME] [--train-limit N] [--test-limit N] " +
-  "[--out FILE] [--data-dir D] [--backend B] [--quiet]";
+const OPTIONS = "--dataset D --normal C [--preset P] [--seed S] [--transforms SET] [--epochs N] " +
+  "[--model NAME] [--score dirichlet,simple,max-softmax,entropy] [--train-limit N] " +
+  "[--test-limit N] [--out FILE] [--data-dir D] [--backend B] [--quiet]";
 
 function optionalInt(name: string, value: string | undefined): number | undefined {
   return value === undefined ? undefined : intFlag(name, value, 0);
 }
 
-async function main(): Promise<void> {
+/**
+ * The `run` command; with `fixedMethod` (e.g. "geom") the command for that one method, which
+ * takes no `--method` flag.
+ */
+export async function runCommand(args: string[], fixedMethod?: string): Promise<void> {
   dieWithParent();
-  const { values, positionals } = parseFlags(Deno.args, {
-    method: { type: "string" },
+  const task = fixedMethod ?? "run";
+  const USAGE = `usage: deno task ${task} ${fixedMethod ? "" : "--method M "}${OPTIONS}`;
+  const { values, positionals } = parseFlags(args, {
+    ...(fixedMethod ? {} : { method: { type: "string" as const } }),
     dataset: { type: "string" },
     normal: { type: "string" },
     preset: { type: "string", default: "quick" },
@@ -40,6 +46,7 @@ async function main(): Promise<void> {
     transforms: { type: "string" },
     epochs: { type: "string" },
     model: { type: "string" },
+    score: { type: "string" },
     "train-limit": { type: "string" },
     "test-limit": { type: "string" },
     out: { type: "string" },
@@ -49,14 +56,16 @@ async function main(): Promise<void> {
     help: { type: "boolean", default: false },
   });
   if (values.help) {
-    console.log(`${USAGE}\nmethods: ${methodNames().join(", ")}`);
+    console.log(fixedMethod ? USAGE : `${USAGE}\nmethods: ${methodNames().join(", ")}`);
     return;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  for (const key of ["method", "dataset", "normal"] as const) {
+  const method = fixedMethod ?? (values as { method?: string }).method;
+  if (method === undefined) throw new UsageError(`--method is required; ${USAGE}`);
+  for (const key of ["dataset", "normal"] as const) {
     if (values[key] === undefined) throw new UsageError(`--${key} is required; ${USAGE}`);
   }
-  const method = values.method!, dataset = values.dataset!, preset = values.preset!;
+  const dataset = values.dataset!, preset = values.preset!;
   const normalClass = intFlag("normal", values.normal, 0);
   const seed = intFlag("seed", values.seed, 0);
   const out = values.out ??
@@ -67,6 +76,7 @@ async function main(): Promise<void> {
     overrides: {
       transforms: values.transforms,
       model: values.model,
+      scores: listFlag(values.score),
       epochs: optionalInt("epochs", values.epochs),
       trainLimit: optionalInt("train-limit", values["train-limit"]),
       testLimit: optionalInt("test-limit", values["test-limit"]),
@@ -82,15 +92,15 @@ async function main(): Promise<void> {
       }
       if (values.quiet) return;
       console.error(
-        `run: ${method} ${dataset} class ${normalClass} seed ${seed} preset ${preset}, ` +
-          `train ${train}, test ${test}, backend ${backend.name}`,
+        `${fixedMethod ? `${task}:` : `run: ${method}`} ${dataset} class ${normalClass} ` +
+          `seed ${seed} preset ${preset}, train ${train}, test ${test}, backend ${backend.name}`,
       );
     },
   });
   await writeJsonAtomic(out, result);
   if (result.status !== "ok") throw new RunError(`${result.error} (result written to ${out})`);
-  if (!values.quiet) console.log(formatMetricsTable(result));
+  console.log(formatMetricsTable(result));
   console.log(`result: ${out}`);
 }
 
-if (import.meta.main) runCli("run", main);
+if (import.meta.main) runCli("run", () => runCommand(Deno.args));

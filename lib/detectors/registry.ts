@@ -30,12 +30,19 @@ import { CaeOcsvmDetector } from "./cae_ocsvm.ts";
 import { DagmmDetector } from "./dagmm.ts";
 import { DeepSvddDetector } from "./deep_svdd.ts";
 import { DsebmDetector } from "./dsebm.ts";
-import { GeomDetector } from "./geom.ts";
+import { GeomDetector, type GeomScoreName, parseGeomScores } from "./geom.ts";
 import { GEOM_PRESETS, type GeomConfig, geomPreset, resolveEpochs } from "./geom_presets.ts";
 import { OcsvmDetector, type OcsvmDetectorOptions } from "./ocsvm.ts";
 
 /** Names of the overrides a method may accept (CLI: --transforms, --epochs, ...). */
-export const OVERRIDE_NAMES = ["transforms", "epochs", "model", "trainLimit", "testLimit"] as const;
+export const OVERRIDE_NAMES = [
+  "transforms",
+  "epochs",
+  "model",
+  "scores",
+  "trainLimit",
+  "testLimit",
+] as const;
 /** An override name. */
 export type OverrideName = (typeof OVERRIDE_NAMES)[number];
 
@@ -47,6 +54,8 @@ export interface MethodOverrides {
   epochs?: number;
   /** Network (GEOM). */
   model?: string;
+  /** Score variants to compute, the first one primary (GEOM; default all four). */
+  scores?: string[];
   /** Normal training images used (seeded subset). */
   trainLimit?: number;
   /** Test images used (seeded, stratified subset). */
@@ -209,13 +218,16 @@ const FIELD_LIMITS = {
   },
 };
 
-const geom = defineMethod<GeomConfig>({
+/** GEOM's preset config plus the score variants a run asks for (none: all four). */
+type GeomPlanConfig = GeomConfig & { scores?: GeomScoreName[] };
+
+const geom = defineMethod<GeomPlanConfig>({
   name: "geom",
   title: "GEOM",
   description: "Golan & El-Yaniv 2018: classify geometric transformations (Dirichlet score)",
   presets: GEOM_PRESETS,
   primaryScore: "dirichlet",
-  overrides: ["transforms", "epochs", "model"],
+  overrides: ["transforms", "epochs", "model", "scores"],
   config: (preset) => geomPreset(preset),
   apply(c, o) {
     if (o.transforms !== undefined) {
@@ -231,14 +243,17 @@ const geom = defineMethod<GeomConfig>({
       c.model = o.model;
     }
     if (o.epochs !== undefined) c.epochs = o.epochs;
+    if (o.scores !== undefined) c.scores = parseGeomScores(o.scores);
   },
   limits: FIELD_LIMITS,
-  // What GeomDetector records after fit: epochs resolved for the set's size.
-  expected: (c) => ({
+  // What GeomDetector records after fit: epochs resolved for the set's size (and the score
+  // variants, when a run names them).
+  expected: ({ scores, ...c }) => ({
     ...c,
     epochs: resolveEpochs(c.epochs, getTransformSet(c.transforms, { height: 32, width: 32 }).size),
+    ...(scores ? { scores } : {}),
   }),
-  create: (config) => ({ detector: new GeomDetector({ config }) }),
+  create: ({ scores, ...config }) => ({ detector: new GeomDetector({ config, scores }) }),
 });
 
 /** RAW-OC-SVM data sizes per preset (the SVM itself has no training schedule). */

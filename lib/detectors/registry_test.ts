@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fakeResult } from "../experiments/testing.ts";
 import { UsageError } from "../util/errors.ts";
 import { BASELINE_PRESETS, baselinePreset } from "./baseline_presets.ts";
+import type { GeomDetector } from "./geom.ts";
 import { getMethod, methodNames, METHODS, planMismatch } from "./registry.ts";
 
 Deno.test("getMethod() of an unknown name throws UsageError listing the methods", () => {
@@ -46,6 +47,18 @@ Deno.test("plan() rejects unknown presets, overrides a method lacks, and bad num
   assert.throws(() => geom.plan("smoke", { epochs: 0 }), /epochs must be an integer >= 1/);
   assert.throws(() => geom.plan("smoke", { transforms: "swirl" }), UsageError);
   assert.throws(() => geom.plan("smoke", { model: "resnet" }), /unknown model 'resnet'/);
+  assert.throws(() => geom.plan("smoke", { scores: ["median"] }), /unknown score 'median'/);
+  assert.throws(() => svm.plan("smoke", { scores: ["simple"] }), /takes no 'scores'/);
+});
+
+Deno.test("geom plan: a scores override reaches the detector, first score primary", () => {
+  const plan = getMethod("geom").plan("smoke", { scores: ["simple", "dirichlet"] });
+  assert.deepEqual(plan.expected.scores, ["simple", "dirichlet"]);
+  assert.equal("scores" in getMethod("geom").plan("smoke").expected, false);
+  const { detector } = plan.create();
+  assert.deepEqual(detector.hyperparameters.scores, ["simple", "dirichlet"]);
+  assert.equal("scores" in (detector as GeomDetector).config, false);
+  detector.dispose();
 });
 
 Deno.test("cae-ocsvm: hindsight hook and name follow the preset's selection", () => {

@@ -1,16 +1,16 @@
 /**
  * GEOM on one one-vs-rest split in one call, keeping the fitted detector: what notebooks need
  * to train, score and then look inside the model (its Dirichlet alphas, its softmax outputs).
- * Same steps as `deno task geom`: preset, overrides, seeded data subsets, backend, runDetector.
+ * A thin layer over the method registry's `geom` entry (lib/experiments/run_one.ts).
  * @module
  */
-import { type BackendInfo, initBackend, parseBackend } from "../backend/mod.ts";
-import { loadOneVsRest, type OneVsRestData } from "../data/one_vs_rest.ts";
-import { GeomDetector, parseGeomScores } from "../detectors/geom.ts";
-import { type GeomConfig, geomPreset } from "../detectors/geom_presets.ts";
-import { getTransformSet } from "../transforms/registry.ts";
-import { RunError, UsageError } from "../util/errors.ts";
-import { runDetector, type RunOutput } from "./run.ts";
+import type { BackendInfo } from "../backend/mod.ts";
+import type { OneVsRestData } from "../data/one_vs_rest.ts";
+import type { GeomDetector } from "../detectors/geom.ts";
+import type { GeomConfig } from "../detectors/geom_presets.ts";
+import { RunError } from "../util/errors.ts";
+import type { RunOutput } from "./run.ts";
+import { runMethodKept } from "./run_one.ts";
 
 /** Options for {@linkcode runGeom}. */
 export interface RunGeomOptions {
@@ -50,66 +50,45 @@ export interface GeomRun extends RunOutput {
 }
 
 /**
- * A preset's configuration with a run's overrides applied and checked (transform set name,
- * positive integer limits and epochs). Used by {@linkcode runGeom} and `deno task geom`.
- * @throws {UsageError} for an unknown preset or transform set, or a bad limit or epoch count.
- */
-export function geomRunConfig(
-  preset: string,
-  overrides: Pick<RunGeomOptions, "transforms" | "trainLimit" | "testLimit" | "epochs">,
-): GeomConfig {
-  const config = geomPreset(preset);
-  if (overrides.transforms !== undefined) {
-    getTransformSet(overrides.transforms, { height: 32, width: 32 }); // validates the name
-    config.transforms = overrides.transforms;
-  }
-  for (const key of ["trainLimit", "testLimit", "epochs"] as const) {
-    const v = overrides[key];
-    if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 1) {
-      throw new UsageError(`Cannot run GEOM: ${key} must be an integer >= 1, got ${v}`);
-    }
-    config[key] = v;
-  }
-  return config;
-}
-
-/**
  * Trains GEOM on the normal class `normalClass` of `dataset` and scores the test split with
- * every requested score variant. Throws UsageError for a bad preset, backend, transform set
- * or score name (before loading anything), DataError when the data cannot be read, and
- * RunError when the run fails (the reason from the result record).
+ * every requested score variant (the same steps as `deno task geom`, through the method
+ * registry). Throws UsageError for a bad preset, backend, transform set or score name (before
+ * loading anything), DataError when the data cannot be read, and RunError when the run fails
+ * (the reason from the result record).
  */
 export async function runGeom(
   dataset: string,
   normalClass: number,
   options: RunGeomOptions = {},
 ): Promise<GeomRun> {
-  const preset = options.preset ?? "smoke";
-  const seed = options.seed ?? 0;
-  const config = geomRunConfig(preset, options);
-  const backendName = parseBackend(options.backend);
-  const scores = parseGeomScores(options.scores);
-  const data = await loadOneVsRest(dataset, normalClass, {
+  const run = await runMethodKept("geom", { dataset, normalClass }, {
+    preset: options.preset ?? "smoke",
+    seed: options.seed,
+    overrides: {
+      transforms: options.transforms,
+      trainLimit: options.trainLimit,
+      testLimit: options.testLimit,
+      epochs: options.epochs,
+      scores: options.scores,
+    },
+    backend: options.backend,
     dataDir: options.dataDir,
-    trainLimit: config.trainLimit,
-    testLimit: config.testLimit,
-    seed,
-  });
-  const backend = await initBackend(backendName);
-  const detector = new GeomDetector({ config, scores });
-  const out = await runDetector(detector, data, {
-    seed,
-    preset,
-    backend,
     quiet: options.quiet,
     onProgress: options.onProgress,
   });
-  if (out.result.status !== "ok") {
-    detector.dispose();
+  if (run.result.status !== "ok") {
+    run.detector.dispose();
     throw new RunError(
-      `Cannot run GEOM on ${data.meta.dataset} class ${normalClass}: ${out.result.error}`,
+      `Cannot run GEOM on ${run.data.meta.dataset} class ${normalClass}: ${run.result.error}`,
     );
   }
-  return { ...out, detector, data, config, backend };
+  const detector = run.detector as GeomDetector;
+  return {
+    result: run.result,
+    scores: run.scores,
+    detector,
+    data: run.data,
+    config: detector.config,
+    backend: run.backend,
+  };
 }

@@ -44,7 +44,7 @@ Deno.test("runGeom() rejects bad options before loading data", async () => {
   );
   await assert.rejects(runGeom("fashion-mnist-sample", 0, { epochs: 0 }), {
     name: "UsageError",
-    message: "Cannot run GEOM: epochs must be an integer >= 1, got 0",
+    message: "Cannot plan geom: epochs must be an integer >= 1, got 0",
   });
   await assert.rejects(runGeom("no-such-set", 0), { name: "UsageError" });
 });

@@ -1,10 +1,12 @@
 /**
  * One run of any registered method: plan (preset + overrides), seeded data subsets, backend,
- * `runDetector`. What `deno task run` does, and what each process of a sweep does.
+ * `runDetector`. What `deno task run` and `deno task geom` do, what each process of a sweep
+ * does, and (keeping the fitted detector) what `runGeom` does for notebooks.
  * @module
  */
 import { type BackendInfo, initBackend, parseBackend } from "../backend/mod.ts";
-import { loadOneVsRest } from "../data/one_vs_rest.ts";
+import type { Detector } from "../detectors/detector.ts";
+import { loadOneVsRest, type OneVsRestData } from "../data/one_vs_rest.ts";
 import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/registry.ts";
 import { runDetector, type RunOutput } from "./run.ts";
 
@@ -22,17 +24,24 @@ export interface RunMethodOptions {
   onReady?: (info: { plan: MethodPlan; backend: BackendInfo; train: number; test: number }) => void;
 }
 
+/** A finished run with its fitted detector kept (the caller disposes it). */
+export interface KeptRun extends RunOutput {
+  detector: Detector;
+  /** The split it was trained and scored on (test images align with the scores). */
+  data: OneVsRestData;
+  plan: MethodPlan;
+  backend: BackendInfo;
+}
+
 /**
- * Runs `method` on the one-vs-rest split of `normalClass` and returns the result record (status
- * failed with the reason when fit or score fails) and the scores. The detector is disposed.
- * @throws {UsageError} for an unknown method, preset, override or backend (before loading).
- * @throws {DataError} when the data cannot be read.
+ * Like {@linkcode runMethod} but keeps the fitted detector and the data for inspection. On a
+ * failed run (status failed) the detector is kept as well; the caller disposes it either way.
  */
-export async function runMethod(
+export async function runMethodKept(
   method: string,
   run: { dataset: string; normalClass: number },
   options: RunMethodOptions,
-): Promise<RunOutput> {
+): Promise<KeptRun> {
   const plan = getMethod(method).plan(options.preset, options.overrides);
   const backendName = parseBackend(options.backend);
   const seed = options.seed ?? 0;
@@ -46,7 +55,7 @@ export async function runMethod(
   options.onReady?.({ plan, backend, train: data.train.n, test: data.test.n });
   const { detector, afterFit } = plan.create();
   try {
-    return await runDetector(detector, data, {
+    const out = await runDetector(detector, data, {
       seed,
       preset: options.preset,
       backend,
@@ -54,7 +63,25 @@ export async function runMethod(
       onProgress: options.onProgress,
       afterFit,
     });
-  } finally {
+    return { ...out, detector, data, plan, backend };
+  } catch (err) {
     detector.dispose();
+    throw err;
   }
+}
+
+/**
+ * Runs `method` on the one-vs-rest split of `normalClass` and returns the result record (status
+ * failed with the reason when fit or score fails) and the scores. The detector is disposed.
+ * @throws {UsageError} for an unknown method, preset, override or backend (before loading).
+ * @throws {DataError} when the data cannot be read.
+ */
+export async function runMethod(
+  method: string,
+  run: { dataset: string; normalClass: number },
+  options: RunMethodOptions,
+): Promise<RunOutput> {
+  const { detector, result, scores } = await runMethodKept(method, run, options);
+  detector.dispose();
+  return { result, scores };
 }

@@ -276,11 +276,14 @@ function perClassText(
   const perClass = items.filter((x) => x.normalClass !== "mean");
   if (perClass.length === 0) return "";
   const yes = perClass.filter((x) => x.holds).length;
+  const yesResolved = perClass.filter((x) => x.holds && x.resolved).length;
   const parts = perClass.map((x) =>
-    `${className(x.normalClass, names)} ${x.holds ? "yes" : "no"} ` +
+    `${className(x.normalClass, names)} ${x.holds ? "yes" : "no"}` +
+    `${x.resolved ? "" : ", not resolved"} ` +
     `(${x.diff ? signedPctMeanSem(x.diff) : "n/a"}${label(x)})`
   );
-  return ` Per class: yes in ${yes} of ${perClass.length}: ${parts.join("; ")}.`;
+  return ` Per class: yes in ${yes} of ${perClass.length} (beyond 2 standard errors in ` +
+    `${yesResolved}): ${parts.join("; ")}.`;
 }
 
 /** The findings of `data` as sentences (used by {@linkcode summarizeAblation}). */

@@ -101,7 +101,7 @@ Deno.test("summarizeAblation() statements carry the numbers", () => {
   );
   assert.match(
     st[0]!,
-    /Per class: yes in 1 of 2: class 0 \(T-shirt\) yes \(\+6\.0 ± 0\.6 vs blur\); class 1 \(Trouser\) no \(-2\.0 ± 0\.6 vs blur\)\./,
+    /Per class: yes in 1 of 2 \(beyond 2 standard errors in 1\): class 0 \(T-shirt\) yes \(\+6\.0 ± 0\.6 vs blur\); class 1 \(Trouser\) no \(-2\.0 ± 0\.6 vs blur\)\./,
   );
   assert.match(
     st[2]!,
@@ -109,7 +109,7 @@ Deno.test("summarizeAblation() statements carry the numbers", () => {
   );
   assert.match(
     st[2]!,
-    /Per class: yes in 1 of 2: class 0 \(T-shirt\) no \(-1\.0 ± 0\.0\); class 1 \(Trouser\) yes \(\+1\.5 ± 0\.0\)/,
+    /Per class: yes in 1 of 2 \(beyond 2 standard errors in 1\): class 0 \(T-shirt\) no \(-1\.0 ± 0\.0\); class 1 \(Trouser\) yes \(\+1\.5 ± 0\.0\)/,
   );
   assert.match(
     st[3]!,
@@ -134,4 +134,16 @@ Deno.test("ablationRecord() reads transforms and AUROCs of a result", () => {
     fakeResult(plan, { dataset: "d", normalClass: 3, seed: 2, auroc: { dirichlet: 0.7 } }),
   );
   assert.deepEqual(r, { transforms: "blur", normalClass: 3, seed: 2, auroc: { dirichlet: 0.7 } });
+});
+
+Deno.test("summarizeAblation() says when a per-class win is within 2 standard errors", () => {
+  const records = [
+    ...recs("geometric72", 0, [0.90, 0.86, 0.88]),
+    ...recs("blur", 0, [0.85, 0.88, 0.86]), // paired differences +5, -2, +2
+  ];
+  const st = summarizeAblation(records, OPTIONS).statements[0]!;
+  assert.match(
+    st,
+    /Per class: yes in 1 of 1 \(beyond 2 standard errors in 0\): class 0 \(T-shirt\) yes, not resolved \(\+1\.7 ± 2\.0 vs blur\)\./,
+  );
 });

@@ -13,6 +13,7 @@ import {
   type MethodPlan,
   planMismatch,
 } from "../detectors/registry.ts";
+import { intFlag } from "../util/cli.ts";
 import { oneLine, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
 import { denoExecutable, type PoolExit, runPool } from "./pool.ts";
@@ -226,7 +227,9 @@ export async function runSweep(
   log(
     `${specs.length} runs: ${done} done already, ${pending.length} to run` +
       (stale || damaged ? ` (${stale} stale, ${damaged} damaged)` : "") +
-      (pending.length ? ` with ${Math.min(jobs, pending.length)} processes` : ""),
+      (pending.length
+        ? ` with ${plural(Math.min(jobs, pending.length), "process", "processes")}`
+        : ""),
   );
   const progress = new Progress(options.label ?? "runs", pending.length, {
     unit: "run",
@@ -288,6 +291,33 @@ async function outcomeOf(spec: RunSpec, exit: PoolExit): Promise<SweepOutcome> {
 function primaryLine(r: RunResult): string {
   const entries = Object.entries(r.metrics);
   return entries.map(([k, m]) => `${k} ${m.auroc.toFixed(3)}`).join(", ") || "ok";
+}
+
+/**
+ * The flags every sweep command (`deno task ablation`, `deno task compare`) shares, for
+ * `parseFlags`; `--jobs` is read with {@linkcode jobsFlag}.
+ */
+export const SWEEP_FLAGS = {
+  seeds: { type: "string" },
+  jobs: { type: "string" },
+  "retry-failed": { type: "boolean", default: false },
+  "summary-only": { type: "boolean", default: false },
+  "no-png": { type: "boolean", default: false },
+  "data-dir": { type: "string" },
+  backend: { type: "string" },
+  quiet: { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+} as const;
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `--jobs`: processes at once, default one per CPU core. Throws UsageError below 1. */
+export function jobsFlag(value: string | undefined): number {
+  const jobs = intFlag("jobs", value, navigator.hardwareConcurrency);
+  if (jobs < 1) throw new UsageError(`--jobs must be >= 1, got ${jobs}`);
+  return jobs;
 }
 
 /** Parses `--shard i/n` (0 <= i < n). Throws UsageError when malformed. */

@@ -20,7 +20,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { onBackendReady } from "../select.ts";
-import { avgPoolGradConfig } from "./avg_pool_grad.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { castConfig } from "./cast.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
@@ -28,7 +27,7 @@ import { conv2dBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import { fusedBatchNormConfig } from "./fused_batch_norm.ts";
 import { rememberStockKernel, stockKernel } from "./heap.ts";
 import { identityConfig } from "./identity.ts";
-import { maxPoolGradConfig } from "./max_pool_grad.ts";
+import { avgPoolGradConfig, maxPoolGradConfig } from "./pool_grad.ts";
 import { meanConfig } from "./mean.ts";
 import { sumConfig } from "./sum.ts";
 import { tileConfig } from "./tile.ts";
@@ -37,8 +36,7 @@ export { conv2dBackpropFilterWasm } from "./conv2d_backprop_filter.ts";
 export { conv2dBackpropInputWasm } from "./conv2d_backprop_input.ts";
 export { batchMatMulWasm } from "./batch_mat_mul.ts";
 export { tileWasm } from "./tile.ts";
-export { maxPoolGradWasm } from "./max_pool_grad.ts";
-export { avgPoolGradWasm } from "./avg_pool_grad.ts";
+export { avgPoolGradWasm, maxPoolGradWasm } from "./pool_grad.ts";
 export { fusedBatchNormWasm } from "./fused_batch_norm.ts";
 export { releaseScratch as releaseWasmKernelScratch } from "./layout.ts";
 
