@@ -84,7 +84,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     backend: values.backend,
     dataDir: values["data-dir"],
     quiet: values.quiet,
-    onReady: ({ backend, train, test }) => {
+    onReady: ({ backend, train, test, meta }) => {
       try {
         Deno.mkdirSync(dirname(out), { recursive: true }); // fail before training, not after
       } catch (err) {
@@ -92,8 +92,9 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
       }
       if (values.quiet) return;
       console.error(
-        `${fixedMethod ? `${task}:` : `run: ${method}`} ${dataset} class ${normalClass} ` +
-          `seed ${seed} preset ${preset}, train ${train}, test ${test}, backend ${backend.name}`,
+        `${fixedMethod ? `${task}:` : `run: ${method}`} ${meta.dataset} class ${normalClass} ` +
+          `(${meta.normalClassName}) seed ${seed} preset ${preset}, train ${train}, ` +
+          `test ${test}, source ${meta.source}, backend ${backend.name}`,
       );
     },
   });

@@ -10,6 +10,18 @@ import { loadOneVsRest, type OneVsRestData } from "../data/one_vs_rest.ts";
 import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/registry.ts";
 import { runDetector, type RunOutput } from "./run.ts";
 
+/** What a run knows once its data and backend are ready. */
+export interface ReadyInfo {
+  plan: MethodPlan;
+  backend: BackendInfo;
+  /** Normal training images loaded. */
+  train: number;
+  /** Test images loaded. */
+  test: number;
+  /** The split's description (class name, where the files were found, ...). */
+  meta: OneVsRestData["meta"];
+}
+
 /** Options for {@linkcode runMethod}. */
 export interface RunMethodOptions {
   preset: string;
@@ -21,7 +33,7 @@ export interface RunMethodOptions {
   quiet?: boolean;
   onProgress?: (line: string, final: boolean) => void;
   /** Called once data and backend are ready, before fitting (e.g. to print a header). */
-  onReady?: (info: { plan: MethodPlan; backend: BackendInfo; train: number; test: number }) => void;
+  onReady?: (info: ReadyInfo) => void;
 }
 
 /** A finished run with its fitted detector kept (the caller disposes it). */
@@ -52,7 +64,7 @@ export async function runMethodKept(
     seed,
   });
   const backend = await initBackend(backendName);
-  options.onReady?.({ plan, backend, train: data.train.n, test: data.test.n });
+  options.onReady?.({ plan, backend, train: data.train.n, test: data.test.n, meta: data.meta });
   const { detector, afterFit } = plan.create();
   try {
     const out = await runDetector(detector, data, {

@@ -207,6 +207,11 @@ export class Dnnl {
       parallel?: boolean;
     } = {},
   ): Primitive {
+    // Set before the descriptor: oneDNN sizes an implementation's work split (jcp.nthr) from
+    // the OpenMP max threads when the primitive DESCRIPTOR is created, so a convolution
+    // described while the last call ran on one thread would run on one thread for good.
+    const threads = options.parallel ? this.maxThreads : 1;
+    this.useThreads(threads);
     this.check(
       this.lib.symbols.dnnl_primitive_desc_create(
         this.#out,
@@ -218,13 +223,12 @@ export class Dnnl {
       `create ${what} primitive descriptor`,
     );
     const pd = this.#ptr();
-    const threads = options.parallel ? this.maxThreads : 1;
-    this.useThreads(threads); // some implementations size their work split at creation
     return new Primitive(this, pd, what, { descOnly: options.descOnly, threads });
   }
 
   /** A reorder primitive between two memory descriptors (pointers or buffers). */
   reorder(src: Deno.PointerValue, dst: Deno.PointerValue, what: string): Primitive {
+    this.useThreads(1);
     this.check(
       this.lib.symbols.dnnl_reorder_primitive_desc_create(
         this.#out,
@@ -236,7 +240,6 @@ export class Dnnl {
       ),
       `create ${what} reorder`,
     );
-    this.useThreads(1);
     return new Primitive(this, this.#ptr(), what, { threads: 1 });
   }
 
