@@ -16,9 +16,8 @@
  * | smoke | GEOM `smoke` (tiny-cnn) | 32 / 50 | 1 epoch each | 0 | 1 | 9 |
  *
  * `hour` is sized to finish within an hour with 2 processes on a 2-core machine. Measured on
- * real Fashion-MNIST with the native backend on an otherwise idle machine: 27 s per run per
- * process (geometric72 ~45 s, the others 20-35 s); classes 0, 6, 8 (81 runs) took 18 min 10 s
- * wall, and the whole default grid (135 runs) about 30 min.
+ * real Fashion-MNIST with the native backend on an otherwise idle machine: about 26 s per run
+ * per process (geometric72 ~45 s, the others 20-35 s); the whole grid, 135 runs, 28 min 51 s.
  * Bump {@linkcode ABLATION_VERSION} when a preset changes: stored runs whose configuration no
  * longer matches are rerun, never mixed in.
  * @module
