@@ -11,13 +11,12 @@
  * 2 for bad usage.
  * @module
  */
-import { dirname } from "node:path";
 import { methodNames } from "../lib/detectors/registry.ts";
 import { dieWithParent } from "../lib/experiments/pool.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import { runMethod } from "../lib/experiments/run_one.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
-import { writeJsonAtomic } from "../lib/util/atomic.ts";
+import { assertWritable, writeJsonAtomic } from "../lib/util/atomic.ts";
 import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
 import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
 
@@ -86,7 +85,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     quiet: values.quiet,
     onReady: ({ backend, train, test, meta }) => {
       try {
-        Deno.mkdirSync(dirname(out), { recursive: true }); // fail before training, not after
+        assertWritable(out); // fail before training, not after
       } catch (err) {
         throw new UsageError(`cannot write result to ${out}: ${oneLine(err)}`);
       }

@@ -11,6 +11,18 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${Deno.pid}.${rand}.tmp`);
 }
 
+/**
+ * Checks, before long work, that an atomic write to `path` can succeed: creates the parent
+ * folders and writes and removes a temporary file beside `path` (what `writeFileAtomic` will
+ * do). Throws the file system's error otherwise.
+ */
+export function assertWritable(path: string): void {
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  const probe = tempPathFor(path);
+  Deno.writeFileSync(probe, new Uint8Array());
+  Deno.removeSync(probe);
+}
+
 /** Writes bytes atomically, creating parent folders. */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
