@@ -224,12 +224,11 @@ export async function runSweep(
     return specs.map((s) => outcomes.get(s)!);
   }
   const done = specs.length - pending.length;
+  const procs = Math.min(jobs, pending.length);
   log(
     `${specs.length} runs: ${done} done already, ${pending.length} to run` +
       (stale || damaged ? ` (${stale} stale, ${damaged} damaged)` : "") +
-      (pending.length
-        ? ` with ${plural(Math.min(jobs, pending.length), "process", "processes")}`
-        : ""),
+      (pending.length ? ` with ${procs} process${procs === 1 ? "" : "es"}` : ""),
   );
   const progress = new Progress(options.label ?? "runs", pending.length, {
     unit: "run",
@@ -308,10 +307,6 @@ export const SWEEP_FLAGS = {
   quiet: { type: "boolean", default: false },
   help: { type: "boolean", default: false },
 } as const;
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** `--jobs`: processes at once, default one per CPU core. Throws UsageError below 1. */
 export function jobsFlag(value: string | undefined): number {
