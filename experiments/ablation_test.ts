@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { denoExecutable } from "../lib/experiments/pool.ts";
 import { readRunResult } from "../lib/experiments/result.ts";
-import { ablationArgs, listDir } from "./ablation_testing.ts";
+import { ablationArgs, listDir } from "./sweep_testing.ts";
 
 Deno.test("ablation: kill -9 after the first result, restart, the grid completes intact", async () => {
   const root = await Deno.makeTempDir();

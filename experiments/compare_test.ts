@@ -5,23 +5,10 @@ import { getMethod } from "../lib/detectors/registry.ts";
 import { denoExecutable } from "../lib/experiments/pool.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import { fakeResult } from "../lib/experiments/testing.ts";
-
-const COMPARE = new URL("./compare.ts", import.meta.url).pathname;
+import { sweepArgs } from "./sweep_testing.ts";
 
 function compare(root: string, extra: string[]): Promise<Deno.CommandOutput> {
-  const args = [
-    "run",
-    "--allow-read",
-    `--allow-write=${root}`,
-    "--allow-env",
-    "--allow-run=deno",
-    "--allow-ffi",
-    COMPARE,
-    "--root",
-    root,
-    "--no-png",
-    ...extra,
-  ];
+  const args = sweepArgs("./compare.ts", root, extra);
   return new Deno.Command(denoExecutable(), { args }).output();
 }
 

@@ -1,12 +1,14 @@
 /**
- * Helpers of the ablation CLI tests: the command line of a smoke ablation under a folder.
+ * Helpers of the sweep CLI tests (`deno task ablation`, `deno task compare`): their command
+ * lines writing under a folder, and folder listings.
  * @module
  */
 
-const ABLATION = new URL("./ablation.ts", import.meta.url).pathname;
-
-/** `deno run` args of the ablation CLI (smoke preset, embedded sample) writing under `root`. */
-export function ablationArgs(root: string, extra: string[]): string[] {
+/**
+ * `deno run` args of the sweep CLI `script` (a file beside this one) with the task's permissions,
+ * writing under `root`, without PNG export.
+ */
+export function sweepArgs(script: string, root: string, extra: string[]): string[] {
   return [
     "run",
     "--allow-read",
@@ -14,16 +16,23 @@ export function ablationArgs(root: string, extra: string[]): string[] {
     "--allow-env",
     "--allow-run=deno",
     "--allow-ffi",
-    ABLATION,
-    "--dataset",
-    "fashion-mnist-sample",
-    "--preset",
-    "smoke",
+    new URL(script, import.meta.url).pathname,
     "--root",
     root,
     "--no-png",
     ...extra,
   ];
+}
+
+/** `deno run` args of the ablation CLI (smoke preset, embedded sample) writing under `root`. */
+export function ablationArgs(root: string, extra: string[]): string[] {
+  return sweepArgs("./ablation.ts", root, [
+    "--dataset",
+    "fashion-mnist-sample",
+    "--preset",
+    "smoke",
+    ...extra,
+  ]);
 }
 
 /** File names in `dir` (sorted), [] when it does not exist. */

@@ -55,6 +55,20 @@ export function paletteColor(i: number): string {
   return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
 }
 
+/** A dashed grey y = x line from (lo, lo) to (hi, hi), out of the legend (chance, parity). */
+export function diagonalTrace(name: string, lo: number, hi: number): PlotTrace {
+  return {
+    type: "scatter",
+    mode: "lines",
+    name,
+    x: [lo, hi],
+    y: [lo, hi],
+    line: { color: "#999999", width: 1, dash: "dash" },
+    hoverinfo: "skip",
+    showlegend: false,
+  };
+}
+
 /** A layout with the shared defaults (white background, compact margins) and the options. */
 export function baseLayout(options: FigureOptions, extra: PlotLayout = {}): PlotLayout {
   const layout: PlotLayout = {

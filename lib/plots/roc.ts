@@ -5,6 +5,7 @@
 import { downsampleRoc } from "../metrics/evaluate.ts";
 import {
   baseLayout,
+  diagonalTrace,
   type Figure,
   type FigureOptions,
   finiteArray,
@@ -87,16 +88,7 @@ export function rocFigure(curves: RocSeries[], options: RocFigureOptions = {}): 
     };
   });
   if (options.diagonal ?? true) {
-    data.push({
-      type: "scatter",
-      mode: "lines",
-      name: "chance",
-      x: [0, 1],
-      y: [0, 1],
-      line: { color: "#999999", width: 1, dash: "dash" },
-      hoverinfo: "skip",
-      showlegend: false,
-    });
+    data.push(diagonalTrace("chance", 0, 1));
   }
   return {
     data,

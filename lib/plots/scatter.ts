@@ -4,6 +4,7 @@
  */
 import {
   baseLayout,
+  diagonalTrace,
   type Figure,
   type FigureOptions,
   finiteArray,
@@ -66,16 +67,7 @@ export function scatterFigure(
     };
   });
   if (options.diagonal && lo <= hi) {
-    data.push({
-      type: "scatter",
-      mode: "lines",
-      name: "y = x",
-      x: [lo, hi],
-      y: [lo, hi],
-      line: { color: "#999999", width: 1, dash: "dash" },
-      hoverinfo: "skip",
-      showlegend: false,
-    });
+    data.push(diagonalTrace("y = x", lo, hi));
   }
   return {
     data,
