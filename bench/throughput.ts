@@ -15,19 +15,24 @@
  *   deno run --allow-ffi --allow-read --allow-write=results/bench --allow-run=/usr/bin/python3 \
  *     --allow-sys=loadavg bench/throughput.ts [--quick] [--models wrn,cnn] [--channels 3,1] \
  *     [--backends native,wasm] [--batch 128] [--steps 5] [--warmup 2] [--infer-batches 5] \
- *     [--threads 2] [--no-torch] [--torch-stock-only] [--kernels] [--out FILE]
+ *     [--threads 2] [--precisions fp32,bf16] [--no-torch] [--torch-stock-only] [--kernels]
+ *     [--out FILE]
  *
  * `--quick` (CI): batch 16, 1 warm-up and 1 timed step/batch, WRN and CNN on 3 channels.
  * PyTorch runs twice per configuration, as Debian ships it and with glibc malloc tuned
  * (`TORCH_MALLOC_ENV`); ratios use the faster of the two (`--torch-stock-only` skips the second).
  * `--kernels` adds GFLOP/s of each WRN-10-4 convolution (forward, backward data, backward filter)
  * on the native backend at the same batch size.
+ * Every configuration runs in each of `--precisions` (default fp32 and bf16): bf16 rows are
+ * geomad's bf16 convolutions on native (skipped where the CPU lacks AMX / AVX512-BF16) and
+ * PyTorch's bf16 autocast (channels-last); ratios compare rows of the same precision.
  * @module
  */
 import process from "node:process";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/mod.ts";
-import { NATIVE_BACKEND } from "../lib/backend/native/backend.ts";
+import { NATIVE_BACKEND, type NativeBackend } from "../lib/backend/native/backend.ts";
+import { parsePrecision, type Precision, resolvePrecision } from "../lib/backend/precision.ts";
 import { nativeBackendInfo, registerNativeBackend } from "../lib/backend/native/register.ts";
 import {
   convBackwardData,
@@ -35,6 +40,7 @@ import {
   convForward,
   type ConvGeom,
 } from "../lib/backend/native/conv.ts";
+import { Bf16Cache } from "../lib/backend/native/bf16.ts";
 import { countMacs } from "../lib/models/count.ts";
 import { buildSmallCnn } from "../lib/models/small_cnn.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
@@ -63,6 +69,8 @@ const TORCH_MALLOC_ENV = {
 interface Row {
   framework: "geomad" | "pytorch";
   backend: string;
+  /** fp32, or bf16 (geomad: bf16 convolutions on native; PyTorch: bf16 autocast). */
+  precision: Precision;
   model: ModelName;
   channels: number;
   batch: number;
@@ -109,7 +117,12 @@ interface Sizes {
 }
 
 /** Trains and scores one model on the active tfjs backend. */
-async function measureTfjs(model: ModelName, channels: number, s: Sizes): Promise<Row> {
+async function measureTfjs(
+  model: ModelName,
+  channels: number,
+  s: Sizes,
+  precision: Precision,
+): Promise<Row> {
   const net = build(model, channels);
   const macs = countMacs(net);
   const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
@@ -161,6 +174,7 @@ async function measureTfjs(model: ModelName, channels: number, s: Sizes): Promis
     return {
       framework: "geomad",
       backend: tf.getBackend(),
+      precision,
       model,
       channels,
       batch: s.batch,
@@ -188,6 +202,7 @@ async function measureTorch(
   s: Sizes,
   threads: number,
   tunedMalloc: boolean,
+  precision: Precision,
 ): Promise<Row | undefined> {
   let out: Deno.CommandOutput;
   try {
@@ -202,6 +217,7 @@ async function measureTorch(
         `--warmup=${s.warmup}`,
         `--infer-batches=${s.inferBatches}`,
         `--threads=${threads}`,
+        `--precision=${precision}`,
       ],
       stdout: "piped",
       stderr: "piped",
@@ -221,6 +237,7 @@ async function measureTorch(
   return {
     framework: "pytorch",
     backend: `torch-${j.version}${tunedMalloc ? "+malloc" : ""}`,
+    precision,
     model,
     channels,
     batch: s.batch,
@@ -236,12 +253,24 @@ async function measureTorch(
   };
 }
 
-async function activate(backend: string, threads: number): Promise<string | undefined> {
+async function activate(
+  backend: string,
+  threads: number,
+  precision: Precision = "fp32",
+): Promise<string | undefined> {
   if (backend === NATIVE_BACKEND) {
     const why = await registerNativeBackend({ threads });
     if (why) return why;
-    return (await tf.setBackend(NATIVE_BACKEND)) ? undefined : "native: did not initialise";
+    if (!(await tf.setBackend(NATIVE_BACKEND))) return "native: did not initialise";
+    try {
+      const p = resolvePrecision(precision, { backend, isa: nativeBackendInfo()?.isa });
+      (tf.backend() as unknown as NativeBackend).precision = p;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+    return undefined;
   }
+  if (precision !== "fp32") return "fp32 only";
   try {
     await initBackend(backend as Parameters<typeof initBackend>[0]);
     // initBackend remembers its first choice; switch back explicitly after `native` ran
@@ -269,6 +298,7 @@ const WRN_CONVS: Array<[number, number, number, number, number]> = [
 /** One convolution's rates: GFLOP per wall second and per process CPU second. */
 interface KernelRow {
   conv: string;
+  precision: Precision;
   pass: "forward" | "backward-data" | "backward-filter";
   ms: number;
   gflops: number;
@@ -276,11 +306,13 @@ interface KernelRow {
 }
 
 /** Times the native convolutions of WRN-10-4 (tfjs 'same' padding, NHWC) at `batch`. */
-function measureConvKernels(batch: number, reps: number): KernelRow[] {
+function measureConvKernels(batch: number, reps: number, precision: Precision): KernelRow[] {
   const backend = tf.findBackend(NATIVE_BACKEND) as unknown as {
     dnnl: Parameters<typeof convForward>[0];
   };
   const d = backend.dnnl;
+  // bf16: activations converted once (as a training step mostly does), filters every call
+  const bf16 = precision === "bf16" ? new Bf16Cache(d, { generation: () => 1 }) : undefined;
   const rng = new Rng(11);
   const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() - 0.5);
   const rows: KernelRow[] = [];
@@ -316,9 +348,9 @@ function measureConvKernels(batch: number, reps: number): KernelRow[] {
     const dw = new Float32Array(w.length);
     const flop = 2 * batch * oh * oh * cout * cin * k * k;
     const passes = [
-      ["forward", () => convForward(d, g, x, w, { out: y })],
-      ["backward-data", () => convBackwardData(d, g, dy, w, { out: dx })],
-      ["backward-filter", () => convBackwardFilter(d, g, x, dy, { out: dw })],
+      ["forward", () => convForward(d, g, x, w, { out: y, bf16 })],
+      ["backward-data", () => convBackwardData(d, g, dy, w, { out: dx, bf16 })],
+      ["backward-filter", () => convBackwardFilter(d, g, x, dy, { out: dw, bf16 })],
     ] as const;
     for (const [pass, run] of passes) {
       run();
@@ -329,6 +361,7 @@ function measureConvKernels(batch: number, reps: number): KernelRow[] {
       const cpu = (cpuSeconds() - c0) / reps;
       rows.push({
         conv: `${h}x${h} ${cin}->${cout} k${k} s${s}`,
+        precision,
         pass,
         ms,
         gflops: flop / ms / 1e6,
@@ -357,8 +390,14 @@ await runCli("bench/throughput", async () => {
     "no-torch": { type: "boolean" },
     "torch-stock-only": { type: "boolean" },
     kernels: { type: "boolean" },
+    precisions: { type: "string" },
     out: { type: "string" },
   }, false);
+  const precisions = (listFlag(f.precisions) ?? ["fp32", "bf16"]).map((p) => {
+    const v = parsePrecision(p);
+    if (v === "auto") throw new UsageError("--precisions takes fp32 and/or bf16");
+    return v;
+  });
   const quick = f.quick ?? false;
   const models = (listFlag(f.models) ?? ["wrn", "cnn"]) as ModelName[];
   for (const m of models) {
@@ -382,34 +421,44 @@ await runCli("bench/throughput", async () => {
   for (const model of models) {
     for (const ch of channels) {
       const label = `${model} 32x32x${ch}`;
-      for (const tuned of f["no-torch"] ? [] : f["torch-stock-only"] ? [false] : [false, true]) {
-        console.error(`measuring ${label} on pytorch${tuned ? " (tuned malloc)" : ""} ...`);
-        const torch = await measureTorch(model, ch, sizes, threads, tuned);
-        if (torch) rows.push(torch);
-        else skipped.push(`pytorch: ${PYTHON} with torch not available`);
-      }
-      for (const backend of backends) {
-        const why = await activate(backend, threads);
-        if (why) {
-          skipped.push(`${backend}: ${why}`);
-          continue;
+      for (const precision of precisions) {
+        const tunings = f["no-torch"] ? [] : f["torch-stock-only"] ? [false] : [false, true];
+        for (const tuned of tunings) {
+          console.error(
+            `measuring ${label} ${precision} on pytorch${tuned ? " (tuned malloc)" : ""} ...`,
+          );
+          const torch = await measureTorch(model, ch, sizes, threads, tuned, precision);
+          if (torch) rows.push(torch);
+          else skipped.push(`pytorch: ${PYTHON} with torch not available`);
         }
-        console.error(`measuring ${label} on ${backend} ...`);
-        rows.push(await measureTfjs(model, ch, sizes));
-        const b = tf.backend() as { clearPool?: () => void };
-        b.clearPool?.();
+        for (const backend of backends) {
+          const why = await activate(backend, threads, precision);
+          if (why) {
+            skipped.push(`${backend} ${precision}: ${why}`);
+            continue;
+          }
+          console.error(`measuring ${label} ${precision} on ${backend} ...`);
+          rows.push(await measureTfjs(model, ch, sizes, precision));
+          const b = tf.backend() as { clearPool?: () => void };
+          b.clearPool?.();
+        }
       }
     }
   }
-  // ratios are taken against the faster PyTorch run of the same configuration
+  // ratios are taken against the faster PyTorch run of the same configuration and precision
   const torchOf = (r: Row, key: "trainImagesPerSec" | "inferImagesPerSec") =>
     rows.filter((t) =>
-      t.framework === "pytorch" && t.model === r.model && t.channels === r.channels
+      t.framework === "pytorch" && t.model === r.model && t.channels === r.channels &&
+      t.precision === r.precision
     )
       .sort((a, b) => b[key] - a[key])[0];
+  const info = nativeBackendInfo();
+  if (info) {
+    console.log(`native: oneDNN ${info.dnnlVersion}, ISA ${info.isa}, ${info.threads} threads`);
+  }
   console.log(
-    "model        backend                 train img/s  GFLOP/s  cpu-s/batch  score img/s  GFLOP/s" +
-      "  train/torch  score/torch",
+    "model        backend                 prec  train img/s  GFLOP/s  cpu-s/batch  score img/s" +
+      "  GFLOP/s  train/torch  score/torch",
   );
   for (const r of rows) {
     const t = r.framework === "pytorch" ? undefined : torchOf(r, "trainImagesPerSec");
@@ -421,7 +470,7 @@ await runCli("bench/throughput", async () => {
       r.inferVsTorch = r.inferImagesPerSec / ti.inferImagesPerSec;
     }
     console.log(
-      `${`${r.model} x${r.channels}`.padEnd(12)} ${r.backend.padEnd(23)} ` +
+      `${`${r.model} x${r.channels}`.padEnd(12)} ${r.backend.padEnd(23)} ${r.precision} ` +
         `${fmt(r.trainImagesPerSec).padStart(11)} ${fmt(r.trainGflops).padStart(8)} ` +
         `${fmt(r.trainCpuSecPerBatch, 2).padStart(12)} ${fmt(r.inferImagesPerSec).padStart(12)} ` +
         `${fmt(r.inferGflops).padStart(8)} ${tr.padStart(12)} ${sr.padStart(12)}`,
@@ -431,20 +480,25 @@ await runCli("bench/throughput", async () => {
   if (quick) {
     console.log("quick: one batch of 16 per figure; checks the bench runs, not a measurement");
   }
-  let kernels: KernelRow[] = [];
-  if (f.kernels && (await activate(NATIVE_BACKEND, threads)) === undefined) {
-    console.error("measuring WRN-10-4 convolutions on native ...");
-    kernels = measureConvKernels(sizes.batch, Math.max(1, sizes.steps));
-    console.log("WRN-10-4 convolution (native)   pass              ms  GFLOP/s  GFLOP/cpu-s");
+  const kernels: KernelRow[] = [];
+  for (const precision of f.kernels ? precisions : []) {
+    if ((await activate(NATIVE_BACKEND, threads, precision)) !== undefined) continue;
+    console.error(`measuring WRN-10-4 convolutions on native in ${precision} ...`);
+    kernels.push(...measureConvKernels(sizes.batch, Math.max(1, sizes.steps), precision));
+  }
+  if (kernels.length > 0) {
+    console.log(
+      "WRN-10-4 convolution (native)   prec  pass              ms  GFLOP/s  GFLOP/cpu-s",
+    );
     for (const k of kernels) {
       console.log(
-        `${k.conv.padEnd(32)} ${k.pass.padEnd(15)} ${fmt(k.ms).padStart(6)} ` +
+        `${k.conv.padEnd(32)} ${k.precision} ${k.pass.padEnd(15)} ${fmt(k.ms).padStart(6)} ` +
           `${fmt(k.gflops, 0).padStart(8)} ${fmt(k.gflopsPerCpuS, 0).padStart(12)}`,
       );
     }
   }
   const result = {
-    schema: "geomad/bench-throughput@1",
+    schema: "geomad/bench-throughput@2",
     date: new Date().toISOString(),
     quick,
     sizes,

@@ -9,7 +9,7 @@
  *   deno task ablation [--dataset fashion-mnist] [--preset hour|quick|paper|smoke]
  *     [--classes 0,6,8] [--seeds N] [--transforms a,b,...] [--jobs N] [--shard i/n]
  *     [--root results/ablation] [--retry-failed] [--summary-only] [--no-png]
- *     [--data-dir D] [--backend B] [--quiet]
+ *     [--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet]
  *
  * Writes <root>/<dataset>/{runs/*.json, summary.json, summary.md, summary.html, summary.png}.
  * Exit 1 when a run crashed (the summary is still written), 2 for bad usage.
@@ -37,6 +37,7 @@ import { getTransformSet } from "../lib/transforms/registry.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
 import { RunError, UsageError } from "../lib/util/errors.ts";
+import { parsePrecision, type PrecisionRequest } from "../lib/backend/precision.ts";
 import {
   ABLATION_PRESET_NAMES,
   ABLATION_SCHEMA,
@@ -54,7 +55,7 @@ import {
 const USAGE = "usage: deno task ablation [--dataset D] [--preset " +
   `${ABLATION_PRESET_NAMES.join("|")}] [--classes 0,6,8] [--seeds N] [--transforms a,b] ` +
   "[--jobs N] [--shard i/n] [--root DIR] [--retry-failed] [--summary-only] [--no-png] " +
-  "[--data-dir D] [--backend B] [--quiet]";
+  "[--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet]";
 
 function intList(name: string, value: string | undefined): number[] | undefined {
   return listFlag(value)?.map((v) => intFlag(name, v, 0));
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
   const preset = ablationPreset(presetName);
   const jobs = jobsFlag(values.jobs);
   const shard = parseShard(values.shard);
+  const precision = parsePrecision(values.precision);
   const grid = ablationGrid({
     dataset,
     preset: presetName,
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
     root: values.root,
     dataDir: values["data-dir"],
     backend: values.backend,
+    precision,
   });
   const mine = shardOf(grid, shard);
   const dir = ablationDir(values.root!, dataset);
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
       shard,
     },
     outcomes,
+    precision,
   });
   await writeJsonAtomic(join(dir, "summary.json"), summary);
   await writeTextAtomic(join(dir, "summary.md"), ablationMarkdown(summary));
@@ -153,9 +157,14 @@ async function buildSummary(
     preset: Record<string, unknown>;
     grid: AblationSummary["grid"];
     outcomes: SweepOutcome[];
+    precision: PrecisionRequest;
   },
 ): Promise<AblationSummary> {
-  const collected = await collectAblationRuns(dir, { dataset: o.dataset, preset: o.presetName });
+  const collected = await collectAblationRuns(dir, {
+    dataset: o.dataset,
+    preset: o.presetName,
+    precision: o.precision,
+  });
   const ok = collected.results.filter((x) => x.result.status === "ok");
   const nonGeometric = nonGeometricSets();
   const classNames = [...getDatasetSpec(o.dataset).classNames];

@@ -25,6 +25,7 @@
 import { join } from "node:path";
 import { checkClassIndex, getDatasetSpec } from "../lib/data/registry.ts";
 import type { GeomPresetName } from "../lib/detectors/geom_presets.ts";
+import type { PrecisionRequest } from "../lib/backend/precision.ts";
 import { getMethod, type MethodOverrides, planMismatch } from "../lib/detectors/registry.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
 import type { RunSpec } from "../lib/experiments/sweep.ts";
@@ -157,6 +158,8 @@ export interface AblationGridOptions {
   root?: string;
   dataDir?: string;
   backend?: string;
+  /** Precision request of every run (and of the reuse check). */
+  precision?: PrecisionRequest;
 }
 
 /** `<root>/<dataset>`: where runs/, summary.json and summary.md of an ablation live. */
@@ -207,6 +210,7 @@ export function ablationGrid(options: AblationGridOptions): RunSpec[] {
           out: ablationRunPath(dir, { preset: presetName, transforms, normalClass, seed }),
           ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
           ...(options.backend !== undefined ? { backend: options.backend } : {}),
+          ...(options.precision !== undefined ? { precision: options.precision } : {}),
         });
       }
     }
@@ -236,7 +240,7 @@ export interface CollectedRuns {
  */
 export async function collectAblationRuns(
   dir: string,
-  options: { dataset: string; preset: string },
+  options: { dataset: string; preset: string; precision?: PrecisionRequest },
 ): Promise<CollectedRuns> {
   const preset = ablationPreset(options.preset);
   const out: CollectedRuns = { results: [], ignored: [], otherPresets: 0 };
@@ -272,6 +276,7 @@ export async function collectAblationRuns(
       dataset: options.dataset,
       normalClass: result.normalClass,
       seed: result.seed,
+      precision: options.precision,
     });
     if (why) out.ignored.push({ file, reason: `stale: ${why}` });
     else out.results.push({ file, result });

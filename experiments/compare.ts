@@ -8,7 +8,8 @@
  *
  *   deno task compare --dataset D [--classes 0,1,...] [--methods geom,raw-ocsvm,...]
  *     [--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results]
- *     [--retry-failed] [--summary-only] [--no-png] [--data-dir D] [--backend B] [--quiet]
+ *     [--retry-failed] [--summary-only] [--no-png] [--data-dir D] [--backend B]
+ *     [--precision fp32|bf16|auto] [--quiet]
  *
  * A run that fails (status failed, e.g. a NaN loss) is shown as failed with its reason and the
  * comparison goes on. Exit 1 when a run crashed without a result (the summary is still
@@ -16,6 +17,7 @@
  * @module
  */
 import { join } from "node:path";
+import { parsePrecision } from "../lib/backend/precision.ts";
 import { checkClassIndex, getDatasetSpec } from "../lib/data/registry.ts";
 import { getMethod, methodNames } from "../lib/detectors/registry.ts";
 import {
@@ -44,7 +46,8 @@ export const COMPARE_SCHEMA = "geomad.compare/v1";
 
 const USAGE = "usage: deno task compare --dataset D [--classes 0,1,...] [--methods a,b,...] " +
   "[--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results] [--retry-failed] " +
-  "[--summary-only] [--no-png] [--data-dir D] [--backend B] [--quiet]";
+  "[--summary-only] [--no-png] [--data-dir D] [--backend B] [--precision fp32|bf16|auto] " +
+  "[--quiet]";
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, {
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
   if (seeds < 1) throw new UsageError(`--seeds must be >= 1, got ${seeds}`);
   const jobs = jobsFlag(values.jobs);
 
+  const precision = parsePrecision(values.precision);
   const specs: RunSpec[] = [];
   for (const m of methods) {
     for (let seed = 0; seed < seeds; seed++) {
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
           out: resultPath(root, { method: m.name, dataset, preset, normalClass, seed }),
           ...(values["data-dir"] !== undefined ? { dataDir: values["data-dir"] } : {}),
           ...(values.backend !== undefined ? { backend: values.backend } : {}),
+          precision,
         });
       }
     }

@@ -5,12 +5,14 @@
  *
  *   deno task run --method M --dataset D --normal C [--preset smoke|quick|paper] [--seed S]
  *     [--transforms SET] [--epochs N] [--model NAME] [--score a,b] [--train-limit N]
- *     [--test-limit N] [--out FILE] [--data-dir D] [--backend B] [--quiet]
+ *     [--test-limit N] [--out FILE] [--data-dir D] [--backend B] [--precision fp32|bf16|auto]
+ *     [--quiet]
  *
  * Exit 0 with status ok, 1 with status failed (the result is still written, with the reason),
  * 2 for bad usage.
  * @module
  */
+import { parsePrecision } from "../lib/backend/precision.ts";
 import { methodNames } from "../lib/detectors/registry.ts";
 import { dieWithParent } from "../lib/experiments/pool.ts";
 import { resultPath } from "../lib/experiments/result.ts";
@@ -22,7 +24,8 @@ import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
 
 const OPTIONS = "--dataset D --normal C [--preset P] [--seed S] [--transforms SET] [--epochs N] " +
   "[--model NAME] [--score dirichlet,simple,max-softmax,entropy] [--train-limit N] " +
-  "[--test-limit N] [--out FILE] [--data-dir D] [--backend B] [--quiet]";
+  "[--test-limit N] [--out FILE] [--data-dir D] [--backend B] [--precision fp32|bf16|auto] " +
+  "[--quiet]";
 
 function optionalInt(name: string, value: string | undefined): number | undefined {
   return value === undefined ? undefined : intFlag(name, value, 0);
@@ -51,6 +54,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     out: { type: "string" },
     "data-dir": { type: "string" },
     backend: { type: "string" },
+    precision: { type: "string" },
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   });
@@ -67,6 +71,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
   const dataset = values.dataset!, preset = values.preset!;
   const normalClass = intFlag("normal", values.normal, 0);
   const seed = intFlag("seed", values.seed, 0);
+  const precision = parsePrecision(values.precision);
   const out = values.out ??
     resultPath("results", { method, dataset, preset, normalClass, seed });
   const { result } = await runMethod(method, { dataset, normalClass }, {
@@ -81,6 +86,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
       testLimit: optionalInt("test-limit", values["test-limit"]),
     },
     backend: values.backend,
+    precision,
     dataDir: values["data-dir"],
     quiet: values.quiet,
     onReady: ({ backend, train, test, meta }) => {
@@ -93,7 +99,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
       console.error(
         `${fixedMethod ? `${task}:` : `run: ${method}`} ${meta.dataset} class ${normalClass} ` +
           `(${meta.normalClassName}) seed ${seed} preset ${preset}, train ${train}, ` +
-          `test ${test}, source ${meta.source}, backend ${backend.name}`,
+          `test ${test}, source ${meta.source}, backend ${backend.name} ${backend.precision}`,
       );
     },
   });

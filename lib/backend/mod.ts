@@ -6,6 +6,7 @@
 import { installWasmKernels } from "./wasm_kernels/mod.ts";
 
 export * from "./select.ts";
+export * from "./precision.ts";
 export {
   registerWasmKernels,
   restoreStockKernels,

@@ -1,5 +1,5 @@
 /**
- * Compute backend selection, in one place. Order for `auto`: `tensorflow` (tfjs-node, or
+ * Compute backend selection (and the precision of a run), in one place. Order for `auto`: `tensorflow` (tfjs-node, or
  * tfjs-node-gpu, when its native library loads), then `native` (geomad's oneDNN kernels through
  * Deno FFI, when Debian's libdnnl2 is installed and --allow-ffi is granted), then `wasm`, then
  * `cpu`. `webgpu` only when asked for and Deno sees a GPU adapter.
@@ -10,6 +10,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { UsageError } from "../util/errors.ts";
+import { type Precision, type PrecisionRequest, resolvePrecision } from "./precision.ts";
 
 /** Backends geomad can run on. */
 export const BACKENDS = ["auto", "tensorflow", "native", "wasm", "cpu", "webgpu"] as const;
@@ -28,6 +29,18 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** Extra kernels registered by geomad on this backend (e.g. `wasm-grad-kernels`). */
   extensions: string[];
+  /** Arithmetic of the convolutions: `bf16` only on `native` (see lib/backend/precision.ts). */
+  precision: Precision;
+  /** What was asked for (`auto` unless a run said otherwise). */
+  precisionRequested: PrecisionRequest;
+  /** oneDNN's effective ISA on `native` (e.g. `cpu_isa_avx512_core_amx`). */
+  isa?: string;
+}
+
+/** Options for {@linkcode initBackend}. */
+export interface InitBackendOptions {
+  /** Precision request (default `auto`). */
+  precision?: PrecisionRequest;
 }
 
 let current: BackendInfo | undefined;
@@ -104,12 +117,36 @@ async function tryWebgpu(): Promise<string | undefined> {
   }
 }
 
+/** Resolves `request` on the active backend and sets the native backend's precision. */
+async function withPrecision(
+  info: Omit<BackendInfo, "precision" | "precisionRequested" | "isa">,
+  request: PrecisionRequest,
+): Promise<BackendInfo> {
+  let isa: string | undefined;
+  if (info.name === "native") {
+    const native = await import("./native/mod.ts");
+    isa = native.nativeBackendInfo()?.isa;
+    const precision = resolvePrecision(request, { backend: info.name, isa });
+    (tf.backend() as unknown as { precision: Precision }).precision = precision;
+    return { ...info, precision, precisionRequested: request, isa };
+  }
+  const precision = resolvePrecision(request, { backend: info.name });
+  return { ...info, precision, precisionRequested: request };
+}
+
 /**
- * Activates a backend and returns what is in use. `auto` tries tensorflow, wasm, cpu in order.
- * A forced backend that cannot start is an error. Calling again with the same request is a no-op.
+ * Activates a backend and returns what is in use. `auto` tries tensorflow, native, wasm, cpu in
+ * order. A forced backend that cannot start is an error, and so is `precision: "bf16"` where it
+ * cannot be honoured. Calling again with the same backend request only updates the precision.
  */
-export async function initBackend(requested: BackendName = "auto"): Promise<BackendInfo> {
-  if (current && (current.requested === requested || requested === "auto")) return current;
+export async function initBackend(
+  requested: BackendName = "auto",
+  options: InitBackendOptions = {},
+): Promise<BackendInfo> {
+  const precision = options.precision ?? "auto";
+  if (current && (current.requested === requested || requested === "auto")) {
+    return current = await withPrecision(current, precision);
+  }
   const skipped: string[] = [];
   const attempts: Record<string, () => Promise<string | undefined>> = {
     tensorflow: tryTensorflow,
@@ -137,7 +174,14 @@ export async function initBackend(requested: BackendName = "auto"): Promise<Back
     const ext = hook(tf.getBackend());
     if (ext) extensions.push(ext);
   }
-  current = { name: tf.getBackend(), requested, skipped, tfjsVersion: tf.version.tfjs, extensions };
+  const info = {
+    name: tf.getBackend(),
+    requested,
+    skipped,
+    tfjsVersion: tf.version.tfjs,
+    extensions,
+  };
+  current = await withPrecision(info, precision);
   return current;
 }
 

@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { buildModel } from "../models/build.ts";
 import {
+  DEFAULT_CLAMP,
   dirichletScore,
   type DirichletScorer,
   entropyScore,
@@ -54,6 +55,9 @@ export class GeomDetector implements Detector {
   #model?: tf.LayersModel;
   #transforms?: TransformSet;
   #scorer?: DirichletScorer;
+  /** The 1e-10 renormalised scorer, when the config asks for the floor check. */
+  #checkScorer?: DirichletScorer;
+  #belowFloor: { train?: number; test?: number } = {};
   #train?: TrainRecord;
   #fitOptions: FitOptions = {};
   #seed = 0;
@@ -121,7 +125,12 @@ export class GeomDetector implements Detector {
       this.#scorer = fitDirichletScorer(probs, {
         nTransforms: set.size,
         clamp: c.dirichletClamp,
+        renormalise: c.dirichletRenormalise,
       });
+      if (c.dirichletFloorCheck) {
+        this.#checkScorer = fitDirichletScorer(probs, { nTransforms: set.size });
+        this.#belowFloor.train = fractionBelow(probs, DEFAULT_CLAMP);
+      }
       this.#timings.dirichletFitSeconds = (performance.now() - t1) / 1000;
     }
     return this;
@@ -164,6 +173,10 @@ export class GeomDetector implements Detector {
       for (let i = 0; i < normality.length; i++) normality[i] = -normality[i]!;
       out[name] = normality;
     }
+    if (this.#checkScorer && this.scores.includes("dirichlet")) {
+      out["dirichlet-1e-10"] = dirichletScore(this.#checkScorer, probs).map((v) => -v);
+      this.#belowFloor.test = fractionBelow(probs, DEFAULT_CLAMP);
+    }
     this.#timings.scoreSeconds = (performance.now() - t0) / 1000;
     return out;
   }
@@ -181,6 +194,7 @@ export class GeomDetector implements Detector {
       parameters: this.#model?.countParams(),
       training: this.#train,
       timings: { ...this.#timings },
+      ...(this.#checkScorer ? { softmaxBelow1e10: { ...this.#belowFloor } } : {}),
       dirichletAlphaSums: this.#scorer
         ? Array.from({ length: this.#scorer.nTransforms }, (_, t) => {
           let s = 0;
@@ -197,5 +211,14 @@ export class GeomDetector implements Detector {
     this.#model?.dispose();
     this.#model = undefined;
     this.#scorer = undefined;
+    this.#checkScorer = undefined;
+    this.#belowFloor = {};
   }
+}
+
+/** Fraction of the values of `probs` below `floor`. */
+function fractionBelow(probs: Float32Array, floor: number): number {
+  let n = 0;
+  for (let i = 0; i < probs.length; i++) if (probs[i]! < floor) n++;
+  return probs.length > 0 ? n / probs.length : 0;
 }

@@ -14,9 +14,21 @@ Deno.test("geomPreset('paper') equals PAPER.md's protocol and hyperparameters", 
   assert.equal(p.batchSize, 128);
   assert.equal(p.lr, 1e-3);
   assert.deepEqual(p.betas, [0.9, 0.999]);
-  assert.equal(p.dirichletClamp, 1e-10);
+  // the official code logs the raw float32 softmax: floor exact zeros only, no renormalising
+  assert.equal(p.dirichletClamp, 2 ** -149);
+  assert.equal(p.dirichletRenormalise, false);
+  assert.equal(p.dirichletFloorCheck, true);
   assert.equal(p.trainLimit, undefined); // all normal training images
   assert.equal(p.testLimit, undefined); // the full test split
+});
+
+Deno.test("quick and smoke presets keep the 1e-10 renormalised floor", () => {
+  for (const name of ["quick", "smoke"]) {
+    const p = geomPreset(name);
+    assert.equal(p.dirichletClamp, 1e-10);
+    assert.equal(p.dirichletRenormalise, true);
+    assert.equal(p.dirichletFloorCheck, false);
+  }
 });
 
 Deno.test("geomPreset() rejects unknown presets and returns independent copies", () => {
@@ -55,4 +67,31 @@ Deno.test("GeomDetector smoke run is reproducible and separates classes on the s
   // Trousers vs the rest: even a tiny rot4 model does far better than chance.
   assert.ok(evaluate(a.s.dirichlet!, data.testLabels).auroc > 0.7);
   assert.equal(a.state.nTransforms, 4);
+});
+
+Deno.test("GeomDetector with the floor check adds dirichlet-1e-10 and the share of tiny softmax", async () => {
+  await initBackend("wasm");
+  const data = await loadOneVsRest("fashion-mnist-sample", 1, { trainLimit: 32, testLimit: 60 });
+  const base = { ...geomPreset("smoke"), trainLimit: 32, testLimit: 60 };
+  const official = {
+    ...base,
+    dirichletClamp: 2 ** -149,
+    dirichletRenormalise: false,
+    dirichletFloorCheck: true,
+  };
+  const d = new GeomDetector({ config: official });
+  await d.fit(data.train, { seed: 3, quiet: true });
+  const s = await d.scoreAll(data.test);
+  const state = d.state() as { softmaxBelow1e10?: { train?: number; test?: number } };
+  d.dispose();
+  assert.deepEqual(Object.keys(s), [...GEOM_SCORES, "dirichlet-1e-10"]);
+  const below = state.softmaxBelow1e10!;
+  for (const v of [below.train!, below.test!]) assert.ok(v >= 0 && v <= 1, `${v}`);
+  // the check score is exactly what the quick/smoke floor gives on the same model
+  const robust = new GeomDetector({ config: base });
+  await robust.fit(data.train, { seed: 3, quiet: true });
+  const r = await robust.scoreAll(data.test);
+  robust.dispose();
+  assert.deepEqual(s["dirichlet-1e-10"], r.dirichlet);
+  assert.deepEqual(s.simple, r.simple);
 });

@@ -30,6 +30,7 @@ import { CaeOcsvmDetector } from "./cae_ocsvm.ts";
 import { DagmmDetector } from "./dagmm.ts";
 import { DeepSvddDetector } from "./deep_svdd.ts";
 import { DsebmDetector } from "./dsebm.ts";
+import type { PrecisionRequest } from "../backend/precision.ts";
 import { GeomDetector, type GeomScoreName, parseGeomScores } from "./geom.ts";
 import { GEOM_PRESETS, type GeomConfig, geomPreset, resolveEpochs } from "./geom_presets.ts";
 import { OcsvmDetector, type OcsvmDetectorOptions } from "./ocsvm.ts";
@@ -372,7 +373,7 @@ export function getMethod(name: string): MethodEntry {
 export function planMismatch(
   result: RunResult,
   plan: MethodPlan,
-  run: { dataset: string; normalClass: number; seed: number },
+  run: { dataset: string; normalClass: number; seed: number; precision?: PrecisionRequest },
 ): string | undefined {
   if (result.method !== plan.method) return `method ${result.method} is not ${plan.method}`;
   const requested = result.data?.requested ?? result.dataset;
@@ -381,6 +382,8 @@ export function planMismatch(
     return `class ${result.normalClass} is not ${run.normalClass}`;
   }
   if (result.seed !== run.seed) return `seed ${result.seed} is not ${run.seed}`;
+  const why = precisionMismatch(result, run.precision ?? "auto");
+  if (why) return why;
   for (const key of ["trainLimit", "testLimit"] as const) {
     const stored = result.data?.[key] ?? null, want = plan[key] ?? null;
     if (stored !== want) return `${key} ${stored} is not ${want}`;
@@ -392,4 +395,21 @@ export function planMismatch(
     }
   }
   return undefined;
+}
+
+/**
+ * Whether a stored result answers a precision request: `fp32` and `bf16` need a run that
+ * computed in that precision; `auto` takes a run that also asked for `auto` (the child resolved
+ * it on this machine). Records from before precisions existed count as `auto` resolved to fp32.
+ */
+export function precisionMismatch(
+  result: RunResult,
+  request: PrecisionRequest,
+): string | undefined {
+  const got = result.backend?.precision ?? "fp32";
+  const asked = result.backend?.precisionRequested ?? "auto";
+  if (request === "auto") {
+    return asked === "auto" ? undefined : `precision ${asked} was requested, not auto`;
+  }
+  return got === request ? undefined : `precision ${got} is not ${request}`;
 }

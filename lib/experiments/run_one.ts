@@ -5,6 +5,7 @@
  * @module
  */
 import { type BackendInfo, initBackend, parseBackend } from "../backend/mod.ts";
+import type { PrecisionRequest } from "../backend/precision.ts";
 import type { Detector } from "../detectors/detector.ts";
 import { loadOneVsRest, type OneVsRestData } from "../data/one_vs_rest.ts";
 import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/registry.ts";
@@ -29,6 +30,8 @@ export interface RunMethodOptions {
   overrides?: MethodOverrides;
   /** tfjs backend name (default auto). */
   backend?: string;
+  /** Arithmetic precision (default auto; bf16 only on the native backend). */
+  precision?: PrecisionRequest;
   dataDir?: string;
   quiet?: boolean;
   onProgress?: (line: string, final: boolean) => void;
@@ -63,7 +66,7 @@ export async function runMethodKept(
     testLimit: plan.testLimit,
     seed,
   });
-  const backend = await initBackend(backendName);
+  const backend = await initBackend(backendName, { precision: options.precision });
   options.onReady?.({ plan, backend, train: data.train.n, test: data.test.n, meta: data.meta });
   const { detector, afterFit } = plan.create();
   try {

@@ -7,6 +7,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { PrecisionRequest } from "../backend/precision.ts";
 import {
   getMethod,
   type MethodOverrides,
@@ -34,6 +35,8 @@ export interface RunSpec {
   dataDir?: string;
   /** tfjs backend (passed as --backend). */
   backend?: string;
+  /** Precision request (passed as --precision; part of the reuse check). */
+  precision?: PrecisionRequest;
 }
 
 /** The command-line arguments of `experiments/run.ts` for `spec`. */
@@ -60,6 +63,7 @@ export function runArgs(spec: RunSpec): string[] {
   if (o.testLimit !== undefined) args.push("--test-limit", String(o.testLimit));
   if (spec.dataDir !== undefined) args.push("--data-dir", spec.dataDir);
   if (spec.backend !== undefined) args.push("--backend", spec.backend);
+  if (spec.precision !== undefined) args.push("--precision", spec.precision);
   return args;
 }
 
@@ -304,6 +308,7 @@ export const SWEEP_FLAGS = {
   "no-png": { type: "boolean", default: false },
   "data-dir": { type: "string" },
   backend: { type: "string" },
+  precision: { type: "string" },
   quiet: { type: "boolean", default: false },
   help: { type: "boolean", default: false },
 } as const;

@@ -28,7 +28,7 @@ function spec(dir: string, normalClass: number, seed = 0): RunSpec {
 }
 
 Deno.test("runArgs() spells every field as experiments/run.ts flags", () => {
-  const s = { ...spec("/r", 3, 2), dataDir: "/d", backend: "cpu" };
+  const s: RunSpec = { ...spec("/r", 3, 2), dataDir: "/d", backend: "cpu", precision: "bf16" };
   s.overrides = { transforms: "rot4", epochs: 5, model: "tiny-cnn", trainLimit: 9, testLimit: 8 };
   assert.deepEqual(runArgs(s), [
     "--method",
@@ -57,6 +57,8 @@ Deno.test("runArgs() spells every field as experiments/run.ts flags", () => {
     "/d",
     "--backend",
     "cpu",
+    "--precision",
+    "bf16",
   ]);
 });
 

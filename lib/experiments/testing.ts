@@ -35,7 +35,15 @@ export function fakeResult(plan: MethodPlan, options: FakeResultOptions): RunRes
     seed: options.seed,
     preset: plan.preset,
     hyperparameters: structuredClone(plan.expected),
-    backend: { name: "cpu", requested: "cpu", skipped: [], tfjsVersion: "test", extensions: [] },
+    backend: {
+      name: "cpu",
+      requested: "cpu",
+      skipped: [],
+      tfjsVersion: "test",
+      extensions: [],
+      precision: "fp32",
+      precisionRequested: "auto",
+    },
     versions: { geomad: "test" },
     data: {
       dataset: options.dataset,

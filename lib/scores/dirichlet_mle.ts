@@ -1,14 +1,21 @@
 /**
  * Maximum-likelihood Dirichlet fit by Minka's fixed point, exactly as the GEOM paper runs it:
  * alpha <- psi^-1(psi(sum alpha) + mean log p), from the Wicker et al. initialisation, until
- * ||delta alpha||_2 < 1e-9 or 1000 iterations. Float64 throughout; probabilities are clamped
- * and renormalised first so that exact zeros (float32 softmax) cannot give log(0).
+ * ||delta alpha||_2 < 1e-9 or 1000 iterations. Float64 throughout; probabilities are floored
+ * first so that exact zeros (float32 softmax) cannot give log(0): by default at 1e-10 and
+ * renormalised; the official code's behaviour is a floor at the smallest positive float32
+ * ({@linkcode FLOAT32_MIN_POSITIVE}) without renormalisation, which touches exact zeros only.
  * @module
  */
 import { digamma, EULER_GAMMA, inverseDigamma } from "./special.ts";
 
 /** Default floor for probabilities before taking logs. */
 export const DEFAULT_CLAMP = 1e-10;
+/**
+ * The smallest positive float32 (2^-149, a denormal, ~1.4e-45): every float32 softmax output
+ * but an exact zero is at least this, so flooring here changes exact zeros only.
+ */
+export const FLOAT32_MIN_POSITIVE = 2 ** -149;
 
 /** Sufficient statistics of K-dimensional probability vectors for a Dirichlet fit. */
 export interface DirichletStats {
@@ -43,9 +50,9 @@ export interface DirichletFit {
 }
 
 /**
- * Writes log of the clamped, renormalised row `p[offset .. offset + k)` into `out` (and its
- * probabilities into `probs` when given). Values below `clamp` (zeros, negatives) become
- * `clamp`; NaN stays NaN.
+ * Writes log of the clamped (and, unless `renormalise` is false, renormalised) row
+ * `p[offset .. offset + k)` into `out` (and its probabilities into `probs` when given). Values
+ * below `clamp` (zeros, negatives) become `clamp`; NaN stays NaN.
  */
 export function clampedLogRow(
   p: ArrayLike<number>,
@@ -54,14 +61,16 @@ export function clampedLogRow(
   clamp: number,
   out: Float64Array,
   probs?: Float64Array,
+  renormalise = true,
 ): void {
   let sum = 0;
   for (let j = 0; j < k; j++) {
     const v = p[offset + j]!;
-    const q = v > clamp ? v : (Number.isNaN(v) ? NaN : clamp);
+    const q = v >= clamp ? v : (Number.isNaN(v) ? NaN : clamp);
     out[j] = q;
     sum += q;
   }
+  if (!renormalise) sum = 1;
   const logSum = Math.log(sum);
   for (let j = 0; j < k; j++) {
     if (probs) probs[j] = out[j]! / sum;
@@ -75,6 +84,8 @@ export interface DirichletStatsOptions {
   nClasses: number;
   /** Probability floor before logs. Default 1e-10. */
   clamp?: number;
+  /** Renormalise each floored row to sum 1 (default true). */
+  renormalise?: boolean;
 }
 
 /** Throws unless `clamp` is in (0, 1). */
@@ -109,7 +120,7 @@ export function dirichletStats(
   const meanP = new Float64Array(k), meanLogP = new Float64Array(k);
   const logs = new Float64Array(k), probs = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    clampedLogRow(samples, i * k, k, clamp, logs, probs);
+    clampedLogRow(samples, i * k, k, clamp, logs, probs, options.renormalise ?? true);
     for (let j = 0; j < k; j++) {
       meanP[j]! += probs[j]!;
       meanLogP[j]! += logs[j]!;

@@ -5,6 +5,7 @@ import {
   dirichletStats,
   fitDirichlet,
   fitDirichletFromStats,
+  FLOAT32_MIN_POSITIVE,
   initialDirichletAlpha,
 } from "./dirichlet_mle.ts";
 import { sampleDirichlet } from "./sample_dirichlet.ts";
@@ -125,6 +126,22 @@ Deno.test("clampedLogRow() floors, renormalises and keeps NaN", () => {
   assert.ok(Math.abs(out[0]! - Math.log(0.01 / s)) < 1e-15);
   clampedLogRow([9, 0.2, NaN, 0.8], 1, 3, 1e-10, out);
   assert.ok(Number.isNaN(out[1]!));
+});
+
+Deno.test("clampedLogRow() at the float32 floor without renormalising changes exact zeros only", () => {
+  const out = new Float64Array(4), probs = new Float64Array(4);
+  // float32 softmax values as the official code logs them: a denormal stays itself
+  const row = new Float32Array([0.9, 0.1 - 1e-30, 1e-40, 0]);
+  clampedLogRow(row, 0, 4, FLOAT32_MIN_POSITIVE, out, probs, false);
+  for (let j = 0; j < 3; j++) {
+    assert.equal(out[j], Math.log(row[j]!));
+    assert.equal(probs[j], row[j]);
+  }
+  assert.equal(out[3], Math.log(2 ** -149));
+  assert.ok(Math.abs(out[3]! - -103.2789) < 1e-4);
+  // the 1e-10 floor with renormalisation moves the confident end
+  clampedLogRow(row, 0, 4, 1e-10, out, probs);
+  assert.ok(out[2]! > -23.1 && out[0]! < Math.log(0.9));
 });
 
 Deno.test("fitDirichlet() and dirichletStats() throw RangeError on bad input", () => {

@@ -27,6 +27,8 @@ export interface DirichletScorer {
   alphas: Float64Array;
   /** Probability floor used in the fit; scoring uses the same. */
   clamp: number;
+  /** Whether floored rows were renormalised to sum 1 (absent = true, the older default). */
+  renormalise?: boolean;
   /** Fixed-point updates per transformation. */
   iterations: number[];
   /** Whether each transformation's fit met the tolerance. */
@@ -38,8 +40,14 @@ export interface DirichletScorer {
 /** Options for {@linkcode fitDirichletScorer}. */
 export interface FitDirichletScorerOptions
   extends TransformShapeOptions, Omit<DirichletFitOptions, "initialAlpha"> {
-  /** Probability floor before logs (then renormalised). Default 1e-10. */
+  /** Probability floor before logs. Default 1e-10. */
   clamp?: number;
+  /**
+   * Renormalise each floored row to sum 1 (default true). The official GEOM code takes the log
+   * of the raw softmax: `{ clamp: FLOAT32_MIN_POSITIVE, renormalise: false }` matches it
+   * wherever it is finite.
+   */
+  renormalise?: boolean;
 }
 
 /**
@@ -56,6 +64,7 @@ export function fitDirichletScorer(
   const action = "fit Dirichlet scorer";
   const nT = options.nTransforms;
   const clamp = options.clamp ?? DEFAULT_CLAMP;
+  const renormalise = options.renormalise ?? true;
   checkClamp(clamp, action);
   const chunks = ArrayBuffer.isView(trainProbs) ? [trainProbs as ProbArray] : trainProbs;
   const per = nT * nT;
@@ -67,7 +76,7 @@ export function fitDirichletScorer(
     for (let i = 0; i < m; i++) {
       for (let t = 0; t < nT; t++) {
         const row = (i * nT + t) * nT;
-        clampedLogRow(chunk, row, nT, clamp, logs, probs);
+        clampedLogRow(chunk, row, nT, clamp, logs, probs, renormalise);
         const base = t * nT;
         for (let k = 0; k < nT; k++) {
           sumP[base + k]! += probs[k]!;
@@ -91,12 +100,12 @@ export function fitDirichletScorer(
     iterations.push(fit.iterations);
     converged.push(fit.converged);
   }
-  return { nTransforms: nT, alphas, clamp, iterations, converged, nImages };
+  return { nTransforms: nT, alphas, clamp, renormalise, iterations, converged, nImages };
 }
 
 /**
  * Dirichlet normality score per image: mean over t of sum_k (alpha_t,k - 1) log p_k(T_t(x)),
- * with probabilities clamped and renormalised as in the fit. Higher = more normal.
+ * with probabilities floored (and renormalised) as in the fit. Higher = more normal.
  * Images are scored independently, so large test sets can be scored in chunks.
  *
  * @param testProbs softmax outputs laid out [nImages, T, T].
@@ -113,10 +122,11 @@ export function dirichletScore(scorer: DirichletScorer, testProbs: ProbArray): F
   const n = countImages(testProbs, nT, action);
   const logs = new Float64Array(nT);
   const out = new Float64Array(n);
+  const renormalise = scorer.renormalise ?? true;
   for (let i = 0; i < n; i++) {
     let total = 0;
     for (let t = 0; t < nT; t++) {
-      clampedLogRow(testProbs, (i * nT + t) * nT, nT, scorer.clamp, logs);
+      clampedLogRow(testProbs, (i * nT + t) * nT, nT, scorer.clamp, logs, undefined, renormalise);
       const base = t * nT;
       for (let k = 0; k < nT; k++) total += (scorer.alphas[base + k]! - 1) * logs[k]!;
     }

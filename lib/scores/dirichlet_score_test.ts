@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../util/rng.ts";
 import { dirichletScore, type DirichletScorer, fitDirichletScorer } from "./dirichlet_score.ts";
+import { FLOAT32_MIN_POSITIVE } from "./dirichlet_mle.ts";
 import { sampleDirichlet } from "./sample_dirichlet.ts";
 
 /** Builds [n, T, T] probabilities where row (i, t) ~ Dirichlet(alphas[t]). */
@@ -89,6 +90,31 @@ Deno.test("fitDirichletScorer() and dirichletScore() stay finite on exact zeros"
   assert.ok(s.every(Number.isFinite), `${s}`);
   const zeros = dirichletScore(scorer, new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1]));
   assert.ok(Number.isFinite(zeros[0]!));
+});
+
+Deno.test("fitDirichletScorer() with the official floor logs raw probabilities (no renormalising)", () => {
+  // 2 images x 2 transformations x 2 classes, one exact zero
+  const probs = new Float32Array([0.75, 0.25, 0.5, 0.5, 0.25, 0.75, 1, 0]);
+  const official = fitDirichletScorer(probs, {
+    nTransforms: 2,
+    clamp: FLOAT32_MIN_POSITIVE,
+    renormalise: false,
+  });
+  assert.equal(official.renormalise, false);
+  assert.equal(official.clamp, 2 ** -149);
+  const s = dirichletScore(official, probs);
+  const a = official.alphas;
+  const logZero = Math.log(2 ** -149);
+  const want0 = ((a[0]! - 1) * Math.log(0.75) + (a[1]! - 1) * Math.log(0.25) +
+    (a[2]! - 1) * Math.log(0.5) + (a[3]! - 1) * Math.log(0.5)) / 2;
+  const want1 = ((a[0]! - 1) * Math.log(0.25) + (a[1]! - 1) * Math.log(0.75) +
+    (a[2]! - 1) * 0 + (a[3]! - 1) * logZero) / 2;
+  assert.ok(Math.abs(s[0]! - want0) < 1e-9 * Math.abs(want0), `${s[0]} vs ${want0}`);
+  assert.ok(Math.abs(s[1]! - want1) < 1e-9 * Math.abs(want1), `${s[1]} vs ${want1}`);
+  // the default (1e-10, renormalised) gives a different score on the zero
+  const floored = fitDirichletScorer(probs, { nTransforms: 2 });
+  assert.equal(floored.renormalise, true);
+  assert.notEqual(dirichletScore(floored, probs)[1], s[1]);
 });
 
 Deno.test("fitDirichletScorer() and dirichletScore() throw RangeError on bad input", () => {

@@ -33,6 +33,7 @@ export {
   fitDirichlet,
   fitDirichletFromStats,
   type FitDirichletOptions,
+  FLOAT32_MIN_POSITIVE,
   initialDirichletAlpha,
 } from "./dirichlet_mle.ts";
 export {

@@ -12,7 +12,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import { Bf16Cache } from "./bf16.ts";
 import type { Dnnl } from "./dnnl.ts";
+
+/** Arithmetic of the native backend's convolutions. */
+export type NativePrecision = "fp32" | "bf16";
 
 /** Name under which the backend is registered with tfjs. */
 export const NATIVE_BACKEND = "native";
@@ -52,12 +56,22 @@ export class NativeBackend extends MathBackendCPU {
   readonly #live = new Map<ArrayBuffer, number>();
   readonly #owned = new WeakSet<ArrayBuffer>();
   #stats: PoolStats = { reused: 0, allocated: 0, idleBytes: 0, liveBytes: 0, peakLiveBytes: 0 };
+  /** Arrays `alloc` handed out, with how many times each was handed out (its contents' generation). */
+  readonly #generation = new WeakMap<Float32Array, number>();
+  /**
+   * `bf16`: convolutions run in bfloat16 with f32 accumulation and f32 results (everything else
+   * stays f32). Set through `initBackend(..., { precision })`; default `fp32`.
+   */
+  precision: NativePrecision = "fp32";
+  /** bf16 copies of kernel outputs, made once per generation. */
+  readonly bf16: Bf16Cache;
 
   /** Creates the backend around an opened oneDNN. */
   constructor(dnnl: Dnnl, options: NativeBackendOptions = {}) {
     super();
     this.dnnl = dnnl;
     this.#maxPoolBytes = options.maxPoolBytes ?? 4 * 1024 ** 3;
+    this.bf16 = new Bf16Cache(dnnl, { generation: (a) => this.#generation.get(a) });
     // The cpu backend prints an "install tfjs-node" banner on first write; not useful here.
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
@@ -67,16 +81,22 @@ export class NativeBackend extends MathBackendCPU {
    * be reused): the kernel must write every element.
    */
   alloc(n: number): Float32Array {
-    if (n * 4 < MIN_POOLED_BYTES) return new Float32Array(n);
+    if (n * 4 < MIN_POOLED_BYTES) return this.#handOut(new Float32Array(n));
     const reuse = this.#pool.get(n)?.pop();
     if (reuse) {
       this.#stats.reused++;
       this.#stats.idleBytes -= reuse.byteLength;
-      return reuse;
+      return this.#handOut(reuse);
     }
     this.#stats.allocated++;
     const a = new Float32Array(n);
     this.#owned.add(a.buffer);
+    return this.#handOut(a);
+  }
+
+  /** Counts a new generation of `a`'s contents (a kernel is about to write them). */
+  #handOut(a: Float32Array): Float32Array {
+    this.#generation.set(a, (this.#generation.get(a) ?? 0) + 1);
     return a;
   }
 

@@ -3,9 +3,26 @@
  * (NHWC or NCHW activations, HWIO filters) held in Float32Arrays. Primitives are cached per
  * geometry; filters are reordered to the layout oneDNN prefers on every call (they change every
  * training step, and the reorder is cheap next to the convolution).
+ *
+ * With a {@linkcode Bf16Cache} in the options, a convolution runs in bfloat16 (AMX or
+ * AVX512-BF16 where the CPU has them): activations, output gradients and filters are rounded to
+ * bf16, products accumulate in f32, and every result (outputs, input and filter gradients) comes
+ * back in f32, so master weights, the optimiser and everything between convolutions stay f32
+ * (PyTorch's autocast does the same for convolutions). A geometry for which oneDNN has only its
+ * reference bf16 implementation runs in f32 instead.
  * @module
  */
-import { ALG, ARG, type Dnnl, type MemoryDesc, type Primitive, PROP } from "./dnnl.ts";
+import type { Bf16Cache } from "./bf16.ts";
+import {
+  ALG,
+  ARG,
+  type Dnnl,
+  DT_BF16,
+  DT_F32,
+  type MemoryDesc,
+  type Primitive,
+  PROP,
+} from "./dnnl.ts";
 
 /** Geometry of one 2-D convolution, in tfjs terms. */
 export interface ConvGeom {
@@ -85,16 +102,29 @@ export interface ConvForwardOptions {
   activation?: { alg: number; alpha: number; beta: number };
   /** Where to write the result (default: a new array). */
   out?: Float32Array;
+  /** Compute in bf16, converting activations through this cache (default: f32). */
+  bf16?: Bf16Cache;
 }
 
-/** Where a backward convolution writes its result. */
+/** Where a backward convolution writes its result, and in which precision it computes. */
 export interface ConvBackwardOptions {
   /** Output buffer of the right size (default: a new array). */
   out?: Float32Array;
+  /** Compute in bf16, converting activations through this cache (default: f32). */
+  bf16?: Bf16Cache;
 }
 
-function actMd(d: Dnnl, n: number, c: number, h: number, w: number, last: boolean): MemoryDesc {
-  return d.md([n, c, h, w], last ? [h * w * c, 1, w * c, c] : [c * h * w, h * w, w, 1]);
+function actMd(
+  d: Dnnl,
+  n: number,
+  c: number,
+  h: number,
+  w: number,
+  last: boolean,
+  dataType = DT_F32,
+): MemoryDesc {
+  const strides = last ? [h * w * c, 1, w * c, c] : [c * h * w, h * w, w, 1];
+  return d.md([n, c, h, w], strides, dataType);
 }
 
 /** HWIO filter, oneDNN logical order (O, I, KH, KW). */
@@ -119,11 +149,27 @@ interface Mds {
   padR: BigInt64Array;
 }
 
-function mds(d: Dnnl, g: ConvGeom): Mds {
+/** Data types of the source, weights and destination (or their gradients). */
+interface Types {
+  src: number;
+  wei: number;
+  dst: number;
+}
+
+const F32: Types = { src: DT_F32, wei: DT_F32, dst: DT_F32 };
+/** bf16 inputs, f32 result, per direction. */
+const BF16 = {
+  fwd: { src: DT_BF16, wei: DT_BF16, dst: DT_F32 },
+  bwdData: { src: DT_F32, wei: DT_BF16, dst: DT_BF16 },
+  bwdWeights: { src: DT_BF16, wei: DT_F32, dst: DT_BF16 },
+  hint: { src: DT_BF16, wei: DT_BF16, dst: DT_BF16 },
+} as const;
+
+function mds(d: Dnnl, g: ConvGeom, t: Types = F32): Mds {
   return {
-    src: actMd(d, g.batch, g.inC, g.inH, g.inW, g.channelsLast),
-    dst: actMd(d, g.batch, g.outC, g.outH, g.outW, g.channelsLast),
-    wAny: d.mdAny([g.outC, g.inC, g.fh, g.fw]),
+    src: actMd(d, g.batch, g.inC, g.inH, g.inW, g.channelsLast, t.src),
+    dst: actMd(d, g.batch, g.outC, g.outH, g.outW, g.channelsLast, t.dst),
+    wAny: d.mdAny([g.outC, g.inC, g.fh, g.fw], t.wei),
     wUser: filterMd(d, g),
     strides: d.dims([g.strideH, g.strideW]),
     dil: d.dims([g.dilH - 1, g.dilW - 1]),
@@ -158,8 +204,10 @@ class ConvOp {
   constructor(
     readonly main: Primitive,
     readonly reorder: Primitive | undefined,
-    readonly wBuf: Float32Array | undefined,
+    readonly wBuf: Float32Array | Uint16Array | undefined,
     readonly hint?: Primitive,
+    /** Whether the primitive takes bf16 activations (and filters). */
+    readonly bf16 = false,
   ) {}
 
   destroy(): void {
@@ -174,19 +222,60 @@ function withFilterReorder(
   main: Primitive,
   m: Mds,
   toUser: boolean,
-  hint?: Primitive,
+  options: { hint?: Primitive; bf16?: boolean } = {},
 ): ConvOp {
+  const { hint, bf16 = false } = options;
   const arg = toUser ? ARG.diffWeights : ARG.weights;
   const primMd = main.argMd(arg);
   if (d.lib.symbols.dnnl_memory_desc_equal(m.wUser, primMd) === 1) {
-    return new ConvOp(main, undefined, undefined, hint);
+    return new ConvOp(main, undefined, undefined, hint, bf16);
   }
   const userPtr = Deno.UnsafePointer.of(m.wUser as Uint8Array<ArrayBuffer>);
   const reorder = toUser
     ? d.reorder(primMd, userPtr, "filter from oneDNN layout")
     : d.reorder(userPtr, primMd, "filter to oneDNN layout");
-  // m.wUser must outlive the reorder's creation only; oneDNN copies descriptors.
-  return new ConvOp(main, reorder, new Float32Array(main.argElems(arg)), hint);
+  // m.wUser must outlive the reorder's creation only; oneDNN copies descriptors. Filter
+  // gradients stay f32; filters fed to a bf16 primitive are bf16.
+  const bytes = main.argBytes(arg);
+  const buf = bf16 && !toUser ? new Uint16Array(bytes / 2) : new Float32Array(bytes / 4);
+  return new ConvOp(main, reorder, buf, hint, bf16);
+}
+
+/** Marks a geometry whose bf16 form runs in f32 (oneDNN has only a reference bf16 kernel). */
+const USE_F32 = { destroy() {} };
+
+/**
+ * The cached op of geometry key `k`: the bf16 one when asked for and oneDNN has a real kernel
+ * for it (not `ref:`), else the f32 one.
+ */
+function cachedOp(d: Dnnl, k: string, bf16: boolean, make: (bf16: boolean) => ConvOp): ConvOp {
+  if (bf16) {
+    const op = d.cached(`${k}:bf16`, () => {
+      let made: ConvOp;
+      try {
+        made = make(true);
+      } catch {
+        return USE_F32;
+      }
+      if (!made.main.impl.startsWith("ref")) return made;
+      made.destroy();
+      return USE_F32;
+    });
+    if (op !== USE_F32) return op as ConvOp;
+  }
+  return d.cached(k, () => make(false));
+}
+
+/** `filter` in the layout (and type) the primitive reads. */
+function filterFor(op: ConvOp, filter: Float32Array): Float32Array | Uint16Array {
+  if (!op.reorder) return filter;
+  op.reorder.exec([[ARG.src, filter], [ARG.dst, op.wBuf!]]);
+  return op.wBuf!;
+}
+
+/** The activation as the primitive reads it: through the bf16 cache for a bf16 primitive. */
+function act(op: ConvOp, x: Float32Array, cache: Bf16Cache | undefined): ArrayBufferView {
+  return op.bf16 ? cache!.convert(x) : x;
 }
 
 /** Forward convolution; returns the output activations (NHWC or NCHW like the input). */
@@ -197,35 +286,37 @@ export function convForward(
   filter: Float32Array,
   options: ConvForwardOptions = {},
 ): Float32Array {
-  const act = options.activation;
-  const extra = `:${options.bias ? "b" : ""}:${act ? `${act.alg},${act.alpha},${act.beta}` : ""}`;
-  const op = d.cached(key("fwd", g, extra), () => {
-    const m = mds(d, g);
+  const post = options.activation;
+  const extra = `:${options.bias ? "b" : ""}:${
+    post ? `${post.alg},${post.alpha},${post.beta}` : ""
+  }`;
+  const op = cachedOp(d, key("fwd", g, extra), options.bf16 !== undefined, (bf16) => {
+    const m = mds(d, g, bf16 ? BF16.fwd : F32);
     const biasMd = options.bias ? d.md([g.outC]) : null;
-    const attr = act ? d.eltwiseAttr(act.alg, act.alpha, act.beta) : null;
+    const attr = post ? d.eltwiseAttr(post.alg, post.alpha, post.beta) : null;
     try {
       const main = d.create(forwardDesc(d, m, PROP.forwardInference, biasMd), "convolution", {
         attr,
         parallel: true,
       });
-      return withFilterReorder(d, main, m, false);
+      return withFilterReorder(d, main, m, false, { bf16 });
     } finally {
       if (attr) d.destroyAttr(attr);
     }
   });
   const y = options.out ?? new Float32Array(g.batch * g.outH * g.outW * g.outC);
-  let w = filter;
-  if (op.reorder) {
-    op.reorder.exec([[ARG.src, filter], [ARG.dst, op.wBuf!]]);
-    w = op.wBuf!;
-  }
-  const args: Array<[number, Float32Array]> = [[ARG.src, x], [ARG.weights, w], [ARG.dst, y]];
+  const args: Array<[number, ArrayBufferView]> = [
+    [ARG.src, act(op, x, options.bf16)],
+    [ARG.weights, filterFor(op, filter)],
+    [ARG.dst, y],
+  ];
   if (options.bias) args.push([ARG.bias, options.bias]);
   op.main.exec(args);
   return y;
 }
 
-function hintFor(d: Dnnl, m: Mds): Primitive {
+function hintFor(d: Dnnl, g: ConvGeom, bf16: boolean): Primitive {
+  const m = mds(d, g, bf16 ? BF16.hint : F32);
   return d.create(forwardDesc(d, m, PROP.forwardTraining, null), "convolution hint", {
     descOnly: true,
   });
@@ -239,9 +330,9 @@ export function convBackwardData(
   filter: Float32Array,
   options: ConvBackwardOptions = {},
 ): Float32Array {
-  const op = d.cached(key("bwd_data", g), () => {
-    const m = mds(d, g);
-    const hint = hintFor(d, m);
+  const op = cachedOp(d, key("bwd_data", g), options.bf16 !== undefined, (bf16) => {
+    const m = mds(d, g, bf16 ? BF16.bwdData : F32);
+    const hint = hintFor(d, g, bf16);
     const desc = d.opDesc();
     d.check(
       d.lib.symbols.dnnl_dilated_convolution_backward_data_desc_init(
@@ -258,15 +349,14 @@ export function convBackwardData(
       "describe convolution backward data",
     );
     const main = d.create(desc, "convolution backward data", { hint, parallel: true });
-    return withFilterReorder(d, main, m, false, hint);
+    return withFilterReorder(d, main, m, false, { hint, bf16 });
   });
   const dx = options.out ?? new Float32Array(g.batch * g.inH * g.inW * g.inC);
-  let w = filter;
-  if (op.reorder) {
-    op.reorder.exec([[ARG.src, filter], [ARG.dst, op.wBuf!]]);
-    w = op.wBuf!;
-  }
-  op.main.exec([[ARG.diffDst, dy], [ARG.weights, w], [ARG.diffSrc, dx]]);
+  op.main.exec([
+    [ARG.diffDst, act(op, dy, options.bf16)],
+    [ARG.weights, filterFor(op, filter)],
+    [ARG.diffSrc, dx],
+  ]);
   return dx;
 }
 
@@ -278,9 +368,9 @@ export function convBackwardFilter(
   dy: Float32Array,
   options: ConvBackwardOptions = {},
 ): Float32Array {
-  const op = d.cached(key("bwd_weights", g), () => {
-    const m = mds(d, g);
-    const hint = hintFor(d, m);
+  const op = cachedOp(d, key("bwd_weights", g), options.bf16 !== undefined, (bf16) => {
+    const m = mds(d, g, bf16 ? BF16.bwdWeights : F32);
+    const hint = hintFor(d, g, bf16);
     const desc = d.opDesc();
     d.check(
       d.lib.symbols.dnnl_dilated_convolution_backward_weights_desc_init(
@@ -298,14 +388,18 @@ export function convBackwardFilter(
       "describe convolution backward weights",
     );
     const main = d.create(desc, "convolution backward weights", { hint, parallel: true });
-    return withFilterReorder(d, main, m, true, hint);
+    return withFilterReorder(d, main, m, true, { hint, bf16 });
   });
   const dw = options.out ?? new Float32Array(g.fh * g.fw * g.inC * g.outC);
+  const args: Array<[number, ArrayBufferView]> = [
+    [ARG.src, act(op, x, options.bf16)],
+    [ARG.diffDst, act(op, dy, options.bf16)],
+  ];
   if (op.reorder) {
-    op.main.exec([[ARG.src, x], [ARG.diffDst, dy], [ARG.diffWeights, op.wBuf!]]);
+    op.main.exec([...args, [ARG.diffWeights, op.wBuf!]]);
     op.reorder.exec([[ARG.src, op.wBuf!], [ARG.dst, dw]]);
   } else {
-    op.main.exec([[ARG.src, x], [ARG.diffDst, dy], [ARG.diffWeights, dw]]);
+    op.main.exec([...args, [ARG.diffWeights, dw]]);
   }
   return dw;
 }

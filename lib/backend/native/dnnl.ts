@@ -9,6 +9,8 @@ import { statusText } from "./ffi.ts";
 
 /** oneDNN enum values (2.x; checked against the library's own *2str functions in tests). */
 export const DT_F32 = 3;
+/** `dnnl_bf16`: bfloat16 (float32's 8-bit exponent, 7 stored mantissa bits). */
+export const DT_BF16 = 2;
 /** `dnnl_format_tag_any`: let the primitive choose the layout. */
 export const TAG_ANY = 1;
 /** `dnnl_format_tag_a`: a plain 1-D vector. */
@@ -158,8 +160,8 @@ export class Dnnl {
     }
   }
 
-  /** An f32 memory descriptor with explicit strides (elements). */
-  md(dims: readonly number[], strides?: readonly number[]): MemoryDesc {
+  /** A memory descriptor with explicit strides (elements), f32 unless `dataType` says. */
+  md(dims: readonly number[], strides?: readonly number[], dataType = DT_F32): MemoryDesc {
     const md = new Uint8Array(MD_BYTES);
     const st = strides ?? denseStrides(dims);
     this.check(
@@ -167,7 +169,7 @@ export class Dnnl {
         md,
         dims.length,
         dims12(dims),
-        DT_F32,
+        dataType,
         dims12(st),
       ),
       `describe memory [${dims}] strides [${st}]`,
@@ -175,11 +177,17 @@ export class Dnnl {
     return md;
   }
 
-  /** An f32 memory descriptor whose layout the primitive chooses (`any`). */
-  mdAny(dims: readonly number[]): MemoryDesc {
+  /** A memory descriptor whose layout the primitive chooses (`any`), f32 unless `dataType` says. */
+  mdAny(dims: readonly number[], dataType = DT_F32): MemoryDesc {
     const md = new Uint8Array(MD_BYTES);
     this.check(
-      this.lib.symbols.dnnl_memory_desc_init_by_tag(md, dims.length, dims12(dims), DT_F32, TAG_ANY),
+      this.lib.symbols.dnnl_memory_desc_init_by_tag(
+        md,
+        dims.length,
+        dims12(dims),
+        dataType,
+        TAG_ANY,
+      ),
       `describe memory [${dims}] (any)`,
     );
     return md;
@@ -226,9 +234,18 @@ export class Dnnl {
     return new Primitive(this, pd, what, { descOnly: options.descOnly, threads });
   }
 
-  /** A reorder primitive between two memory descriptors (pointers or buffers). */
-  reorder(src: Deno.PointerValue, dst: Deno.PointerValue, what: string): Primitive {
-    this.useThreads(1);
+  /**
+   * A reorder primitive between two memory descriptors (pointers or buffers); `parallel` runs
+   * it on `maxThreads` (worth it for large activations, not for filters).
+   */
+  reorder(
+    src: Deno.PointerValue,
+    dst: Deno.PointerValue,
+    what: string,
+    parallel = false,
+  ): Primitive {
+    const threads = parallel ? this.maxThreads : 1;
+    this.useThreads(threads);
     this.check(
       this.lib.symbols.dnnl_reorder_primitive_desc_create(
         this.#out,
@@ -240,7 +257,7 @@ export class Dnnl {
       ),
       `create ${what} reorder`,
     );
-    return new Primitive(this, this.#ptr(), what, { threads: 1 });
+    return new Primitive(this, this.#ptr(), what, { threads });
   }
 
   /** Creates a primitive attribute holding one eltwise post-op (e.g. a fused ReLU). */
@@ -341,7 +358,7 @@ export interface PrimitiveGroup {
  * Forces a small typed array's bytes off the V8 heap so the pointer handed to oneDNN stays put
  * (V8 keeps typed arrays of up to 64 bytes on the movable heap until `.buffer` is read).
  */
-export function pin(a: Float32Array): void {
+export function pin(a: ArrayBufferView): void {
   if (a.byteLength <= 64) void a.buffer;
 }
 
@@ -404,7 +421,12 @@ export class Primitive implements PrimitiveGroup {
 
   /** Size in float32 elements of the argument's memory (including any padding of blocked layouts). */
   argElems(arg: number): number {
-    return Number(this.#dnnl.lib.symbols.dnnl_memory_desc_get_size(this.argMd(arg))) / 4;
+    return this.argBytes(arg) / 4;
+  }
+
+  /** Size in bytes of the argument's memory (including any padding of blocked layouts). */
+  argBytes(arg: number): number {
+    return Number(this.#dnnl.lib.symbols.dnnl_memory_desc_get_size(this.argMd(arg)));
   }
 
   #mem(arg: number): Deno.PointerValue {
@@ -423,7 +445,7 @@ export class Primitive implements PrimitiveGroup {
   }
 
   /** Runs the primitive on the given buffers (argument index, data), synchronously. */
-  exec(args: ReadonlyArray<readonly [number, Float32Array]>): void {
+  exec(args: ReadonlyArray<readonly [number, ArrayBufferView]>): void {
     const s = this.#dnnl.lib.symbols;
     if (!this.prim) throw new Error("Cannot execute: descriptor-only primitive");
     if (this.#args.length !== args.length * 2) this.#args = new BigInt64Array(args.length * 2);

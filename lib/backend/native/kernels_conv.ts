@@ -4,7 +4,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { f32, type KernelArgs, type NativeKernelFunc, output, sizeOf } from "./backend.ts";
+import {
+  f32,
+  type KernelArgs,
+  type NativeBackend,
+  type NativeKernelFunc,
+  output,
+  sizeOf,
+} from "./backend.ts";
+import type { Bf16Cache } from "./bf16.ts";
 import { convBackwardData, convBackwardFilter, convForward, convGeom } from "./conv.ts";
 import { ALG } from "./dnnl.ts";
 
@@ -61,6 +69,11 @@ export function activationPostOp(
   }
 }
 
+/** The bf16 cache when the backend computes convolutions in bf16. */
+function bf16(backend: NativeBackend): Bf16Cache | undefined {
+  return backend.precision === "bf16" ? backend.bf16 : undefined;
+}
+
 const conv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const a = attrs as unknown as ConvAttrs;
   const x = f32(backend, inputs.x);
@@ -69,6 +82,7 @@ const conv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const ci = info(inputs.x!.shape, inputs.filter!.shape, a, a.dilations);
   const y = convForward(backend.dnnl, convGeom(ci), x, w, {
     out: backend.alloc(sizeOf(ci.outShape)),
+    bf16: bf16(backend),
   });
   return output(backend, ci.outShape, y);
 };
@@ -90,6 +104,7 @@ const fusedConv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) =
     bias,
     activation: act,
     out: backend.alloc(sizeOf(ci.outShape)),
+    bf16: bf16(backend),
   });
   return output(backend, ci.outShape, y);
 };
@@ -102,6 +117,7 @@ const conv2DBackpropInput: NativeKernelFunc = ({ inputs, backend, attrs }: Kerne
   const ci = info(a.inputShape, inputs.filter!.shape, a);
   const dx = convBackwardData(backend.dnnl, convGeom(ci), dy, w, {
     out: backend.alloc(sizeOf(ci.inShape)),
+    bf16: bf16(backend),
   });
   return output(backend, ci.inShape, dx);
 };
@@ -114,6 +130,7 @@ const conv2DBackpropFilter: NativeKernelFunc = ({ inputs, backend, attrs }: Kern
   const ci = info(inputs.x!.shape, a.filterShape, a);
   const dw = convBackwardFilter(backend.dnnl, convGeom(ci), x, dy, {
     out: backend.alloc(sizeOf(a.filterShape)),
+    bf16: bf16(backend),
   });
   return output(backend, a.filterShape, dw);
 };

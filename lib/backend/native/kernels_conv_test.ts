@@ -1,29 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
-import { assertMatchesCpu, randomTensor, skipReason } from "./testing.ts";
+import {
+  assertMatchesCpu,
+  CONV_CASES as CASES,
+  type ConvCase as Case,
+  randomTensor,
+  skipReason,
+} from "./testing.ts";
 
 const ignore = skipReason !== undefined;
-
-interface Case {
-  x: [number, number, number, number];
-  f: [number, number, number, number];
-  s: [number, number];
-  pad: "same" | "valid";
-}
-
-// strides 1/2, same/valid, 1x1/3x3, non-square images, filters and strides, odd sizes, and
-// channel counts that are and are not multiples of oneDNN's 16-wide blocks.
-const CASES: Case[] = [
-  { x: [2, 8, 8, 3], f: [3, 3, 3, 4], s: [1, 1], pad: "same" },
-  { x: [2, 9, 7, 5], f: [3, 3, 5, 6], s: [2, 2], pad: "same" },
-  { x: [2, 9, 7, 5], f: [3, 3, 5, 6], s: [2, 2], pad: "valid" },
-  { x: [3, 6, 10, 4], f: [1, 1, 4, 8], s: [1, 1], pad: "valid" },
-  { x: [3, 6, 10, 4], f: [1, 1, 4, 8], s: [2, 2], pad: "same" },
-  { x: [2, 7, 11, 4], f: [3, 2, 4, 5], s: [2, 1], pad: "same" },
-  { x: [1, 11, 13, 2], f: [2, 3, 2, 3], s: [1, 2], pad: "valid" },
-  { x: [4, 16, 16, 16], f: [3, 3, 16, 32], s: [2, 2], pad: "same" },
-  { x: [2, 8, 8, 64], f: [3, 3, 64, 64], s: [1, 1], pad: "same" },
-  { x: [2, 8, 8, 32], f: [1, 1, 32, 64], s: [2, 2], pad: "same" },
-];
 
 const name = (c: Case) => `x${c.x.join("x")} f${c.f.join("x")} s${c.s.join("x")} ${c.pad}`;
 

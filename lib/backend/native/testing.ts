@@ -92,3 +92,40 @@ export async function assertMatchesCpu(
   });
   return worst;
 }
+
+/**
+ * Rounds float32 values to bfloat16 precision (nearest, ties to even), bit by bit; denormal
+ * inputs become signed zeros, as AVX512-BF16's conversion instruction makes them.
+ */
+export function roundToBf16(x: Float32Array): Float32Array {
+  const bits = new Uint32Array(Float32Array.from(x).buffer);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i]!;
+    if ((b & 0x7f800000) === 0) bits[i] = b & 0x80000000;
+    else bits[i] = ((b + 0x7fff + ((b >>> 16) & 1)) >>> 0) & 0xffff0000;
+  }
+  return new Float32Array(bits.buffer);
+}
+
+/** One convolution geometry of the conv tests (NHWC input, HWIO filter). */
+export interface ConvCase {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: [number, number];
+  pad: "same" | "valid";
+}
+
+// strides 1/2, same/valid, 1x1/3x3, non-square images, filters and strides, odd sizes, and
+// channel counts that are and are not multiples of oneDNN's 16-wide blocks.
+export const CONV_CASES: ConvCase[] = [
+  { x: [2, 8, 8, 3], f: [3, 3, 3, 4], s: [1, 1], pad: "same" },
+  { x: [2, 9, 7, 5], f: [3, 3, 5, 6], s: [2, 2], pad: "same" },
+  { x: [2, 9, 7, 5], f: [3, 3, 5, 6], s: [2, 2], pad: "valid" },
+  { x: [3, 6, 10, 4], f: [1, 1, 4, 8], s: [1, 1], pad: "valid" },
+  { x: [3, 6, 10, 4], f: [1, 1, 4, 8], s: [2, 2], pad: "same" },
+  { x: [2, 7, 11, 4], f: [3, 2, 4, 5], s: [2, 1], pad: "same" },
+  { x: [1, 11, 13, 2], f: [2, 3, 2, 3], s: [1, 2], pad: "valid" },
+  { x: [4, 16, 16, 16], f: [3, 3, 16, 32], s: [2, 2], pad: "same" },
+  { x: [2, 8, 8, 64], f: [3, 3, 64, 64], s: [1, 1], pad: "same" },
+  { x: [2, 8, 8, 32], f: [1, 1, 32, 64], s: [2, 2], pad: "same" },
+];

@@ -1,0 +1,88 @@
+/**
+ * float32 -> bfloat16 conversion through oneDNN reorders (round to nearest even, like every
+ * bf16 path of oneDNN and PyTorch), and a cache that converts each activation once: a training
+ * step reads a convolution's input in the forward pass and again for the filter gradient, and its
+ * output gradient for both backward passes.
+ *
+ * The cache is keyed by the float32 array itself and is only trusted for arrays whose contents
+ * cannot change behind its back: the backend says so through `generation` (kernel outputs are
+ * immutable until the buffer pool hands the same array out again, which bumps its generation).
+ * @module
+ */
+import { ARG, type Dnnl, DT_BF16, type Primitive } from "./dnnl.ts";
+
+/** Elements from which a conversion runs on every thread (below it, one thread is faster). */
+const PARALLEL_FROM = 1 << 18;
+
+/** The cached flat f32 -> bf16 reorder for arrays of `n` elements. */
+function flatReorder(d: Dnnl, n: number): Primitive {
+  return d.cached(`bf16:flat:${n}`, () => {
+    const src = d.md([n]);
+    const dst = d.md([n], undefined, DT_BF16);
+    return d.reorder(
+      Deno.UnsafePointer.of(src as Uint8Array<ArrayBuffer>),
+      Deno.UnsafePointer.of(dst as Uint8Array<ArrayBuffer>),
+      "f32 to bf16",
+      n >= PARALLEL_FROM,
+    );
+  });
+}
+
+/** Converts `x` to bfloat16 (raw 16-bit patterns), into `out` when given. */
+export function toBf16(d: Dnnl, x: Float32Array, out?: Uint16Array): Uint16Array {
+  const y = out ?? new Uint16Array(x.length);
+  if (y.length !== x.length) {
+    throw new RangeError(`Cannot convert to bf16: ${x.length} values into ${y.length}`);
+  }
+  if (x.length > 0) flatReorder(d, x.length).exec([[ARG.src, x], [ARG.dst, y]]);
+  return y;
+}
+
+/** Decodes bfloat16 bit patterns to float32 (exact: bf16 is float32's upper half). */
+export function fromBf16(x: Uint16Array): Float32Array {
+  const bits = new Uint32Array(x.length);
+  for (let i = 0; i < x.length; i++) bits[i] = x[i]! << 16;
+  return new Float32Array(bits.buffer);
+}
+
+/** Options for {@linkcode Bf16Cache}. */
+export interface Bf16CacheOptions {
+  /**
+   * The generation of an array's contents, or undefined when the cache cannot know whether the
+   * array changes (then it converts on every call).
+   */
+  generation: (a: Float32Array) => number | undefined;
+}
+
+/** Converts activations to bf16 once per generation of their float32 array. */
+export class Bf16Cache {
+  readonly #d: Dnnl;
+  readonly #generation: (a: Float32Array) => number | undefined;
+  readonly #entries = new WeakMap<Float32Array, { gen: number; data: Uint16Array }>();
+  /** Conversions done and conversions saved, for tests and diagnostics. */
+  readonly stats = { converted: 0, reused: 0 };
+
+  constructor(d: Dnnl, options: Bf16CacheOptions) {
+    this.#d = d;
+    this.#generation = options.generation;
+  }
+
+  /** The bf16 copy of `x` (shared: callers must not write to it). */
+  convert(x: Float32Array): Uint16Array {
+    const gen = this.#generation(x);
+    if (gen === undefined) {
+      this.stats.converted++;
+      return toBf16(this.#d, x);
+    }
+    const hit = this.#entries.get(x);
+    if (hit && hit.gen === gen) {
+      this.stats.reused++;
+      return hit.data;
+    }
+    // A recycled array keeps its bf16 buffer: same length, new contents.
+    const data = toBf16(this.#d, x, hit?.data);
+    this.#entries.set(x, { gen, data });
+    this.stats.converted++;
+    return data;
+  }
+}

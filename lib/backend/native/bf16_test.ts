@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
+import { Bf16Cache, fromBf16, toBf16 } from "./bf16.ts";
+import { roundToBf16, skipReason } from "./testing.ts";
+
+const ignore = skipReason !== undefined;
+
+function backend(): NativeBackend {
+  return tf.findBackend(NATIVE_BACKEND) as unknown as NativeBackend;
+}
+
+Deno.test({
+  name: "toBf16() rounds to nearest even like the bit-level reference, fromBf16() is exact",
+  ignore,
+  fn() {
+    const x = new Float32Array([
+      0,
+      -0,
+      1,
+      -2.5,
+      1 + 2 ** -8, // halfway between 1 and 1 + 2^-7: ties to even (1)
+      1 + 3 * 2 ** -8, // halfway: ties to even (1 + 2^-6)
+      1 + 2 ** -8 + 2 ** -20, // above halfway: rounds up
+      3.4e38,
+      Math.PI,
+      -Math.E,
+    ]);
+    const d = backend().dnnl;
+    const bits = toBf16(d, x);
+    const back = fromBf16(bits);
+    assert.deepEqual([...back], [...roundToBf16(x)]);
+    assert.equal(back[4], 1);
+    assert.equal(back[5], 1 + 2 ** -6);
+    assert.equal(back[6], 1 + 2 ** -7);
+    // denormals: AVX512-BF16's conversion flushes them to zero, software paths may not
+    const denormal = fromBf16(toBf16(d, new Float32Array([1e-40])))[0];
+    assert.ok(denormal === 0 || denormal === 9.183549615799121e-41, `${denormal}`);
+    assert.deepEqual([...fromBf16(toBf16(d, back))], [...back], "bf16 values convert exactly");
+    assert.throws(() => toBf16(d, x, new Uint16Array(3)), RangeError);
+  },
+});
+
+Deno.test({
+  name: "Bf16Cache converts an array once per generation and recycles the bf16 buffer",
+  ignore,
+  fn() {
+    const gens = new Map<Float32Array, number>();
+    const cache = new Bf16Cache(backend().dnnl, { generation: (a) => gens.get(a) });
+    const a = new Float32Array([1, 2, 3]);
+    const first = cache.convert(a);
+    assert.notEqual(cache.convert(a), first, "untracked arrays convert on every call");
+    gens.set(a, 1);
+    const tracked = cache.convert(a);
+    assert.equal(cache.convert(a), tracked, "same generation: the cached copy");
+    a[0] = 5;
+    gens.set(a, 2);
+    const next = cache.convert(a);
+    assert.equal(next, tracked, "a new generation reuses the buffer");
+    assert.equal(fromBf16(next)[0], 5);
+    assert.deepEqual(cache.stats, { converted: 4, reused: 1 });
+  },
+});

@@ -1,0 +1,97 @@
+/**
+ * The bf16 convolutions against f32 references. Tolerances follow from bf16's 8-bit mantissa:
+ * rounding each factor costs at most 2^-8 relative, a product at most about 2^-7, so every
+ * output element lies within 2^-7 * (the same convolution of absolute values) of the f32 result,
+ * plus f32 accumulation error. Against the f32 convolution of the bf16-ROUNDED inputs the only
+ * difference left is f32 accumulation order, so that comparison is tight (1e-4) and shows the
+ * kernel really rounded its inputs to bf16 (it does not match the unrounded f32 result that well).
+ */
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
+import {
+  CONV_CASES,
+  type ConvCase,
+  randomTensor,
+  relativeError,
+  roundToBf16,
+  runOn,
+  skipReason,
+} from "./testing.ts";
+
+const ignore = skipReason !== undefined;
+const BF16_PRODUCT = 2 ** -7;
+
+type Pass = "forward" | "backward-data" | "backward-filter";
+
+function run(pass: Pass, c: ConvCase, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const attrs = { strides: c.s, pad: c.pad, dataFormat: "NHWC" };
+  if (pass === "forward") return tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad);
+  if (pass === "backward-data") {
+    return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: a, filter: b }, {
+      ...attrs,
+      inputShape: c.x,
+    }) as tf.Tensor;
+  }
+  return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: a, dy: b }, {
+    ...attrs,
+    filterShape: c.f,
+  }) as tf.Tensor;
+}
+
+/** The two operands of a pass: (x, filter), (dy, filter) or (x, dy). */
+function operands(pass: Pass, c: ConvCase, seed: number): [tf.Tensor, tf.Tensor] {
+  const x = randomTensor(c.x, seed);
+  const f = randomTensor(c.f, seed + 1);
+  const yShape = tf.tidy(() => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad).shape);
+  const dy = randomTensor(yShape, seed + 2);
+  if (pass === "forward") return tf.dispose(dy), [x, f];
+  if (pass === "backward-data") return tf.dispose(x), [dy, f];
+  return tf.dispose(f), [x, dy];
+}
+
+async function values(backend: string, fn: () => tf.Tensor): Promise<Float32Array> {
+  return (await runOn(backend, fn)).values[0]!;
+}
+
+async function onNativeBf16(fn: () => tf.Tensor): Promise<Float32Array> {
+  const native = tf.findBackend(NATIVE_BACKEND) as unknown as NativeBackend;
+  native.precision = "bf16";
+  try {
+    return await values(NATIVE_BACKEND, fn);
+  } finally {
+    native.precision = "fp32";
+  }
+}
+
+for (const pass of ["forward", "backward-data", "backward-filter"] as const) {
+  Deno.test({
+    name: `native bf16 ${pass} convolution is within bf16's bound of f32, and exact on bf16 inputs`,
+    ignore,
+    async fn() {
+      let loose = 0;
+      for (const [i, c] of CONV_CASES.entries()) {
+        const label = `${pass} x${c.x.join("x")} f${c.f.join("x")} s${c.s.join("x")} ${c.pad}`;
+        const [a, b] = operands(pass, c, 100 + 10 * i);
+        const got = await onNativeBf16(() => run(pass, c, a, b));
+        const ref = await values("cpu", () => run(pass, c, a, b));
+        const bound = await values("cpu", () => run(pass, c, tf.abs(a), tf.abs(b)));
+        for (let j = 0; j < ref.length; j++) {
+          const err = Math.abs(got[j]! - ref[j]!);
+          assert.ok(
+            err <= BF16_PRODUCT * bound[j]! + 1e-5,
+            `${label}: element ${j} off by ${err} > 2^-7 * ${bound[j]}`,
+          );
+        }
+        const ra = tf.tensor(roundToBf16(a.dataSync() as Float32Array), a.shape);
+        const rb = tf.tensor(roundToBf16(b.dataSync() as Float32Array), b.shape);
+        const exact = await values("cpu", () => run(pass, c, ra, rb));
+        const err = relativeError(got, exact);
+        assert.ok(err <= 1e-4, `${label}: ${err.toExponential(2)} from f32 on bf16 inputs`);
+        loose = Math.max(loose, relativeError(got, ref));
+        tf.dispose([a, b, ra, rb]);
+      }
+      assert.ok(loose > 1e-4, `${pass}: no case differs from f32 (${loose}): did bf16 run?`);
+    },
+  });
+}
