@@ -53,6 +53,13 @@ Deno.test({
   ignore: why !== undefined,
   fn: async () => {
     const t0 = performance.now();
+    const laps: string[] = [];
+    let last = t0;
+    const lap = (what: string) => {
+      const now = performance.now();
+      laps.push(`${what} ${((now - last) / 1000).toFixed(1)} s`);
+      last = now;
+    };
     const tmp = await Deno.makeTempDir({ prefix: "geomad-slurm-test-" });
     let cluster: TestCluster | undefined;
     try {
@@ -60,6 +67,7 @@ Deno.test({
       // The local reference starts first; the cluster starts meanwhile.
       const [_, c] = await Promise.all([ablation(local!, ["--jobs", "1"]), startSlurm()]);
       cluster = c;
+      lap("local run + cluster start");
       const env = cluster.env;
 
       // 1. --slurm --submit: the array (one task per run) and the summary job.
@@ -75,6 +83,7 @@ Deno.test({
         await slurmClient(c, "/usr/bin/sbatch", ["--test-only", s]); // throws when rejected
       }
       await waitForEmptyQueue(cluster, 300);
+      lap("first submission");
       assert.deepEqual(await listDir(join(onSlurm!, "fashion-mnist-sample", "runs")), RUNS);
       const expected = await summaryOf(local!);
       assert.equal(expected.runs.used, 2);
@@ -86,6 +95,23 @@ Deno.test({
         `geomad-ablation-${first.arrayJob}_1.out`,
         `geomad-ablation-summary-${first.summaryJob}.out`,
       ]);
+      // A requeued task (as after preemption) reruns the same command: same shard, same file,
+      // the finished result kept; its log goes on in the same file.
+      const rot4 = join(onSlurm!, "fashion-mnist-sample", "runs", RUNS[1]!);
+      const before = await Deno.stat(rot4);
+      await slurmClient(c, "/usr/bin/scontrol", ["requeue", `${first.arrayJob}_0`]);
+      // Slurm holds a requeued job about two minutes before it may start again: start it now.
+      await slurmClient(c, "/usr/bin/scontrol", [
+        "update",
+        `JobId=${first.arrayJob}_0`,
+        "StartTime=now",
+      ]);
+      await waitForEmptyQueue(cluster, 300);
+      lap("requeue");
+      const log0 = await Deno.readTextFile(join(slurmDir, "logs", logs[0]!));
+      assert.equal(log0.match(/2 runs in the grid, shard 0\/2: 1/g)?.length, 2, log0);
+      assert.match(log0, /1 runs: 1 done already, 0 to run/);
+      assert.deepEqual((await Deno.stat(rot4)).mtime, before.mtime);
 
       // 2. A second sweep, one task at a time; its task 1 is cancelled while pending.
       const again = await ablation(retried!, ["--slurm", "--submit", "--max-parallel", "1"], env);
@@ -93,6 +119,7 @@ Deno.test({
       const [second] = await submissions(retried!);
       await slurmClient(cluster, "/usr/bin/scancel", [`${second.arrayJob}_1`]);
       await waitForEmptyQueue(cluster, 300);
+      lap("second submission, task 1 cancelled");
       const runsDir = join(retried!, "fashion-mnist-sample", "runs");
       assert.deepEqual(await listDir(runsDir), [RUNS[1]]); // rot4 (task 0) only
       const status = await ablation(retried!, ["--status"], env);
@@ -114,6 +141,7 @@ Deno.test({
         /^#SBATCH --array=1%1$/m,
       );
       await waitForEmptyQueue(cluster, 300);
+      lap("retry");
       assert.deepEqual(await listDir(runsDir), RUNS);
       assert.deepEqual((await Deno.stat(join(runsDir, RUNS[1]!))).mtime, kept.mtime); // not rerun
       assert.deepEqual(await summaryOf(retried!), expected);
@@ -121,7 +149,9 @@ Deno.test({
       assert.match(done.stdout, /2 runs: 2 done, 0 running, 0 pending, 0 failed, 0 missing/);
       const nothing = await ablation(retried!, ["--slurm", "--submit", "--retry-failed"], env);
       assert.match(nothing.stdout, /nothing to submit: 2 done/);
-      console.log(`slurm integration test: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      lap("status and a submission with nothing to do");
+      const total = ((performance.now() - t0) / 1000).toFixed(1);
+      console.log(`slurm integration test: ${total} s (${laps.join(", ")})`);
     } finally {
       await cluster?.stop();
       await Deno.remove(tmp, { recursive: true });
