@@ -179,6 +179,20 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_.,:=+\-/@%]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * A path as an `#SBATCH` value: as it is when plain, else in double quotes (sbatch reads them).
+ * Throws UsageError for a path sbatch cannot take (a double quote or a line break in it).
+ */
+export function sbatchPath(path: string): string {
+  if (/^[A-Za-z0-9_.,:=+\-/%@]+$/.test(path)) return path;
+  if (/["\n\r]/.test(path)) {
+    throw new UsageError(
+      `Slurm cannot take the path ${JSON.stringify(path)} (quote or line break)`,
+    );
+  }
+  return `"${path}"`;
+}
+
 /** A user's batch script template, split into its `#SBATCH` lines and its other lines. */
 export interface SlurmTemplate {
   /** `#SBATCH` lines, as written. */
@@ -356,13 +370,13 @@ export function batchScripts(o: BatchScriptOptions): { array: string; summary: s
     }.`,
     `#SBATCH --array=${arraySpec(o.tasks, o.maxParallel)}`,
     "# One log per array task (%x job name, %A array job id, %a task index).",
-    `#SBATCH --output=${o.logDir}/%x-%A_%a.out`,
+    `#SBATCH --output=${sbatchPath(`${o.logDir}/%x-%A_%a.out`)}`,
     "# A requeued task appends to its log instead of truncating it.",
     "#SBATCH --open-mode=append",
     "# Preempted or on a failed node: requeue the task; it resumes where it stopped.",
     "#SBATCH --requeue",
     "# Run in the geomad checkout (deno.json, node_modules; on a shared filesystem).",
-    `#SBATCH --chdir=${o.repo}`,
+    `#SBATCH --chdir=${sbatchPath(o.repo)}`,
     ...directiveLines(o.directives, true),
     ...(o.template?.directives.length
       ? ["# Options from the template (as written there).", ...o.template.directives]
@@ -391,9 +405,9 @@ export function batchScripts(o: BatchScriptOptions): { array: string; summary: s
     "# Job name shown by squeue and used in the log file name.",
     `#SBATCH --job-name=${o.jobName}-summary`,
     "# Its log (%x job name, %j job id).",
-    `#SBATCH --output=${o.logDir}/%x-%j.out`,
+    `#SBATCH --output=${sbatchPath(`${o.logDir}/%x-%j.out`)}`,
     "# Run in the geomad checkout (deno.json, node_modules; on a shared filesystem).",
-    `#SBATCH --chdir=${o.repo}`,
+    `#SBATCH --chdir=${sbatchPath(o.repo)}`,
     ...directiveLines(o.directives, false),
     ...(o.template && summaryTemplateLines(o.template).length
       ? [

@@ -7,6 +7,7 @@ import {
   parseSacct,
   parseSqueue,
   parseTemplate,
+  sbatchPath,
   shellQuote,
   slurmOptions,
   type Submission,
@@ -81,6 +82,12 @@ Deno.test("shellQuote: safe words as they are, others single-quoted", () => {
   assert.equal(shellQuote("a b"), "'a b'");
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
   assert.equal(shellQuote("$HOME"), "'$HOME'");
+});
+
+Deno.test("sbatchPath: plain paths as they are, others double-quoted, quotes refused", () => {
+  assert.equal(sbatchPath("/a/b/%x-%A_%a.out"), "/a/b/%x-%A_%a.out");
+  assert.equal(sbatchPath("/my results/x"), '"/my results/x"');
+  assert.throws(() => sbatchPath('/a"b'), /Slurm cannot take the path "\/a\\"b"/);
 });
 
 Deno.test("parseTemplate: #SBATCH lines and setup apart; own or doubled options refused", () => {
