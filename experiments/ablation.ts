@@ -117,11 +117,7 @@ async function main(): Promise<void> {
       specs: grid,
       dir,
       script: new URL(import.meta.url),
-      gridArgs: forwardFlags(values, {
-        strings: ["dataset", "preset", "classes", "seeds", "transforms", "backend"],
-        paths: ["root", "data-dir"],
-        booleans: ["no-png", "quiet"],
-      }),
+      gridArgs: forwardFlags(values, ["root", "data-dir"]),
       writeRoot: values.root!,
       slurm,
       retryFailed: values["retry-failed"],

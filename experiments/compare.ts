@@ -118,11 +118,7 @@ async function main(): Promise<void> {
       specs: grid,
       dir,
       script: new URL(import.meta.url),
-      gridArgs: forwardFlags(values, {
-        strings: ["dataset", "classes", "methods", "preset", "seeds", "backend"],
-        paths: ["root", "data-dir"],
-        booleans: ["no-png", "quiet"],
-      }),
+      gridArgs: forwardFlags(values, ["root", "data-dir"]),
       writeRoot: root,
       slurm,
       retryFailed: values["retry-failed"],

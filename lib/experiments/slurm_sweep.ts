@@ -20,6 +20,7 @@ import {
   type QueuedTask,
   type RunState,
   type RunStatus,
+  SLURM_FLAGS,
   type SlurmOptions,
   type SlurmTemplate,
   type StoredKind,
@@ -287,24 +288,32 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
   console.log(`follow with: deno task ${o.command} <the same flags> --status`);
 }
 
+/** Flags never repeated in the jobs: Slurm's own, and those each job sets itself. */
+const NOT_FORWARDED = new Set([
+  ...Object.keys(SLURM_FLAGS),
+  "shard",
+  "jobs",
+  "retry-failed",
+  "summary-only",
+  "help",
+]);
+
 /**
- * The flags of `values` named in `strings` (as `--name value`), `paths` (made absolute) and
- * `booleans` (as `--name` when true), in that order: the grid-defining command line that every
- * job of a sweep on Slurm repeats.
+ * The command line every job of a sweep on Slurm repeats: each flag of `values` (parsed flags,
+ * defaults included) as `--name value`, or `--name` when true, skipping false and unset ones,
+ * Slurm's flags and those a job sets itself (--shard, --jobs, --retry-failed, --summary-only).
+ * Flags named in `paths` are made absolute (the jobs run in the checkout, not here). So a flag
+ * a sweep command gains later reaches its jobs without a change here.
  */
 export function forwardFlags(
   values: Record<string, string | boolean | undefined>,
-  names: { strings?: string[]; paths?: string[]; booleans?: string[] },
+  paths: readonly string[] = [],
 ): string[] {
   const args: string[] = [];
-  for (const n of names.strings ?? []) {
-    const v = values[n];
-    if (typeof v === "string") args.push(`--${n}`, v);
+  for (const [name, v] of Object.entries(values)) {
+    if (NOT_FORWARDED.has(name) || v === undefined || v === false) continue;
+    if (v === true) args.push(`--${name}`);
+    else args.push(`--${name}`, paths.includes(name) && !isAbsolute(v) ? resolve(v) : v);
   }
-  for (const n of names.paths ?? []) {
-    const v = values[n];
-    if (typeof v === "string") args.push(`--${n}`, isAbsolute(v) ? v : resolve(v));
-  }
-  for (const n of names.booleans ?? []) if (values[n] === true) args.push(`--${n}`);
   return args;
 }
