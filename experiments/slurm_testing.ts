@@ -1,8 +1,8 @@
 /**
  * A real single-node Slurm for tests: munged, slurmctld and slurmd started from a generated
  * config (2 CPUs, SlurmUser root, its own munge socket and free ports; state, spool, logs and
- * pid files in a temp folder), stopped by the pids it started. Needs root and Debian's
- * `slurmctld slurmd slurm-client munge`.
+ * pid files in a temp folder), stopped by the pids it started (and by the kernel should the
+ * test process die first). Needs root and Debian's `slurmctld slurmd slurm-client munge`.
  * @module
  */
 import { join } from "node:path";
@@ -117,8 +117,10 @@ export async function startSlurm(): Promise<TestCluster> {
       }).spawn();
       children.push(child);
     };
-    // setpriv execs munged, so the pid is munged's own.
+    // setpriv execs the daemon (so the pid is the daemon's own) after asking the kernel to
+    // SIGTERM it when this test process dies, even by kill -9.
     spawn("/usr/bin/setpriv", [
+      "--pdeathsig=SIGTERM",
       "--reuid=munge",
       "--regid=munge",
       "--clear-groups",
@@ -167,8 +169,16 @@ export async function startSlurm(): Promise<TestCluster> {
       "",
     ].join("\n");
     await Deno.writeTextFile(env.SLURM_CONF, conf);
-    spawn("/usr/sbin/slurmctld", ["-D", "-i", "-f", env.SLURM_CONF]);
-    spawn("/usr/sbin/slurmd", ["-D", "-f", env.SLURM_CONF]);
+    const orphanless = ["--pdeathsig=SIGTERM"];
+    spawn("/usr/bin/setpriv", [
+      ...orphanless,
+      "/usr/sbin/slurmctld",
+      "-D",
+      "-i",
+      "-f",
+      env.SLURM_CONF,
+    ]);
+    spawn("/usr/bin/setpriv", [...orphanless, "/usr/sbin/slurmd", "-D", "-f", env.SLURM_CONF]);
     await waitFor(
       "the node",
       30,
