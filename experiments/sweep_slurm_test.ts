@@ -46,6 +46,13 @@ Deno.test("ablation --slurm: writes both scripts, prints their paths and the sub
     assert.deepEqual(await listDir(join(dir, "logs")), []); // created for Slurm, still empty
     assert.deepEqual(await listDir(join(root, "fashion-mnist-sample", "runs")), []); // ran nothing
 
+    // Runs at once in a task: one per core asked for, one on a GPU.
+    for (const [extra, jobs] of [[[], "2"], [["--gres", "gpu:1"], "1"]] as const) {
+      const flags = ["--slurm", "--runs-per-task", "2", "--cpus-per-task", "4", ...extra];
+      assert.equal((await cli(ablationArgs(root, [...GRID, ...flags]))).code, 0);
+      assert.match(await Deno.readTextFile(array), new RegExp(`^ {2}--jobs ${jobs} \\\\$`, "m"));
+    }
+
     const status = await cli(ablationArgs(root, [...GRID, "--status"]));
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /2 runs: 0 done, 0 running, 0 pending, 0 failed, 2 missing\n/);

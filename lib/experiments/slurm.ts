@@ -388,8 +388,9 @@ export function batchScripts(o: BatchScriptOptions): { array: string; summary: s
       2 * o.count
     }, ...:`,
     "# the same command as a local sweep with --shard. Finished results are kept, so a requeued",
-    "# task only does what is left (a run resumes from its checkpoint); each run's result file,",
-    "# named after the run, is written atomically. --no-summary: the summary job merges at the end.",
+    "# task only does what is left (a run resumes from its checkpoint when one was saved); each",
+    "# run's result file, named after the run, is written atomically. --no-summary: the summary",
+    "# job merges at the end.",
     "exec " +
     commandLines(run([
       "--shard",

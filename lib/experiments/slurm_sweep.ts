@@ -52,7 +52,7 @@ export interface SlurmSweepOptions {
   slurm: SlurmOptions;
   /** Rerun stored failed results (`--retry-failed`). */
   retryFailed: boolean;
-  /** Processes at once inside an array task (default: runs per task, at most its cores). */
+  /** Processes at once inside an array task (default: runs per task, at most its cores; 1 with a GPU). */
   jobs?: number;
   /** Progress lines (stderr). */
   log: (line: string) => void;
@@ -205,8 +205,12 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
   const repo = dirname(dirname(script));
   const logDir = join(slurmDir, "logs");
   await Deno.mkdir(logDir, { recursive: true });
+  // Runs at once in a task: one per core asked for, but one on a GPU (a TensorFlow process
+  // takes the whole GPU's memory).
+  const gpu = o.slurm.directives.gres !== undefined ||
+    (template?.directives.some((l) => /\s(--gres|--gpus|-G)\b/.test(l)) ?? false);
   const jobs = o.jobs ??
-    Math.min(o.slurm.runsPerTask, o.slurm.directives.cpusPerTask ?? 1);
+    (gpu ? 1 : Math.min(o.slurm.runsPerTask, o.slurm.directives.cpusPerTask ?? 1));
   const retry = o.retryFailed ? ["--retry-failed"] : [];
   const { array, summary } = batchScripts({
     command: o.command,
