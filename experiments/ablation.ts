@@ -6,10 +6,18 @@
  * of the grid (a Slurm array task, a Kubernetes indexed job); the summary merges every result
  * of the preset found under results/ablation/<dataset>/runs/.
  *
+ * `--slurm` writes Slurm batch scripts under <root>/<dataset>/slurm/ instead of running: a job
+ * array (task i runs `--shard i/K` of the grid with this same command) and a summary job;
+ * `--submit` submits them, `--status` shows every run's state, `--retry-failed` with `--slurm`
+ * resubmits only what failed or is missing (see lib/experiments/slurm_sweep.ts).
+ *
  *   deno task ablation [--dataset fashion-mnist] [--preset hour|quick|paper|smoke]
  *     [--classes 0,6,8] [--seeds N] [--transforms a,b,...] [--jobs N] [--shard i/n]
  *     [--root results/ablation] [--retry-failed] [--summary-only] [--no-png]
- *     [--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet]
+ *     [--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet] [--no-summary]
+ *     [--slurm [--submit] [--runs-per-task N] [--max-parallel N] [--partition P] [--time T]
+ *      [--cpus-per-task N] [--mem M] [--gres G] [--account A] [--slurm-template FILE]]
+ *     [--status]
  *
  * Writes <root>/<dataset>/{runs/*.json, summary.json, summary.md, summary.html, summary.png}.
  * Exit 1 when a run crashed (the summary is still written), 2 for bad usage.
@@ -33,6 +41,8 @@ import {
   SWEEP_FLAGS,
   type SweepOutcome,
 } from "../lib/experiments/sweep.ts";
+import { SLURM_FLAGS, SLURM_USAGE, slurmOptions } from "../lib/experiments/slurm.ts";
+import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { getTransformSet } from "../lib/transforms/registry.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
@@ -55,7 +65,7 @@ import {
 const USAGE = "usage: deno task ablation [--dataset D] [--preset " +
   `${ABLATION_PRESET_NAMES.join("|")}] [--classes 0,6,8] [--seeds N] [--transforms a,b] ` +
   "[--jobs N] [--shard i/n] [--root DIR] [--retry-failed] [--summary-only] [--no-png] " +
-  "[--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet]";
+  `[--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet] ${SLURM_USAGE}`;
 
 function intList(name: string, value: string | undefined): number[] | undefined {
   return listFlag(value)?.map((v) => intFlag(name, v, 0));
@@ -70,6 +80,7 @@ async function main(): Promise<void> {
     shard: { type: "string" },
     root: { type: "string", default: "results/ablation" },
     ...SWEEP_FLAGS,
+    ...SLURM_FLAGS,
   });
   if (values.help) {
     console.log(USAGE);
@@ -81,6 +92,8 @@ async function main(): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const dataset = values.dataset!, presetName = values.preset!;
   const preset = ablationPreset(presetName);
+  const slurm = slurmOptions(values);
+  if (slurm && values.shard !== undefined) throw new UsageError("--shard cannot go with --slurm");
   const jobs = jobsFlag(values.jobs);
   const shard = parseShard(values.shard);
   const precision = parsePrecision(values.precision);
@@ -100,6 +113,21 @@ async function main(): Promise<void> {
   const log = (line: string) => {
     if (!values.quiet) console.error(`ablation: ${line}`);
   };
+  if (slurm) {
+    return await slurmSweep({
+      command: "ablation",
+      title: `${dataset}, preset ${presetName}`,
+      specs: grid,
+      dir,
+      script: new URL(import.meta.url),
+      gridArgs: forwardFlags(values, ["root", "data-dir"]),
+      writeRoot: values.root!,
+      slurm,
+      retryFailed: values["retry-failed"],
+      ...(values.jobs !== undefined ? { jobs } : {}),
+      log,
+    });
+  }
   log(
     `${dataset}, preset ${presetName}: ${grid.length} runs in the grid` +
       (shard.count > 1 ? `, shard ${shard.index}/${shard.count}: ${mine.length}` : "") +
@@ -114,6 +142,7 @@ async function main(): Promise<void> {
     quiet: values.quiet,
     skipRuns: values["summary-only"],
   });
+  if (values["no-summary"]) return failOnCrashed(outcomes, mine.length, dir);
 
   const summary = await buildSummary(dir, {
     dataset,
@@ -144,6 +173,17 @@ async function main(): Promise<void> {
     throw new RunError(
       `${crashed} of ${mine.length} runs ended without a result (see ${join(dir, "summary.md")});` +
         " run again to retry them",
+    );
+  }
+}
+
+/** With `--no-summary`: throws RunError when a run ended without a result. */
+function failOnCrashed(outcomes: SweepOutcome[], runs: number, dir: string): void {
+  const crashed = outcomes.filter((o) => o.status === "crashed");
+  for (const o of crashed) console.error(`ablation: crashed: ${describeRun(o.spec)}: ${o.error}`);
+  if (crashed.length > 0) {
+    throw new RunError(
+      `${crashed.length} of ${runs} runs ended without a result (in ${dir}); run again to retry`,
     );
   }
 }

@@ -14,6 +14,12 @@
  * A run that fails (status failed, e.g. a NaN loss) is shown as failed with its reason and the
  * comparison goes on. Exit 1 when a run crashed without a result (the summary is still
  * written), 2 for bad usage (e.g. an unknown method: the message lists the methods).
+ *
+ * `--shard i/n` runs a disjoint part of the runs; `--no-summary` only runs. `--slurm` writes
+ * Slurm batch scripts under <root>/compare/<dataset>/slurm/ instead of running (a job array
+ * whose task i runs `--shard i/K` with this same command, and a summary job); `--submit`
+ * submits them, `--status` shows every run's state, `--retry-failed` with `--slurm` resubmits
+ * only what failed or is missing (see lib/experiments/slurm_sweep.ts and `deno task ablation`).
  * @module
  */
 import { join } from "node:path";
@@ -31,11 +37,15 @@ import { resultPath } from "../lib/experiments/result.ts";
 import {
   describeRun,
   jobsFlag,
+  parseShard,
   planOf,
   type RunSpec,
   runSweep,
+  shardOf,
   SWEEP_FLAGS,
 } from "../lib/experiments/sweep.ts";
+import { SLURM_FLAGS, SLURM_USAGE, slurmOptions } from "../lib/experiments/slurm.ts";
+import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { formatTable } from "../lib/experiments/table.ts";
 import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
@@ -46,8 +56,8 @@ export const COMPARE_SCHEMA = "geomad.compare/v1";
 
 const USAGE = "usage: deno task compare --dataset D [--classes 0,1,...] [--methods a,b,...] " +
   "[--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results] [--retry-failed] " +
-  "[--summary-only] [--no-png] [--data-dir D] [--backend B] [--precision fp32|bf16|auto] " +
-  "[--quiet]";
+  "[--summary-only] [--no-png] [--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet] [--shard i/n] " +
+  SLURM_USAGE;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseFlags(Deno.args, {
@@ -56,7 +66,9 @@ async function main(): Promise<void> {
     methods: { type: "string" },
     preset: { type: "string", default: "quick" },
     root: { type: "string", default: "results" },
+    shard: { type: "string" },
     ...SWEEP_FLAGS,
+    ...SLURM_FLAGS,
   });
   if (values.help) {
     console.log(`${USAGE}\nmethods: ${methodNames().join(", ")}`);
@@ -74,13 +86,16 @@ async function main(): Promise<void> {
   const seeds = intFlag("seeds", values.seeds, 1);
   if (seeds < 1) throw new UsageError(`--seeds must be >= 1, got ${seeds}`);
   const jobs = jobsFlag(values.jobs);
+  const slurm = slurmOptions(values);
+  if (slurm && values.shard !== undefined) throw new UsageError("--shard cannot go with --slurm");
+  const shard = parseShard(values.shard);
 
   const precision = parsePrecision(values.precision);
-  const specs: RunSpec[] = [];
+  const grid: RunSpec[] = [];
   for (const m of methods) {
     for (let seed = 0; seed < seeds; seed++) {
       for (const normalClass of classes) {
-        specs.push({
+        grid.push({
           method: m.name,
           dataset,
           normalClass,
@@ -94,13 +109,33 @@ async function main(): Promise<void> {
       }
     }
   }
-  specs.forEach((s) => planOf(s)); // every preset checked before anything runs
+  grid.forEach((s) => planOf(s)); // every preset checked before anything runs
+  const specs = shardOf(grid, shard);
   const log = (line: string) => {
     if (!values.quiet) console.error(`compare: ${line}`);
   };
+  const dir = join(root, "compare", dataset);
+  if (slurm) {
+    return await slurmSweep({
+      command: "compare",
+      title: `${dataset}, preset ${preset}`,
+      specs: grid,
+      dir,
+      script: new URL(import.meta.url),
+      gridArgs: forwardFlags(values, ["root", "data-dir"]),
+      writeRoot: root,
+      slurm,
+      retryFailed: values["retry-failed"],
+      ...(values.jobs !== undefined ? { jobs } : {}),
+      log,
+    });
+  }
   log(
     `${dataset}, preset ${preset}: ${methods.map((m) => m.name).join(", ")} x ` +
-      `${classes.length} classes x ${seeds} seeds`,
+      `${classes.length} classes x ${seeds} seeds` +
+      (shard.count > 1
+        ? `, shard ${shard.index}/${shard.count}: ${specs.length} of ${grid.length} runs`
+        : ""),
   );
   const outcomes = await runSweep(specs, {
     jobs,
@@ -111,6 +146,17 @@ async function main(): Promise<void> {
     quiet: values.quiet,
     skipRuns: values["summary-only"],
   });
+  const crashed = outcomes.filter((o) => o.status === "crashed");
+  for (const o of crashed) log(`crashed: ${describeRun(o.spec)}: ${o.error}`);
+  const failCrashed = () => {
+    if (crashed.length > 0) {
+      throw new RunError(
+        `${crashed.length} of ${specs.length} runs ended without a result; ` +
+          "run again to retry them",
+      );
+    }
+  };
+  if (values["no-summary"]) return failCrashed();
 
   const data = summarizeCompare(
     outcomes.map((o) => ({
@@ -130,7 +176,6 @@ async function main(): Promise<void> {
   );
   const createdAt = new Date().toISOString();
   const classNames = spec.classNames;
-  const dir = join(root, "compare", dataset);
   await writeJsonAtomic(join(dir, "summary.json"), {
     schema: COMPARE_SCHEMA,
     createdAt,
@@ -173,13 +218,7 @@ async function main(): Promise<void> {
   if (files.png) {
     console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
   }
-  const crashed = outcomes.filter((o) => o.status === "crashed");
-  for (const o of crashed) log(`crashed: ${describeRun(o.spec)}: ${o.error}`);
-  if (crashed.length > 0) {
-    throw new RunError(
-      `${crashed.length} of ${specs.length} runs ended without a result; run again to retry them`,
-    );
-  }
+  failCrashed();
 }
 
 if (import.meta.main) runCli("compare", main);
