@@ -14,6 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { FusedBatchNormalization } from "./batch_norm.ts";
 import { denseUniform, heNormal, l2, SeedStream } from "./init.ts";
 
 /** Options for {@linkcode buildWrn}. */
@@ -30,9 +31,12 @@ export interface BuildWrnOptions {
   seed?: number;
 }
 
-/** BatchNorm as in the official code: momentum 0.9, epsilon 1e-5, L2 on gamma and beta. */
+/**
+ * BatchNorm as in the official code: momentum 0.9, epsilon 1e-5, L2 on gamma and beta (trained
+ * through the fused native kernel on `native`, see batch_norm.ts).
+ */
 export function paperBatchNorm(): tf.layers.Layer {
-  return tf.layers.batchNormalization({
+  return new FusedBatchNormalization({
     axis: -1,
     momentum: 0.9,
     epsilon: 1e-5,

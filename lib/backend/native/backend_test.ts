@@ -4,7 +4,7 @@ import { buildWrn, paperBatchNorm } from "../../models/wrn.ts";
 import { categoricalCrossEntropy } from "../../train/loss.ts";
 import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
 import { loadDnnl } from "./ffi.ts";
-import { GRAD_KERNELS } from "./kernels_eltwise.ts";
+import { BATCH_NORM_TRAIN, GRAD_KERNELS } from "./kernels_eltwise.ts";
 import { nativeBackendInfo, nativeKernelStats, registerNativeBackend } from "./register.ts";
 import { randomTensor, relativeError, skipReason } from "./testing.ts";
 
@@ -113,8 +113,8 @@ Deno.test({
         tf.FusedConv2D,
         tf.Conv2DBackpropInput,
         tf.Conv2DBackpropFilter,
-        tf.FusedBatchNorm,
-        GRAD_KERNELS.batchNormGrad,
+        BATCH_NORM_TRAIN,
+        GRAD_KERNELS.batchNormTrainGrad,
         GRAD_KERNELS.reluGrad,
       ]
     ) {

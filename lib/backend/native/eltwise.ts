@@ -130,7 +130,7 @@ function bnMd(d: Dnnl, rows: number, channels: number) {
 
 /**
  * y = (x - mean) / sqrt(variance + eps) * scale + shift, for x viewed as [rows, C] (channels
- * innermost, e.g. NHWC flattened).
+ * innermost, e.g. NHWC flattened), with the given statistics.
  */
 export function batchNormForward(
   d: Dnnl,
@@ -165,9 +165,45 @@ export function batchNormForward(
   ]);
 }
 
+/**
+ * Training-mode batch normalisation in one primitive: computes the batch mean and (biased)
+ * variance of x viewed as [rows, C] into `s.mean` / `s.variance`, and normalises with them.
+ */
+export function batchNormTrainForward(
+  d: Dnnl,
+  rows: number,
+  channels: number,
+  x: Float32Array,
+  s: BatchNormStats,
+  y: Float32Array,
+): void {
+  const p = d.cached(`bnt:${rows}:${channels}:${s.epsilon}`, () => {
+    const desc = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_batch_normalization_forward_desc_init(
+        desc,
+        PROP.forwardTraining,
+        bnMd(d, rows, channels),
+        s.epsilon,
+        BN_FLAGS.useScale | BN_FLAGS.useShift,
+      ),
+      "describe batch normalisation training forward",
+    );
+    return d.create(desc, "batch normalisation (training)", { parallel: true });
+  });
+  p.exec([
+    [ARG.src, x],
+    [ARG.scale, s.scale],
+    [ARG.shift, s.shift],
+    [ARG.dst, y],
+    [ARG.mean, s.mean],
+    [ARG.variance, s.variance],
+  ]);
+}
+
 /** Outputs of `batchNormBackward`. */
 export interface BatchNormGrads {
-  /** dy * scale / sqrt(var + eps), shaped like x. */
+  /** Gradient with respect to x (shaped like x). */
   dx: Float32Array;
   /** sum over rows of dy * (x - mean) / sqrt(var + eps). */
   dScale: Float32Array;
@@ -176,8 +212,10 @@ export interface BatchNormGrads {
 }
 
 /**
- * Gradient of `batchNormForward` with the statistics held constant (oneDNN backward with
- * global stats): writes dx, dScale and dShift.
+ * Gradient of batch normalisation. With `batchStats` false (default) the statistics are held
+ * constant (dx = dy * scale / sqrt(var + eps)), the gradient of `batchNormForward`; with
+ * `batchStats` true they are the batch's own, and dx includes their dependence on x, the
+ * gradient of `batchNormTrainForward`. Writes dx, dScale and dShift.
  */
 export function batchNormBackward(
   d: Dnnl,
@@ -187,9 +225,12 @@ export function batchNormBackward(
   dy: Float32Array,
   s: BatchNormStats,
   out: BatchNormGrads,
+  options: { batchStats?: boolean } = {},
 ): void {
-  const flags = BN_FLAGS.useGlobalStats | BN_FLAGS.useScale | BN_FLAGS.useShift;
-  const p = d.cached(`bnb:${rows}:${channels}:${s.epsilon}`, () => {
+  const batchStats = options.batchStats ?? false;
+  const flags = (batchStats ? 0 : BN_FLAGS.useGlobalStats) | BN_FLAGS.useScale |
+    BN_FLAGS.useShift;
+  const p = d.cached(`bnb:${rows}:${channels}:${s.epsilon}:${batchStats}`, () => {
     const md = bnMd(d, rows, channels);
     const fwd = d.opDesc();
     d.check(
@@ -215,7 +256,8 @@ export function batchNormBackward(
       ),
       "describe batch normalisation backward",
     );
-    return new WithHint(d.create(desc, "batch normalisation backward", { hint }), hint);
+    const main = d.create(desc, "batch normalisation backward", { hint, parallel: batchStats });
+    return new WithHint(main, hint);
   });
   p.main.exec([
     [ARG.src, x],

@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { NATIVE_BACKEND } from "./backend.ts";
-import { GRAD_KERNELS, NATIVE_MIN_ELEMENTS } from "./kernels_eltwise.ts";
+import { BATCH_NORM_TRAIN, GRAD_KERNELS, NATIVE_MIN_ELEMENTS } from "./kernels_eltwise.ts";
 
 type GradFunc = tf.GradConfig["gradFunc"];
 type Saved = tf.Tensor[];
@@ -87,6 +87,25 @@ const NATIVE_GRADS: Record<
  * reluGrad(dy, x) = dy * step(x); squareGrad(dy, x) = 2 * dy * x.
  */
 const SECOND_ORDER: tf.GradConfig[] = [
+  {
+    // not second order: the gradient of the native-only training batch norm; the mean and
+    // variance outputs carry none (they feed only the moving averages)
+    kernelName: BATCH_NORM_TRAIN,
+    inputsToSave: ["x", "scale", "offset"],
+    outputsToSave: [false, true, true],
+    gradFunc: (dys, [x, scale, offset, mean, variance], attrs) => {
+      const dy = (Array.isArray(dys) ? dys[0] : dys)!;
+      const [dx, dScale, dOffset] = run(GRAD_KERNELS.batchNormTrainGrad, {
+        x: x!,
+        dy,
+        mean: mean!,
+        variance: variance!,
+        scale: scale!,
+        offset: offset!,
+      }, { varianceEpsilon: attrs.varianceEpsilon as number }) as tf.Tensor[];
+      return { x: () => dx!, scale: () => dScale!, offset: () => dOffset! };
+    },
+  },
   {
     kernelName: GRAD_KERNELS.reluGrad,
     inputsToSave: ["dy", "x"],

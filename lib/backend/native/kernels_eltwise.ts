@@ -18,6 +18,7 @@ import { ALG } from "./dnnl.ts";
 import {
   batchNormBackward,
   batchNormForward,
+  batchNormTrainForward,
   binary,
   type PostOp,
   unary,
@@ -230,7 +231,11 @@ export const GRAD_KERNELS = {
   reluGrad: "GeomadNativeReluGrad",
   squareGrad: "GeomadNativeSquareGrad",
   batchNormGrad: "GeomadNativeBatchNormGrad",
+  batchNormTrainGrad: "GeomadNativeBatchNormTrainGrad",
 } as const;
+
+/** Training-mode batch normalisation in one kernel (batch statistics computed inside). */
+export const BATCH_NORM_TRAIN = "GeomadNativeBatchNormTrain";
 
 /** dx = dy where x > 0, else 0. Inputs {dy, x}. */
 const reluGrad: NativeKernelFunc = ({ inputs, backend }: KernelArgs) => {
@@ -289,6 +294,61 @@ const batchNormGrad: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs)
   ];
 };
 
+/**
+ * Batch normalisation with the batch's own statistics. Inputs {x, scale, offset} (x [..., C],
+ * channels last); attrs {varianceEpsilon}. Outputs [y, mean, variance] (biased variance, as
+ * `tf.moments`).
+ */
+const batchNormTrain: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
+  const x = f32(backend, inputs.x)!;
+  const shape = inputs.x!.shape;
+  const c = shape[shape.length - 1]!;
+  const s = {
+    mean: new Float32Array(c),
+    variance: new Float32Array(c),
+    scale: channelVector(backend, inputs.scale, c, 1)!,
+    shift: channelVector(backend, inputs.offset, c, 0)!,
+    epsilon: (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon,
+  };
+  const y = backend.alloc(x.length);
+  batchNormTrainForward(backend.dnnl, x.length / c, c, x, s, y);
+  return [
+    output(backend, shape, y),
+    output(backend, [c], s.mean),
+    output(backend, [c], s.variance),
+  ];
+};
+
+/**
+ * Gradient of {@linkcode batchNormTrain} with respect to x (through the batch statistics too),
+ * scale and offset. Inputs {x, dy, mean, variance, scale, offset}; outputs [dx, dScale, dOffset].
+ */
+const batchNormTrainGrad: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
+  const x = f32(backend, inputs.x)!;
+  const shape = inputs.x!.shape;
+  const c = shape[shape.length - 1]!;
+  const s = {
+    mean: f32(backend, inputs.mean)!,
+    variance: f32(backend, inputs.variance)!,
+    scale: channelVector(backend, inputs.scale, c, 1)!,
+    shift: channelVector(backend, inputs.offset, c, 0)!,
+    epsilon: (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon,
+  };
+  const grads = {
+    dx: backend.alloc(x.length),
+    dScale: new Float32Array(c),
+    dShift: new Float32Array(c),
+  };
+  batchNormBackward(backend.dnnl, x.length / c, c, x, f32(backend, inputs.dy)!, s, grads, {
+    batchStats: true,
+  });
+  return [
+    output(backend, shape, grads.dx),
+    output(backend, [c], grads.dScale),
+    output(backend, [c], grads.dShift),
+  ];
+};
+
 /** Native elementwise, reduction and normalisation kernels by tfjs kernel name. */
 export const ELTWISE_KERNELS: Record<string, NativeKernelFunc> = {
   [tf.Add]: binaryKernel(ALG.binaryAdd, "commute"),
@@ -317,4 +377,6 @@ export const NATIVE_ONLY_KERNELS: Record<string, NativeKernelFunc> = {
   [GRAD_KERNELS.reluGrad]: reluGrad,
   [GRAD_KERNELS.squareGrad]: squareGrad,
   [GRAD_KERNELS.batchNormGrad]: batchNormGrad,
+  [GRAD_KERNELS.batchNormTrainGrad]: batchNormTrainGrad,
+  [BATCH_NORM_TRAIN]: batchNormTrain,
 };

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { tileInto } from "./kernels_eltwise.ts";
 import { GRAD_KERNELS } from "./kernels_eltwise.ts";
+import { nativeBatchNormTrain } from "./ops.ts";
 import { assertMatchesCpu, randomTensor, skipReason } from "./testing.ts";
 
 const ignore = skipReason !== undefined;
@@ -152,6 +153,35 @@ Deno.test({
       () => tf.grads(bnLoss)([x, scale, offset]),
       { requireNative: [GRAD_KERNELS.batchNormGrad, GRAD_KERNELS.reluGrad, tf.Tile] },
     );
+    tf.dispose([x, w, scale, offset]);
+  },
+});
+
+Deno.test({
+  name:
+    "native training batch norm (fused kernel) matches moments + batchNorm on cpu, and its grads",
+  ignore,
+  async fn() {
+    const x = randomTensor(X, 30, -2, 3);
+    const w = randomTensor(X, 31);
+    const scale = randomTensor(C, 32, 0.5, 1.5);
+    const offset = randomTensor(C, 33);
+    // the fused kernel on native; tfjs-layers' own formula on cpu
+    const bn = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const fused = nativeBatchNormTrain(t, g, b, 1e-5);
+      if (fused) return fused;
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      return [tf.batchNorm(t, mean, variance, b, g, 1e-5), mean, variance];
+    };
+    await assertMatchesCpu("fused bn forward", () => bn(x, scale, offset), {
+      requireNative: ["GeomadNativeBatchNormTrain"],
+    });
+    const loss = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.relu(bn(t, g, b)[0]!), w));
+    await assertMatchesCpu("fused bn grads", () => tf.grads(loss)([x, scale, offset]), {
+      requireNative: [GRAD_KERNELS.batchNormTrainGrad],
+      tol: 1e-4,
+    });
     tf.dispose([x, w, scale, offset]);
   },
 });

@@ -1,0 +1,61 @@
+/**
+ * tfjs-layers' BatchNormalization with one change: in training mode on the `native` backend,
+ * channels-last, it normalises with one fused oneDNN kernel (forward and backward) instead of
+ * `tf.moments` + `tf.batchNorm`, which cost about ten full passes over the activations per layer
+ * and step. Same maths (batch mean, biased batch variance, the same moving-average updates),
+ * summed in another order. Everywhere else (inference, other backends) it is the stock layer.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { nativeBatchNormTrain } from "../backend/native/ops.ts";
+
+type BatchNormArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
+type BatchNormLayer = ReturnType<typeof tf.layers.batchNormalization>;
+type Kwargs = Parameters<BatchNormLayer["call"]>[1];
+
+/** A layer variable as tfjs-layers keeps them (read, and write for the moving statistics). */
+interface LayerVar {
+  read(): tf.Tensor;
+  write(value: tf.Tensor): void;
+}
+
+/** The stock layer's fields the fused path reads. */
+interface Internals {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  gamma?: LayerVar | null;
+  beta?: LayerVar | null;
+  movingMean: LayerVar;
+  movingVariance: LayerVar;
+}
+
+const StockBatchNormalization = tf.layers.batchNormalization({}).constructor as new (
+  args: BatchNormArgs,
+) => BatchNormLayer;
+
+/** BatchNormalization whose training step takes the fused native kernel where it can. */
+export class FusedBatchNormalization extends StockBatchNormalization {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const me = this as unknown as Internals;
+    const lastAxis = x !== undefined && (me.axis === -1 || me.axis === x.rank - 1);
+    if (!kwargs?.training || !x || !lastAxis || !me.gamma || !me.beta) {
+      return super.call(inputs, kwargs);
+    }
+    const fused = tf.tidy(() => {
+      const out = nativeBatchNormTrain(x, me.gamma!.read(), me.beta!.read(), me.epsilon);
+      if (!out) return undefined;
+      const [y, mean, variance] = out;
+      // as the stock layer: moving <- moving - (moving - batch) * (1 - momentum)
+      for (const [v, batch] of [[me.movingMean, mean], [me.movingVariance, variance]] as const) {
+        tf.tidy(() => {
+          const orig = v.read();
+          v.write(tf.sub(orig, tf.mul(tf.sub(orig, batch), 1 - me.momentum)));
+        });
+      }
+      return y;
+    });
+    return fused ?? super.call(inputs, kwargs);
+  }
+}

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { NATIVE_BACKEND } from "../backend/native/backend.ts";
+import { relativeError, skipReason } from "../backend/native/testing.ts";
+import { FusedBatchNormalization } from "./batch_norm.ts";
+import { Rng } from "../util/rng.ts";
+
+function layerRun(backend: string) {
+  return async () => {
+    await tf.setBackend(backend);
+    const rng = new Rng(5);
+    const x = tf.tensor4d(Float32Array.from({ length: 8 * 6 * 6 * 16 }, () => rng.next() * 4 - 1), [
+      8,
+      6,
+      6,
+      16,
+    ]);
+    const layer = new FusedBatchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5 });
+    layer.build(x.shape);
+    const y = layer.apply(x, { training: true }) as tf.Tensor;
+    const again = layer.apply(x, { training: true }) as tf.Tensor; // second moving-average step
+    const infer = layer.apply(x, { training: false }) as tf.Tensor;
+    const weights = layer.getWeights().map((w) => w.dataSync() as Float32Array);
+    const out = {
+      y: y.dataSync() as Float32Array,
+      infer: infer.dataSync() as Float32Array,
+      weights,
+    };
+    tf.dispose([x, y, again, infer]);
+    return out;
+  };
+}
+
+Deno.test({
+  name: "FusedBatchNormalization on native equals the stock layer on cpu (outputs, moving stats)",
+  ignore: skipReason !== undefined,
+  async fn() {
+    const cpu = await layerRun("cpu")();
+    const native = await layerRun(NATIVE_BACKEND)();
+    assert.ok(relativeError(native.y, cpu.y) < 1e-5, "training output");
+    assert.ok(relativeError(native.infer, cpu.infer) < 1e-5, "inference output");
+    assert.equal(native.weights.length, 4); // gamma, beta, moving mean, moving variance
+    native.weights.forEach((w, i) => {
+      assert.ok(relativeError(w, cpu.weights[i]!) < 1e-5, `weight ${i}`);
+    });
+    // the moving statistics really moved twice from (0, 1)
+    const mean = native.weights[2]!;
+    assert.ok(mean.some((v) => Math.abs(v) > 0.1), "moving mean updated");
+  },
+});
