@@ -161,3 +161,19 @@ Deno.test({
   ignore: !loadDnnl().ok,
   fn: () => resumeCase("native", false),
 });
+
+Deno.test("run: a bad --checkpoint-interval exits 2 with a one-line reason", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "geomad-resume-" });
+  try {
+    for (const [value, message] of [["-1", /must be >= 0, got -1/], ["5m", /must be an integer/]]) {
+      const args = ["--out", join(dir, "r.json"), `--checkpoint-interval=${value}`];
+      const out = await command(dir, "cpu", args).output();
+      const err = new TextDecoder().decode(out.stderr).trim();
+      assert.equal(out.code, 2, err);
+      assert.match(err, message as RegExp);
+      assert.equal(err.split("\n").length, 1, err);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
