@@ -7,11 +7,11 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { oneLine } from "../util/errors.ts";
-import { Progress } from "../util/progress.ts";
+import { fmtAgo, Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { gatherPairs } from "./pairs.ts";
-import { ago, type TransformApplier } from "./trainer.ts";
+import type { TransformApplier } from "./trainer.ts";
 
 /** What a prediction run is: a checkpoint made by another is not resumed. */
 export interface PredictRun {
@@ -105,7 +105,7 @@ export async function predictTransformed(
       start = saved.done;
       rng.state = saved.rng;
       ck!.log(
-        `checkpoint: ${label}: resuming at pair ${start}/${total} (saved ${ago(saved.savedAt)})`,
+        `checkpoint: ${label}: resuming at pair ${start}/${total} (saved ${fmtAgo(saved.savedAt)})`,
       );
     }
   }

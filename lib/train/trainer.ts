@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import type { TransformSet } from "../transforms/types.ts";
 import { oneLine, RunError } from "../util/errors.ts";
-import { Progress } from "../util/progress.ts";
+import { fmtAgo, Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
@@ -105,14 +105,6 @@ export interface TrainRecord {
   checkpoints?: { saves: number; seconds: number };
 }
 
-/** "3 min ago", "20 s ago", "2.1 h ago". */
-export function ago(ms: number): string {
-  const s = Math.max(0, (Date.now() - ms) / 1000);
-  if (s < 90) return `${Math.round(s)} s ago`;
-  if (s < 5400) return `${Math.round(s / 60)} min ago`;
-  return `${(s / 3600).toFixed(1)} h ago`;
-}
-
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) {
     throw new RangeError(`Cannot train: ${name} ${v} is not a positive integer`);
@@ -200,10 +192,10 @@ export async function trainTransformClassifier(
         ck!.log(
           pos.epochsDone === epochs
             ? `checkpoint: training finished in an earlier session (${epochs} epochs, ${pos.steps} steps, saved ${
-              ago(snap.savedAt)
+              fmtAgo(snap.savedAt)
             }); restored its weights`
             : `checkpoint: resuming training from epoch ${pos.epochsDone + 1} step ${pos.step} ` +
-              `(${pairs}/${epochs * total} pairs, saved ${ago(snap.savedAt)})`,
+              `(${pairs}/${epochs * total} pairs, saved ${fmtAgo(snap.savedAt)})`,
         );
       }
     }

@@ -37,6 +37,14 @@ export function fmtTime(s: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** How long ago a time (ms since the epoch) was: "20 s ago", "3 min ago", "2.1 h ago". */
+export function fmtAgo(ms: number): string {
+  const s = Math.max(0, (Date.now() - ms) / 1000);
+  if (s < 90) return `${Math.round(s)} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  return `${(s / 3600).toFixed(1)} h ago`;
+}
+
 /** Tracks progress of `total` units of work. */
 export class Progress {
   readonly label: string;

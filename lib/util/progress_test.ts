@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Progress } from "./progress.ts";
+import { fmtAgo, Progress } from "./progress.ts";
 
 Deno.test("Progress.line() shows count, rate, ETA and fields", () => {
   const lines: string[] = [];
@@ -63,4 +63,11 @@ Deno.test("Progress with a window follows the recent rate, and shows the run's E
     // 7000 / 5 = 1400 s, and the run 1400 + 2000 / (4 * 5) = 1500 s
     assert.match(lines.at(-1)!, / 3000\/10000 5\.0 it\/s elapsed 05:00 eta 23:20 run eta ~25:00$/);
   });
+});
+
+Deno.test("fmtAgo() says how long ago, in s, min or h", () => {
+  const now = Date.now();
+  assert.equal(fmtAgo(now - 20_000), "20 s ago");
+  assert.equal(fmtAgo(now - 180_000), "3 min ago");
+  assert.equal(fmtAgo(now - 7_560_000), "2.1 h ago");
 });
