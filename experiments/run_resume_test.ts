@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { loadDnnl } from "../lib/backend/native/ffi.ts";
 import { denoExecutable } from "../lib/experiments/pool.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
+import { runSweep } from "../lib/experiments/sweep.ts";
 import { checkpointRoot } from "../lib/train/checkpoint.ts";
 
 const RUN = new URL("./run.ts", import.meta.url).pathname;
@@ -173,6 +174,48 @@ Deno.test("run: a bad --checkpoint-interval exits 2 with a one-line reason", asy
       assert.match(err, message as RegExp);
       assert.equal(err.split("\n").length, 1, err);
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("run: a sweep stopped while a GEOM run scores resumes that run from its checkpoint", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "geomad-resume-" });
+  try {
+    const ref = join(dir, "ref.json");
+    await run(dir, "wasm", ["--out", ref, "--quiet"]);
+    const spec = {
+      method: "geom",
+      dataset: "fashion-mnist-sample",
+      normalClass: 0,
+      seed: 0,
+      preset: "smoke",
+      overrides: { transforms: "geometric72", trainLimit: 32, testLimit: 100 },
+      out: join(dir, "sweep", "run.json"),
+      backend: "wasm",
+    };
+    const lines: string[] = [];
+    const options = { jobs: 1, script: RUN, quiet: true };
+    // the child saves at the end of training (default interval: 5 min); stop the sweep then
+    const stop = new AbortController();
+    const poll = setInterval(() => {
+      if (checkpointFiles(spec.out).includes("train.bin")) stop.abort();
+    }, 5);
+    await assert.rejects(runSweep([spec], { ...options, signal: stop.signal }), /aborted/);
+    clearInterval(poll);
+    assert.ok(checkpointFiles(spec.out).includes("train.bin"));
+    await assert.rejects(Deno.stat(spec.out), Deno.errors.NotFound);
+    const [outcome2] = await runSweep([spec], {
+      ...options,
+      quiet: false,
+      log: (l) => lines.push(l),
+    });
+    assert.ok(lines.some((l) => /1 to run, 1 from a checkpoint/.test(l)), lines.join("\n"));
+    assert.equal(outcome2!.status, "ok", outcome2!.error);
+    assert.deepEqual(outcome(await readRunResult(spec.out)), outcome(await readRunResult(ref)));
+    const training = (await readRunResult(spec.out)).state.training as { resumedFrom?: unknown };
+    assert.deepEqual(training.resumedFrom, { epoch: 2, step: 0, pairs: 2304 }, "not trained again");
+    assert.deepEqual(checkpointFiles(spec.out), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
