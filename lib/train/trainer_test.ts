@@ -210,11 +210,13 @@ Deno.test("trainTransformClassifier() interrupted mid-epoch resumes from its che
     assert.equal(tf.memory().numTensors, before, "no tensors leaked by saves or the failure");
     b.dispose();
     const c = tinyModel(8); // a fresh process: same seeded init, state from the checkpoint
+    const atStart = tf.memory().numTensors;
     const rec = await trainTransformClassifier(c, images, {
       ...opts,
       transforms: flips4(),
       checkpoint: mem.ck,
     });
+    assert.equal(tf.memory().numTensors, atStart, "the restored state is released at the end");
     assert.deepEqual(weightsOf(c), weightsOf(a), `killed at batch ${killAt}`);
     assert.deepEqual(rec.lossHistory, ref.lossHistory);
     assert.equal(rec.steps, ref.steps);
