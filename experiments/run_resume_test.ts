@@ -211,7 +211,7 @@ Deno.test("run: a sweep stopped while a GEOM run scores resumes that run from it
       log: (l) => lines.push(l),
     });
     assert.ok(lines.some((l) => /1 to run, 1 from a checkpoint/.test(l)), lines.join("\n"));
-    assert.equal(outcome2!.status, "ok", outcome2!.error);
+    assert.equal(outcome2!.status, "ok", outcome2!.error ?? "");
     assert.deepEqual(outcome(await readRunResult(spec.out)), outcome(await readRunResult(ref)));
     const training = (await readRunResult(spec.out)).state.training as { resumedFrom?: unknown };
     assert.deepEqual(training.resumedFrom, { epoch: 2, step: 0, pairs: 2304 }, "not trained again");

@@ -60,7 +60,8 @@ export interface RunMethodOptions {
  * What a checkpoint is keyed by: the whole configuration of the run, i.e. every option of
  * `options` (any added later included) except callbacks, the checkpoint's own settings and
  * where the data files lie (the data themselves are checked by their digest), plus the plan
- * (preset, limits, every hyperparameter) and the backend in use (less how it was chosen).
+ * (preset, limits, every hyperparameter) and the backend in use: the backend and precision
+ * actually chosen (name, precision, ISA, versions) stand for the ones asked for (`auto`).
  */
 export function checkpointConfig(
   method: string,
@@ -76,9 +77,11 @@ export function checkpointConfig(
     onResult: _o,
     checkpoint: _c,
     dataDir: _d,
+    backend: _b,
+    precision: _pr,
     ...rest
   } = options;
-  const { requested: _req, skipped: _s, ...inUse } = backend;
+  const { requested: _req, skipped: _s, precisionRequested: _preq, ...inUse } = backend;
   return {
     method,
     ...run,
