@@ -2,11 +2,13 @@
  * Acceptance of in-run checkpoints: a GEOM run killed with SIGKILL in training, and one killed
  * in scoring, resume when the same command runs again and end with the same result, bit for
  * bit, as a run never interrupted; a checkpoint of another configuration is ignored with a
- * message. On wasm always, on the native backend where oneDNN is installed.
+ * message. On wasm always, on the native backend where oneDNN is installed (in bf16 too where
+ * the CPU has AMX or AVX512-BF16).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadDnnl } from "../lib/backend/native/ffi.ts";
+import { isaHasBf16 } from "../lib/backend/precision.ts";
 import { denoExecutable } from "../lib/experiments/pool.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
 import { runSweep } from "../lib/experiments/sweep.ts";
@@ -34,7 +36,10 @@ const ARGS = [
   "0", // save after every step and every scoring batch
 ];
 
+/** `native` or `native:bf16` (backend and precision), or a backend name. */
 function command(dir: string, backend: string, args: string[]): Deno.Command {
+  const [name, precision] = backend.split(":");
+  const b = ["--backend", name!, ...(precision ? ["--precision", precision] : [])];
   return new Deno.Command(denoExecutable(), {
     args: [
       "run",
@@ -44,8 +49,7 @@ function command(dir: string, backend: string, args: string[]): Deno.Command {
       "--allow-ffi",
       RUN,
       ...ARGS,
-      "--backend",
-      backend,
+      ...b,
       ...args,
     ],
     env: { OMP_NUM_THREADS: "1" }, // one oneDNN thread: quick on a shared 2-core machine
@@ -114,8 +118,12 @@ async function resumeCase(backend: string, withForeign: boolean): Promise<void> 
     const ref = join(dir, "ref.json");
     await run(dir, backend, ["--out", ref, "--quiet"]);
     assert.deepEqual(checkpointFiles(ref), [], "a finished run removes its checkpoint");
-    const want = outcome(await readRunResult(ref));
+    const refResult = await readRunResult(ref);
+    const want = outcome(refResult);
     assert.equal(want.status, "ok");
+    const [name, precision] = backend.split(":");
+    assert.equal(refResult.backend.name, name);
+    if (precision) assert.equal(refResult.backend.precision, precision);
 
     // killed in training
     const out = join(dir, "out.json");
@@ -157,10 +165,18 @@ Deno.test("run: GEOM killed in training and in scoring resumes to the same resul
   await resumeCase("wasm", true);
 });
 
+const dnnl = loadDnnl();
+
 Deno.test({
-  name: "run: GEOM killed in training and in scoring resumes to the same result (native)",
-  ignore: !loadDnnl().ok,
-  fn: () => resumeCase("native", false),
+  name: "run: GEOM killed in training and in scoring resumes to the same result (native fp32)",
+  ignore: !dnnl.ok,
+  fn: () => resumeCase("native:fp32", false),
+});
+
+Deno.test({
+  name: "run: GEOM killed in training and in scoring resumes to the same result (native bf16)",
+  ignore: !dnnl.ok || !isaHasBf16(dnnl.isa),
+  fn: () => resumeCase("native:bf16", false),
 });
 
 Deno.test("run: a bad --checkpoint-interval exits 2 with a one-line reason", async () => {
