@@ -6,7 +6,11 @@
  *   deno task run --method M --dataset D --normal C [--preset smoke|quick|paper] [--seed S]
  *     [--transforms SET] [--epochs N] [--model NAME] [--score a,b] [--train-limit N]
  *     [--test-limit N] [--out FILE] [--data-dir D] [--backend B] [--precision fp32|bf16|auto]
- *     [--quiet]
+ *     [--quiet] [--checkpoint-interval S] [--keep-checkpoint]
+ *
+ * GEOM saves its state every S seconds (default 300) and at each epoch end in `<out>.ckpt/`;
+ * the same command run again resumes from there. The checkpoint is removed once the result
+ * is written, unless --keep-checkpoint.
  *
  * Exit 0 with status ok, 1 with status failed (the result is still written, with the reason),
  * 2 for bad usage.
@@ -18,6 +22,7 @@ import { dieWithParent } from "../lib/experiments/pool.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import { runMethod } from "../lib/experiments/run_one.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
+import { checkpointRoot, DEFAULT_CHECKPOINT_SECONDS } from "../lib/train/checkpoint.ts";
 import { assertWritable, writeJsonAtomic } from "../lib/util/atomic.ts";
 import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
 import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
@@ -25,7 +30,7 @@ import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
 const OPTIONS = "--dataset D --normal C [--preset P] [--seed S] [--transforms SET] [--epochs N] " +
   "[--model NAME] [--score dirichlet,simple,max-softmax,entropy] [--train-limit N] " +
   "[--test-limit N] [--out FILE] [--data-dir D] [--backend B] [--precision fp32|bf16|auto] " +
-  "[--quiet]";
+  "[--quiet] [--checkpoint-interval S] [--keep-checkpoint]";
 
 function optionalInt(name: string, value: string | undefined): number | undefined {
   return value === undefined ? undefined : intFlag(name, value, 0);
@@ -56,6 +61,8 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     backend: { type: "string" },
     precision: { type: "string" },
     quiet: { type: "boolean", default: false },
+    "checkpoint-interval": { type: "string" },
+    "keep-checkpoint": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   });
   if (values.help) {
@@ -74,6 +81,12 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
   const precision = parsePrecision(values.precision);
   const out = values.out ??
     resultPath("results", { method, dataset, preset, normalClass, seed });
+  const interval = intFlag(
+    "checkpoint-interval",
+    values["checkpoint-interval"],
+    DEFAULT_CHECKPOINT_SECONDS,
+  );
+  if (interval < 0) throw new UsageError(`--checkpoint-interval must be >= 0, got ${interval}`);
   const { result } = await runMethod(method, { dataset, normalClass }, {
     preset,
     seed,
@@ -89,6 +102,13 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     precision,
     dataDir: values["data-dir"],
     quiet: values.quiet,
+    checkpoint: {
+      dir: checkpointRoot(out),
+      intervalSeconds: interval,
+      keep: values["keep-checkpoint"],
+    },
+    // written before the checkpoint is removed: a kill in between loses nothing
+    onResult: (result) => writeJsonAtomic(out, result),
     onReady: ({ backend, train, test, meta }) => {
       try {
         assertWritable(out); // fail before training, not after
@@ -103,7 +123,6 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
       );
     },
   });
-  await writeJsonAtomic(out, result);
   if (result.status !== "ok") throw new RunError(`${result.error} (result written to ${out})`);
   console.log(formatMetricsTable(result));
   console.log(`result: ${out}`);

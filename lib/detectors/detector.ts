@@ -11,6 +11,7 @@
  * @module
  */
 import type { Images } from "../data/types.ts";
+import type { RunCheckpoint } from "../train/checkpoint.ts";
 
 /** Options every `fit` accepts. */
 export interface FitOptions {
@@ -20,6 +21,13 @@ export interface FitOptions {
   quiet?: boolean;
   /** Called with a progress line (for notebooks); the CLI uses a progress bar on stderr. */
   onProgress?: (line: string, final: boolean) => void;
+  /**
+   * The run's checkpoint: a method that supports it (GEOM) saves its training and scoring
+   * there every few minutes and resumes from what is saved; others ignore it.
+   */
+  checkpoint?: RunCheckpoint;
+  /** Images `score` will be given after this fit (for the run's ETA in progress lines). */
+  testSize?: number;
 }
 
 /** A fitted or unfitted anomaly detector. */

@@ -24,6 +24,14 @@ import { UsageError } from "../util/errors.ts";
 import type { Detector, FitOptions } from "./detector.ts";
 import { type GeomConfig, resolveEpochs } from "./geom_presets.ts";
 
+/**
+ * How many times faster scoring (a forward pass) runs than training (forward, backward, Adam)
+ * per pair, for the run's ETA while training: a cautious round-down of what `deno task bench`
+ * measured (README, Throughput: WRN-10-4 4.6-4.7x, small CNN 6.4x). The ETA is marked `~`
+ * until scoring's own rate is measured.
+ */
+const SCORE_SPEEDUP = 4;
+
 /** Score variants GEOM computes from one trained model. */
 export const GEOM_SCORES = ["dirichlet", "simple", "max-softmax", "entropy"] as const;
 /** A GEOM score variant. */
@@ -106,6 +114,11 @@ export class GeomDetector implements Detector {
       nClasses: set.size,
       seed: this.#seed,
     });
+    const T = set.size;
+    const ck = options.checkpoint;
+    // The run's pairs after training: the Dirichlet fit's softmax and the test set's.
+    const fitPairs = this.scores.includes("dirichlet") ? train.n * T : 0;
+    const testPairs = options.testSize === undefined ? undefined : options.testSize * T;
     const t0 = performance.now();
     this.#train = await trainTransformClassifier(this.#model, train, {
       transforms: set,
@@ -117,11 +130,20 @@ export class GeomDetector implements Detector {
       seed: this.#seed,
       quiet: options.quiet,
       onProgress: options.onProgress,
+      checkpoint: ck ? await ck.trainer(train) : undefined,
+      later: testPairs === undefined ? undefined : (rate) => ({
+        seconds: (fitPairs + testPairs) / (SCORE_SPEEDUP * rate),
+        guess: true,
+      }),
     });
     this.#timings.trainSeconds = (performance.now() - t0) / 1000;
     if (this.scores.includes("dirichlet")) {
       const t1 = performance.now();
-      const probs = await this.#predict(train, "fit-probs");
+      const probs = await this.#predict(
+        train,
+        "fit-probs",
+        testPairs === undefined ? undefined : (rate) => ({ seconds: testPairs / rate }),
+      );
       this.#scorer = fitDirichletScorer(probs, {
         nTransforms: set.size,
         clamp: c.dirichletClamp,
@@ -136,19 +158,29 @@ export class GeomDetector implements Detector {
     return this;
   }
 
-  async #predict(x: Images, label: string): Promise<Float32Array> {
+  /**
+   * Softmax outputs over every transformation; the `fit-probs` and `score` phases of a run
+   * with a checkpoint save them as they go and resume after what is saved.
+   */
+  async #predict(
+    x: Images,
+    label: "fit-probs" | "score" | "predict",
+    later?: (rate: number) => { seconds: number; guess?: boolean },
+  ): Promise<Float32Array> {
     if (!this.#model || !this.#transforms) {
       throw new Error("Cannot score with GEOM: detector is not fitted");
     }
+    const ck = label === "predict" ? undefined : this.#fitOptions.checkpoint;
     return await predictTransformed(this.#model, x, {
       transforms: this.#transforms,
       batchSize: this.config.predictBatchSize,
       // Stochastic sets (noise) are scored with a fixed seed, different from training's.
       seed: this.#seed + 7919,
       quiet: this.#fitOptions.quiet,
-      onProgress: this.#fitOptions.onProgress
-        ? (line, final) => this.#fitOptions.onProgress!(`${label} ${line}`, final)
-        : undefined,
+      onProgress: this.#fitOptions.onProgress,
+      label: `${label} predict`,
+      checkpoint: ck ? await ck.predictor(label, x) : undefined,
+      later,
     });
   }
 

@@ -10,7 +10,7 @@ import type { GeomDetector } from "../detectors/geom.ts";
 import type { GeomConfig } from "../detectors/geom_presets.ts";
 import { RunError } from "../util/errors.ts";
 import type { RunOutput } from "./run.ts";
-import { runMethodKept } from "./run_one.ts";
+import { runMethodKept, type RunMethodOptions } from "./run_one.ts";
 
 /** Options for {@linkcode runGeom}. */
 export interface RunGeomOptions {
@@ -36,6 +36,8 @@ export interface RunGeomOptions {
   quiet?: boolean;
   /** Progress lines (e.g. `liveProgress().onProgress` in a notebook). */
   onProgress?: (line: string, final: boolean) => void;
+  /** Checkpoint and resume the run (see `runMethod`); removed at the end unless `keep`. */
+  checkpoint?: RunMethodOptions["checkpoint"];
 }
 
 /** A finished GEOM run: the record and scores, plus the fitted detector and its data. */
@@ -75,6 +77,7 @@ export async function runGeom(
     dataDir: options.dataDir,
     quiet: options.quiet,
     onProgress: options.onProgress,
+    checkpoint: options.checkpoint,
   });
   if (run.result.status !== "ok") {
     run.detector.dispose();

@@ -7,6 +7,7 @@ import type { BackendInfo } from "../backend/select.ts";
 import type { OneVsRestData } from "../data/one_vs_rest.ts";
 import { type Detector, scoreAllOf } from "../detectors/detector.ts";
 import { evaluate } from "../metrics/mod.ts";
+import type { RunCheckpoint } from "../train/checkpoint.ts";
 import { oneLine } from "../util/errors.ts";
 import { RESULT_SCHEMA, type RunResult, runtimeVersions, type ScoreMetrics } from "./result.ts";
 
@@ -25,6 +26,8 @@ export interface RunDetectorOptions {
    * hyperparameters by test labels (the paper's hindsight OC-SVM grid) do so explicitly.
    */
   afterFit?: (detector: Detector, data: RunData) => Promise<void>;
+  /** The run's checkpoint (GEOM saves and resumes training and scoring there). */
+  checkpoint?: RunCheckpoint;
 }
 
 /** Everything a run produced: the record plus the raw scores (for plots and montages). */
@@ -83,6 +86,8 @@ export async function runDetector(
       seed: options.seed,
       quiet: options.quiet,
       onProgress: options.onProgress,
+      checkpoint: options.checkpoint,
+      testSize: data.test.n,
     });
     fitSeconds = (performance.now() - t0) / 1000;
     if (options.afterFit) await options.afterFit(detector, data);

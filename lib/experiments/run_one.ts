@@ -9,6 +9,8 @@ import type { PrecisionRequest } from "../backend/precision.ts";
 import type { Detector } from "../detectors/detector.ts";
 import { loadOneVsRest, type OneVsRestData } from "../data/one_vs_rest.ts";
 import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/registry.ts";
+import { RunCheckpoint } from "../train/checkpoint.ts";
+import type { RunResult } from "./result.ts";
 import { runDetector, type RunOutput } from "./run.ts";
 
 /** What a run knows once its data and backend are ready. */
@@ -37,6 +39,57 @@ export interface RunMethodOptions {
   onProgress?: (line: string, final: boolean) => void;
   /** Called once data and backend are ready, before fitting (e.g. to print a header). */
   onReady?: (info: ReadyInfo) => void;
+  /**
+   * Checkpoint the run in `dir` (`checkpointRoot(resultPath)`: beside the result file) every
+   * `intervalSeconds` (default 300) and resume from what is saved there for the same
+   * configuration ({@linkcode checkpointConfig}). GEOM checkpoints; other methods run as usual.
+   * The checkpoint is removed once the run ends (after `onResult`) unless `keep`.
+   */
+  checkpoint?: {
+    dir: string;
+    intervalSeconds?: number;
+    keep?: boolean;
+    /** One-line checkpoint messages (default: stderr). */
+    log?: (line: string) => void;
+  };
+  /** Called with the result when the run ends, before its checkpoint is removed (to save it). */
+  onResult?: (result: RunResult) => Promise<void> | void;
+}
+
+/**
+ * What a checkpoint is keyed by: the whole configuration of the run, i.e. every option of
+ * `options` (any added later included) except callbacks, the checkpoint's own settings and
+ * where the data files lie (the data themselves are checked by their digest), plus the plan
+ * (preset, limits, every hyperparameter) and the backend in use: the backend and precision
+ * actually chosen (name, precision, ISA, versions) stand for the ones asked for (`auto`).
+ */
+export function checkpointConfig(
+  method: string,
+  run: { dataset: string; normalClass: number },
+  options: RunMethodOptions,
+  plan: MethodPlan,
+  backend: BackendInfo,
+): Record<string, unknown> {
+  const {
+    quiet: _q,
+    onProgress: _p,
+    onReady: _r,
+    onResult: _o,
+    checkpoint: _c,
+    dataDir: _d,
+    backend: _b,
+    precision: _pr,
+    ...rest
+  } = options;
+  const { requested: _req, skipped: _s, precisionRequested: _preq, ...inUse } = backend;
+  return {
+    method,
+    ...run,
+    ...rest,
+    seed: options.seed ?? 0,
+    backend: inUse,
+    plan: JSON.parse(JSON.stringify(plan)),
+  };
 }
 
 /** A finished run with its fitted detector kept (the caller disposes it). */
@@ -68,6 +121,13 @@ export async function runMethodKept(
   });
   const backend = await initBackend(backendName, { precision: options.precision });
   options.onReady?.({ plan, backend, train: data.train.n, test: data.test.n, meta: data.meta });
+  const c = options.checkpoint;
+  const checkpoint = c
+    ? await RunCheckpoint.open(c.dir, checkpointConfig(method, run, options, plan, backend), {
+      intervalSeconds: c.intervalSeconds,
+      log: c.log,
+    })
+    : undefined;
   const { detector, afterFit } = plan.create();
   try {
     const out = await runDetector(detector, data, {
@@ -77,7 +137,10 @@ export async function runMethodKept(
       quiet: options.quiet,
       onProgress: options.onProgress,
       afterFit,
+      checkpoint,
     });
+    await options.onResult?.(out.result);
+    if (checkpoint && !c!.keep) await checkpoint.remove();
     return { ...out, detector, data, plan, backend };
   } catch (err) {
     detector.dispose();

@@ -2,7 +2,8 @@
  * Sweeps: many runs of `experiments/run.ts` (one process each, in a {@linkcode runPool}),
  * resumable. A run whose result file already exists, parses and matches the run's plan is
  * reused; missing, damaged or stale files are run again. Each child writes its result
- * atomically (temp file + rename), so a killed sweep leaves only complete results behind.
+ * atomically (temp file + rename), so a killed sweep leaves only complete results behind, and
+ * an unfinished GEOM run's child resumes from the checkpoint beside its result file.
  * @module
  */
 import { basename, dirname, join } from "node:path";
@@ -14,6 +15,7 @@ import {
   type MethodPlan,
   planMismatch,
 } from "../detectors/registry.ts";
+import { checkpointRoot } from "../train/checkpoint.ts";
 import { intFlag } from "../util/cli.ts";
 import { oneLine, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
@@ -229,9 +231,13 @@ export async function runSweep(
   }
   const done = specs.length - pending.length;
   const procs = Math.min(jobs, pending.length);
+  const resuming = (await Promise.all(
+    pending.map((s) => Deno.stat(checkpointRoot(s.out)).then(() => true, () => false)),
+  )).filter(Boolean).length;
   log(
     `${specs.length} runs: ${done} done already, ${pending.length} to run` +
       (stale || damaged ? ` (${stale} stale, ${damaged} damaged)` : "") +
+      (resuming ? `, ${resuming} from a checkpoint` : "") +
       (pending.length ? ` with ${procs} process${procs === 1 ? "" : "es"}` : ""),
   );
   const progress = new Progress(options.label ?? "runs", pending.length, {

@@ -128,6 +128,7 @@ Deno.test("runSweep() reuses valid results, reruns damaged ones, keeps failures 
     await Deno.writeTextFile(specs[0]!.out, result(0, { auroc: { dirichlet: 0.99 } }));
     await fixture(specs[0]!, result(0, { auroc: { dirichlet: 0.1 } })); // must not be used
     await Deno.writeTextFile(specs[1]!.out, "{ damaged");
+    await Deno.mkdir(`${specs[2]!.out}.ckpt`); // an unfinished run's checkpoint
     await fixture(specs[1]!, result(1, { auroc: { dirichlet: 0.51 } }));
     await fixture(specs[3]!, result(8, { error: "loss is NaN" }));
     const lines: string[] = [];
@@ -138,7 +139,11 @@ Deno.test("runSweep() reuses valid results, reruns damaged ones, keeps failures 
     assert.equal(first[1]!.result!.metrics.dirichlet!.auroc, 0.51);
     assert.match(first[2]!.error!, /^exit code 3: fake_run: out of memory$/);
     assert.equal(first[3]!.error, "loss is NaN");
-    assert.ok(lines.some((l) => /1 done already, 3 to run \(0 stale, 1 damaged\)/.test(l)));
+    assert.ok(
+      lines.some((l) =>
+        /1 done already, 3 to run \(0 stale, 1 damaged\), 1 from a checkpoint with/.test(l)
+      ),
+    );
 
     const second = await runSweep(specs, options);
     assert.deepEqual(second.map((o) => o.status), ["reused", "reused", "crashed", "reused"]);
@@ -148,7 +153,13 @@ Deno.test("runSweep() reuses valid results, reruns damaged ones, keeps failures 
     const readOnly = await runSweep(specs, { ...options, skipRuns: true });
     assert.deepEqual(readOnly.map((o) => o.status), ["reused", "reused", "missing", "reused"]);
     const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
-    assert.deepEqual(names, ["c0-s0.json", "c1-s0.json", "c8-s0.json", "fixtures"]);
+    assert.deepEqual(names, [
+      "c0-s0.json",
+      "c1-s0.json",
+      "c7-s0.json.ckpt",
+      "c8-s0.json",
+      "fixtures",
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

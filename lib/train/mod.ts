@@ -14,3 +14,10 @@
 export * from "./trainer.ts";
 export * from "./predict.ts";
 export { categoricalCrossEntropy, CLIP_EPSILON } from "./loss.ts";
+export {
+  checkpointRoot,
+  DEFAULT_CHECKPOINT_SECONDS,
+  RunCheckpoint,
+  type RunCheckpointOptions,
+} from "./checkpoint.ts";
+export type { TrainPosition, TrainSnapshot } from "./train_state.ts";

@@ -1,15 +1,46 @@
 /**
  * Inference on transformed images: the classifier's softmax for every (image, transformation)
- * pair, which GEOM's Dirichlet and simple scores consume.
+ * pair, which GEOM's Dirichlet and simple scores consume. With a checkpoint it saves the
+ * outputs done so far every few minutes and resumes after them, with the same result.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
-import { Progress } from "../util/progress.ts";
+import { oneLine } from "../util/errors.ts";
+import { fmtAgo, Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { gatherPairs } from "./pairs.ts";
 import type { TransformApplier } from "./trainer.ts";
+
+/** What a prediction run is: a checkpoint made by another is not resumed. */
+export interface PredictRun {
+  n: number;
+  height: number;
+  width: number;
+  channels: number;
+  nTransforms: number;
+  batchSize: number;
+  seed: number;
+}
+
+/** Where a prediction keeps its outputs so far (e.g. {@linkcode RunCheckpoint.predictor}). */
+export interface PredictCheckpoint {
+  /** Seconds between saves (the finished outputs are saved too). */
+  intervalSeconds: number;
+  /**
+   * Copies the saved outputs of pairs [0, done) into `out` and returns `done`, the RNG state
+   * after them and when they were saved; undefined when nothing usable is saved for `run`.
+   */
+  load(
+    out: Float32Array,
+    run: PredictRun,
+  ): Promise<{ done: number; rng: number; savedAt: number } | undefined>;
+  /** Saves the outputs of pairs [start, end) (`out` holds them) and the RNG state after them. */
+  save(out: Float32Array, start: number, end: number, rng: number, run: PredictRun): Promise<void>;
+  /** One-line messages. */
+  log(line: string): void;
+}
 
 /** Options for {@linkcode predictTransformed}. */
 export interface PredictTransformedOptions {
@@ -23,6 +54,12 @@ export interface PredictTransformedOptions {
   quiet?: boolean;
   /** Receives progress lines instead of stderr. */
   onProgress?: (line: string, final: boolean) => void;
+  /** Progress label (default "predict"). */
+  label?: string;
+  /** Save outputs every few minutes; resume after the saved ones. */
+  checkpoint?: PredictCheckpoint;
+  /** Seconds of the run's work after this phase at a given rate (progress line's run ETA). */
+  later?: (rate: number) => { seconds: number; guess?: boolean };
 }
 
 /**
@@ -52,14 +89,46 @@ export async function predictTransformed(
   const { height, width, channels } = images;
   const total = images.n * T;
   const out = new Float32Array(total * T);
-  const rng = new Rng(options.seed ?? 0);
-  const progress = new Progress("predict", total, {
+  const seed = options.seed ?? 0;
+  const rng = new Rng(seed);
+  const run: PredictRun = { n: images.n, height, width, channels, nTransforms: T, batchSize, seed };
+  const ck = options.checkpoint;
+  const label = options.label ?? "predict";
+  let start = 0;
+  const saved = ck ? await ck.load(out, run) : undefined;
+  if (saved) {
+    if (saved.done > total || (saved.done % batchSize !== 0 && saved.done !== total)) {
+      ck!.log(
+        `checkpoint: ignoring the ${label} checkpoint: ${saved.done} pairs is not a batch end`,
+      );
+    } else {
+      start = saved.done;
+      rng.state = saved.rng;
+      ck!.log(
+        `checkpoint: ${label}: resuming at pair ${start}/${total} (saved ${fmtAgo(saved.savedAt)})`,
+      );
+    }
+  }
+  const progress = new Progress(label, total, {
     unit: "img",
     quiet: options.quiet,
     write: options.onProgress,
+    initial: start,
+    windowSeconds: 300,
+    later: options.later,
   });
+  let savedTo = start, lastSave = performance.now();
+  const save = async (end: number) => {
+    try {
+      await ck!.save(out, savedTo, end, rng.state, run);
+      savedTo = end;
+    } catch (err) {
+      ck!.log(`checkpoint: could not save ${label} outputs (${oneLine(err)}); going on`);
+    }
+    lastSave = performance.now();
+  };
   const pairs = new Int32Array(batchSize);
-  for (let p0 = 0; p0 < total; p0 += batchSize) {
+  for (let p0 = start; p0 < total; p0 += batchSize) {
     const m = Math.min(batchSize, total - p0);
     for (let j = 0; j < m; j++) pairs[j] = p0 + j;
     const batch = gatherPairs(images, pairs.subarray(0, m), { nTransforms: T });
@@ -75,6 +144,10 @@ export async function predictTransformed(
       probs.dispose();
     }
     progress.tick(m);
+    const end = p0 + m;
+    if (ck && (end === total || performance.now() - lastSave >= ck.intervalSeconds * 1000)) {
+      if (end > savedTo) await save(end);
+    }
   }
   progress.finish();
   return out;

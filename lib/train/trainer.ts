@@ -3,17 +3,41 @@
  * to an image. Every epoch shuffles all n * T (image, transformation) pairs with the seeded
  * `Rng`; each batch gathers its images and transforms them on the fly (never a T-fold copy).
  * Adam on categorical cross-entropy plus the model's L2 regularisation terms.
+ *
+ * With a checkpoint ({@linkcode TrainOptions.checkpoint}) it saves its whole state every few
+ * minutes and at each epoch end, and starts by resuming from the last save: the resumed run
+ * ends with the same weights, bit for bit, as one never interrupted.
  * @module
  */
+import { isDeepStrictEqual } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import type { TransformSet } from "../transforms/types.ts";
-import { RunError } from "../util/errors.ts";
-import { Progress } from "../util/progress.ts";
+import { oneLine, RunError } from "../util/errors.ts";
+import { fmtAgo, Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
 import { gatherPairs } from "./pairs.ts";
+import {
+  captureTrainState,
+  restoreMismatch,
+  restoreTrainState,
+  type TrainPosition,
+  type TrainSnapshot,
+} from "./train_state.ts";
+
+/** Where a training run keeps its checkpoint (e.g. {@linkcode RunCheckpoint.trainer}). */
+export interface TrainCheckpoint {
+  /** Seconds between saves inside an epoch (every epoch end saves too). */
+  intervalSeconds: number;
+  /** The last save, or undefined (nothing saved, or a damaged file: say so through `log`). */
+  load(): Promise<TrainSnapshot | undefined>;
+  /** Saves atomically (a kill during the save leaves the previous one). */
+  save(snapshot: TrainSnapshot): Promise<void>;
+  /** One-line messages: the resume point, a checkpoint that cannot be used or saved. */
+  log(line: string): void;
+}
 
 /** The part of a transform set training needs. */
 export type TransformApplier = Pick<TransformSet, "size" | "apply">;
@@ -50,6 +74,13 @@ export interface TrainOptions {
   onProgress?: (line: string, final: boolean) => void;
   /** Called after every epoch. */
   onEpochEnd?: (info: EpochInfo) => void;
+  /** Save state every few minutes and at epoch ends; resume from the last save. */
+  checkpoint?: TrainCheckpoint;
+  /**
+   * Seconds of the run's work after training at a given training rate (pairs/s), for the
+   * progress line's run ETA (e.g. scoring); `guess` when that speed is an estimate.
+   */
+  later?: (rate: number) => { seconds: number; guess?: boolean };
 }
 
 /** What a training run did. */
@@ -68,6 +99,10 @@ export interface TrainRecord {
   seconds: number;
   /** Transformed images trained on per second. */
   imagesPerSecond: number;
+  /** Where this session resumed from a checkpoint (absent when it started fresh). */
+  resumedFrom?: { epoch: number; step: number; pairs: number };
+  /** Checkpoint saves of this session and their wall seconds (absent without a checkpoint). */
+  checkpoints?: { saves: number; seconds: number };
 }
 
 function positiveInt(name: string, v: number): number {
@@ -107,23 +142,96 @@ export async function trainTransformClassifier(
   }
   const { height, width, channels } = images;
   const total = images.n * T;
+  const stepsPerEpoch = Math.ceil(total / batchSize);
   const rng = new Rng(options.seed ?? 0);
-  const progress = new Progress("train", epochs * total, {
-    unit: "img",
-    quiet: options.quiet,
-    write: options.onProgress,
-  });
   const optimizer = tf.train.adam(lr, beta1, beta2, eps);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const lossHistory: number[] = [];
+  // What a checkpoint must have been made by (besides the model's shapes, checked on restore).
+  const run = {
+    n: images.n,
+    height,
+    width,
+    channels,
+    nTransforms: T,
+    epochs,
+    batchSize,
+    seed: options.seed ?? 0,
+    lr,
+    betas: [beta1, beta2],
+    epsilon: eps,
+  };
+  const ck = options.checkpoint;
+  let pos: TrainPosition = {
+    epochsDone: 0,
+    step: 0,
+    steps: 0,
+    rngEpoch: rng.state,
+    rng: rng.state,
+    lossSum: 0,
+    lossHistory: [],
+    seconds: 0,
+  };
+  let resumedFrom: TrainRecord["resumedFrom"];
+  const saves = { saves: 0, seconds: 0 };
   const start = performance.now();
-  let steps = 0;
+  let progress: Progress | undefined;
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    const snap = ck ? await ck.load() : undefined;
+    if (snap) {
+      const why = runMismatch(snap, run) ?? restoreMismatch(model, snap) ??
+        positionMismatch(snap, epochs, stepsPerEpoch);
+      if (why) {
+        ck!.log(`checkpoint: ignoring the training checkpoint: ${why}; training from the start`);
+      } else {
+        await restoreTrainState(model, optimizer, snap);
+        const { weights: _w, optimizer: _o, savedAt: _s, run: _r, ...p } = snap;
+        pos = p;
+        rng.state = pos.rng;
+        const pairs = pos.epochsDone * total + Math.min(total, pos.step * batchSize);
+        resumedFrom = { epoch: pos.epochsDone + 1, step: pos.step, pairs };
+        ck!.log(
+          pos.epochsDone === epochs
+            ? `checkpoint: training finished in an earlier session (${epochs} epochs, ${pos.steps} steps, saved ${
+              fmtAgo(snap.savedAt)
+            }); restored its weights`
+            : `checkpoint: resuming training from epoch ${pos.epochsDone + 1} step ${pos.step} ` +
+              `(${pairs}/${epochs * total} pairs, saved ${fmtAgo(snap.savedAt)})`,
+        );
+      }
+    }
+    const session0 = performance.now();
+    let lastSave = session0;
+    const save = async (p: Omit<TrainPosition, "seconds">) => {
+      const t0 = performance.now();
+      try {
+        const seconds = pos.seconds + (t0 - session0) / 1000;
+        await ck!.save(await captureTrainState(model, optimizer, { ...p, seconds }, run));
+      } catch (err) {
+        ck!.log(`checkpoint: could not save (${oneLine(err)}); training goes on`);
+      }
+      lastSave = performance.now();
+      saves.saves++;
+      saves.seconds += (lastSave - t0) / 1000;
+    };
+    progress = new Progress("train", epochs * total, {
+      unit: "img",
+      quiet: options.quiet,
+      write: options.onProgress,
+      initial: resumedFrom?.pairs ?? 0,
+      windowSeconds: 300,
+      later: options.later,
+    });
+    const { lossHistory } = pos;
+    let steps = pos.steps;
+    for (let epoch = pos.epochsDone + 1; epoch <= epochs; epoch++) {
+      const resumeStep = epoch === pos.epochsDone + 1 ? pos.step : 0;
+      const rngEpoch = resumeStep > 0 ? pos.rngEpoch : rng.state;
+      rng.state = rngEpoch;
       const order = rng.permutation(total);
-      let sum = 0;
-      let step = 0;
-      for (let b = 0; b < total; b += batchSize) {
+      if (resumeStep > 0) rng.state = pos.rng; // the permutation and the batch seeds drawn
+      let sum = resumeStep > 0 ? pos.lossSum : 0;
+      let step = resumeStep;
+      for (let b = step * batchSize; b < total; b += batchSize) {
         step++;
         const batch = gatherPairs(images, order.subarray(b, b + batchSize), { nTransforms: T });
         const seed = 1 + rng.int(2147483646);
@@ -152,16 +260,42 @@ export async function trainTransformClassifier(
           epoch: `${epoch}/${epochs}`,
           loss: (sum / (b + batch.m)).toFixed(4),
         });
+        const now = performance.now();
+        if (ck && b + batch.m < total && now - lastSave >= ck.intervalSeconds * 1000) {
+          await save({
+            epochsDone: epoch - 1,
+            step,
+            steps,
+            rngEpoch,
+            rng: rng.state,
+            lossSum: sum,
+            lossHistory,
+          });
+        }
       }
       const epochLoss = sum / total;
       lossHistory.push(epochLoss);
+      if (ck) {
+        await save({
+          epochsDone: epoch,
+          step: 0,
+          steps,
+          rngEpoch: rng.state,
+          rng: rng.state,
+          lossSum: 0,
+          lossHistory,
+        });
+      }
       options.onEpochEnd?.({ epoch, loss: epochLoss, steps });
     }
+    pos = { ...pos, steps };
   } finally {
     optimizer.dispose();
   }
-  const seconds = (performance.now() - start) / 1000;
-  progress.finish();
+  const sessionSeconds = (performance.now() - start) / 1000;
+  const seconds = pos.seconds + sessionSeconds;
+  const { lossHistory, steps } = pos;
+  progress?.finish();
   return {
     epochs,
     steps,
@@ -171,5 +305,33 @@ export async function trainTransformClassifier(
     lossHistory,
     seconds,
     imagesPerSecond: seconds > 0 ? (epochs * total) / seconds : 0,
+    ...(resumedFrom ? { resumedFrom } : {}),
+    ...(ck ? { checkpoints: saves } : {}),
   };
+}
+
+/** Why a snapshot was not made by this run (data size, schedule, hyperparameters). */
+function runMismatch(snap: TrainSnapshot, run: Record<string, unknown>): string | undefined {
+  for (const [k, v] of Object.entries(run)) {
+    if (!isDeepStrictEqual(snap.run[k], v)) {
+      return `it was made with ${k} ${JSON.stringify(snap.run[k])}, not ${JSON.stringify(v)}`;
+    }
+  }
+  return undefined;
+}
+
+/** Why a snapshot's position is impossible for this schedule. */
+function positionMismatch(
+  snap: TrainSnapshot,
+  epochs: number,
+  stepsPerEpoch: number,
+): string | undefined {
+  const ok = Number.isInteger(snap.epochsDone) && snap.epochsDone >= 0 &&
+    snap.epochsDone <= epochs && Number.isInteger(snap.step) && snap.step >= 0 &&
+    snap.step < stepsPerEpoch && snap.lossHistory.length === snap.epochsDone &&
+    (snap.epochsDone < epochs || snap.step === 0) &&
+    snap.steps === snap.epochsDone * stepsPerEpoch + snap.step;
+  return ok
+    ? undefined
+    : `its position (epoch ${snap.epochsDone + 1} step ${snap.step}) is damaged`;
 }

@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import { getTransformSet } from "../transforms/registry.ts";
 import { RunError } from "../util/errors.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
-import { trainTransformClassifier } from "./trainer.ts";
+import { type TrainCheckpoint, trainTransformClassifier } from "./trainer.ts";
+import { decodeTrainSnapshot, encodeTrainSnapshot } from "./train_state.ts";
 import { flips4, tinyImages, tinyModel } from "./testdata/tiny.ts";
 
 await tf.setBackend("cpu");
@@ -158,4 +159,114 @@ Deno.test("trainTransformClassifier() trains with a stochastic geomad set reprod
   assert.ok(Number.isFinite(a.loss));
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.w, c.w);
+});
+
+/** A checkpoint kept in memory (through the file encoding) that saves every step. */
+function memoryCheckpoint(intervalSeconds = 0) {
+  const log: string[] = [];
+  let bytes: Uint8Array | undefined;
+  let saves = 0;
+  const ck: TrainCheckpoint = {
+    intervalSeconds,
+    log: (l) => log.push(l),
+    load: async () => bytes ? await decodeTrainSnapshot(bytes) : undefined,
+    save: async (s) => (bytes = await encodeTrainSnapshot(s), saves++, undefined),
+  };
+  return { ck, log, saves: () => saves };
+}
+
+/** flips4 that throws ("killed") on its `killAt`-th apply. */
+function killable(killAt: number) {
+  const t = flips4();
+  let calls = 0;
+  return {
+    size: t.size,
+    seeds: t.seeds,
+    apply: (x: tf.Tensor4D, idx: ArrayLike<number>, o?: { seed?: number }) => {
+      if (++calls === killAt) throw new Error("killed");
+      return t.apply(x, idx, o);
+    },
+  };
+}
+
+Deno.test("trainTransformClassifier() interrupted mid-epoch resumes from its checkpoint bit for bit", async () => {
+  const images = tinyImages(10, 4);
+  const opts = { epochs: 3, batchSize: 7, lr: 0.01, seed: 6, quiet: true };
+  const a = tinyModel(8);
+  const ref = await trainTransformClassifier(a, images, { ...opts, transforms: flips4() });
+  // 40 pairs, 6 steps per epoch: killed at step 4 of epoch 2 (the 10th batch)
+  for (const [killAt, from] of [[10, "epoch 2 step 3"], [7, "epoch 2 step 0"]] as const) {
+    const mem = memoryCheckpoint();
+    const b = tinyModel(8);
+    const before = tf.memory().numTensors;
+    await assert.rejects(
+      trainTransformClassifier(b, images, {
+        ...opts,
+        transforms: killable(killAt),
+        checkpoint: mem.ck,
+      }),
+      /killed/,
+    );
+    assert.equal(tf.memory().numTensors, before, "no tensors leaked by saves or the failure");
+    b.dispose();
+    const c = tinyModel(8); // a fresh process: same seeded init, state from the checkpoint
+    const atStart = tf.memory().numTensors;
+    const rec = await trainTransformClassifier(c, images, {
+      ...opts,
+      transforms: flips4(),
+      checkpoint: mem.ck,
+    });
+    assert.equal(tf.memory().numTensors, atStart, "the restored state is released at the end");
+    assert.deepEqual(weightsOf(c), weightsOf(a), `killed at batch ${killAt}`);
+    assert.deepEqual(rec.lossHistory, ref.lossHistory);
+    assert.equal(rec.steps, ref.steps);
+    assert.match(
+      mem.log.at(-1)!,
+      new RegExp(`resuming training from ${from} \\(\\d+/120 pairs, saved \\d+ s ago\\)`),
+    );
+    c.dispose();
+  }
+  // killed after training ended (e.g. while scoring): the rerun restores the trained weights
+  const mem = memoryCheckpoint();
+  const d = tinyModel(8);
+  await trainTransformClassifier(d, images, { ...opts, transforms: flips4(), checkpoint: mem.ck });
+  d.dispose();
+  const e = tinyModel(8);
+  const t = flips4();
+  const rec = await trainTransformClassifier(e, images, {
+    ...opts,
+    transforms: t,
+    checkpoint: mem.ck,
+  });
+  assert.match(mem.log.at(-1)!, /training finished in an earlier session \(3 epochs, 18 steps/);
+  assert.equal(t.seeds.length, 0, "no step taken");
+  assert.deepEqual(rec.resumedFrom, { epoch: 4, step: 0, pairs: 120 });
+  assert.deepEqual(weightsOf(e), weightsOf(a));
+  assert.deepEqual(rec.lossHistory, ref.lossHistory);
+  e.dispose();
+  a.dispose();
+});
+
+Deno.test("trainTransformClassifier() saves at epoch ends and every interval, and ignores a foreign checkpoint", async () => {
+  const images = tinyImages(10, 4);
+  const mem = memoryCheckpoint(3600);
+  const m = tinyModel(8);
+  const opts = { epochs: 2, batchSize: 7, seed: 6, quiet: true, transforms: flips4() };
+  const rec = await trainTransformClassifier(m, images, { ...opts, checkpoint: mem.ck });
+  assert.equal(mem.saves(), 2, "one save per epoch end, none within (interval 1 h)");
+  assert.deepEqual(rec.checkpoints?.saves, 2);
+  // the same checkpoint offered to a run with another batch size is not used
+  const other = tinyModel(8);
+  const rec2 = await trainTransformClassifier(other, images, {
+    ...opts,
+    batchSize: 8,
+    checkpoint: mem.ck,
+  });
+  assert.match(
+    mem.log.at(-1)!,
+    /ignoring the training checkpoint: it was made with batchSize 7, not 8/,
+  );
+  assert.equal(rec2.resumedFrom, undefined);
+  assert.equal(rec2.steps, 2 * 5);
+  for (const x of [m, other]) x.dispose();
 });

@@ -1,6 +1,9 @@
 /**
  * A progress bar for long work: count, rate, ETA and custom fields, on stderr.
  * On a terminal it redraws one line; elsewhere it prints a line at most every few seconds.
+ * For hours-long work it can start part-way (work done before a resume is not counted in the
+ * rate), measure the rate over a recent window (so the ETA follows a machine whose load
+ * changes), and show the ETA of the whole run when later phases follow this one.
  * @module
  */
 
@@ -14,9 +17,19 @@ export interface ProgressOptions {
   quiet?: boolean;
   /** Where to write (default stderr). */
   write?: (line: string, final: boolean) => void;
+  /** Units already done (e.g. before a resume): counted as done, not in the rate. */
+  initial?: number;
+  /** Measure the rate over about the last this many seconds (default: since the start). */
+  windowSeconds?: number;
+  /**
+   * Seconds of the run's work after this phase, given this phase's current rate; the line then
+   * ends in `run eta`, marked `~` when `guess` (e.g. a later phase's speed not yet measured).
+   */
+  later?: (rate: number) => { seconds: number; guess?: boolean };
 }
 
-function fmtTime(s: number): string {
+/** Seconds as `mm:ss` or `h:mm:ss` (`--:--` when not finite). */
+export function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return "--:--";
   s = Math.max(0, Math.round(s));
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
@@ -24,28 +37,49 @@ function fmtTime(s: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** How long ago a time (ms since the epoch) was: "20 s ago", "3 min ago", "2.1 h ago". */
+export function fmtAgo(ms: number): string {
+  const s = Math.max(0, (Date.now() - ms) / 1000);
+  if (s < 90) return `${Math.round(s)} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  return `${(s / 3600).toFixed(1)} h ago`;
+}
+
 /** Tracks progress of `total` units of work. */
 export class Progress {
   readonly label: string;
   readonly total: number;
-  done = 0;
+  done: number;
+  #initial: number;
   #start = performance.now();
   #last = 0;
   #opts: ProgressOptions;
   #tty: boolean;
   #fields: Record<string, string> = {};
+  /** (time ms, done) samples for the windowed rate; the first is the window's start. */
+  #samples: Array<[number, number]> = [];
 
   constructor(label: string, total: number, options: ProgressOptions = {}) {
     this.label = label;
     this.total = total;
     this.#opts = options;
+    this.#initial = this.done = options.initial ?? 0;
+    this.#samples.push([this.#start, this.done]);
     this.#tty = !options.write && Deno.stderr.isTerminal();
   }
 
-  /** Units per second so far. */
+  /**
+   * Units per second: over about the last `windowSeconds` when set (once that long has
+   * passed), else since the start; units done before the start (`initial`) never count.
+   */
   get rate(): number {
-    const s = (performance.now() - this.#start) / 1000;
-    return s > 0 ? this.done / s : 0;
+    const now = performance.now();
+    const first = this.#samples[0]!;
+    if (first[0] > this.#start && now > first[0]) { // the window has moved on from the start
+      return (this.done - first[1]) / ((now - first[0]) / 1000);
+    }
+    const s = (now - this.#start) / 1000;
+    return s > 0 ? (this.done - this.#initial) / s : 0;
   }
 
   /** Seconds since start. */
@@ -58,6 +92,12 @@ export class Progress {
     this.done += n;
     if (fields) Object.assign(this.#fields, fields);
     const now = performance.now();
+    const w = this.#opts.windowSeconds;
+    if (w !== undefined) {
+      const s = this.#samples;
+      if (now - s[s.length - 1]![0] >= (w * 1000) / 20) s.push([now, this.done]);
+      while (s.length > 2 && now - s[1]![0] >= w * 1000) s.shift();
+    }
     const interval = this.#opts.intervalMs ?? (this.#tty ? 200 : 5000);
     if (now - this.#last >= interval) {
       this.#last = now;
@@ -81,8 +121,14 @@ export class Progress {
     const bar = "#".repeat(filled) + "-".repeat(width - filled);
     const extra = Object.entries(this.#fields).map(([k, v]) => ` ${k} ${v}`).join("");
     const unit = this.#opts.unit ?? "it";
+    let run = "";
+    if (this.#opts.later && this.done < this.total) {
+      const later = this.#opts.later(rate);
+      run = ` run eta ${later.guess ? "~" : ""}${fmtTime(eta + later.seconds)}`;
+    }
     return `${this.label} [${bar}] ${pct.toFixed(0).padStart(3)}% ${this.done}/${this.total} ` +
-      `${rate.toFixed(1)} ${unit}/s elapsed ${fmtTime(this.elapsed)} eta ${fmtTime(eta)}${extra}`;
+      `${rate.toFixed(1)} ${unit}/s elapsed ${fmtTime(this.elapsed)} eta ${fmtTime(eta)}${run}` +
+      extra;
   }
 
   #emit(final: boolean): void {

@@ -16,6 +16,22 @@ export class Rng {
     this.#state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
   }
 
+  /**
+   * The generator's whole state (a 32-bit unsigned integer): saving it and setting it back
+   * later (on this or a fresh generator) continues the exact same sequence, e.g. when a
+   * training run resumes from a checkpoint.
+   */
+  get state(): number {
+    return this.#state;
+  }
+
+  set state(value: number) {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw new RangeError(`Cannot set Rng state: ${value} is not a 32-bit unsigned integer`);
+    }
+    this.#state = value;
+  }
+
   /** Uniform float in [0, 1). */
   next(): number {
     let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);

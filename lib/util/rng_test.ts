@@ -32,3 +32,19 @@ Deno.test("Rng.normal() has mean ~0 and variance ~1", () => {
 Deno.test("Rng() throws on a non-finite seed", () => {
   assert.throws(() => new Rng(NaN), RangeError);
 });
+
+Deno.test("Rng.state saved and set back continues the same sequence", () => {
+  const a = new Rng(11);
+  a.permutation(50);
+  const saved = a.state;
+  const rest = Array.from({ length: 5 }, () => a.next());
+  const b = new Rng(0);
+  b.state = saved;
+  assert.deepEqual(Array.from({ length: 5 }, () => b.next()), rest);
+  a.state = saved; // and on the same generator
+  assert.deepEqual(Array.from({ length: 5 }, () => a.next()), rest);
+  assert.ok(Number.isInteger(saved) && saved >= 0 && saved <= 0xffffffff);
+  assert.throws(() => (b.state = -1), /not a 32-bit unsigned integer/);
+  assert.throws(() => (b.state = 2 ** 32), RangeError);
+  assert.throws(() => (b.state = 1.5), RangeError);
+});
