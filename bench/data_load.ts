@@ -10,8 +10,7 @@
 import process from "node:process";
 import { loadDataset, type LoadedDataset, toImages } from "../lib/data/mod.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
-import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
-import { RunError } from "../lib/util/errors.ts";
+import { type CommandSpec, intFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 
 /** The acceptance threshold for loading 70k images, in milliseconds. */
 const THRESHOLD_MS = 1500;
@@ -47,14 +46,45 @@ async function timeLoads(runs: number, options: Parameters<typeof loadDataset>[1
   return { ms, cpuMs, last: last! };
 }
 
+/** The benchmark's command line (`--help` prints it). */
+const COMMAND = {
+  command: "deno task bench:data",
+  usage: "[--runs N] [--data-dir DIR] [--out FILE]",
+  about: "Loads all 70,000 Fashion-MNIST images (read, gunzip, MD5, decode IDX) several times " +
+    "and prints the median; writes results/bench/data_load.json.",
+  flags: {
+    runs: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "timed loads (after one warm-up)",
+      defaultText: "7",
+      example: "--runs 3",
+    },
+    "data-dir": {
+      type: "string",
+      arg: "DIR",
+      kind: "folder",
+      help: "folder with the official Fashion-MNIST files",
+      defaultText: "GEOMAD_DATA_DIR, data/cache, system packages",
+      example: "--data-dir /usr/share/datasets/fashion-mnist",
+    },
+    out: {
+      type: "string",
+      arg: "FILE",
+      kind: "path of a .json file under results/",
+      help: "where the figures go",
+      defaultText: "results/bench/data_load.json",
+      example: "--out results/bench/data_load-2.json",
+    },
+  },
+} as const satisfies CommandSpec;
+
 await runCli("bench/data_load", async () => {
-  const { values } = parseFlags(Deno.args, {
-    runs: { type: "string" },
-    "data-dir": { type: "string" },
-    out: { type: "string" },
-  }, false);
-  const runs = intFlag("runs", values.runs, 7);
-  if (runs < 1) throw new RunError("--runs must be at least 1");
+  const parsed = parseCommand(COMMAND, Deno.args);
+  if (!parsed) return;
+  const { values } = parsed;
+  const runs = intFlag("runs", values.runs, 7, { min: 1 });
   const options = { dataDir: values["data-dir"], allowSample: false };
   const before = loadavg();
   await loadDataset("fashion-mnist", options); // warm-up (file cache, JIT)

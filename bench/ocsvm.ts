@@ -15,8 +15,7 @@
 import { initBackend } from "../lib/backend/select.ts";
 import { OcsvmDetector } from "../lib/detectors/ocsvm.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
-import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
-import { UsageError } from "../lib/util/errors.ts";
+import { type CommandSpec, intFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { loadOneVsRest } from "../lib/data/one_vs_rest.ts";
 
 const PYTHON = "/usr/bin/python3";
@@ -53,20 +52,61 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The benchmark's command line (`--help` prints it). */
+const COMMAND = {
+  command: "deno task bench:ocsvm",
+  usage: "[--class C] [--repeats N] [--test-size N] [--paper] [--no-sklearn] [--out FILE]",
+  about: "Fit + score time of geomad's one-class SVM on one Fashion-MNIST class (6000 x 1024), " +
+    "scikit-learn's beside it when installed; writes results/bench/ocsvm.json.",
+  flags: {
+    class: {
+      type: "string",
+      arg: "C",
+      kind: "integer in [0, 9]",
+      help: "the normal class",
+      defaultText: "0",
+      example: "--class 3",
+    },
+    repeats: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "timed repetitions (the median is reported)",
+      defaultText: "1",
+      example: "--repeats 3",
+    },
+    "test-size": {
+      type: "string",
+      arg: "N",
+      kind: "integer in [1, 10000]",
+      help: "test images scored",
+      defaultText: "10000",
+      example: "--test-size 2000",
+    },
+    paper: {
+      type: "boolean",
+      help: "also time the paper's 9 x 10 (nu, gamma) grid (minutes)",
+      example: "--paper",
+    },
+    "no-sklearn": { type: "boolean", help: "skip scikit-learn", example: "--no-sklearn" },
+    out: {
+      type: "string",
+      arg: "FILE",
+      kind: "path of a .json file under results/",
+      help: "where the figures go",
+      defaultText: "results/bench/ocsvm.json",
+      example: "--out results/bench/ocsvm-2.json",
+    },
+  },
+} as const satisfies CommandSpec;
+
 async function main(): Promise<void> {
-  const { values } = parseFlags(Deno.args, {
-    class: { type: "string" },
-    repeats: { type: "string" },
-    "test-size": { type: "string" },
-    paper: { type: "boolean" },
-    "no-sklearn": { type: "boolean" },
-    out: { type: "string" },
-  }, false);
-  const normalClass = intFlag("class", values.class, 0);
-  const repeats = intFlag("repeats", values.repeats, 1);
-  const testSize = intFlag("test-size", values["test-size"], 10000);
-  if (normalClass < 0 || normalClass > 9) throw new UsageError("--class must be 0..9");
-  if (repeats < 1) throw new UsageError("--repeats must be >= 1");
+  const parsed = parseCommand(COMMAND, Deno.args);
+  if (!parsed) return;
+  const { values } = parsed;
+  const normalClass = intFlag("class", values.class, 0, { min: 0, max: 9 });
+  const repeats = intFlag("repeats", values.repeats, 1, { min: 1 });
+  const testSize = intFlag("test-size", values["test-size"], 10000, { min: 1, max: 10000 });
   const outPath = values.out ?? "results/bench/ocsvm.json";
   const backend = await initBackend("auto");
   const split = await loadOneVsRest("fashion-mnist", normalClass, {

@@ -46,7 +46,14 @@ import { buildSmallCnn } from "../lib/models/small_cnn.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
 import { categoricalCrossEntropy } from "../lib/train/loss.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
-import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
+import {
+  type CommandSpec,
+  intFlag,
+  intListFlag,
+  listFlag,
+  parseCommand,
+  runCli,
+} from "../lib/util/cli.ts";
 import { UsageError } from "../lib/util/errors.ts";
 import { Rng } from "../lib/util/rng.ts";
 
@@ -376,44 +383,137 @@ function fmt(v: number, digits = 1): string {
   return Number.isFinite(v) ? v.toFixed(digits) : "-";
 }
 
+/** The benchmark's command line (`--help` prints it; `deno task bench:ci` adds --quick). */
+const COMMAND = {
+  command: "deno task bench",
+  usage: "[--quick] [--models wrn,cnn] [--channels 3,1] [--backends native,wasm] [--batch N] " +
+    "[--steps N] [--warmup N] [--infer-batches N] [--threads N] [--no-torch] " +
+    "[--torch-stock-only] [--kernels] [--precisions fp32,bf16] [--out FILE]",
+  about: "Training and scoring throughput of geomad's models on every tfjs backend and in " +
+    "PyTorch CPU, with ratios; writes results/bench/throughput.json.",
+  flags: {
+    quick: {
+      type: "boolean",
+      help: "CI size: batch 16, 1 warm-up and 1 timed step, 3 channels",
+      example: "--quick",
+    },
+    models: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated: wrn, cnn",
+      help: "models to time",
+      defaultText: "wrn,cnn",
+      example: "--models cnn",
+    },
+    channels: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated integers >= 1",
+      help: "input channels",
+      defaultText: "3,1 (--quick: 3)",
+      example: "--channels 3",
+    },
+    backends: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated backend names",
+      help: "tfjs backends to time",
+      defaultText: "native,wasm",
+      example: "--backends native",
+    },
+    batch: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "batch size",
+      defaultText: "128 (--quick: 16)",
+      example: "--batch 64",
+    },
+    steps: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "timed training steps",
+      defaultText: "5 (--quick: 1)",
+      example: "--steps 3",
+    },
+    warmup: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 0",
+      help: "untimed warm-up steps",
+      defaultText: "2 (--quick: 1)",
+      example: "--warmup 1",
+    },
+    "infer-batches": {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "timed scoring batches",
+      defaultText: "5 (--quick: 1)",
+      example: "--infer-batches 2",
+    },
+    threads: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "threads for every backend and PyTorch",
+      defaultText: "2",
+      example: "--threads 1",
+    },
+    "no-torch": { type: "boolean", help: "skip PyTorch", example: "--no-torch" },
+    "torch-stock-only": {
+      type: "boolean",
+      help: "time PyTorch only as Debian ships it (not with tuned malloc)",
+      example: "--torch-stock-only",
+    },
+    kernels: {
+      type: "boolean",
+      help: "add GFLOP/s of each WRN-10-4 convolution on the native backend",
+      example: "--kernels",
+    },
+    precisions: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated: fp32, bf16",
+      help: "arithmetic precisions of the native backend to time",
+      defaultText: "fp32,bf16",
+      example: "--precisions fp32",
+    },
+    out: {
+      type: "string",
+      arg: "FILE",
+      kind: "path of a .json file under results/bench/",
+      help: "where the figures go",
+      defaultText: "results/bench/throughput.json",
+      example: "--out results/bench/throughput-2.json",
+    },
+  },
+} as const satisfies CommandSpec;
+
 await runCli("bench/throughput", async () => {
-  const { values: f } = parseFlags(Deno.args, {
-    quick: { type: "boolean" },
-    models: { type: "string" },
-    channels: { type: "string" },
-    backends: { type: "string" },
-    batch: { type: "string" },
-    steps: { type: "string" },
-    warmup: { type: "string" },
-    "infer-batches": { type: "string" },
-    threads: { type: "string" },
-    "no-torch": { type: "boolean" },
-    "torch-stock-only": { type: "boolean" },
-    kernels: { type: "boolean" },
-    precisions: { type: "string" },
-    out: { type: "string" },
-  }, false);
-  const precisions = (listFlag(f.precisions) ?? ["fp32", "bf16"]).map((p) => {
+  const parsed = parseCommand(COMMAND, Deno.args);
+  if (!parsed) return;
+  const f = parsed.values;
+  const precisions = (listFlag(f.precisions, "precisions") ?? ["fp32", "bf16"]).map((p) => {
     const v = parsePrecision(p);
     if (v === "auto") throw new UsageError("--precisions takes fp32 and/or bf16");
     return v;
   });
   const quick = f.quick ?? false;
-  const models = (listFlag(f.models) ?? ["wrn", "cnn"]) as ModelName[];
+  const models = (listFlag(f.models, "models") ?? ["wrn", "cnn"]) as ModelName[];
   for (const m of models) {
     if (!MODELS.includes(m)) throw new UsageError(`unknown model '${m}' (choose from wrn, cnn)`);
   }
-  const channels = (listFlag(f.channels) ?? (quick ? ["3"] : ["3", "1"])).map((c) =>
-    intFlag("channels", c, 3)
-  );
-  const backends = listFlag(f.backends) ?? ["native", "wasm"];
+  const channels = intListFlag("channels", f.channels, { min: 1 }) ?? (quick ? [3] : [3, 1]);
+  const backends = listFlag(f.backends, "backends") ?? ["native", "wasm"];
   const sizes: Sizes = {
-    batch: intFlag("batch", f.batch, quick ? 16 : 128),
-    steps: intFlag("steps", f.steps, quick ? 1 : 5),
-    warmup: intFlag("warmup", f.warmup, quick ? 1 : 2),
-    inferBatches: intFlag("infer-batches", f["infer-batches"], quick ? 1 : 5),
+    batch: intFlag("batch", f.batch, quick ? 16 : 128, { min: 1 }),
+    steps: intFlag("steps", f.steps, quick ? 1 : 5, { min: 1 }),
+    warmup: intFlag("warmup", f.warmup, quick ? 1 : 2, { min: 0 }),
+    inferBatches: intFlag("infer-batches", f["infer-batches"], quick ? 1 : 5, { min: 1 }),
   };
-  const threads = intFlag("threads", f.threads, 2);
+  const threads = intFlag("threads", f.threads, 2, { min: 1 });
   const out = f.out ?? "results/bench/throughput.json";
   const rows: Row[] = [];
   const skipped: string[] = [];

@@ -31,7 +31,7 @@ import { buildWrn } from "../lib/models/wrn.ts";
 import { countMacs } from "../lib/models/count.ts";
 import { categoricalCrossEntropy } from "../lib/train/loss.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
-import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
+import { type CommandSpec, intFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { UsageError } from "../lib/util/errors.ts";
 
 type Shape4 = [number, number, number, number];
@@ -311,24 +311,75 @@ function loadavg(): number[] | null {
   }
 }
 
+/** The benchmark's command line (`--help` prints it). */
+const COMMAND = {
+  command: "deno task bench:wasm",
+  usage: "[--quick] [--model cnn|wrn] [--batch N] [--steps N] [--skip-stock] [--skip-kernels] " +
+    "[--out FILE]",
+  about: "geomad's wasm replacement kernels against the stock tfjs-wasm ones (time, GFLOP/s), " +
+    "then whole training steps and inference; writes results/bench/wasm_kernels.json.",
+  flags: {
+    quick: {
+      type: "boolean",
+      help: "CI size: batch 16, 2 timed steps, one repetition per kernel",
+      example: "--quick",
+    },
+    model: {
+      type: "string",
+      arg: "NAME",
+      kind: "cnn|wrn",
+      help: "model whose shapes are timed",
+      defaultText: "cnn",
+      example: "--model wrn",
+    },
+    batch: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "batch size",
+      defaultText: "128 (--quick: 16)",
+      example: "--batch 64",
+    },
+    steps: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "timed training steps",
+      defaultText: "6 (--quick: 2)",
+      example: "--steps 3",
+    },
+    out: {
+      type: "string",
+      arg: "FILE",
+      kind: "path of a .json file under results/bench/",
+      help: "where the figures go",
+      defaultText: "results/bench/wasm_kernels.json",
+      example: "--out results/bench/wasm-2.json",
+    },
+    "skip-stock": {
+      type: "boolean",
+      help: "skip the slow stock training run",
+      example: "--skip-stock",
+    },
+    "skip-kernels": {
+      type: "boolean",
+      help: "skip the per-kernel table",
+      example: "--skip-kernels",
+    },
+  },
+} as const satisfies CommandSpec;
+
 async function main() {
-  const { values } = parseFlags(Deno.args, {
-    quick: { type: "boolean" },
-    model: { type: "string" },
-    batch: { type: "string" },
-    steps: { type: "string" },
-    out: { type: "string" },
-    "skip-stock": { type: "boolean" },
-    "skip-kernels": { type: "boolean" },
-  }, false);
+  const parsed = parseCommand(COMMAND, Deno.args);
+  if (!parsed) return;
+  const { values } = parsed;
   const quick = values.quick ?? false;
   const modelKind = values.model ?? "cnn";
   if (!["cnn", "wrn"].includes(modelKind)) {
     throw new UsageError(`--model must be cnn or wrn, got '${modelKind}'`);
   }
-  const batch = intFlag("batch", values.batch, quick ? 16 : 128);
-  const steps = intFlag("steps", values.steps, quick ? 2 : 6);
-  if (batch < 1 || steps < 1) throw new UsageError("--batch and --steps must be >= 1");
+  const batch = intFlag("batch", values.batch, quick ? 16 : 128, { min: 1 });
+  const steps = intFlag("steps", values.steps, quick ? 2 : 6, { min: 1 });
   const out = values.out ?? "results/bench/wasm_kernels.json";
   const maxReps = quick ? 1 : 5;
   const budgetMs = quick ? 200 : 3000;

@@ -33,9 +33,12 @@ import {
 import { writeReportFiles } from "../lib/experiments/report_files.ts";
 import { ablationRecord, summarizeAblation } from "../lib/experiments/summary.ts";
 import {
+  checkSweepFlags,
+  type DataOrigin,
   describeRun,
   jobsFlag,
   parseShard,
+  resolveSweepData,
   runSweep,
   shardOf,
   SWEEP_FLAGS,
@@ -45,9 +48,18 @@ import { SLURM_FLAGS, SLURM_USAGE, slurmOptions } from "../lib/experiments/slurm
 import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { getTransformSet } from "../lib/transforms/registry.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
-import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
 import { RunError, UsageError } from "../lib/util/errors.ts";
 import { parsePrecision, type PrecisionRequest } from "../lib/backend/precision.ts";
+import {
+  type CommandSpec,
+  intFlag,
+  intListFlag,
+  listFlag,
+  parseCommand,
+  runCli,
+  textFlag,
+} from "../lib/util/cli.ts";
+import { checkOutputFolder } from "../lib/util/sandbox.ts";
 import {
   ABLATION_PRESET_NAMES,
   ABLATION_SCHEMA,
@@ -62,54 +74,106 @@ import {
   nonGeometricSets,
 } from "./ablation_grid.ts";
 
-const USAGE = "usage: deno task ablation [--dataset D] [--preset " +
-  `${ABLATION_PRESET_NAMES.join("|")}] [--classes 0,6,8] [--seeds N] [--transforms a,b] ` +
-  "[--jobs N] [--shard i/n] [--root DIR] [--retry-failed] [--summary-only] [--no-png] " +
-  `[--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet] ${SLURM_USAGE}`;
-
-function intList(name: string, value: string | undefined): number[] | undefined {
-  return listFlag(value)?.map((v) => intFlag(name, v, 0));
-}
-
-async function main(): Promise<void> {
-  const { values, positionals } = parseFlags(Deno.args, {
-    dataset: { type: "string", default: "fashion-mnist" },
-    preset: { type: "string", default: DEFAULT_ABLATION_PRESET },
-    classes: { type: "string" },
-    transforms: { type: "string" },
-    shard: { type: "string" },
-    root: { type: "string", default: "results/ablation" },
+/** The ablation command line (`--help` prints it). */
+export const ABLATION_COMMAND = {
+  command: "deno task ablation",
+  usage: `[--dataset D] [--preset ${ABLATION_PRESET_NAMES.join("|")}] [--classes 0,6,8] ` +
+    "[--seeds N] [--transforms a,b] [--jobs N] [--shard i/n] [--root DIR] [flags] " +
+    SLURM_USAGE,
+  about: "GEOM with every transform set x normal classes x seeds, each run scored four ways; " +
+    "resumable (finished results are kept), shardable. Writes <root>/<dataset>/runs/*.json " +
+    "and summary.{json,md,html,png}. Exit 1 when a run crashed, 2 for bad usage.",
+  flags: {
+    dataset: {
+      type: "string",
+      default: "fashion-mnist",
+      arg: "D",
+      kind: "dataset name",
+      help: "dataset of every run",
+      example: "--dataset cifar10",
+    },
+    preset: {
+      type: "string",
+      default: DEFAULT_ABLATION_PRESET,
+      arg: "P",
+      kind: ABLATION_PRESET_NAMES.join("|"),
+      help: "grid size and GEOM configuration (see below)",
+      example: "--preset smoke",
+    },
+    classes: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated integers (class indices)",
+      help: "normal classes",
+      defaultText: "the preset's",
+      example: "--classes 0,6,8",
+    },
+    transforms: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated transform set names",
+      help: "transform sets to compare",
+      defaultText: "all nine",
+      example: "--transforms geometric72,rot4",
+    },
+    shard: {
+      type: "string",
+      arg: "i/n",
+      kind: "i/n with 0 <= i < n",
+      help: "run only the i-th of n disjoint parts of the grid (the summary merges all parts)",
+      defaultText: "0/1 (the whole grid)",
+      example: "--shard 0/2",
+    },
+    root: {
+      type: "string",
+      default: "results/ablation",
+      arg: "DIR",
+      kind: "folder under results/",
+      help: "where runs and summaries go; must be inside the folders the task may write",
+      example: "--root results/ablation-rerun",
+    },
     ...SWEEP_FLAGS,
     ...SLURM_FLAGS,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    for (const name of ABLATION_PRESET_NAMES) {
-      console.log(`  ${name}: ${ablationPreset(name).description}`);
-    }
-    return;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const dataset = values.dataset!, presetName = values.preset!;
+  },
+  notes: [
+    "presets:",
+    ...ABLATION_PRESET_NAMES.map((n) => `  ${n}: ${ablationPreset(n).description}`),
+  ],
+} as const satisfies CommandSpec;
+
+async function main(): Promise<void> {
+  const parsed = parseCommand(ABLATION_COMMAND, Deno.args);
+  if (!parsed) return;
+  const { values } = parsed;
+  const dataset = textFlag("dataset", values.dataset)!, presetName = values.preset;
   const preset = ablationPreset(presetName);
   const slurm = slurmOptions(values);
   if (slurm && values.shard !== undefined) throw new UsageError("--shard cannot go with --slurm");
   const jobs = jobsFlag(values.jobs);
   const shard = parseShard(values.shard);
   const precision = parsePrecision(values.precision);
+  checkOutputFolder("root", values.root);
+  checkSweepFlags(values);
   const grid = ablationGrid({
     dataset,
     preset: presetName,
-    classes: intList("classes", values.classes),
-    seeds: values.seeds === undefined ? undefined : intFlag("seeds", values.seeds, 1),
-    transforms: listFlag(values.transforms),
+    classes: intListFlag("classes", values.classes, { min: 0 }),
+    seeds: values.seeds === undefined ? undefined : intFlag("seeds", values.seeds, 1, { min: 1 }),
+    transforms: listFlag(values.transforms, "transforms"),
     root: values.root,
     dataDir: values["data-dir"],
     backend: values.backend,
     precision,
   });
+  // Runs must match the data they would be run on now; --summary-only without --data-dir
+  // summarises what is stored, wherever its data came from (the summary lists the sources).
+  // On Slurm the array tasks resolve it where they run.
+  const data = slurm || values["summary-only"] && values["data-dir"] === undefined
+    ? undefined
+    : await resolveSweepData(dataset, values["data-dir"]);
+  if (data) { for (const spec of grid) spec.data = data; }
   const mine = shardOf(grid, shard);
-  const dir = ablationDir(values.root!, dataset);
+  const dir = ablationDir(values.root, dataset);
   const log = (line: string) => {
     if (!values.quiet) console.error(`ablation: ${line}`);
   };
@@ -157,6 +221,7 @@ async function main(): Promise<void> {
     },
     outcomes,
     precision,
+    data,
   });
   await writeJsonAtomic(join(dir, "summary.json"), summary);
   await writeTextAtomic(join(dir, "summary.md"), ablationMarkdown(summary));
@@ -198,12 +263,14 @@ async function buildSummary(
     grid: AblationSummary["grid"];
     outcomes: SweepOutcome[];
     precision: PrecisionRequest;
+    data: DataOrigin | undefined;
   },
 ): Promise<AblationSummary> {
   const collected = await collectAblationRuns(dir, {
     dataset: o.dataset,
     preset: o.presetName,
     precision: o.precision,
+    data: o.data,
   });
   const ok = collected.results.filter((x) => x.result.status === "ok");
   const nonGeometric = nonGeometricSets();
@@ -248,6 +315,7 @@ async function buildSummary(
       missing: o.outcomes.filter((x) => !found.has(x.spec.out)).map((x) => name(x.spec.out)),
       ignored: collected.ignored.map((x) => ({ file: x.file, reason: x.reason })),
       otherPresets: collected.otherPresets,
+      unknown: collected.unknown,
     },
     dataUsed: [...new Set(ok.map(({ result: r }) => `${r.dataset} (${r.data?.source})`))].sort(),
     secondsPerRun: Object.fromEntries(

@@ -22,13 +22,13 @@
  * longer matches are rerun, never mixed in.
  * @module
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { checkClassIndex, getDatasetSpec } from "../lib/data/registry.ts";
 import type { GeomPresetName } from "../lib/detectors/geom_presets.ts";
 import type { PrecisionRequest } from "../lib/backend/precision.ts";
 import { getMethod, type MethodOverrides, planMismatch } from "../lib/detectors/registry.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
-import type { RunSpec } from "../lib/experiments/sweep.ts";
+import { dataMismatch, type DataOrigin, type RunSpec } from "../lib/experiments/sweep.ts";
 import {
   getTransformSet,
   isTransformSetName,
@@ -228,34 +228,47 @@ export interface IgnoredRun {
 export interface CollectedRuns {
   /** Valid results of this preset (status ok or failed), sorted by file name. */
   results: Array<{ file: string; result: RunResult }>;
-  /** Files of this preset that are damaged or whose configuration differs (stale). */
+  /**
+   * Files of this preset that are invalid (damaged, changed, a record under another run's
+   * name) or whose configuration or data differs (stale), with the reason; a sweep reruns them.
+   */
   ignored: IgnoredRun[];
   /** Result files of other presets (left alone). */
   otherPresets: number;
+  /** Other files in runs/ (not named `<preset>__<set>__class-<c>__seed-<s>.json`): listed. */
+  unknown: string[];
 }
 
 /**
- * Reads every `<dir>/runs/<preset>__*.json` and keeps the results that match the preset's
- * current definition for their transform set, class and seed. Temp files are skipped.
+ * Reads every `<dir>/runs/<preset>__*.json` and keeps the results that are valid records
+ * (lib/experiments/result.ts), stored under their own run's name, and match the preset's
+ * current definition for their transform set, class and seed (and, with `data`, were computed
+ * on that data). Temp files are skipped; any other file is listed in `unknown`.
  */
 export async function collectAblationRuns(
   dir: string,
-  options: { dataset: string; preset: string; precision?: PrecisionRequest },
+  options: { dataset: string; preset: string; precision?: PrecisionRequest; data?: DataOrigin },
 ): Promise<CollectedRuns> {
   const preset = ablationPreset(options.preset);
-  const out: CollectedRuns = { results: [], ignored: [], otherPresets: 0 };
+  const out: CollectedRuns = { results: [], ignored: [], otherPresets: 0, unknown: [] };
   const runsDir = join(dir, "runs");
   let names: string[];
   try {
     names = (await Array.fromAsync(Deno.readDir(runsDir)))
-      .filter((e) => e.isFile && e.name.endsWith(".json") && !e.name.startsWith("."))
+      .filter((e) => !/^\..+\.tmp$/.test(e.name))
       .map((e) => e.name).sort();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return out;
     throw err;
   }
+  const named = /^([a-z0-9]+)__([a-z0-9-]+)__class-(0|[1-9][0-9]*)__seed-(0|[1-9][0-9]*)\.json$/;
   for (const file of names) {
-    if (!file.startsWith(`${options.preset}__`)) {
+    const m = named.exec(file);
+    if (!m || !(ABLATION_PRESET_NAMES as readonly string[]).includes(m[1]!)) {
+      out.unknown.push(file);
+      continue;
+    }
+    if (m[1] !== options.preset) {
       out.otherPresets++;
       continue;
     }
@@ -263,12 +276,17 @@ export async function collectAblationRuns(
     try {
       result = await readRunResult(join(runsDir, file));
     } catch (err) {
-      out.ignored.push({ file, reason: oneLine(err) });
+      out.ignored.push({ file, reason: oneLine(err).replace(/^Cannot read [^:]*: /, "") });
       continue;
     }
-    const transforms = result.hyperparameters?.transforms;
+    const transforms = result.hyperparameters.transforms;
     if (typeof transforms !== "string" || !isTransformSetName(transforms)) {
       out.ignored.push({ file, reason: `unknown transforms ${JSON.stringify(transforms)}` });
+      continue;
+    }
+    const own = basename(ablationRunPath(dir, { ...result, preset: options.preset, transforms }));
+    if (own !== file) {
+      out.ignored.push({ file, reason: `the record is run ${own}, not ${file}` });
       continue;
     }
     const plan = getMethod("geom").plan(preset.geomPreset, ablationOverrides(preset, transforms));
@@ -277,8 +295,9 @@ export async function collectAblationRuns(
       normalClass: result.normalClass,
       seed: result.seed,
       precision: options.precision,
-    });
-    if (why) out.ignored.push({ file, reason: `stale: ${why}` });
+    }) ?? (result.preset !== plan.preset ? `preset ${result.preset} is not ${plan.preset}` : "");
+    const data = options.data ? dataMismatch(result, options.data) : undefined;
+    if (why || data) out.ignored.push({ file, reason: `stale: ${why || data}` });
     else out.results.push({ file, result });
   }
   return out;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { getMethod } from "../lib/detectors/registry.ts";
 import { shardOf } from "../lib/experiments/sweep.ts";
+import { withDigest } from "../lib/experiments/result.ts";
 import { fakeResult } from "../lib/experiments/testing.ts";
 import { UsageError } from "../lib/util/errors.ts";
 import {
@@ -105,11 +106,11 @@ Deno.test("collectAblationRuns() keeps matching results, flags damaged and stale
     const good = fakeResult(plan, { dataset, normalClass: 0, seed: 0, auroc: { dirichlet: 0.8 } });
     const run = { preset: "smoke", transforms: "blur", normalClass: 0, seed: 0 };
     await write(basename(ablationRunPath(dir, run)), JSON.stringify(good));
-    const staleResult = {
+    const staleResult = withDigest({
       ...good,
       seed: 1,
       hyperparameters: { ...good.hyperparameters, epochs: 9 },
-    };
+    });
     await write("smoke__blur__class-0__seed-1.json", JSON.stringify(staleResult));
     await write("smoke__rot4__class-0__seed-0.json", JSON.stringify(good).slice(0, 100));
     await write("hour__rot4__class-0__seed-0.json", JSON.stringify(good));
@@ -122,6 +123,57 @@ Deno.test("collectAblationRuns() keeps matching results, flags damaged and stale
     ]);
     assert.match(c.ignored[0]!.reason, /stale: epochs 9 is not 1/);
     assert.equal(c.otherPresets, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("collectAblationRuns() ignores invalid, changed and misnamed records with the reason, lists unknown files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const dataset = "fashion-mnist";
+    const smoke = ABLATION_PRESETS.smoke;
+    await Deno.mkdir(join(dir, "runs"));
+    const write = (name: string, value: unknown) =>
+      Deno.writeTextFile(
+        join(dir, "runs", name),
+        typeof value === "string" ? value : JSON.stringify(value),
+      );
+    const plan = getMethod("geom").plan("smoke", ablationOverrides(smoke, "blur"));
+    const run = (normalClass: number, auroc: Record<string, number> = { dirichlet: 0.8 }) =>
+      fakeResult(plan, { dataset, normalClass, seed: 0, auroc });
+    const name = (c: number) => `smoke__blur__class-${c}__seed-0.json`;
+    const json = (c: number, metrics: string) =>
+      JSON.stringify(withDigest(run(c))).replace(/"metrics": ?\{.*?\}\}/, `"metrics":${metrics}`);
+    await write(name(0), withDigest(run(0)));
+    // metrics.dirichlet = null, "abc", 1e999, {}: each an invalid record, not a crash or a "-".
+    await write(name(1), json(1, '{"dirichlet":null}'));
+    await write(
+      name(2),
+      json(2, '{"dirichlet":{"auroc":"abc","auprNormal":0.5,"auprAnomaly":0.5,"fpr95":0.5}}'),
+    );
+    await write(
+      name(3),
+      json(3, '{"dirichlet":{"auroc":1e999,"auprNormal":0.5,"auprAnomaly":0.5,"fpr95":0.5}}'),
+    );
+    await write(name(4), json(4, "{}"));
+    // A hand-edited AUROC: a valid-looking record whose content digest no longer matches.
+    await write(name(5), JSON.stringify(run(5)).replace('"auroc":0.8', '"auroc":0.99'));
+    // A copy of class 0's record under class 6's name, and a stray copy beside it.
+    await write(name(6), run(0));
+    await write("smoke__blur__class-0__seed-0.copy.json", run(0));
+    await write("notes.txt", "hello");
+    const c = await collectAblationRuns(dir, { dataset, preset: "smoke" });
+    assert.deepEqual(c.results.map((x) => x.file), [name(0)]);
+    const reasons = Object.fromEntries(c.ignored.map((x) => [x.file, x.reason]));
+    assert.deepEqual(Object.keys(reasons).sort(), [1, 2, 3, 4, 5, 6].map(name));
+    assert.match(reasons[name(1)]!, /'metrics.dirichlet' is not an object/);
+    assert.match(reasons[name(2)]!, /'metrics.dirichlet.auroc' "abc" is not in \[0, 1\]/);
+    assert.match(reasons[name(3)]!, /'metrics.dirichlet.auroc' null is not in \[0, 1\]|auroc/);
+    assert.match(reasons[name(4)]!, /status ok but 'metrics' is empty/);
+    assert.match(reasons[name(5)]!, /content digest mismatch/);
+    assert.match(reasons[name(6)]!, /the record is run smoke__blur__class-0__seed-0.json/);
+    assert.deepEqual(c.unknown, ["notes.txt", "smoke__blur__class-0__seed-0.copy.json"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

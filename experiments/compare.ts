@@ -35,10 +35,12 @@ import {
 import { writeReportFiles } from "../lib/experiments/report_files.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import {
+  checkSweepFlags,
   describeRun,
   jobsFlag,
   parseShard,
   planOf,
+  resolveSweepData,
   type RunSpec,
   runSweep,
   shardOf,
@@ -48,47 +50,108 @@ import { SLURM_FLAGS, SLURM_USAGE, slurmOptions } from "../lib/experiments/slurm
 import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { formatTable } from "../lib/experiments/table.ts";
-import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
+import {
+  type CommandSpec,
+  intFlag,
+  intListFlag,
+  listFlag,
+  parseCommand,
+  runCli,
+  textFlag,
+} from "../lib/util/cli.ts";
+import { checkOutputFolder } from "../lib/util/sandbox.ts";
 import { RunError, UsageError } from "../lib/util/errors.ts";
 
 /** Schema of the comparison summary. */
 export const COMPARE_SCHEMA = "geomad.compare/v1";
 
-const USAGE = "usage: deno task compare --dataset D [--classes 0,1,...] [--methods a,b,...] " +
-  "[--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results] [--retry-failed] " +
-  "[--summary-only] [--no-png] [--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet] [--shard i/n] " +
-  SLURM_USAGE;
-
-async function main(): Promise<void> {
-  const { values, positionals } = parseFlags(Deno.args, {
-    dataset: { type: "string" },
-    classes: { type: "string" },
-    methods: { type: "string" },
-    preset: { type: "string", default: "quick" },
-    root: { type: "string", default: "results" },
-    shard: { type: "string" },
+/** The comparison command line (`--help` prints it). */
+export const COMPARE_COMMAND = {
+  command: "deno task compare",
+  usage: "--dataset D [--classes 0,1,...] [--methods a,b,...] [--preset smoke|quick|paper] " +
+    `[--seeds N] [--jobs N] [--root DIR] [--shard i/n] [flags] ${SLURM_USAGE}`,
+  about: "GEOM and its baselines on the same one-vs-rest splits: runs (one process each) or " +
+    "reuses results at results/<method>/<dataset>/<preset>/class-<c>/seed-<s>.json, then " +
+    "writes <root>/compare/<dataset>/summary.{json,md,html,png} with the paper's numbers. " +
+    "Exit 1 when a run crashed, 2 for bad usage.",
+  flags: {
+    dataset: {
+      type: "string",
+      arg: "D",
+      kind: "dataset name (required)",
+      help: "dataset of every run",
+      example: "--dataset fashion-mnist",
+    },
+    classes: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated integers (class indices)",
+      help: "normal classes",
+      defaultText: "every class",
+      example: "--classes 0,1",
+    },
+    methods: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated method names",
+      help: "methods to compare",
+      defaultText: "every method",
+      example: "--methods geom,raw-ocsvm",
+    },
+    preset: {
+      type: "string",
+      default: "quick",
+      arg: "P",
+      kind: "smoke|quick|paper",
+      help: "preset of every method",
+      example: "--preset smoke",
+    },
+    root: {
+      type: "string",
+      default: "results",
+      arg: "DIR",
+      kind: "folder under results/",
+      help: "results root (runs and compare/); must be inside the folders the task may write",
+      example: "--root results/compare-test",
+    },
+    shard: {
+      type: "string",
+      arg: "i/n",
+      kind: "i/n with 0 <= i < n",
+      help: "run only the i-th of n disjoint parts of the runs",
+      defaultText: "0/1 (all runs)",
+      example: "--shard 0/2",
+    },
     ...SWEEP_FLAGS,
     ...SLURM_FLAGS,
-  });
-  if (values.help) {
-    console.log(`${USAGE}\nmethods: ${methodNames().join(", ")}`);
-    return;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  if (!values.dataset) throw new UsageError(`--dataset is required; ${USAGE}`);
-  const dataset = values.dataset, preset = values.preset!, root = values.root!;
+  },
+  notes: [`methods: ${methodNames().join(", ")}`],
+} as const satisfies CommandSpec;
+
+async function main(): Promise<void> {
+  const parsed = parseCommand(COMPARE_COMMAND, Deno.args);
+  if (!parsed) return;
+  const { values } = parsed;
+  if (values.dataset === undefined) throw new UsageError("--dataset is required");
+  const dataset = textFlag("dataset", values.dataset)!, preset = values.preset, root = values.root;
+  checkOutputFolder("root", root);
+  checkSweepFlags(values);
   const spec = getDatasetSpec(dataset);
-  const methods = (listFlag(values.methods) ?? methodNames()).map(getMethod);
-  if (methods.length === 0) throw new UsageError("--methods is empty");
-  const classes = listFlag(values.classes)?.map((c) => intFlag("classes", c, 0)) ??
+  const methods = (listFlag(values.methods, "methods") ?? methodNames()).map(getMethod);
+  const classes = intListFlag("classes", values.classes, { min: 0 }) ??
     spec.classNames.map((_, i) => i);
   for (const c of classes) checkClassIndex(spec, c);
-  const seeds = intFlag("seeds", values.seeds, 1);
-  if (seeds < 1) throw new UsageError(`--seeds must be >= 1, got ${seeds}`);
+  const seeds = intFlag("seeds", values.seeds, 1, { min: 1 });
   const jobs = jobsFlag(values.jobs);
   const slurm = slurmOptions(values);
   if (slurm && values.shard !== undefined) throw new UsageError("--shard cannot go with --slurm");
   const shard = parseShard(values.shard);
+  // Runs must match the data they would be run on now; --summary-only without --data-dir
+  // summarises what is stored, wherever its data came from.
+  // On Slurm the array tasks resolve it where they run.
+  const origin = slurm || values["summary-only"] && values["data-dir"] === undefined
+    ? undefined
+    : await resolveSweepData(dataset, values["data-dir"]);
 
   const precision = parsePrecision(values.precision);
   const grid: RunSpec[] = [];
@@ -105,6 +168,7 @@ async function main(): Promise<void> {
           ...(values["data-dir"] !== undefined ? { dataDir: values["data-dir"] } : {}),
           ...(values.backend !== undefined ? { backend: values.backend } : {}),
           precision,
+          ...(origin ? { data: origin } : {}),
         });
       }
     }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { getMethod } from "../lib/detectors/registry.ts";
 import { denoExecutable } from "../lib/experiments/pool.ts";
 import { resultPath } from "../lib/experiments/result.ts";
+import { resolveSweepData } from "../lib/experiments/sweep.ts";
 import { fakeResult } from "../lib/experiments/testing.ts";
 import { sweepArgs } from "./sweep_testing.ts";
 
@@ -33,6 +34,7 @@ Deno.test("compare: runs what is missing, reuses a failed result and reports its
     const failed = fakeResult(getMethod("raw-ocsvm-fair").plan("smoke"), {
       ...run,
       error: "Cannot fit: loss is NaN at epoch 2",
+      origin: await resolveSweepData(dataset),
     });
     const failedPath = resultPath(root, { method: "raw-ocsvm-fair", preset: "smoke", ...run });
     await Deno.mkdir(join(failedPath, ".."), { recursive: true });

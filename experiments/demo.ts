@@ -15,28 +15,89 @@ import { loadOneVsRest } from "../lib/data/mod.ts";
 import { GeomDetector } from "../lib/detectors/geom.ts";
 import { geomPreset } from "../lib/detectors/geom_presets.ts";
 import { runDetector } from "../lib/experiments/run.ts";
+import { writeRunResult } from "../lib/experiments/result.ts";
 import { extremeMontages, runReport } from "../lib/experiments/run_report.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
 import { reportHtml } from "../lib/report/html.ts";
 import { plotlySource } from "../lib/report/plotly.ts";
 import { renderPng } from "../lib/report/chromium.ts";
-import { writeFileAtomic, writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
-import { intFlag, parseFlags, runCli } from "../lib/util/cli.ts";
-import { RunError, UsageError } from "../lib/util/errors.ts";
+import { writeFileAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
+import { type CommandSpec, intFlag, parseCommand, runCli, seedFlag } from "../lib/util/cli.ts";
+import { RunError } from "../lib/util/errors.ts";
+import { checkOutputFolder } from "../lib/util/sandbox.ts";
+
+/** The demo's command line (`--help` prints it). */
+export const DEMO_COMMAND = {
+  command: "deno task demo",
+  usage: "[--normal C] [--preset quick|smoke|paper] [--dataset D] [--seed N] [--backend B] " +
+    "[--out-dir DIR] [--quiet]",
+  about: "GEOM on the embedded real Fashion-MNIST sample: prints a table and writes " +
+    "result.json, report.html (and report.png with chromium) and two montages to --out-dir.",
+  flags: {
+    dataset: {
+      type: "string",
+      default: "fashion-mnist-sample",
+      arg: "D",
+      kind: "dataset name",
+      help: "dataset",
+      example: "--dataset fashion-mnist",
+    },
+    normal: {
+      type: "string",
+      default: "0",
+      arg: "C",
+      kind: "integer >= 0 (class index)",
+      help: "the normal class",
+      example: "--normal 3",
+    },
+    preset: {
+      type: "string",
+      default: "quick",
+      arg: "P",
+      kind: "smoke|quick|paper",
+      help: "GEOM preset",
+      example: "--preset smoke",
+    },
+    seed: {
+      type: "string",
+      default: "0",
+      arg: "N",
+      kind: "integer in [0, 2^32)",
+      help: "seed of the data subsets, initialisation and training order",
+      example: "--seed 1",
+    },
+    backend: {
+      type: "string",
+      arg: "B",
+      kind: "auto|tensorflow|native|wasm|cpu|webgpu",
+      help: "tfjs backend",
+      defaultText: "auto",
+      example: "--backend wasm",
+    },
+    "out-dir": {
+      type: "string",
+      default: "results/demo",
+      arg: "DIR",
+      kind: "folder under results/",
+      help: "where the result, report and montages go",
+      example: "--out-dir results/demo-class3",
+    },
+    quiet: {
+      type: "boolean",
+      default: false,
+      help: "no header or progress lines",
+      example: "--quiet",
+    },
+  },
+} as const satisfies CommandSpec;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseFlags(Deno.args, {
-    dataset: { type: "string", default: "fashion-mnist-sample" },
-    normal: { type: "string", default: "0" },
-    preset: { type: "string", default: "quick" },
-    seed: { type: "string", default: "0" },
-    backend: { type: "string" },
-    "out-dir": { type: "string", default: "results/demo" },
-    quiet: { type: "boolean", default: false },
-  });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const normal = intFlag("normal", values.normal, 0);
-  const seed = intFlag("seed", values.seed, 0);
+  const parsed = parseCommand(DEMO_COMMAND, Deno.args);
+  if (!parsed) return;
+  const { values } = parsed;
+  const normal = intFlag("normal", values.normal, 0, { min: 0 });
+  const seed = seedFlag(values.seed);
+  checkOutputFolder("out-dir", values["out-dir"]);
   const config = geomPreset(values.preset!);
   const backendName = parseBackend(values.backend);
   const dir = values["out-dir"]!;
@@ -60,7 +121,7 @@ async function main(): Promise<void> {
     quiet: values.quiet,
   });
   detector.dispose();
-  await writeJsonAtomic(`${dir}/result.json`, result);
+  await writeRunResult(`${dir}/result.json`, result);
   if (result.status !== "ok") throw new RunError(`${result.error} (see ${dir}/result.json)`);
 
   const main = scores.dirichlet ?? Object.values(scores)[0]!;

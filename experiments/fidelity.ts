@@ -17,35 +17,112 @@ import {
   fidelityMarkdown,
 } from "../lib/experiments/precision_fidelity.ts";
 import type { RunResult } from "../lib/experiments/result.ts";
-import { jobsFlag, planOf, type RunSpec, runSweep } from "../lib/experiments/sweep.ts";
+import {
+  jobsFlag,
+  planOf,
+  resolveSweepData,
+  type RunSpec,
+  runSweep,
+} from "../lib/experiments/sweep.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
-import { intFlag, listFlag, parseFlags, runCli } from "../lib/util/cli.ts";
-import { RunError, UsageError } from "../lib/util/errors.ts";
+import {
+  type CommandSpec,
+  intListFlag,
+  parseCommand,
+  runCli,
+  seedFlag,
+  textFlag,
+} from "../lib/util/cli.ts";
+import { RunError } from "../lib/util/errors.ts";
+import { checkOutputFolder } from "../lib/util/sandbox.ts";
 
-const USAGE = "usage: deno task fidelity [--dataset D] [--preset P] [--classes 0,1] [--seed S] " +
-  "[--jobs N] [--root DIR] [--data-dir D] [--quiet]";
+/** The fidelity command line (`--help` prints it). */
+const COMMAND = {
+  command: "deno task fidelity",
+  usage: "[--dataset D] [--preset P] [--classes 0,1] [--seed S] [--jobs N] [--root DIR] " +
+    "[--data-dir D] [--quiet]",
+  about: "The same GEOM runs in fp32 and in bf16 on the native backend, compared per class " +
+    "(the acceptance that lets --precision auto pick bf16); resumable. Writes " +
+    "<root>/<dataset>/<preset>/summary.{json,md}; exit 1 when a run failed.",
+  flags: {
+    dataset: {
+      type: "string",
+      default: "fashion-mnist",
+      arg: "D",
+      kind: "dataset name",
+      help: "dataset",
+      example: "--dataset cifar10",
+    },
+    preset: {
+      type: "string",
+      default: "quick",
+      arg: "P",
+      kind: "smoke|quick|paper",
+      help: "GEOM preset",
+      example: "--preset smoke",
+    },
+    classes: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated integers (class indices)",
+      help: "normal classes",
+      defaultText: "every class",
+      example: "--classes 0,1",
+    },
+    seed: {
+      type: "string",
+      arg: "S",
+      kind: "integer in [0, 2^32)",
+      help: "seed of every run",
+      defaultText: "0",
+      example: "--seed 1",
+    },
+    jobs: {
+      type: "string",
+      default: "1",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "runs (processes) at once",
+      example: "--jobs 2",
+    },
+    root: {
+      type: "string",
+      default: "results/fidelity",
+      arg: "DIR",
+      kind: "folder under results/",
+      help: "where runs and summaries go; must be inside the folders the task may write",
+      example: "--root results/fidelity-2",
+    },
+    "data-dir": {
+      type: "string",
+      arg: "DIR",
+      kind: "folder",
+      help: "folder with the dataset's official files, passed to every run",
+      defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
+      example: "--data-dir /srv/fashion-mnist",
+    },
+    quiet: {
+      type: "boolean",
+      default: false,
+      help: "no progress bar or log lines",
+      example: "--quiet",
+    },
+  },
+} as const satisfies CommandSpec;
 
 async function main(): Promise<void> {
-  const { values: v, positionals } = parseFlags(Deno.args, {
-    dataset: { type: "string", default: "fashion-mnist" },
-    preset: { type: "string", default: "quick" },
-    classes: { type: "string" },
-    seed: { type: "string" },
-    jobs: { type: "string", default: "1" },
-    root: { type: "string", default: "results/fidelity" },
-    "data-dir": { type: "string" },
-    quiet: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
-  });
-  if (v.help) return console.log(USAGE);
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const dataset = v.dataset!, preset = v.preset!;
+  const parsed = parseCommand(COMMAND, Deno.args);
+  if (!parsed) return;
+  const v = parsed.values;
+  const dataset = textFlag("dataset", v.dataset)!, preset = v.preset;
   const spec = getDatasetSpec(dataset);
-  const classes = listFlag(v.classes)?.map((c) => intFlag("classes", c, 0)) ??
+  const classes = intListFlag("classes", v.classes, { min: 0 }) ??
     spec.classNames.map((_, i) => i);
   for (const c of classes) checkClassIndex(spec, c);
-  const seed = intFlag("seed", v.seed, 0);
-  const dir = join(v.root!, dataset, preset);
+  const seed = seedFlag(v.seed);
+  checkOutputFolder("root", v.root);
+  const origin = await resolveSweepData(dataset, textFlag("data-dir", v["data-dir"]));
+  const dir = join(v.root, dataset, preset);
   const specs: RunSpec[] = [];
   for (const normalClass of classes) {
     for (const precision of ["fp32", "bf16"] as const) {
@@ -59,6 +136,7 @@ async function main(): Promise<void> {
         backend: "native",
         out: join(dir, precision, `class-${normalClass}-seed-${seed}.json`),
         ...(v["data-dir"] !== undefined ? { dataDir: v["data-dir"] } : {}),
+        data: origin,
       });
     }
   }

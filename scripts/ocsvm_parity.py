@@ -24,10 +24,14 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-import sklearn
-from sklearn.metrics import roc_auc_score
-from sklearn.svm import OneClassSVM
+try:  # checked after the flags are parsed, so that --help works without them
+    import numpy as np
+    import sklearn
+    from sklearn.metrics import roc_auc_score
+    from sklearn.svm import OneClassSVM
+    MISSING = None
+except ImportError as err:
+    MISSING = err
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FASHION = "/usr/share/datasets/fashion-mnist"
@@ -143,17 +147,27 @@ def compare(args, train, test_all, labels_all, nu, gamma, tmpdir):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--class", dest="normal_class", type=int, default=0)
+    p = argparse.ArgumentParser(
+        prog="deno task parity:ocsvm", description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--class", dest="normal_class", type=int, default=0,
+                   help="normal class, integer 0..9, e.g. --class 3")
     p.add_argument("--configs", default="0.1:scale",
-                   help="comma-separated nu:gamma pairs, e.g. 0.1:scale,0.5:0.0625")
-    p.add_argument("--test-size", type=int, default=10000)
-    p.add_argument("--no-shrinking", action="store_true")
-    p.add_argument("--out", default="results/parity/ocsvm.json")
+                   help="comma-separated nu:gamma pairs, e.g. --configs 0.1:scale,0.5:0.0625")
+    p.add_argument("--test-size", type=int, default=10000,
+                   help="test images (seeded stratified subset), integer, e.g. --test-size 2000")
+    p.add_argument("--no-shrinking", action="store_true",
+                   help="turn off the shrinking heuristic in both SVMs, e.g. --no-shrinking")
+    p.add_argument("--out", default="results/parity/ocsvm.json",
+                   help="JSON report path, e.g. --out results/parity/c3.json")
     p.add_argument("--sklearn-only", action="store_true",
                    help="time scikit-learn alone on the first config and the first --test-size "
-                        "test images; print one JSON line (used by bench/ocsvm.ts)")
+                        "test images; print one JSON line (used by bench/ocsvm.ts), "
+                        "e.g. --sklearn-only")
     args = p.parse_args()
+    if MISSING is not None:
+        sys.exit(f"parity:ocsvm: error: needs numpy and scikit-learn "
+                 f"(apt-get install python3-sklearn): {MISSING}")
     if not 0 <= args.normal_class <= 9:
         p.error("--class must be 0..9")
     try:

@@ -7,7 +7,7 @@
  * Exit codes: 0 ok, 1 data errors, 2 usage errors.
  * @module
  */
-import { parseFlags, runCli } from "../util/cli.ts";
+import { type CommandSpec, parseCommand, runCli, textFlag } from "../util/cli.ts";
 import { DataError, UsageError } from "../util/errors.ts";
 import { fetchDataset } from "./fetch.ts";
 import { describeDataset, loadFromSource } from "./load.ts";
@@ -16,8 +16,49 @@ import { datasetNames, getDatasetSpec } from "./registry.ts";
 import { classCounts } from "./split.ts";
 import { type FileCheck, mismatchMessage } from "./verify.ts";
 
-const USAGE = `usage: deno task data <info|fetch|verify> <dataset> [--data-dir D] [--mirror URL] ` +
-  `[--force] [--quiet] [--json] [--no-verify]; datasets: ${datasetNames().join(", ")}`;
+/** The data command line (`--help` prints it). */
+export const DATA_COMMAND = {
+  command: "deno task data",
+  usage: "<info|fetch|verify> <dataset> [--data-dir D] [--mirror URL] [--force] [--quiet] " +
+    "[--json] [--no-verify]",
+  about: "Where a dataset comes from, its sizes and checksums (info); download it into " +
+    "data/cache with MD5 verification (fetch); re-check its files (verify). Exit 1 for data " +
+    "errors, 2 for bad usage.",
+  positionals: [
+    { name: "command", help: "info, fetch or verify" },
+    { name: "dataset", help: `one of ${datasetNames().join(", ")}` },
+  ],
+  flags: {
+    "data-dir": {
+      type: "string",
+      arg: "DIR",
+      kind: "folder",
+      help: "info/verify: folder with the official files (not for fetch)",
+      defaultText: "GEOMAD_DATA_DIR, data/cache, system packages",
+      example: "--data-dir /srv/fashion-mnist",
+    },
+    mirror: {
+      type: "string",
+      arg: "URL",
+      kind: "URL",
+      help: "fetch: base URL tried before the official mirrors",
+      defaultText: "GEOMAD_MIRROR, else the official mirrors",
+      example: "--mirror http://127.0.0.1:8000/",
+    },
+    force: {
+      type: "boolean",
+      help: "fetch: download again even when verified files are present",
+      example: "--force",
+    },
+    quiet: { type: "boolean", help: "fetch: no progress bar", example: "--quiet" },
+    json: { type: "boolean", help: "info: print JSON", example: "--json" },
+    "no-verify": {
+      type: "boolean",
+      help: "info: do not fail on files whose checksums differ (they are recorded unchecked)",
+      example: "--no-verify",
+    },
+  },
+} as const satisfies CommandSpec;
 
 function describeSource(src: DataSource): string {
   const where = src.archivePath ?? src.root;
@@ -112,21 +153,18 @@ async function verify(dataset: string, dataDir: string | undefined): Promise<voi
 
 /** Runs the data CLI on `args`. */
 export async function dataCli(args: string[]): Promise<void> {
-  const { values, positionals } = parseFlags(args, {
-    "data-dir": { type: "string" },
-    mirror: { type: "string" },
-    force: { type: "boolean" },
-    quiet: { type: "boolean" },
-    json: { type: "boolean" },
-    "no-verify": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const parsed = parseCommand(DATA_COMMAND, args);
+  if (!parsed) return;
+  const { values, positionals } = parsed;
   const [command, dataset, ...extra] = positionals;
-  if (!command || !dataset || extra.length) throw new UsageError(USAGE);
+  if (!command) throw new UsageError("missing command: info, fetch or verify");
+  if (!["info", "fetch", "verify"].includes(command)) {
+    throw new UsageError(`unknown command '${command}' (choose from info, fetch, verify)`);
+  }
+  if (!dataset) throw new UsageError(`missing dataset (one of ${datasetNames().join(", ")})`);
+  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  textFlag("data-dir", values["data-dir"]);
+  textFlag("mirror", values.mirror);
   getDatasetSpec(dataset);
   const dataDir = values["data-dir"];
   if (command === "info") {
@@ -139,7 +177,7 @@ export async function dataCli(args: string[]): Promise<void> {
     }
     return await fetch(dataset, values.mirror, values.force ?? false, values.quiet ?? false);
   }
-  throw new UsageError(`unknown command '${command}'; ${USAGE}`);
+  throw new UsageError(`unknown command '${command}'`);
 }
 
 if (import.meta.main) await runCli("data", () => dataCli(Deno.args));

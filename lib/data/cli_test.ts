@@ -55,11 +55,65 @@ Deno.test("data info prints source, sizes, per-class counts, shape and checksums
   ], { name: "T-shirt/top", train: 300, test: 100 }]);
 });
 
-Deno.test("data CLI exits 2 with one line on usage errors", async () => {
-  assertOneLineError(await run("info", "svhn"), 2, /Cannot find dataset 'svhn'/);
-  assertOneLineError(await run("explode", "mnist"), 2, /unknown command 'explode'/);
-  assertOneLineError(await run("info"), 2, /usage: deno task data/);
-  assertOneLineError(await run("info", "mnist", "--frobnicate"), 2, /frobnicate/);
+/** A usage error: exit 2, the error on one line, then the usage line and a hint to use --help. */
+function assertUsageError(r: { code: number; stderr: string }, re: RegExp) {
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 3, `expected error, usage and hint, got:\n${r.stderr}`);
+  assert.match(lines[0]!, /^data: error: /);
+  assert.match(lines[0]!, re);
+  assert.match(lines[1]!, /^usage: deno task data <info\|fetch\|verify> <dataset> /);
+  assert.match(lines[2]!, /deno task data --help/);
+}
+
+Deno.test("data CLI exits 2 with the error, the usage line and a hint on usage errors", async () => {
+  assertUsageError(await run("info", "svhn"), /Cannot find dataset 'svhn'/);
+  assertUsageError(await run("explode", "mnist"), /unknown command 'explode'/);
+  assertUsageError(await run("info"), /missing dataset/);
+  assertUsageError(await run("info", "mnist", "--frobnicate"), /frobnicate/);
+  assertUsageError(
+    await run("info", "mnist", "--json", "--json"),
+    /--json is given more than once/,
+  );
+  assertUsageError(await run("info", "mnist", "--data-dir", ""), /--data-dir is empty/);
+});
+
+Deno.test("data info/verify: a gzip bomb fails with one line, never inflated past its known size", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeFiles(dir, idxFiles(idxFixture(20, 10)));
+    // A valid IDX header for the 10,000 test images, then 64 MB of zeros: 64 KB gzipped.
+    const header = encodeIdx([10000, 28, 28], new Uint8Array(10000 * 28 * 28)).subarray(0, 16);
+    const bomb = new Uint8Array(64 << 20);
+    bomb.set(header);
+    await Deno.writeFile(`${dir}/t10k-images-idx3-ubyte.gz`, gzip(bomb));
+    const known = 16 + 10000 * 28 * 28;
+    assertOneLineError(
+      await run("info", "fashion-mnist", "--data-dir", dir, "--no-verify"),
+      1,
+      new RegExp(
+        `t10k-images-idx3-ubyte\\.gz: its gzip data decompresses to more than ${known} bytes`,
+      ),
+    );
+    // Verified: the checksum of the stored file differs, so it is never trusted.
+    assertOneLineError(
+      await run("info", "fashion-mnist", "--data-dir", dir),
+      1,
+      /checksum mismatch for .*train-images-idx3-ubyte\.gz/,
+    );
+    // The header alone bounds it (--no-verify, a header announcing 100 images).
+    const small = encodeIdx([100, 28, 28], new Uint8Array(100 * 28 * 28));
+    const padded = new Uint8Array(small.length + (8 << 20));
+    padded.set(small);
+    await Deno.writeFile(`${dir}/t10k-images-idx3-ubyte.gz`, gzip(padded));
+    assertOneLineError(
+      await run("info", "fashion-mnist", "--data-dir", dir, "--no-verify"),
+      1,
+      new RegExp(`decompresses to more than ${small.length} bytes`),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("data CLI exits 1 with one line naming the file on bad data", async () => {

@@ -9,6 +9,8 @@ import type { ProgressOptions } from "../util/progress.ts";
 import { downloadFirst } from "./download.ts";
 import { defaultCacheDir, ENV_MIRROR, isDir, isFile, readEnv } from "./paths.ts";
 import { type DatasetSpec, getDatasetSpec } from "./registry.ts";
+import { removeStaleTemps } from "../util/atomic.ts";
+import { gunzipBounds } from "./sizes.ts";
 import { extractTarGz } from "./tar.ts";
 import { checkFile, mismatchMessage } from "./verify.ts";
 
@@ -39,6 +41,8 @@ export interface FetchResult {
   present: string[];
   /** Files extracted from the archive now. */
   extracted: string[];
+  /** Temp files and folders of killed fetches removed from the cache folder at the start. */
+  removedTemps?: string[];
 }
 
 /** The URLs to try for one file or archive of a dataset. */
@@ -77,6 +81,11 @@ export async function fetchDataset(
   }
   const dir = join(options.cacheDir ?? defaultCacheDir(), spec.name);
   const result: FetchResult = { dir, downloaded: [], present: [], extracted: [] };
+  // Temp files and extraction folders that a killed fetch left behind.
+  result.removedTemps = await removeStaleTemps(dir, { dirs: ["extract"] });
+  for (const name of result.removedTemps) {
+    if (!options.quiet) console.error(`removed ${join(dir, name)}, left by a killed fetch`);
+  }
   const dl = { quiet: options.quiet, progress: options.progress };
 
   if (!spec.archive) {
@@ -131,7 +140,7 @@ async function extractInto(spec: DatasetSpec, archivePath: string, dir: string):
   const top = topFolder(spec);
   const tmp = join(dir, `.extract-${Deno.pid}-${Math.random().toString(36).slice(2, 10)}`);
   try {
-    await extractTarGz(archivePath, tmp);
+    await extractTarGz(archivePath, tmp, gunzipBounds(spec.archive!, spec));
     for (const f of spec.files) {
       const path = join(tmp, f.name);
       if (!(await isFile(path))) {

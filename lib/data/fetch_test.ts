@@ -176,3 +176,39 @@ Deno.test("fetchDataset() refuses the embedded sample and unknown datasets", asy
   await assert.rejects(() => fetchDataset("fashion-mnist-sample", quiet), UsageError);
   await assert.rejects(() => fetchDataset("imagenet", quiet), UsageError);
 });
+
+Deno.test("fetchDataset() removes the temp files and folders a killed fetch left behind", async () => {
+  const files = idxFiles(idxFixture(40, 20));
+  const spec = specFor("fashion-mnist", files);
+  const srv = served("fashion-mnist", files);
+  const cacheDir = await Deno.makeTempDir();
+  try {
+    const dir = `${cacheDir}/fashion-mnist`;
+    await Deno.mkdir(dir, { recursive: true });
+    const child = new Deno.Command(Deno.execPath(), { args: ["--version"], stdout: "null" })
+      .spawn();
+    await child.status; // a process that is certainly gone
+    const dead = child.pid;
+    const leftovers = [
+      `.train-images-idx3-ubyte.gz.${dead}.k3x9a1.tmp`,
+      `.extract-${dead}-q8w2e4`,
+    ];
+    await Deno.writeTextFile(`${dir}/${leftovers[0]}`, "partial download");
+    await Deno.mkdir(`${dir}/${leftovers[1]}/cifar-10-batches-bin`, { recursive: true });
+    const live = `.t10k-labels-idx1-ubyte.gz.${Deno.pid}.a1b2c3.tmp`; // a writer still at work
+    await Deno.writeTextFile(`${dir}/${live}`, "in progress");
+    const r = await fetchDataset(spec, { ...quiet, cacheDir, mirror: srv.base + "/" });
+    assert.deepEqual(r.removedTemps?.sort(), leftovers.sort());
+    assert.deepEqual(
+      await tree(cacheDir),
+      [
+        "fashion-mnist/",
+        `fashion-mnist/${live}`,
+        ...Object.keys(files).map((f) => `fashion-mnist/${f}`).sort(),
+      ].sort(),
+    );
+  } finally {
+    await srv.close();
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+});

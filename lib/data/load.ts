@@ -12,6 +12,7 @@ import { readIdxImages, readIdxLabels } from "./idx.ts";
 import { type DataSource, locateDataset, type LocateOptions, type SourceKind } from "./locate.ts";
 import type { DatasetSpec } from "./registry.ts";
 import { readFileFast } from "./io.ts";
+import { gunzipBounds } from "./sizes.ts";
 import { readTar } from "./tar.ts";
 import type { LabeledImageSet } from "./types.ts";
 import { checkBytes, checkFile, type FileCheck, mismatchMessage } from "./verify.ts";
@@ -79,17 +80,20 @@ export function loadFromSource(
     const fileSpec = spec.files.find((f) => f.name === name)!;
     const path = source.archivePath ? `${source.archivePath}:${name}` : source.paths[name]!;
     const stored = read(name);
-    const content = gunzipIfNeeded(stored, path);
+    // Bounded (lib/data/sizes.ts), and only after the stored bytes are checked: an official
+    // file verifies by its MD5 before anything is decompressed.
+    let content: Uint8Array | undefined;
+    const inflate = () => content ??= gunzipIfNeeded(stored, path, gunzipBounds(fileSpec, spec));
     if (!source.archivePath && !verify) {
       checks.push({ name, path, bytes: stored.length, md5: md5Hex(stored), status: "unchecked" });
     } else if (!source.archivePath) {
-      const check = checkBytes(fileSpec, path, stored, content);
+      const check = checkBytes(fileSpec, path, stored, inflate);
       if (check.status === "mismatch") {
         throw new DataError(`Cannot load ${spec.name}: ${mismatchMessage(check, fileSpec)}`);
       }
       checks.push(check);
     }
-    return { content, path };
+    return { content: inflate(), path };
   };
   const split = spec.format === "idx" ? loadIdxSplit : loadCifarSplit;
   const train = split(spec, spec.train.files, open);
@@ -192,7 +196,10 @@ function readArchive(
     check.status = "unchecked";
   }
   checks.push(check);
-  const entries = readTar(gunzipIfNeeded(stored, basename(path)), path);
+  const entries = readTar(
+    gunzipIfNeeded(stored, basename(path), gunzipBounds(archive, spec)),
+    path,
+  );
   const byName = new Map(
     entries.filter((e) => e.type === "file").map((e) => [e.path.replace(/^\.\//, ""), e.data]),
   );

@@ -9,7 +9,8 @@
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { parseFlags, runCli } from "../util/cli.ts";
+import { type CommandSpec, parseCommand, runCli, seedFlag, textFlag } from "../util/cli.ts";
+import { checkOutputFolder } from "../util/sandbox.ts";
 import { md5Hex } from "./checksum.ts";
 import { encodeIdx } from "./idx.ts";
 import { loadDataset } from "./load.ts";
@@ -85,17 +86,51 @@ export async function makeSample(
   return files;
 }
 
+/** The command line of `deno task data:sample` (`--help` prints it). */
+export const SAMPLE_COMMAND = {
+  command: "deno task data:sample",
+  usage: "[--from DIR] [--out DIR] [--seed N]",
+  about: "Regenerates the embedded Fashion-MNIST sample (300 train + 100 test images per " +
+    "class, seeded, gzipped IDX under the official names) from the full dataset.",
+  flags: {
+    from: {
+      type: "string",
+      arg: "DIR",
+      kind: "folder",
+      help: "folder with the full Fashion-MNIST files",
+      defaultText: "Debian's /usr/share/datasets/fashion-mnist",
+      example: "--from data/cache/fashion-mnist",
+    },
+    out: {
+      type: "string",
+      arg: "DIR",
+      kind: "folder under data/",
+      help: "output folder",
+      defaultText: "data/samples/fashion-mnist",
+      example: "--out data/samples/fashion-mnist",
+    },
+    seed: {
+      type: "string",
+      arg: "N",
+      kind: "integer in [0, 2^32)",
+      help: "seed of the subset",
+      defaultText: "1 (the committed sample's)",
+      example: "--seed 1",
+    },
+  },
+} as const satisfies CommandSpec;
+
 if (import.meta.main) {
-  await runCli("make_sample", async () => {
-    const { values } = parseFlags(Deno.args, {
-      from: { type: "string" },
-      out: { type: "string" },
-      seed: { type: "string" },
-    }, false);
+  await runCli("data:sample", async () => {
+    const parsed = parseCommand(SAMPLE_COMMAND, Deno.args);
+    if (!parsed) return;
+    const { values } = parsed;
+    const out = textFlag("out", values.out);
+    if (out !== undefined) checkOutputFolder("out", out);
     const files = await makeSample({
-      from: values.from,
-      out: values.out,
-      seed: values.seed === undefined ? undefined : Number(values.seed),
+      from: textFlag("from", values.from),
+      out,
+      seed: values.seed === undefined ? undefined : seedFlag(values.seed),
     });
     for (const f of files) console.log(`${f.name}  ${f.bytes} bytes  md5 ${f.md5}`);
   });

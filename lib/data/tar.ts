@@ -6,7 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { DataError } from "../util/errors.ts";
-import { gunzipIfNeeded } from "./gzip.ts";
+import { gunzipIfNeeded, type GunzipOptions } from "./gzip.ts";
 import { readFileFast } from "./io.ts";
 
 /** One archive entry. */
@@ -155,8 +155,12 @@ export function safeEntryPath(path: string, archive: string): string {
  * @returns the relative paths of the extracted files.
  * @throws {DataError} naming the archive and the offending entry.
  */
-export async function extractTarGz(archivePath: string, dir: string): Promise<string[]> {
-  const raw = gunzipIfNeeded(readFileFast(archivePath), archivePath);
+export async function extractTarGz(
+  archivePath: string,
+  dir: string,
+  bounds: GunzipOptions = {},
+): Promise<string[]> {
+  const raw = gunzipIfNeeded(readFileFast(archivePath), archivePath, bounds);
   const entries = readTar(raw, archivePath);
   const plan: { rel: string; entry: TarEntry }[] = [];
   for (const entry of entries) {

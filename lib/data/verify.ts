@@ -7,6 +7,7 @@ import { md5File, md5Hex } from "./checksum.ts";
 import { gunzipIfNeeded, isGzip } from "./gzip.ts";
 import { readFileFast } from "./io.ts";
 import type { ArchiveSpec, DataFileSpec } from "./registry.ts";
+import { gunzipBounds } from "./sizes.ts";
 
 /**
  * How a file compares with the registry:
@@ -31,14 +32,16 @@ export interface FileCheck {
 }
 
 /**
- * Compares bytes already read (and, for gzip, already decompressed) with a file spec,
- * hashing the content only when the stored bytes do not match.
+ * Compares bytes already read with a file spec: the official file (or a known repackaging)
+ * verifies by the MD5 of the stored bytes, before anything is decompressed; only otherwise is
+ * the content decompressed (`content`, or a bounded gunzip: lib/data/sizes.ts) and hashed.
+ * Content that cannot be decompressed within its bounds is a mismatch.
  */
 export function checkBytes(
   spec: DataFileSpec | ArchiveSpec,
   path: string,
   stored: Uint8Array,
-  content?: Uint8Array,
+  content?: Uint8Array | (() => Uint8Array),
 ): FileCheck {
   const md5 = md5Hex(stored);
   const base: Omit<FileCheck, "status"> = { name: spec.name, path, bytes: stored.length, md5 };
@@ -48,14 +51,14 @@ export function checkBytes(
   }
   const want = "contentMd5" in spec ? spec.contentMd5 : undefined;
   if (want) {
-    let raw = content;
-    if (!raw) {
-      try {
-        raw = isGzip(stored) ? gunzipIfNeeded(stored, path) : stored;
-      } catch (err) {
-        if (err instanceof DataError) return { ...base, status: "mismatch" }; // corrupt gzip
-        throw err;
-      }
+    let raw: Uint8Array;
+    try {
+      raw = typeof content === "function"
+        ? content()
+        : content ?? (isGzip(stored) ? gunzipIfNeeded(stored, path, gunzipBounds(spec)) : stored);
+    } catch (err) {
+      if (err instanceof DataError) return { ...base, status: "mismatch" }; // corrupt gzip
+      throw err;
     }
     const contentMd5 = raw === stored ? md5 : md5Hex(raw);
     return { ...base, contentMd5, status: contentMd5 === want ? "content" : "mismatch" };

@@ -52,10 +52,12 @@ export interface AblationSummary extends AblationSummaryData {
     crashed: RunNote[];
     /** Grid runs of this invocation (its shard) with no result. */
     missing: string[];
-    /** Damaged or stale files of this preset. */
+    /** Invalid (damaged, changed, misnamed) or stale files of this preset, with the reason. */
     ignored: RunNote[];
     /** Result files of other presets in the same folder. */
     otherPresets: number;
+    /** Files in runs/ that are not named as a run's result (ignored). */
+    unknown?: string[];
   };
   /** The data the results were computed on: `<dataset read> (<source>)`, e.g. a fallback. */
   dataUsed: string[];
@@ -145,7 +147,9 @@ export function ablationMarkdown(s: AblationSummary): string {
     `- Preset \`${s.preset.name}\`: ${String(s.preset.description ?? "")}`,
     `- Results: ${r.used} runs used (${s.sets.length} sets, classes ${s.classes.join(", ")}, ` +
     `seeds ${s.seeds.join(", ")}), ${r.failed.length} failed, ${r.ignored.length} ignored ` +
-    `(damaged or stale); this invocation: ${s.grid.runs} runs in its grid` +
+    `(invalid or stale), ${
+      r.unknown?.length ?? 0
+    } unknown files; this invocation: ${s.grid.runs} runs in its grid` +
     (s.grid.shard.count > 1 ? ` (shard ${s.grid.shard.index}/${s.grid.shard.count})` : "") +
     `, ${r.crashed.length} crashed, ${r.missing.length} missing.`,
     `- Data read: ${s.dataUsed.join(", ") || "none"}. Non-geometric sets: ` +
@@ -172,6 +176,7 @@ export function ablationMarkdown(s: AblationSummary): string {
     ...r.crashed.map((x) => `- crashed ${x.file}: ${x.reason}`),
     ...r.missing.map((x) => `- missing ${x}`),
     ...r.ignored.map((x) => `- ignored ${x.file}: ${x.reason}`),
+    ...(r.unknown ?? []).map((x) => `- unknown file ${x} (not a run's result name; ignored)`),
   ];
   if (notes.length) lines.push("", "## Runs not in the summary", "", ...notes);
   return lines.join("\n") + "\n";

@@ -2,10 +2,21 @@
  * A pool of child processes: at most `jobs` at once (one tfjs wasm process uses one core),
  * each child's stderr tail kept for error messages, every child stopped on Ctrl-C / SIGTERM.
  * Children started by the pool die with it, even on `kill -9` (Linux: the child calls
- * {@linkcode dieWithParent}), so an interrupted sweep leaves no stray process behind.
+ * {@linkcode dieWithParent}), and the pool stops (its children with it) when the process that
+ * started it exits, e.g. a killed `deno task ablation` wrapper: an interrupted sweep leaves no
+ * stray process behind. (To detach a sweep from a terminal, detach its starter:
+ * `nohup deno task ablation ... &`.)
  * @module
  */
 import { RunError } from "../util/errors.ts";
+
+/** This process's parent when it started; an orphan is re-parented, so `Deno.ppid` changes. */
+const START_PPID = Deno.ppid;
+
+/** True when the process that started this one has exited. */
+export function parentGone(): boolean {
+  return Deno.ppid !== START_PPID;
+}
 
 /** Environment variable holding the pool's pid, set for every child. */
 export const POOL_PARENT_ENV = "GEOMAD_POOL_PARENT";
@@ -44,6 +55,10 @@ export interface RunPoolOptions {
   signal?: AbortSignal;
   /** Stop the pool on SIGINT / SIGTERM of this process (default true). */
   handleSignals?: boolean;
+  /** Stop the pool when the process that started this one exits (default true). */
+  stopWithParent?: boolean;
+  /** How often the parent is checked, ms (default 200). */
+  parentPollMs?: number;
 }
 
 /**
@@ -117,6 +132,14 @@ export async function runPool(tasks: PoolTask[], options: RunPoolOptions): Promi
       signals.push([sig, handler]);
     }
   }
+  let parentWatch: ReturnType<typeof setInterval> | undefined;
+  if (options.stopWithParent !== false) {
+    const check = () => {
+      if (parentGone()) stop("the process that started it exited");
+    };
+    check();
+    parentWatch = setInterval(check, options.parentPollMs ?? 200);
+  }
   // Children share the cores: native (oneDNN/OpenMP) children get cores / jobs threads each,
   // since OpenMP threads spin-waiting on an oversubscribed machine slow everything down.
   const ompThreads = ompThreadsFor(options.jobs);
@@ -153,6 +176,7 @@ export async function runPool(tasks: PoolTask[], options: RunPoolOptions): Promi
   try {
     await Promise.all(Array.from({ length: Math.min(options.jobs, tasks.length) }, worker));
   } finally {
+    if (parentWatch !== undefined) clearInterval(parentWatch);
     options.signal?.removeEventListener("abort", onAbort);
     for (const [sig, handler] of signals) Deno.removeSignalListener(sig, handler);
   }

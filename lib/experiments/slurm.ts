@@ -10,24 +10,108 @@
  * @module
  */
 import { UsageError } from "../util/errors.ts";
-import { intFlag } from "../util/cli.ts";
+import { type FlagTable, intFlag } from "../util/cli.ts";
 
-/** The flags of sweeps on Slurm, for `parseFlags` (shared by `ablation` and `compare`). */
+/** The flags of sweeps on Slurm, for `parseCommand` (shared by `ablation` and `compare`). */
 export const SLURM_FLAGS = {
-  slurm: { type: "boolean", default: false },
-  submit: { type: "boolean", default: false },
-  status: { type: "boolean", default: false },
-  "runs-per-task": { type: "string" },
-  "max-parallel": { type: "string" },
-  partition: { type: "string" },
-  time: { type: "string" },
-  "cpus-per-task": { type: "string" },
-  mem: { type: "string" },
-  gres: { type: "string" },
-  account: { type: "string" },
-  "slurm-template": { type: "string" },
-  "no-summary": { type: "boolean", default: false },
-} as const;
+  slurm: {
+    type: "boolean",
+    default: false,
+    help:
+      "write Slurm batch scripts (a job array over shards and a summary job) instead of running",
+    example: "--slurm",
+  },
+  submit: {
+    type: "boolean",
+    default: false,
+    help: "with --slurm: also submit them (sbatch)",
+    example: "--slurm --submit",
+  },
+  status: {
+    type: "boolean",
+    default: false,
+    help: "show the state of every run of the Slurm jobs (squeue, sacct, stored results)",
+    example: "--status",
+  },
+  "runs-per-task": {
+    type: "string",
+    arg: "N",
+    kind: "integer >= 1",
+    help: "with --slurm: runs per array task",
+    defaultText: "1",
+    example: "--runs-per-task 4",
+  },
+  "max-parallel": {
+    type: "string",
+    arg: "N",
+    kind: "integer >= 1",
+    help: "with --slurm: array tasks at once (the % throttle)",
+    defaultText: "no limit",
+    example: "--max-parallel 8",
+  },
+  partition: {
+    type: "string",
+    arg: "P",
+    kind: "Slurm partition name",
+    help: "with --slurm: #SBATCH --partition",
+    defaultText: "Slurm's",
+    example: "--partition gpu",
+  },
+  time: {
+    type: "string",
+    arg: "T",
+    kind: "minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS",
+    help: "with --slurm: #SBATCH --time per array task",
+    defaultText: "Slurm's",
+    example: "--time 2:00:00",
+  },
+  "cpus-per-task": {
+    type: "string",
+    arg: "N",
+    kind: "integer >= 1",
+    help: "with --slurm: #SBATCH --cpus-per-task",
+    defaultText: "Slurm's",
+    example: "--cpus-per-task 4",
+  },
+  mem: {
+    type: "string",
+    arg: "M",
+    kind: "size like 4000, 4G or 500M",
+    help: "with --slurm: #SBATCH --mem",
+    defaultText: "Slurm's",
+    example: "--mem 8G",
+  },
+  gres: {
+    type: "string",
+    arg: "G",
+    kind: "Slurm gres",
+    help: "with --slurm: #SBATCH --gres",
+    defaultText: "none",
+    example: "--gres gpu:1",
+  },
+  account: {
+    type: "string",
+    arg: "A",
+    kind: "Slurm account",
+    help: "with --slurm: #SBATCH --account",
+    defaultText: "Slurm's",
+    example: "--account proj42",
+  },
+  "slurm-template": {
+    type: "string",
+    arg: "FILE",
+    kind: "path of a batch script",
+    help: "with --slurm: a batch script template (its #SBATCH lines and setup commands)",
+    defaultText: "none",
+    example: "--slurm-template slurm/site.sh",
+  },
+  "no-summary": {
+    type: "boolean",
+    default: false,
+    help: "only run; do not write the summary (array tasks use it)",
+    example: "--no-summary",
+  },
+} as const satisfies FlagTable;
 
 /** Usage text of the Slurm flags. */
 export const SLURM_USAGE = "[--slurm [--submit] [--runs-per-task N] [--max-parallel N] " +

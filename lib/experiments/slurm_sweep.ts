@@ -226,7 +226,13 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
     deno: Deno.execPath(),
     repo,
     script,
-    permissions: ["--allow-read", `--allow-write=${resolve(o.writeRoot)}`],
+    // The task's own: its runs get only what it holds (read, env, ffi, their folder).
+    permissions: [
+      "--allow-read",
+      "--allow-env",
+      "--allow-ffi",
+      `--allow-write=${resolve(o.writeRoot)}`,
+    ],
     gridArgs: [...o.gridArgs, ...retry],
     logDir,
     jobName: `geomad-${o.command}`,

@@ -6,7 +6,7 @@
  * an unfinished GEOM run's child resumes from the checkpoint beside its result file.
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrecisionRequest } from "../backend/precision.ts";
 import {
@@ -15,12 +15,19 @@ import {
   type MethodPlan,
   planMismatch,
 } from "../detectors/registry.ts";
+import { parseBackend } from "../backend/select.ts";
+import { locateDataset } from "../data/locate.ts";
+import type { SourceKind } from "../data/locate.ts";
 import { checkpointRoot } from "../train/checkpoint.ts";
-import { intFlag } from "../util/cli.ts";
+import { type FlagTable, intFlag, textFlag } from "../util/cli.ts";
 import { oneLine, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
+import { removeStaleTemps } from "../util/atomic.ts";
+import { childPermissions } from "../util/sandbox.ts";
 import { denoExecutable, type PoolExit, runPool } from "./pool.ts";
 import { readRunResult, type RunResult } from "./result.ts";
+
+export { removeStaleTemps };
 
 /** One run: method at a preset (plus overrides) on one class and seed, and where it goes. */
 export interface RunSpec {
@@ -39,6 +46,40 @@ export interface RunSpec {
   backend?: string;
   /** Precision request (passed as --precision; part of the reuse check). */
   precision?: PrecisionRequest;
+  /**
+   * Where the data must come from ({@linkcode resolveSweepData}): a stored result read from
+   * another source (another --data-dir, the sample instead of the full set) is stale.
+   */
+  data?: DataOrigin;
+  /** Let the run overwrite the file at `out` (set by the sweep for damaged or stale ones). */
+  force?: boolean;
+}
+
+/** Where a dataset's files were read from, as results record it (`data.source`, `data.root`). */
+export interface DataOrigin {
+  source: SourceKind;
+  root: string;
+}
+
+/**
+ * Where the runs of a sweep will read `dataset` from (as each run resolves it, with the same
+ * `--data-dir`), checked before anything runs.
+ * @throws {UsageError} for an unknown dataset; {DataError} for a data dir that does not exist
+ * or lacks the files, or no data at all.
+ */
+export async function resolveSweepData(dataset: string, dataDir?: string): Promise<DataOrigin> {
+  const src = await locateDataset(dataset, { dataDir });
+  return { source: src.kind, root: src.archivePath ?? src.root };
+}
+
+/**
+ * Checks the flags a sweep passes to every run before anything runs: `--backend` is a known
+ * backend, `--data-dir` is not empty (its folder is checked by {@linkcode resolveSweepData}).
+ * @throws {UsageError}
+ */
+export function checkSweepFlags(values: { backend?: string; "data-dir"?: string }): void {
+  if (values.backend !== undefined) parseBackend(textFlag("backend", values.backend));
+  textFlag("data-dir", values["data-dir"]);
 }
 
 /** The command-line arguments of `experiments/run.ts` for `spec`. */
@@ -66,6 +107,7 @@ export function runArgs(spec: RunSpec): string[] {
   if (spec.dataDir !== undefined) args.push("--data-dir", spec.dataDir);
   if (spec.backend !== undefined) args.push("--backend", spec.backend);
   if (spec.precision !== undefined) args.push("--precision", spec.precision);
+  if (spec.force) args.push("--force");
   return args;
 }
 
@@ -98,36 +140,25 @@ export async function storedState(
   } catch (err) {
     return { state: "damaged", reason: oneLine(err) };
   }
-  const why = planMismatch(result, plan, spec);
+  const why = planMismatch(result, plan, spec) ?? presetMismatch(result, plan) ??
+    (spec.data ? dataMismatch(result, spec.data) : undefined);
   return why ? { state: "stale", reason: why } : { state: "valid", result };
 }
 
-/**
- * Removes temp files (`.<name>.<pid>.<rand>.tmp`, see lib/util/atomic.ts) that writers killed
- * mid-write left in `dir`: those older than `maxAgeMs` (default 5 minutes; a live writer
- * renames its temp file within moments). Returns the names removed.
- */
-export async function removeStaleTemps(
-  dir: string,
-  options: { maxAgeMs?: number } = {},
-): Promise<string[]> {
-  const removed: string[] = [];
-  const maxAge = options.maxAgeMs ?? 5 * 60_000;
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
-  } catch {
-    return removed;
+function presetMismatch(result: RunResult, plan: MethodPlan): string | undefined {
+  return result.preset === plan.preset
+    ? undefined
+    : `preset ${result.preset} is not ${plan.preset}`;
+}
+
+/** Why a stored result's data differs from `want`, or undefined when it was read from it. */
+export function dataMismatch(result: RunResult, want: DataOrigin): string | undefined {
+  const d = result.data as Partial<RunResult["data"]>;
+  const root = typeof d.root === "string" ? resolve(d.root) : undefined;
+  if (d.source !== want.source || root !== resolve(want.root)) {
+    return `data from ${d.source} ${d.root} is not from ${want.source} ${want.root}`;
   }
-  for (const e of entries) {
-    if (!e.isFile || !/^\..+\.\d+\.[a-z0-9]+\.tmp$/.test(e.name)) continue;
-    const path = join(dir, e.name);
-    const mtime = (await Deno.stat(path).catch(() => undefined))?.mtime;
-    if (!mtime || Date.now() - mtime.getTime() < maxAge) continue;
-    await Deno.remove(path).catch(() => {});
-    removed.push(e.name);
-  }
-  return removed;
+  return undefined;
 }
 
 /** How one run of a sweep ended. */
@@ -151,7 +182,10 @@ export interface RunSweepOptions {
   jobs?: number;
   /** The run script (experiments/run.ts). */
   script: string | URL;
-  /** Deno permission flags for the children (default: read, env, ffi, write to each out dir). */
+  /**
+   * Deno permission flags for the children (default {@linkcode defaultPermissions}: what this
+   * process holds of read, env and ffi, and write to the run's folder).
+   */
   permissions?: (spec: RunSpec) => string[];
   /** Run again stored results whose status is failed (default false: they are final). */
   retryFailed?: boolean;
@@ -169,9 +203,13 @@ export interface RunSweepOptions {
   skipRuns?: boolean;
 }
 
-/** Default child permissions: read, env, ffi (native kernels, prctl), write to the out dir. */
+/**
+ * Default child permissions: read, env and ffi (native kernels, prctl) when this process holds
+ * them, and write to the run's folder only (UsageError when this process may not write it):
+ * a child never gets a permission its parent lacks.
+ */
 export function defaultPermissions(spec: RunSpec): string[] {
-  return ["--allow-read", "--allow-env", "--allow-ffi", `--allow-write=${dirname(spec.out)}`];
+  return childPermissions([dirname(spec.out)]);
 }
 
 /** A short name of a run for logs: `geom rot4 class 0 seed 1`. */
@@ -215,6 +253,7 @@ export async function runSweep(
       });
       continue;
     }
+    if (stored.state !== "missing") spec.force = true; // the sweep has judged the file
     if (stored.state === "stale") {
       stale++;
       log(`rerun ${basename(spec.out)}: stored result differs (${stored.reason})`);
@@ -304,26 +343,80 @@ function primaryLine(r: RunResult): string {
 
 /**
  * The flags every sweep command (`deno task ablation`, `deno task compare`) shares, for
- * `parseFlags`; `--jobs` is read with {@linkcode jobsFlag}.
+ * `parseCommand`; `--jobs` is read with {@linkcode jobsFlag}.
  */
 export const SWEEP_FLAGS = {
-  seeds: { type: "string" },
-  jobs: { type: "string" },
-  "retry-failed": { type: "boolean", default: false },
-  "summary-only": { type: "boolean", default: false },
-  "no-png": { type: "boolean", default: false },
-  "data-dir": { type: "string" },
-  backend: { type: "string" },
-  precision: { type: "string" },
-  quiet: { type: "boolean", default: false },
-  help: { type: "boolean", default: false },
-} as const;
+  seeds: {
+    type: "string",
+    arg: "N",
+    kind: "integer >= 1",
+    help: "number of seeds per run (seeds 0 .. N-1)",
+    defaultText: "the preset's (compare: 1)",
+    example: "--seeds 3",
+  },
+  jobs: {
+    type: "string",
+    arg: "N",
+    kind: "integer >= 1",
+    help: "runs (processes) at once",
+    defaultText: "one per CPU core",
+    example: "--jobs 2",
+  },
+  "retry-failed": {
+    type: "boolean",
+    default: false,
+    help: "run again stored results whose status is failed (they are final otherwise)",
+    example: "--retry-failed",
+  },
+  "summary-only": {
+    type: "boolean",
+    default: false,
+    help: "run nothing: only summarise the results already stored",
+    example: "--summary-only",
+  },
+  "no-png": {
+    type: "boolean",
+    default: false,
+    help: "skip the PNG screenshot of the summary (needs chromium)",
+    example: "--no-png",
+  },
+  "data-dir": {
+    type: "string",
+    arg: "DIR",
+    kind: "folder",
+    help: "folder with the dataset's official files, passed to every run; stored runs made " +
+      "from other data are run again",
+    defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
+    example: "--data-dir /srv/fashion-mnist",
+  },
+  backend: {
+    type: "string",
+    arg: "B",
+    kind: "auto|tensorflow|native|wasm|cpu|webgpu",
+    help: "tfjs backend of every run",
+    defaultText: "auto",
+    example: "--backend wasm",
+  },
+  precision: {
+    type: "string",
+    arg: "P",
+    kind: "fp32|bf16|auto",
+    help: "arithmetic precision of every run (bf16 only on the native backend); part of the " +
+      "reuse check",
+    defaultText: "auto",
+    example: "--precision fp32",
+  },
+  quiet: {
+    type: "boolean",
+    default: false,
+    help: "no progress bar or log lines",
+    example: "--quiet",
+  },
+} as const satisfies FlagTable;
 
 /** `--jobs`: processes at once, default one per CPU core. Throws UsageError below 1. */
 export function jobsFlag(value: string | undefined): number {
-  const jobs = intFlag("jobs", value, navigator.hardwareConcurrency);
-  if (jobs < 1) throw new UsageError(`--jobs must be >= 1, got ${jobs}`);
-  return jobs;
+  return intFlag("jobs", value, navigator.hardwareConcurrency, { min: 1 });
 }
 
 /** Parses `--shard i/n` (0 <= i < n). Throws UsageError when malformed. */

@@ -100,7 +100,7 @@ Deno.test("storedState() tells missing, damaged, stale and valid results apart",
 Deno.test("removeStaleTemps() removes old temp files of killed writers only", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const old = ".a.json.123.x1.tmp", fresh = ".b.json.456.x2.tmp";
+    const old = `.a.json.${Deno.pid}.x1.tmp`, fresh = `.b.json.${Deno.pid}.x2.tmp`;
     for (const n of [old, fresh, "c.json"]) await Deno.writeTextFile(join(dir, n), "{");
     const hourAgo = new Date(Date.now() - 3600_000);
     await Deno.utime(join(dir, old), hourAgo, hourAgo);

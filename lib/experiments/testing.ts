@@ -4,7 +4,13 @@
  * @module
  */
 import type { MethodPlan } from "../detectors/registry.ts";
-import { RESULT_SCHEMA, type RunResult, type ScoreMetrics } from "./result.ts";
+import {
+  type DataRecord,
+  RESULT_SCHEMA,
+  type RunResult,
+  type ScoreMetrics,
+  withDigest,
+} from "./result.ts";
 
 /** Options for {@linkcode fakeResult}. */
 export interface FakeResultOptions {
@@ -14,17 +20,22 @@ export interface FakeResultOptions {
   /** AUROC per score; a failed result when `error` is set. */
   auroc?: Record<string, number>;
   error?: string;
+  /** Where the data was read from (default: source `system`, root `test`). */
+  origin?: { source: DataRecord["source"]; root: string };
   /** Extra fitted state (e.g. `{ selection: "hindsight-test-auroc" }`). */
   state?: Record<string, unknown>;
 }
 
-/** A result record of `plan` on one class and seed, with the given AUROCs or error. */
+/**
+ * A result record of `plan` on one class and seed, with the given AUROCs or error, and its
+ * content digest (as a run writes it; change a field after and readers reject the record).
+ */
 export function fakeResult(plan: MethodPlan, options: FakeResultOptions): RunResult {
   const metrics: Record<string, ScoreMetrics> = {};
   for (const [k, auroc] of Object.entries(options.auroc ?? {})) {
     metrics[k] = { auroc, auprNormal: auroc, auprAnomaly: auroc, fpr95: 1 - auroc };
   }
-  return {
+  return withDigest({
     schema: RESULT_SCHEMA,
     status: options.error ? "failed" : "ok",
     ...(options.error ? { error: options.error } : {}),
@@ -48,8 +59,8 @@ export function fakeResult(plan: MethodPlan, options: FakeResultOptions): RunRes
     data: {
       dataset: options.dataset,
       requested: options.dataset,
-      source: "system",
-      root: "test",
+      source: options.origin?.source ?? "system",
+      root: options.origin?.root ?? "test",
       files: [],
       sizes: { train: 0, test: 0 },
       normalClass: options.normalClass,
@@ -64,5 +75,5 @@ export function fakeResult(plan: MethodPlan, options: FakeResultOptions): RunRes
     metrics,
     state: options.state ?? {},
     createdAt: "2026-01-01T00:00:00.000Z",
-  };
+  });
 }

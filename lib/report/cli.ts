@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { DataError, UsageError } from "../util/errors.ts";
-import { intFlag, parseFlags, runCli } from "../util/cli.ts";
+import { type CommandSpec, intFlag, parseCommand, runCli, textFlag } from "../util/cli.ts";
 import { writeTextAtomic } from "../util/atomic.ts";
 import { estimateReportHeight, type Report, reportHtml } from "./html.ts";
 import { plotlySource } from "./plotly.ts";
@@ -24,30 +24,65 @@ export interface ReportOutcome {
   png: RenderResult | undefined;
 }
 
+/** The report command line (`--help` prints it). */
+export const REPORT_COMMAND = {
+  command: "deno task report",
+  usage: "<results folder> [--out FILE] [--png FILE] [--no-png] [--title TEXT] [--width PX]",
+  about: "A self-contained report.html (plotly inlined) from the result JSON files under a " +
+    "folder, plus a PNG screenshot when headless chromium is available.",
+  positionals: [{ name: "results folder", help: "folder searched for result JSON files" }],
+  flags: {
+    out: {
+      type: "string",
+      arg: "FILE",
+      kind: "path of an .html file",
+      help: "where the report goes",
+      defaultText: "<folder>/report.html",
+      example: "--out results/report.html",
+    },
+    png: {
+      type: "string",
+      arg: "FILE",
+      kind: "path of a .png file",
+      help: "where the screenshot goes",
+      defaultText: "the html path with .png",
+      example: "--png results/report.png",
+    },
+    "no-png": { type: "boolean", help: "no screenshot", example: "--no-png" },
+    title: {
+      type: "string",
+      arg: "TEXT",
+      kind: "text",
+      help: "title of the report",
+      defaultText: "geomad results",
+      example: "--title 'Fashion-MNIST runs'",
+    },
+    width: {
+      type: "string",
+      arg: "PX",
+      kind: "integer >= 200",
+      help: "screenshot width in pixels",
+      defaultText: "1200",
+      example: "--width 1600",
+    },
+  },
+} as const satisfies CommandSpec;
+
 /** Runs the report CLI on `args`, printing progress lines through `log`. */
 export async function reportMain(
   args: string[],
   log: (line: string) => void = console.log,
 ): Promise<ReportOutcome> {
-  const { values, positionals } = parseFlags(args, {
-    out: { type: "string" },
-    png: { type: "string" },
-    "no-png": { type: "boolean" },
-    title: { type: "string" },
-    width: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    log("usage: deno task report <results folder> [--out report.html] [--png report.png]");
-    log("       [--no-png] [--title text] [--width 1200]");
-    return { html: "", records: 0, skipped: 0, png: undefined };
-  }
+  const parsed = parseCommand(REPORT_COMMAND, args, log);
+  if (!parsed) return { html: "", records: 0, skipped: 0, png: undefined };
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     throw new UsageError(`expected one results folder, got ${positionals.length} arguments`);
   }
   const folder = positionals[0]!;
-  const width = intFlag("width", values.width, 1200);
-  if (width < 200) throw new UsageError(`--width must be at least 200, got ${width}`);
+  const width = intFlag("width", values.width, 1200, { min: 200 });
+  textFlag("out", values.out);
+  textFlag("png", values.png);
   const { records, skipped } = await readResults(folder);
   if (records.length === 0) {
     const first = skipped[0] ? ` (e.g. ${skipped[0].source}: ${skipped[0].reason})` : "";

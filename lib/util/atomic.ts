@@ -45,3 +45,58 @@ export function writeTextAtomic(path: string, text: string): Promise<void> {
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   return writeTextAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
+
+/**
+ * True when process `pid` is certainly gone (Linux: no /proc/<pid>); false when it may be
+ * alive or this cannot be told (another OS, no read permission).
+ */
+export function processGone(pid: number): boolean {
+  if (Deno.build.os !== "linux" || pid === Deno.pid) return false;
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return false;
+  } catch (err) {
+    return err instanceof Deno.errors.NotFound;
+  }
+}
+
+/**
+ * Removes the temp files ({@linkcode tempPathFor}: `.<name>.<pid>.<rand>.tmp`) that writers
+ * killed mid-write left in `dir`: those of a process that is gone, and any older than
+ * `maxAgeMs` (default 5 minutes; a live writer renames its temp file within moments, a
+ * download keeps touching its own). With `dirs`, also folders named `.<prefix>-<pid>-<rand>`
+ * for each prefix (e.g. `extract`). Returns the names removed.
+ */
+export async function removeStaleTemps(
+  dir: string,
+  options: { maxAgeMs?: number; dirs?: readonly string[] } = {},
+): Promise<string[]> {
+  const removed: string[] = [];
+  const maxAge = options.maxAgeMs ?? 5 * 60_000;
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch {
+    return removed;
+  }
+  for (const e of entries) {
+    const file = e.isFile ? /^\..+\.(\d+)\.[a-z0-9]+\.tmp$/.exec(e.name) : null;
+    const folder = e.isDirectory
+      ? (options.dirs ?? []).map((p) => new RegExp(`^\\.${p}-(\\d+)-[a-z0-9]+$`).exec(e.name))
+        .find((m) => m !== null)
+      : null;
+    const m = file ?? folder;
+    if (!m) continue;
+    const path = join(dir, e.name);
+    const mtime = (await Deno.stat(path).catch(() => undefined))?.mtime;
+    const old = !mtime || Date.now() - mtime.getTime() >= maxAge;
+    if (!old && !processGone(Number(m[1]))) continue;
+    try {
+      await Deno.remove(path, { recursive: true });
+      removed.push(e.name);
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+  return removed;
+}

@@ -1,13 +1,131 @@
 /**
- * Shared CLI plumbing: run a main function, print one-line errors, exit with the right code.
+ * Shared CLI plumbing: one strict flag parser for every task (each flag described once, with
+ * its meaning, type, default and an example, which `--help` / `-h` prints), strict integer and
+ * list values, and {@linkcode runCli}, which prints one-line errors and exits with the right
+ * code (usage errors also print the usage line and a hint to use --help).
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { exitCodeFor, oneLine, UsageError } from "./errors.ts";
+
+/** One flag: how node:util parseArgs reads it, plus what `--help` says about it. */
+export interface FlagSpec {
+  type: "string" | "boolean";
+  short?: string;
+  default?: string | boolean;
+  /** What the flag does. */
+  help: string;
+  /** Placeholder of the value in the usage line, e.g. `N`, `DIR` (string flags). */
+  arg?: string;
+  /** The value's type in words (default: `switch` for booleans, `text` for strings). */
+  kind?: string;
+  /** The default in words, when it is not the literal `default` (e.g. "one per CPU core"). */
+  defaultText?: string;
+  /** One example of the flag in use, e.g. `--seed 3`. */
+  example: string;
+}
+
+/** The flags of a command by name (without the leading dashes). */
+export type FlagTable = Record<string, FlagSpec>;
+
+/** A command line: its usage line, what it does and every flag. */
+export interface CommandSpec<F extends FlagTable = FlagTable> {
+  /** How it is started, e.g. `deno task run`. */
+  command: string;
+  /** The arguments part of the usage line, e.g. `--dataset D --normal C [flags]`. */
+  usage: string;
+  /** One or two sentences on what the command does. */
+  about: string;
+  flags: F;
+  /** Positional arguments, when the command takes any. */
+  positionals?: Array<{ name: string; help: string }>;
+  /** Extra lines printed at the end of --help (exit codes, lists of names). */
+  notes?: string[];
+}
+
+/** The `--help` / `-h` flag every command gets. */
+export const HELP_FLAG: FlagSpec = {
+  type: "boolean",
+  short: "h",
+  help: "print this help (every flag, its type, default and an example) and exit",
+  example: "--help",
+};
+
+/** How parseArgs reads a flag (the part of {@linkcode FlagSpec} it needs). */
+export type FlagConfig = Pick<FlagSpec, "type" | "short" | "default">;
+
+type ValueOf<S extends FlagConfig> = S["type"] extends "boolean" ? boolean : string;
+
+/** Parsed flag values: defaulted flags are always set, the others may be undefined. */
+export type FlagValues<F extends Record<string, FlagConfig>> = {
+  [K in keyof F]: F[K] extends { default: string | boolean } ? ValueOf<F[K]>
+    : ValueOf<F[K]> | undefined;
+};
+
+/** What {@linkcode parseCommand} returns. */
+export interface ParsedCommand<F extends Record<string, FlagConfig>> {
+  values: FlagValues<F>;
+  positionals: string[];
+}
+
+let activeCommand: CommandSpec | undefined;
+
+/** The usage line of a command. */
+export function usageLine(cmd: Pick<CommandSpec, "command" | "usage">): string {
+  return `usage: ${cmd.command} ${cmd.usage}`.trimEnd();
+}
+
+/** The full `--help` text of a command: usage, what it does, every flag. */
+export function helpText(cmd: CommandSpec): string {
+  const lines = [usageLine(cmd), "", cmd.about];
+  if (cmd.positionals?.length) {
+    lines.push("", "arguments:");
+    for (const p of cmd.positionals) lines.push(`  ${p.name}`, `      ${p.help}`);
+  }
+  lines.push("", "flags:");
+  for (const [name, f] of Object.entries({ ...cmd.flags, help: HELP_FLAG })) {
+    const short = f.short ? `-${f.short}, ` : "";
+    const arg = f.type === "string" ? ` ${f.arg ?? "VALUE"}` : "";
+    const kind = f.kind ?? (f.type === "boolean" ? "switch" : "text");
+    const def = f.defaultText ??
+      (f.default === undefined ? (f.type === "boolean" ? "off" : "none") : String(f.default));
+    lines.push(
+      `  ${short}--${name}${arg}`,
+      `      ${f.help}`,
+      `      type: ${kind}; default: ${def}; e.g. ${f.example}`,
+    );
+  }
+  if (cmd.notes?.length) lines.push("", ...cmd.notes);
+  return lines.join("\n");
+}
+
+/**
+ * Parses `args` strictly against `cmd.flags` (plus `--help`/`-h`): unknown flags, a flag given
+ * twice, a value for a switch or a missing value throw `UsageError`. Returns undefined after
+ * printing the help when `--help` or `-h` is given. Registers `cmd` so that {@linkcode runCli}
+ * prints its usage line with a usage error.
+ */
+export function parseCommand<F extends FlagTable>(
+  cmd: CommandSpec<F>,
+  args: string[],
+  print: (text: string) => void = console.log,
+): ParsedCommand<F> | undefined {
+  activeCommand = cmd as unknown as CommandSpec;
+  const parsed = parseFlags(args, { ...cmd.flags, help: HELP_FLAG }, true);
+  if ((parsed.values as Record<string, unknown>).help) {
+    print(helpText(cmd as unknown as CommandSpec));
+    return undefined;
+  }
+  if (!cmd.positionals?.length && parsed.positionals.length > 0) {
+    throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+  }
+  return parsed as unknown as ParsedCommand<F>;
+}
 
 /**
  * Runs `main` and exits: 0 on success, 2 on `UsageError`, 1 on any other error, printing
- * `<prog>: <message>` on one line (set GEOMAD_DEBUG=1 to see the stack).
+ * `<prog>: error: <message>` on one line (set GEOMAD_DEBUG=1 to see the stack). A usage error
+ * is followed by the command's usage line and a hint to use `--help`.
  */
 export async function runCli(prog: string, main: () => Promise<void> | void): Promise<never> {
   try {
@@ -15,6 +133,10 @@ export async function runCli(prog: string, main: () => Promise<void> | void): Pr
     Deno.exit(0);
   } catch (err) {
     console.error(`${prog}: error: ${oneLine(err)}`);
+    if (err instanceof UsageError && activeCommand) {
+      console.error(usageLine(activeCommand));
+      console.error(`Run '${activeCommand.command} --help' for every flag with an example.`);
+    }
     if (debugEnabled() && err instanceof Error) console.error(err.stack);
     Deno.exit(exitCodeFor(err));
   }
@@ -28,29 +150,110 @@ function debugEnabled(): boolean {
   }
 }
 
-/** `node:util` parseArgs that throws `UsageError` (exit 2) instead of a TypeError. */
-export function parseFlags<T extends ParseArgsConfig["options"]>(
+/**
+ * Strict `node:util` parseArgs that throws `UsageError` (exit 2) instead of a TypeError, and
+ * also when a flag is given more than once (parseArgs would silently keep the last).
+ */
+export function parseFlags<T extends Record<string, FlagConfig>>(
   args: string[],
   options: T,
   allowPositionals = true,
-) {
+): ParsedCommand<T> {
+  const config: Record<string, FlagConfig> = {};
+  for (const [name, f] of Object.entries(options)) {
+    config[name] = {
+      type: f.type,
+      ...(f.short !== undefined ? { short: f.short } : {}),
+      ...(f.default !== undefined ? { default: f.default } : {}),
+    };
+  }
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options: config, allowPositionals, strict: true, tokens: true });
   } catch (err) {
     throw new UsageError(oneLine(err));
   }
+  const seen = new Set<string>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== "option") continue;
+    if (seen.has(t.name)) throw new UsageError(`--${t.name} is given more than once`);
+    seen.add(t.name);
+  }
+  return { values: parsed.values, positionals: parsed.positionals } as never;
 }
 
-/** Parses an integer flag value, throwing `UsageError` with the flag's name when invalid. */
-export function intFlag(name: string, value: string | undefined, fallback: number): number {
+/** Bounds of an integer flag (inclusive). */
+export interface IntRange {
+  min?: number;
+  max?: number;
+}
+
+/** Seeds: integers in [0, 2^32), as the seeded generators use them. */
+export const SEED_RANGE: IntRange = { min: 0, max: 2 ** 32 - 1 };
+
+/**
+ * Parses an integer flag value strictly: optional minus sign and decimal digits only (no
+ * hex, exponent, fraction, whitespace or empty value), a safe integer within `range`.
+ * Returns `fallback` when the flag is absent.
+ * @throws {UsageError} naming the flag, the accepted range and the value given.
+ */
+export function intFlag(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  range: IntRange = {},
+): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got '${value}'`);
+  const min = range.min ?? Number.MIN_SAFE_INTEGER, max = range.max ?? Number.MAX_SAFE_INTEGER;
+  const what = range.min === undefined && range.max === undefined
+    ? "an integer"
+    : range.max === undefined
+    ? `an integer >= ${min}`
+    : `an integer in [${min}, ${max}]`;
+  const n = /^-?[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be ${what}, got '${value}'`);
+  }
   return n;
 }
 
-/** Parses a comma-separated list flag. */
-export function listFlag(value: string | undefined): string[] | undefined {
+/** `--seed`: an integer in [0, 2^32). */
+export function seedFlag(value: string | undefined, fallback = 0, name = "seed"): number {
+  return intFlag(name, value, fallback, SEED_RANGE);
+}
+
+/**
+ * Parses a comma-separated list flag strictly: no empty value, no empty item (`a,,b`), no
+ * whitespace, no duplicates. Returns undefined when the flag is absent.
+ * @throws {UsageError} naming the flag and the offending item.
+ */
+export function listFlag(value: string | undefined, name = "list"): string[] | undefined {
   if (value === undefined) return undefined;
-  return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  if (value === "") throw new UsageError(`--${name} is empty; give a comma-separated list`);
+  const items = value.split(",");
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (item === "") throw new UsageError(`--${name} has an empty item in '${value}'`);
+    if (/\s/.test(item)) {
+      throw new UsageError(`--${name} item '${item}' has whitespace; write e.g. a,b,c`);
+    }
+    if (seen.has(item)) throw new UsageError(`--${name} lists '${item}' twice`);
+    seen.add(item);
+  }
+  return items;
+}
+
+/** A comma-separated list of integers (see {@linkcode listFlag} and {@linkcode intFlag}). */
+export function intListFlag(
+  name: string,
+  value: string | undefined,
+  range: IntRange = {},
+): number[] | undefined {
+  return listFlag(value, name)?.map((v) => intFlag(name, v, 0, range));
+}
+
+/** A non-empty string flag (an empty path or name is a usage error, not "the default"). */
+export function textFlag(name: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === "") throw new UsageError(`--${name} is empty`);
+  return value;
 }
