@@ -67,17 +67,20 @@ Deno.test("ablation/compare: Slurm flags misused are one-line usage errors", asy
     const template = join(root, "t.sh");
     await Deno.writeTextFile(template, "#!/bin/bash\n#SBATCH --array=0-9\n");
     const cases: Array<[string[], RegExp]> = [
-      [["--submit"], /^ablation: error: --submit needs --slurm\n$/],
-      [["--gres", "gpu:1"], /^ablation: error: --gres needs --slurm\n$/],
-      [["--slurm", "--shard", "0/2"], /^ablation: error: --shard cannot go with --slurm\n$/],
-      [["--slurm", "--runs-per-task", "0"], /--runs-per-task must be >= 1, got 0\n$/],
+      [["--submit"], /^ablation: error: --submit needs --slurm$/],
+      [["--gres", "gpu:1"], /^ablation: error: --gres needs --slurm$/],
+      [["--slurm", "--shard", "0/2"], /^ablation: error: --shard cannot go with --slurm$/],
+      [["--slurm", "--runs-per-task", "0"], /--runs-per-task must be >= 1, got 0$/],
       [["--slurm", "--slurm-template", template], /t\.sh: geomad sets --array itself/],
       [["--slurm", "--slurm-template", join(root, "no.sh")], /cannot read --slurm-template/],
     ];
     for (const [extra, re] of cases) {
       const out = await cli(ablationArgs(root, [...GRID, ...extra]));
       assert.equal(out.code, 2, `${extra.join(" ")}: ${out.stderr}`);
-      assert.match(out.stderr, re);
+      // The error on one line, then the usage line and a hint to use --help.
+      const lines = out.stderr.trimEnd().split("\n");
+      assert.match(lines[0]!, re);
+      assert.equal(lines.length, 3, out.stderr);
     }
     const out = await cli(sweepArgs("./compare.ts", root, ["--dataset", "x", "--submit"]));
     assert.equal(out.code, 2);
