@@ -171,6 +171,13 @@ export function parseFlags<T extends Record<string, FlagConfig>>(
   try {
     parsed = parseArgs({ args, options: config, allowPositionals, strict: true, tokens: true });
   } catch (err) {
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(oneLine(err));
+    if (ambiguous) {
+      throw new UsageError(
+        `${ambiguous[1]} needs a value; to give one that starts with '-', write ` +
+          `${ambiguous[1]}=VALUE`,
+      );
+    }
     throw new UsageError(oneLine(err));
   }
   const seen = new Set<string>();

@@ -69,6 +69,10 @@ Deno.test("parseFlags() rejects a flag given twice, unknown flags and missing va
   );
   assert.throws(() => parseFlags(["--sed", "1"], opts), usage(/Unknown option '--sed'/));
   assert.throws(() => parseFlags(["--seed"], opts), usage(/argument missing/));
+  assert.throws(
+    () => parseFlags(["--seed", "-1"], opts),
+    usage(/^--seed needs a value; to give one that starts with '-', write --seed=VALUE$/),
+  );
 });
 
 const SPEC = {
