@@ -243,7 +243,8 @@ export interface CollectedRuns {
  * Reads every `<dir>/runs/<preset>__*.json` and keeps the results that are valid records
  * (lib/experiments/result.ts), stored under their own run's name, and match the preset's
  * current definition for their transform set, class and seed (and, with `data`, were computed
- * on that data). Temp files are skipped; any other file is listed in `unknown`.
+ * on that data). Temp files and checkpoint folders are skipped; any other file is listed in
+ * `unknown`.
  */
 export async function collectAblationRuns(
   dir: string,
@@ -255,7 +256,8 @@ export async function collectAblationRuns(
   let names: string[];
   try {
     names = (await Array.fromAsync(Deno.readDir(runsDir)))
-      .filter((e) => !/^\..+\.tmp$/.test(e.name))
+      // temp files of writers, checkpoint folders of unfinished runs (`<result>.ckpt/`)
+      .filter((e) => !/^\..+\.tmp$/.test(e.name) && !(e.isDirectory && e.name.endsWith(".ckpt")))
       .map((e) => e.name).sort();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return out;

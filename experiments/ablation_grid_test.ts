@@ -163,6 +163,7 @@ Deno.test("collectAblationRuns() ignores invalid, changed and misnamed records w
     await write(name(6), run(0));
     await write("smoke__blur__class-0__seed-0.copy.json", run(0));
     await write("notes.txt", "hello");
+    await Deno.mkdir(join(dir, "runs", `${name(7)}.ckpt`)); // an unfinished run's checkpoint
     const c = await collectAblationRuns(dir, { dataset, preset: "smoke" });
     assert.deepEqual(c.results.map((x) => x.file), [name(0)]);
     const reasons = Object.fromEntries(c.ignored.map((x) => [x.file, x.reason]));
