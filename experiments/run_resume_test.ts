@@ -37,7 +37,7 @@ const ARGS = [
 ];
 
 /** `native` or `native:bf16` (backend and precision), or a backend name. */
-function command(dir: string, backend: string, args: string[]): Deno.Command {
+function command(dir: string, backend: string, args: string[], base = ARGS): Deno.Command {
   const [name, precision] = backend.split(":");
   const b = ["--backend", name!, ...(precision ? ["--precision", precision] : [])];
   return new Deno.Command(denoExecutable(), {
@@ -48,7 +48,7 @@ function command(dir: string, backend: string, args: string[]): Deno.Command {
       "--allow-env",
       "--allow-ffi",
       RUN,
-      ...ARGS,
+      ...base,
       ...b,
       ...args,
     ],
@@ -139,7 +139,8 @@ async function resumeCase(backend: string, withForeign: boolean): Promise<void> 
       assert.doesNotMatch(err, /resuming/);
       assert.deepEqual(checkpointFiles(out).filter((f) => f === "train.bin"), ["train.bin"]);
     }
-    let err = await run(dir, backend, ["--out", out]);
+    // --force: out.json now holds the seed-1 run's result, which is another run's
+    let err = await run(dir, backend, ["--out", out, ...(withForeign ? ["--force"] : [])]);
     assert.match(
       err,
       /checkpoint: resuming training from epoch 1 step \d+ \(\d+\/2304 pairs, saved \d+ s ago\)/,
@@ -182,13 +183,20 @@ Deno.test({
 Deno.test("run: a bad --checkpoint-interval exits 2 with a one-line reason", async () => {
   const dir = await Deno.makeTempDir({ prefix: "geomad-resume-" });
   try {
-    for (const [value, message] of [["-1", /must be >= 0, got -1/], ["5m", /must be an integer/]]) {
+    for (
+      const [value, message] of [
+        ["-1", /--checkpoint-interval must be an integer >= 0, got '-1'/],
+        ["5m", /must be an integer/],
+      ]
+    ) {
       const args = ["--out", join(dir, "r.json"), `--checkpoint-interval=${value}`];
-      const out = await command(dir, "cpu", args).output();
+      const base = ARGS.slice(0, ARGS.indexOf("--checkpoint-interval")); // a flag is given once
+      const out = await command(dir, "cpu", args, base).output();
       const err = new TextDecoder().decode(out.stderr).trim();
       assert.equal(out.code, 2, err);
-      assert.match(err, message as RegExp);
-      assert.equal(err.split("\n").length, 1, err);
+      // the reason on one line, then the usage line and a hint to use --help
+      assert.match(err.split("\n")[0]!, message as RegExp);
+      assert.equal(err.split("\n").length, 3, err);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
