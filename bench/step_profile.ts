@@ -1,0 +1,214 @@
+/**
+ * Where a WRN-10-4 training step and a scoring batch spend their time on the native backend, per
+ * tfjs kernel, in wall and process-CPU milliseconds, for each precision. CPU time is the figure to
+ * compare on a shared machine (wall time includes waiting for a core).
+ *
+ *   deno task bench:step [--precisions fp32,bf16] [--channels 3] [--batch 128]
+ *     [--score-batch 512] [--steps 4] [--threads N] [--top 12]
+ *
+ * `--threads` sets oneDNN's OpenMP threads (default: OpenMP's, i.e. OMP_NUM_THREADS or all cores).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { NATIVE_BACKEND, type NativeBackend } from "../lib/backend/native/backend.ts";
+import { nativeKernelProfile, profileNativeKernels } from "../lib/backend/native/profile.ts";
+import { nativeBackendInfo, registerNativeBackend } from "../lib/backend/native/register.ts";
+import { parsePrecision, type Precision, resolvePrecision } from "../lib/backend/precision.ts";
+import { buildWrn } from "../lib/models/wrn.ts";
+import { categoricalCrossEntropy } from "../lib/train/loss.ts";
+import { type CommandSpec, intFlag, listFlag, parseCommand, runCli } from "../lib/util/cli.ts";
+import { UsageError } from "../lib/util/errors.ts";
+import { Rng } from "../lib/util/rng.ts";
+
+function randomImages(n: number, channels: number, rng: Rng): tf.Tensor4D {
+  const v = Float32Array.from({ length: n * 32 * 32 * channels }, () => 2 * rng.next() - 1);
+  return tf.tensor4d(v, [n, 32, 32, channels]);
+}
+
+function printProfile(title: string, per: number, top: number): number {
+  const rows = nativeKernelProfile(true);
+  let cpu = 0, wall = 0;
+  for (const [, v] of rows) cpu += v.cpuMs, wall += v.wallMs;
+  console.log(
+    `${title}: kernels ${(wall / per).toFixed(1)} ms wall, ${(cpu / per).toFixed(1)} ms CPU`,
+  );
+  for (const [name, v] of rows.slice(0, top)) {
+    console.log(
+      `  ${name.padEnd(32)} ${String(Math.round(v.calls / per)).padStart(5)} calls ` +
+        `${(v.wallMs / per).toFixed(1).padStart(8)} ms ${
+          (v.cpuMs / per).toFixed(1).padStart(8)
+        } cpu`,
+    );
+  }
+  return cpu / per;
+}
+
+async function profile(precision: Precision, o: {
+  channels: number;
+  batch: number;
+  scoreBatch: number;
+  steps: number;
+  top: number;
+}): Promise<void> {
+  const backend = tf.backend() as unknown as NativeBackend;
+  backend.precision = precision;
+  const net = buildWrn({ depth: 10, widen: 4, inputShape: [32, 32, o.channels], nClasses: 72 });
+  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const rng = new Rng(7);
+  const x = randomImages(o.batch, o.channels, rng);
+  const labels = Int32Array.from({ length: o.batch }, () => rng.int(72));
+  const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
+  const xs = randomImages(o.scoreBatch, o.channels, rng);
+  const step = async () => {
+    const cost = tf.tidy(() =>
+      optimizer.minimize(
+        () => {
+          const probs = net.apply(x, { training: true }) as tf.Tensor;
+          return tf.addN([
+            categoricalCrossEntropy(y, probs),
+            ...net.calculateLosses(),
+          ]) as tf.Scalar;
+        },
+        true,
+        vars,
+      )!
+    );
+    await cost.data();
+    cost.dispose();
+  };
+  const score = async () => {
+    const p = tf.tidy(() => net.apply(xs, { training: false }) as tf.Tensor);
+    await p.data();
+    p.dispose();
+  };
+  try {
+    for (let i = 0; i < 2; i++) await step();
+    profileNativeKernels(true);
+    nativeKernelProfile(true);
+    let t0 = performance.now();
+    for (let i = 0; i < o.steps; i++) await step();
+    const stepMs = (performance.now() - t0) / o.steps;
+    profileNativeKernels(false);
+    console.log(
+      `\n${precision}: training step ${stepMs.toFixed(1)} ms (${
+        (o.batch * 1000 / stepMs).toFixed(1)
+      } ` +
+        `img/s), batch ${o.batch}, 32x32x${o.channels}`,
+    );
+    printProfile(`${precision} training step`, o.steps, o.top);
+    for (let i = 0; i < 2; i++) await score();
+    profileNativeKernels(true);
+    nativeKernelProfile(true);
+    t0 = performance.now();
+    for (let i = 0; i < o.steps; i++) await score();
+    const scoreMs = (performance.now() - t0) / o.steps;
+    profileNativeKernels(false);
+    console.log(
+      `${precision}: scoring batch ${scoreMs.toFixed(1)} ms ` +
+        `(${(o.scoreBatch * 1000 / scoreMs).toFixed(1)} img/s), batch ${o.scoreBatch}`,
+    );
+    printProfile(`${precision} scoring batch`, o.steps, o.top);
+  } finally {
+    tf.dispose([x, y, xs]);
+    optimizer.dispose();
+    net.dispose();
+  }
+}
+
+const COMMAND = {
+  command: "deno task bench:step",
+  usage: "[--precisions fp32,bf16] [--channels N] [--batch N] [--score-batch N] [--steps N] " +
+    "[--threads N] [--top N]",
+  about: "Per-kernel wall and CPU milliseconds of one WRN-10-4 training step and one scoring " +
+    "batch on the native backend, for each precision.",
+  flags: {
+    precisions: {
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated: fp32, bf16",
+      help: "precisions to profile (bf16 needs AMX or AVX512-BF16)",
+      defaultText: "fp32,bf16",
+      example: "--precisions bf16",
+    },
+    channels: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "input channels (3 CIFAR-10, 1 Fashion-MNIST)",
+      defaultText: "3",
+      example: "--channels 1",
+    },
+    batch: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "training batch",
+      defaultText: "128 (the paper's)",
+      example: "--batch 64",
+    },
+    "score-batch": {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "scoring batch",
+      defaultText: "512 (GEOM's predict batch)",
+      example: "--score-batch 256",
+    },
+    steps: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "timed steps and batches (after 2 untimed ones)",
+      defaultText: "4",
+      example: "--steps 10",
+    },
+    threads: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "oneDNN OpenMP threads",
+      defaultText: "OpenMP's (OMP_NUM_THREADS, else every core)",
+      example: "--threads 1",
+    },
+    top: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "kernels listed per profile",
+      defaultText: "12",
+      example: "--top 30",
+    },
+  },
+} as const satisfies CommandSpec;
+
+if (import.meta.main) {
+  runCli("bench/step_profile", async () => {
+    const parsed = parseCommand(COMMAND, Deno.args);
+    if (!parsed) return;
+    const f = parsed.values;
+    const positive = { min: 1 };
+    const threads = f.threads === undefined
+      ? undefined
+      : intFlag("threads", f.threads, 1, positive);
+    const why = await registerNativeBackend(threads ? { threads } : {});
+    if (why) throw new UsageError(`the native backend is unavailable: ${why}`);
+    await tf.setBackend(NATIVE_BACKEND);
+    const info = nativeBackendInfo()!;
+    console.log(`oneDNN ${info.dnnlVersion}, ISA ${info.isa}, ${info.threads} OpenMP threads`);
+    const precisions = (listFlag(f.precisions, "precisions") ?? ["fp32", "bf16"]).map((p) => {
+      const v = parsePrecision(p);
+      if (v === "auto") throw new UsageError("--precisions takes fp32 and/or bf16");
+      return resolvePrecision(v, { backend: NATIVE_BACKEND, isa: info.isa });
+    });
+    for (const precision of precisions) {
+      await profile(precision, {
+        channels: intFlag("channels", f.channels, 3, positive),
+        batch: intFlag("batch", f.batch, 128, positive),
+        scoreBatch: intFlag("score-batch", f["score-batch"], 512, positive),
+        steps: intFlag("steps", f.steps, 4, positive),
+        top: intFlag("top", f.top, 12, positive),
+      });
+    }
+  });
+}
