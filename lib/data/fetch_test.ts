@@ -195,6 +195,10 @@ Deno.test("fetchDataset() removes the temp files and folders a killed fetch left
     ];
     await Deno.writeTextFile(`${dir}/${leftovers[0]}`, "partial download");
     await Deno.mkdir(`${dir}/${leftovers[1]}/cifar-10-batches-bin`, { recursive: true });
+    // Deno lets only --allow-all read /proc/<pid>, so under a task's permissions a dead writer
+    // is recognised by age alone: make the leftovers older than the 5-minute limit
+    const old = new Date(Date.now() - 10 * 60_000);
+    for (const name of leftovers) await Deno.utime(`${dir}/${name}`, old, old);
     const live = `.t10k-labels-idx1-ubyte.gz.${Deno.pid}.a1b2c3.tmp`; // a writer still at work
     await Deno.writeTextFile(`${dir}/${live}`, "in progress");
     const r = await fetchDataset(spec, { ...quiet, cacheDir, mirror: srv.base + "/" });

@@ -51,6 +51,8 @@ export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
  * alive or this cannot be told (another OS, no read permission).
  */
 export function processGone(pid: number): boolean {
+  // (Deno reads /proc/<pid> only with --allow-all; otherwise this says "not gone" and the
+  // caller falls back to the age limit.)
   if (Deno.build.os !== "linux" || pid === Deno.pid) return false;
   try {
     Deno.statSync(`/proc/${pid}`);
