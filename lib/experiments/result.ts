@@ -7,6 +7,7 @@ import type { BackendInfo } from "../backend/select.ts";
 import type { OneVsRestMeta } from "../data/one_vs_rest.ts";
 import { createHash } from "node:crypto";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { gitCommit } from "../util/git_commit.ts";
 import { DataError, oneLine } from "../util/errors.ts";
 
 /** Schema identifier of {@linkcode RunResult}; bump on incompatible changes. */
@@ -59,8 +60,12 @@ export function runtimeVersions(tfjsVersion: string): Record<string, string> {
     v8: Deno.version.v8,
     typescript: Deno.version.typescript,
     tfjs: tfjsVersion,
+    ...(COMMIT ? { commit: COMMIT } : {}),
   };
 }
+
+/** The git commit of this checkout, when it is one (read once). */
+const COMMIT = gitCommit();
 
 /** geomad's own version. */
 export const GEOMAD_VERSION = "0.1.0";

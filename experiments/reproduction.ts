@@ -1,0 +1,108 @@
+/**
+ * `deno task reproduction`: updates the reproduction record from paper-preset GEOM results.
+ * Reads every result record under `--runs` (checkpoint folders skipped, each record validated),
+ * replaces the section `--label` of docs/reproduction.json, and rewrites the tables of
+ * docs/reproduction.md between its `<!-- tables:start -->` and `<!-- tables:end -->` markers.
+ *
+ *   deno task reproduction --runs DIR --label "Fashion-MNIST" [--paper-dataset fashion-mnist]
+ * @module
+ */
+import { join } from "node:path";
+import { getDatasetSpec } from "../lib/data/registry.ts";
+import {
+  reproductionMarkdown,
+  type ReproductionSection,
+  reproductionSection,
+} from "../lib/experiments/reproduction.ts";
+import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
+import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
+import { type CommandSpec, parseCommand, runCli } from "../lib/util/cli.ts";
+import { oneLine, UsageError } from "../lib/util/errors.ts";
+
+const JSON_PATH = "docs/reproduction.json";
+const MD_PATH = "docs/reproduction.md";
+const START = "<!-- tables:start -->", END = "<!-- tables:end -->";
+
+const COMMAND = {
+  command: "deno task reproduction",
+  usage: "--runs DIR --label TEXT [--paper-dataset NAME]",
+  about: "Updates docs/reproduction.json and the tables of docs/reproduction.md from the " +
+    "paper-preset GEOM result records under a folder.",
+  flags: {
+    runs: {
+      type: "string",
+      arg: "DIR",
+      kind: "folder",
+      help: "folder searched (recursively) for result records",
+      example: "--runs results/geom/fashion-mnist/paper",
+    },
+    label: {
+      type: "string",
+      arg: "TEXT",
+      kind: "text",
+      help: "the section's name in the record",
+      example: '--label "CIFAR-10 (JPEG re-encoding)"',
+    },
+    "paper-dataset": {
+      type: "string",
+      arg: "NAME",
+      kind: "dataset name",
+      help: "whose published numbers the rows sit beside",
+      defaultText: "the records' dataset",
+      example: "--paper-dataset cifar10",
+    },
+  },
+} as const satisfies CommandSpec;
+
+async function findRecords(dir: string): Promise<{ results: RunResult[]; skipped: string[] }> {
+  const results: RunResult[] = [], skipped: string[] = [];
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const path = join(d, e.name);
+      if (e.isDirectory && !e.name.endsWith(".ckpt")) await walk(path);
+      else if (e.isFile && e.name.endsWith(".json") && !e.name.startsWith(".")) {
+        try {
+          results.push(await readRunResult(path));
+        } catch (err) {
+          skipped.push(`${path}: ${oneLine(err)}`);
+        }
+      }
+    }
+  };
+  await walk(dir);
+  return { results, skipped };
+}
+
+async function main(): Promise<void> {
+  const parsed = parseCommand(COMMAND, Deno.args);
+  if (!parsed) return;
+  const v = parsed.values;
+  if (!v.runs || !v.label) throw new UsageError("--runs and --label are required");
+  const { results, skipped } = await findRecords(v.runs);
+  for (const s of skipped) console.error(`reproduction: skipped ${s}`);
+  const datasets = [...new Set(results.map((r) => r.dataset))];
+  const paperDataset = v["paper-dataset"] ?? datasets[0];
+  if (!paperDataset) throw new UsageError(`no valid result records under ${v.runs}`);
+  getDatasetSpec(paperDataset); // validates the name
+  const section = reproductionSection(results, { label: v.label, paperDataset });
+  let record: { schema: string; sections: ReproductionSection[] } = {
+    schema: "geomad/reproduction@1",
+    sections: [],
+  };
+  try {
+    record = JSON.parse(await Deno.readTextFile(JSON_PATH));
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  record.sections = [...record.sections.filter((s) => s.label !== v.label), section];
+  await writeJsonAtomic(JSON_PATH, record);
+  const md = await Deno.readTextFile(MD_PATH);
+  const a = md.indexOf(START), b = md.indexOf(END);
+  if (a < 0 || b < a) throw new UsageError(`${MD_PATH} has no ${START} ... ${END} block`);
+  const tables = record.sections.map(reproductionMarkdown).join("\n");
+  await writeTextAtomic(MD_PATH, `${md.slice(0, a + START.length)}\n\n${tables}\n${md.slice(b)}`);
+  console.log(reproductionMarkdown(section));
+  console.log(`updated ${JSON_PATH} and ${MD_PATH} (${section.rows.length} classes)`);
+}
+
+if (import.meta.main) runCli("reproduction", main);

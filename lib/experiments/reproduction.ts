@@ -1,0 +1,151 @@
+/**
+ * The reproduction record: GEOM at the paper preset, per class, beside the paper's number, built
+ * only from result records (docs/reproduction.json and the tables of docs/reproduction.md).
+ * @module
+ */
+import { publishedFor } from "./published.ts";
+import type { RunResult } from "./result.ts";
+
+/** One class's paper-preset run. */
+export interface ReproductionRow {
+  normalClass: number;
+  className: string;
+  /** The paper's AUROC %, when published for the class. */
+  paper?: number;
+  /** geomad's AUROC % per score (dirichlet at the paper's floor, simple, dirichlet-1e-10). */
+  auroc: Record<string, number>;
+  precision: string;
+  backend: string;
+  seconds: number;
+  /** Fraction of softmax entries below 1e-10 (training, test), when the run measured it. */
+  softmaxBelow1e10?: { train?: number; test?: number };
+  commit?: string;
+  command: string;
+  createdAt: string;
+}
+
+/** One dataset's section of the record. */
+export interface ReproductionSection {
+  /** How the table names the data, e.g. "Fashion-MNIST" or "CIFAR-10 (JPEG re-encoding)". */
+  label: string;
+  /** The registry name whose published numbers apply (e.g. `cifar10` for the JPEG photos). */
+  paperDataset: string;
+  rows: ReproductionRow[];
+  /** Means over the classes present (AUROC %), and the paper's over the same classes. */
+  mean: { paper?: number; auroc: Record<string, number>; classes: number };
+  /** The paper's mean over all its classes. */
+  paperMean?: number;
+}
+
+const SCORES = ["dirichlet", "simple", "dirichlet-1e-10"] as const;
+
+/** The command that reproduces a record's run. */
+export function commandOf(r: RunResult): string {
+  const precision = r.backend.precisionRequested ?? "auto";
+  return `deno task geom --dataset ${r.data?.requested ?? r.dataset} --normal ${r.normalClass} ` +
+    `--preset ${r.preset} --seed ${r.seed}` +
+    (precision !== "auto" ? ` --precision ${precision}` : "");
+}
+
+/** Builds a section from paper-preset GEOM results (one per class; the newest wins). */
+export function reproductionSection(
+  results: readonly RunResult[],
+  o: { label: string; paperDataset: string },
+): ReproductionSection {
+  const published = publishedFor("geom", o.paperDataset);
+  const byClass = new Map<number, RunResult>();
+  for (const r of results) {
+    if (r.method !== "geom" || r.preset !== "paper" || r.status !== "ok") continue;
+    const old = byClass.get(r.normalClass);
+    if (!old || old.createdAt < r.createdAt) byClass.set(r.normalClass, r);
+  }
+  const rows = [...byClass.values()].sort((a, b) => a.normalClass - b.normalClass).map((r) => {
+    const auroc: Record<string, number> = {};
+    for (const s of SCORES) {
+      const m = r.metrics[s];
+      if (m) auroc[s] = 100 * m.auroc;
+    }
+    const state = r.state as { softmaxBelow1e10?: { train?: number; test?: number } };
+    return {
+      normalClass: r.normalClass,
+      className: r.normalClassName,
+      ...(published?.perClass?.[r.normalClass] !== undefined
+        ? { paper: published.perClass[r.normalClass] }
+        : {}),
+      auroc,
+      precision: r.backend.precision ?? "fp32",
+      backend: r.backend.name,
+      seconds: r.timings.totalSeconds,
+      ...(state.softmaxBelow1e10 ? { softmaxBelow1e10: state.softmaxBelow1e10 } : {}),
+      ...(r.versions.commit ? { commit: r.versions.commit } : {}),
+      command: commandOf(r),
+      createdAt: r.createdAt,
+    };
+  });
+  const mean = (f: (row: ReproductionRow) => number | undefined) => {
+    const v = rows.map(f).filter((x): x is number => x !== undefined);
+    return v.length === rows.length && v.length > 0
+      ? v.reduce((a, b) => a + b, 0) / v.length
+      : undefined;
+  };
+  const auroc: Record<string, number> = {};
+  for (const s of SCORES) {
+    const m = mean((r) => r.auroc[s]);
+    if (m !== undefined) auroc[s] = m;
+  }
+  const paper = mean((r) => r.paper);
+  return {
+    label: o.label,
+    paperDataset: o.paperDataset,
+    rows,
+    mean: { ...(paper !== undefined ? { paper } : {}), auroc, classes: rows.length },
+    ...(published ? { paperMean: published.mean } : {}),
+  };
+}
+
+/** "within 1 point", "above by x" or "below by x" of geomad's Dirichlet AUROC against the paper. */
+export function verdict(geomad: number | undefined, paper: number | undefined): string {
+  if (geomad === undefined || paper === undefined) return "-";
+  const d = geomad - paper;
+  if (Math.abs(d) <= 1) return `within 1 point (${d >= 0 ? "+" : ""}${d.toFixed(1)})`;
+  return d > 0 ? `above by ${d.toFixed(1)}` : `below by ${(-d).toFixed(1)}`;
+}
+
+function hms(s: number): string {
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+  return `${h} h ${String(m).padStart(2, "0")} min`;
+}
+
+/** The section as a Markdown table with its mean row. */
+export function reproductionMarkdown(s: ReproductionSection): string {
+  const f = (v: number | undefined) => (v === undefined ? "-" : v.toFixed(1));
+  const lines = [
+    `### ${s.label}: ${s.rows.length} of ${s.paperDataset === "cifar100" ? 20 : 10} classes`,
+    "",
+    "| class | paper | Dirichlet | simple | Dirichlet (1e-10 floor) | vs paper | precision | backend | wall | commit |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of s.rows) {
+    lines.push(
+      `| ${r.normalClass} ${r.className} | ${f(r.paper)} | ${f(r.auroc.dirichlet)} | ` +
+        `${f(r.auroc.simple)} | ${f(r.auroc["dirichlet-1e-10"])} | ` +
+        `${verdict(r.auroc.dirichlet, r.paper)} | ${r.precision} | ${r.backend} | ${
+          hms(r.seconds)
+        } | ` +
+        `${r.commit ? r.commit.slice(0, 7) : "-"} |`,
+    );
+  }
+  if (s.rows.length > 0) {
+    lines.push(
+      `| **mean** | ${f(s.mean.paper)} | ${f(s.mean.auroc.dirichlet)} | ${
+        f(s.mean.auroc.simple)
+      } | ` +
+        `${f(s.mean.auroc["dirichlet-1e-10"])} | ${
+          verdict(s.mean.auroc.dirichlet, s.mean.paper)
+        } | | | | |`,
+    );
+  }
+  lines.push("", "Commands:", "");
+  for (const r of s.rows) lines.push(`- class ${r.normalClass}: \`${r.command}\``);
+  return lines.join("\n") + "\n";
+}
