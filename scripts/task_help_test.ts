@@ -35,6 +35,7 @@ Deno.test("every geomad task prints its full help with --help and -h", async () 
     "bench:ci",
     "bench:data",
     "bench:ocsvm",
+    "bench:step",
     "bench:wasm",
     "compare",
     "data",
@@ -43,6 +44,7 @@ Deno.test("every geomad task prints its full help with --help and -h", async () 
     "fidelity",
     "geom",
     "report",
+    "reproduction",
     "run",
   ]);
   // Four processes at a time (each loads its program's modules).

@@ -5,17 +5,20 @@ import { relativeError, skipReason } from "../backend/native/testing.ts";
 import { FusedBatchNormalization } from "./batch_norm.ts";
 import { Rng } from "../util/rng.ts";
 
-function layerRun(backend: string) {
+function layerRun(backend: string, relu = false) {
   return async () => {
     await tf.setBackend(backend);
     const rng = new Rng(5);
-    const x = tf.tensor4d(Float32Array.from({ length: 8 * 6 * 6 * 16 }, () => rng.next() * 4 - 1), [
-      8,
-      6,
-      6,
-      16,
-    ]);
-    const layer = new FusedBatchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5 });
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 8 * 12 * 12 * 16 }, () => rng.next() * 4 - 1),
+      [
+        8,
+        12,
+        12,
+        16,
+      ],
+    ); // above the native size threshold, so inference takes the fused BN + ReLU kernel
+    const layer = new FusedBatchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-5, relu });
     layer.build(x.shape);
     const y = layer.apply(x, { training: true }) as tf.Tensor;
     const again = layer.apply(x, { training: true }) as tf.Tensor; // second moving-average step
@@ -32,19 +35,21 @@ function layerRun(backend: string) {
 }
 
 Deno.test({
-  name: "FusedBatchNormalization on native equals the stock layer on cpu (outputs, moving stats)",
+  name: "FusedBatchNormalization (with and without relu) on native equals the stock layer on cpu",
   ignore: skipReason !== undefined,
   async fn() {
-    const cpu = await layerRun("cpu")();
-    const native = await layerRun(NATIVE_BACKEND)();
-    assert.ok(relativeError(native.y, cpu.y) < 1e-5, "training output");
-    assert.ok(relativeError(native.infer, cpu.infer) < 1e-5, "inference output");
-    assert.equal(native.weights.length, 4); // gamma, beta, moving mean, moving variance
-    native.weights.forEach((w, i) => {
-      assert.ok(relativeError(w, cpu.weights[i]!) < 1e-5, `weight ${i}`);
-    });
-    // the moving statistics really moved twice from (0, 1)
-    const mean = native.weights[2]!;
-    assert.ok(mean.some((v) => Math.abs(v) > 0.1), "moving mean updated");
+    for (const relu of [false, true]) {
+      const cpu = await layerRun("cpu", relu)();
+      const native = await layerRun(NATIVE_BACKEND, relu)();
+      assert.ok(relativeError(native.y, cpu.y) < 1e-5, `training output (relu ${relu})`);
+      assert.ok(relativeError(native.infer, cpu.infer) < 1e-5, `inference output (relu ${relu})`);
+      assert.equal(native.weights.length, 4); // gamma, beta, moving mean, moving variance
+      native.weights.forEach((w, i) => {
+        assert.ok(relativeError(w, cpu.weights[i]!) < 1e-5, `weight ${i} (relu ${relu})`);
+      });
+      // the moving statistics really moved twice from (0, 1)
+      assert.ok(native.weights[2]!.some((v) => Math.abs(v) > 0.1), "moving mean updated");
+      assert.equal(cpu.y.some((v) => v < 0), !relu, "relu clips negatives");
+    }
   },
 });

@@ -63,7 +63,7 @@ export function buildSmallCnn(options: BuildSmallCnnOptions): tf.LayersModel {
       kernelInitializer: heNormal(9 * cin, seeds),
       kernelRegularizer: l2(),
     }).apply(x) as Sym;
-    x = tf.layers.reLU().apply(paperBatchNorm().apply(x) as Sym) as Sym;
+    x = paperBatchNorm({ relu: true }).apply(x) as Sym;
     cin = filters;
   });
   x = tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }).apply(x) as Sym;

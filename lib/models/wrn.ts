@@ -33,10 +33,12 @@ export interface BuildWrnOptions {
 
 /**
  * BatchNorm as in the official code: momentum 0.9, epsilon 1e-5, L2 on gamma and beta (trained
- * through the fused native kernel on `native`, see batch_norm.ts).
+ * through the fused native kernel on `native`, see batch_norm.ts); with `relu`, the ReLU that
+ * follows it in the network, in the same layer.
  */
-export function paperBatchNorm(): tf.layers.Layer {
+export function paperBatchNorm(options: { relu?: boolean } = {}): tf.layers.Layer {
   return new FusedBatchNormalization({
+    relu: options.relu ?? false,
     axis: -1,
     momentum: 0.9,
     epsilon: 1e-5,
@@ -65,8 +67,9 @@ function conv(
 
 type Sym = tf.SymbolicTensor;
 
+/** BatchNorm then ReLU, as one layer (one fused kernel each way on native). */
 function bnRelu(x: Sym): Sym {
-  return tf.layers.reLU().apply(paperBatchNorm().apply(x) as Sym) as Sym;
+  return paperBatchNorm({ relu: true }).apply(x) as Sym;
 }
 
 function basicBlock(x: Sym, cin: number, cout: number, stride: number, seeds: SeedStream): Sym {

@@ -58,9 +58,9 @@ Deno.test("buildWrn() blocks are pre-activation, shortcuts tap the first BN-ReLU
     assert.equal(cfg.padding, "same");
     const k = (cfg.kernelSize as number[])[0];
     if (c === convs[0]) continue;
-    // every block conv (3x3 and 1x1) reads a ReLU that follows a BN
-    assert.equal(inbound(c).getClassName(), "ReLU", `${c.name} input`);
-    assert.equal(inbound(inbound(c)).getClassName(), "BatchNormalization");
+    // every block conv (3x3 and 1x1) reads a BN-ReLU (one layer: BN with its ReLU fused)
+    assert.equal(inbound(c).getClassName(), "BatchNormalization", `${c.name} input`);
+    assert.equal(inbound(c).getConfig().relu, true, `${c.name} input has its ReLU`);
     if (k === 1) {
       // the shortcut and the block's first 3x3 conv read the same BN-ReLU
       const twin = convs.find((o) => o !== c && inbound(o) === inbound(c))!;

@@ -130,7 +130,8 @@ function bnMd(d: Dnnl, rows: number, channels: number) {
 
 /**
  * y = (x - mean) / sqrt(variance + eps) * scale + shift, for x viewed as [rows, C] (channels
- * innermost, e.g. NHWC flattened), with the given statistics.
+ * innermost, e.g. NHWC flattened), with the given statistics; with `relu`, max(0, y) in the
+ * same pass.
  */
 export function batchNormForward(
   d: Dnnl,
@@ -139,9 +140,12 @@ export function batchNormForward(
   x: Float32Array,
   s: BatchNormStats,
   y: Float32Array,
+  options: { relu?: boolean } = {},
 ): void {
-  const flags = BN_FLAGS.useGlobalStats | BN_FLAGS.useScale | BN_FLAGS.useShift;
-  const p = d.cached(`bnf:${rows}:${channels}:${s.epsilon}`, () => {
+  const relu = options.relu ?? false;
+  const flags = BN_FLAGS.useGlobalStats | BN_FLAGS.useScale | BN_FLAGS.useShift |
+    (relu ? BN_FLAGS.fuseNormRelu : 0);
+  const p = d.cached(`bnf:${rows}:${channels}:${s.epsilon}:${relu}`, () => {
     const desc = d.opDesc();
     d.check(
       d.lib.symbols.dnnl_batch_normalization_forward_desc_init(
@@ -168,6 +172,8 @@ export function batchNormForward(
 /**
  * Training-mode batch normalisation in one primitive: computes the batch mean and (biased)
  * variance of x viewed as [rows, C] into `s.mean` / `s.variance`, and normalises with them.
+ * With `relu`, y = max(0, normalised) in the same pass, and `workspace` (sized by
+ * {@linkcode batchNormTrainWorkspaceBytes}) receives the mask the backward pass needs.
  */
 export function batchNormTrainForward(
   d: Dnnl,
@@ -176,29 +182,55 @@ export function batchNormTrainForward(
   x: Float32Array,
   s: BatchNormStats,
   y: Float32Array,
+  options: { relu?: boolean; workspace?: Float32Array } = {},
 ): void {
-  const p = d.cached(`bnt:${rows}:${channels}:${s.epsilon}`, () => {
-    const desc = d.opDesc();
-    d.check(
-      d.lib.symbols.dnnl_batch_normalization_forward_desc_init(
-        desc,
-        PROP.forwardTraining,
-        bnMd(d, rows, channels),
-        s.epsilon,
-        BN_FLAGS.useScale | BN_FLAGS.useShift,
-      ),
-      "describe batch normalisation training forward",
-    );
-    return d.create(desc, "batch normalisation (training)", { parallel: true });
-  });
-  p.exec([
+  const p = trainForwardPrimitive(d, rows, channels, s.epsilon, options.relu ?? false);
+  const args: Array<[number, ArrayBufferView]> = [
     [ARG.src, x],
     [ARG.scale, s.scale],
     [ARG.shift, s.shift],
     [ARG.dst, y],
     [ARG.mean, s.mean],
     [ARG.variance, s.variance],
-  ]);
+  ];
+  if (options.relu) {
+    if (!options.workspace) throw new Error("Cannot run batch norm + relu: no workspace given");
+    args.push([ARG.workspace, options.workspace]);
+  }
+  p.exec(args);
+}
+
+/** Bytes of the ReLU mask {@linkcode batchNormTrainForward} writes with `relu`. */
+export function batchNormTrainWorkspaceBytes(
+  d: Dnnl,
+  rows: number,
+  channels: number,
+  epsilon: number,
+): number {
+  return trainForwardPrimitive(d, rows, channels, epsilon, true).argBytes(ARG.workspace);
+}
+
+function trainForwardPrimitive(
+  d: Dnnl,
+  rows: number,
+  channels: number,
+  epsilon: number,
+  relu: boolean,
+): Primitive {
+  return d.cached(`bnt:${rows}:${channels}:${epsilon}:${relu}`, () => {
+    const desc = d.opDesc();
+    d.check(
+      d.lib.symbols.dnnl_batch_normalization_forward_desc_init(
+        desc,
+        PROP.forwardTraining,
+        bnMd(d, rows, channels),
+        epsilon,
+        BN_FLAGS.useScale | BN_FLAGS.useShift | (relu ? BN_FLAGS.fuseNormRelu : 0),
+      ),
+      "describe batch normalisation training forward",
+    );
+    return d.create(desc, "batch normalisation (training)", { parallel: true });
+  });
 }
 
 /** Outputs of `batchNormBackward`. */
@@ -225,12 +257,13 @@ export function batchNormBackward(
   dy: Float32Array,
   s: BatchNormStats,
   out: BatchNormGrads,
-  options: { batchStats?: boolean } = {},
+  options: { batchStats?: boolean; reluWorkspace?: Float32Array } = {},
 ): void {
   const batchStats = options.batchStats ?? false;
+  const relu = options.reluWorkspace !== undefined;
   const flags = (batchStats ? 0 : BN_FLAGS.useGlobalStats) | BN_FLAGS.useScale |
-    BN_FLAGS.useShift;
-  const p = d.cached(`bnb:${rows}:${channels}:${s.epsilon}:${batchStats}`, () => {
+    BN_FLAGS.useShift | (relu ? BN_FLAGS.fuseNormRelu : 0);
+  const p = d.cached(`bnb:${rows}:${channels}:${s.epsilon}:${batchStats}:${relu}`, () => {
     const md = bnMd(d, rows, channels);
     const fwd = d.opDesc();
     d.check(
@@ -259,7 +292,7 @@ export function batchNormBackward(
     const main = d.create(desc, "batch normalisation backward", { hint, parallel: batchStats });
     return new WithHint(main, hint);
   });
-  p.main.exec([
+  const args: Array<[number, ArrayBufferView]> = [
     [ARG.src, x],
     [ARG.diffDst, dy],
     [ARG.mean, s.mean],
@@ -269,7 +302,9 @@ export function batchNormBackward(
     [ARG.diffSrc, out.dx],
     [ARG.diffScale, out.dScale],
     [ARG.diffShift, out.dShift],
-  ]);
+  ];
+  if (options.reluWorkspace) args.push([ARG.workspace, options.reluWorkspace]);
+  p.main.exec(args);
 }
 
 export { ALG };

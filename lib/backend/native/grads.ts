@@ -92,17 +92,21 @@ const SECOND_ORDER: tf.GradConfig[] = [
     // variance outputs carry none (they feed only the moving averages)
     kernelName: BATCH_NORM_TRAIN,
     inputsToSave: ["x", "scale", "offset"],
-    outputsToSave: [false, true, true],
-    gradFunc: (dys, [x, scale, offset, mean, variance], attrs) => {
+    outputsToSave: [false, true, true, true],
+    gradFunc: (dys, [x, scale, offset, mean, variance, workspace], attrs) => {
       const dy = (Array.isArray(dys) ? dys[0] : dys)!;
-      const [dx, dScale, dOffset] = run(GRAD_KERNELS.batchNormTrainGrad, {
+      const inputs: tf.NamedTensorMap = {
         x: x!,
         dy,
         mean: mean!,
         variance: variance!,
         scale: scale!,
         offset: offset!,
-      }, { varianceEpsilon: attrs.varianceEpsilon as number }) as tf.Tensor[];
+      };
+      if (attrs.relu) inputs.workspace = workspace!;
+      const [dx, dScale, dOffset] = run(GRAD_KERNELS.batchNormTrainGrad, inputs, {
+        varianceEpsilon: attrs.varianceEpsilon as number,
+      }) as tf.Tensor[];
       return { x: () => dx!, scale: () => dScale!, offset: () => dOffset! };
     },
   },

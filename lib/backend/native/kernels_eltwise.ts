@@ -19,6 +19,7 @@ import {
   batchNormBackward,
   batchNormForward,
   batchNormTrainForward,
+  batchNormTrainWorkspaceBytes,
   binary,
   type PostOp,
   unary,
@@ -236,6 +237,8 @@ export const GRAD_KERNELS = {
 
 /** Training-mode batch normalisation in one kernel (batch statistics computed inside). */
 export const BATCH_NORM_TRAIN = "GeomadNativeBatchNormTrain";
+/** Batch normalisation with given statistics, then ReLU, in one pass (inference). */
+export const BATCH_NORM_RELU = "GeomadNativeBatchNormRelu";
 
 /** dx = dy where x > 0, else 0. Inputs {dy, x}. */
 const reluGrad: NativeKernelFunc = ({ inputs, backend }: KernelArgs) => {
@@ -296,32 +299,41 @@ const batchNormGrad: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs)
 
 /**
  * Batch normalisation with the batch's own statistics. Inputs {x, scale, offset} (x [..., C],
- * channels last); attrs {varianceEpsilon}. Outputs [y, mean, variance] (biased variance, as
- * `tf.moments`).
+ * channels last); attrs {varianceEpsilon, relu}. Outputs [y, mean, variance, workspace]: biased
+ * variance, as `tf.moments`; with `relu`, y = max(0, normalised) and the workspace holds
+ * oneDNN's ReLU mask for the gradient (opaque bytes; one unused element without `relu`).
  */
 const batchNormTrain: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const x = f32(backend, inputs.x)!;
   const shape = inputs.x!.shape;
   const c = shape[shape.length - 1]!;
+  const a = attrs as unknown as { varianceEpsilon: number; relu?: boolean };
   const s = {
     mean: new Float32Array(c),
     variance: new Float32Array(c),
     scale: channelVector(backend, inputs.scale, c, 1)!,
     shift: channelVector(backend, inputs.offset, c, 0)!,
-    epsilon: (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon,
+    epsilon: a.varianceEpsilon,
   };
+  const rows = x.length / c;
+  const relu = a.relu === true;
+  const workspace = new Float32Array(
+    relu ? Math.ceil(batchNormTrainWorkspaceBytes(backend.dnnl, rows, c, s.epsilon) / 4) : 1,
+  );
   const y = backend.alloc(x.length);
-  batchNormTrainForward(backend.dnnl, x.length / c, c, x, s, y);
+  batchNormTrainForward(backend.dnnl, rows, c, x, s, y, { relu, workspace });
   return [
     output(backend, shape, y),
     output(backend, [c], s.mean),
     output(backend, [c], s.variance),
+    output(backend, [workspace.length], workspace),
   ];
 };
 
 /**
- * Gradient of {@linkcode batchNormTrain} with respect to x (through the batch statistics too),
- * scale and offset. Inputs {x, dy, mean, variance, scale, offset}; outputs [dx, dScale, dOffset].
+ * Gradient of {@linkcode batchNormTrain} with respect to x (through the batch statistics, and
+ * the ReLU when a workspace is given), scale and offset. Inputs {x, dy, mean, variance, scale,
+ * offset, workspace?}; outputs [dx, dScale, dOffset].
  */
 const batchNormTrainGrad: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const x = f32(backend, inputs.x)!;
@@ -339,14 +351,25 @@ const batchNormTrainGrad: NativeKernelFunc = ({ inputs, backend, attrs }: Kernel
     dScale: new Float32Array(c),
     dShift: new Float32Array(c),
   };
+  const reluWorkspace = inputs.workspace ? f32(backend, inputs.workspace) : undefined;
   batchNormBackward(backend.dnnl, x.length / c, c, x, f32(backend, inputs.dy)!, s, grads, {
     batchStats: true,
+    ...(reluWorkspace ? { reluWorkspace } : {}),
   });
   return [
     output(backend, shape, grads.dx),
     output(backend, [c], grads.dScale),
     output(backend, [c], grads.dShift),
   ];
+};
+
+/** max(0, FusedBatchNorm): inputs {x, mean, variance, scale?, offset?}, attrs {varianceEpsilon}. */
+const batchNormRelu: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
+  const p = bnInputs(backend, inputs)!;
+  const epsilon = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+  const y = backend.alloc(p.x.length);
+  batchNormForward(backend.dnnl, p.rows, p.c, p.x, { ...p, epsilon }, y, { relu: true });
+  return output(backend, inputs.x!.shape, y);
 };
 
 /** Native elementwise, reduction and normalisation kernels by tfjs kernel name. */
@@ -379,4 +402,5 @@ export const NATIVE_ONLY_KERNELS: Record<string, NativeKernelFunc> = {
   [GRAD_KERNELS.batchNormGrad]: batchNormGrad,
   [GRAD_KERNELS.batchNormTrainGrad]: batchNormTrainGrad,
   [BATCH_NORM_TRAIN]: batchNormTrain,
+  [BATCH_NORM_RELU]: batchNormRelu,
 };

@@ -182,6 +182,22 @@ Deno.test({
       requireNative: [GRAD_KERNELS.batchNormTrainGrad],
       tol: 1e-4,
     });
+    // with the ReLU inside the kernel (oneDNN's fuse_norm_relu and its workspace)
+    const bnRelu = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const fused = nativeBatchNormTrain(t, g, b, 1e-5, { relu: true });
+      if (fused) return fused[0];
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      return tf.relu(tf.batchNorm(t, mean, variance, b, g, 1e-5));
+    };
+    await assertMatchesCpu("fused bn+relu forward", () => bnRelu(x, scale, offset), {
+      requireNative: ["GeomadNativeBatchNormTrain"],
+    });
+    const reluLoss = (t: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(bnRelu(t, g, b), w));
+    await assertMatchesCpu("fused bn+relu grads", () => tf.grads(reluLoss)([x, scale, offset]), {
+      requireNative: [GRAD_KERNELS.batchNormTrainGrad],
+      tol: 1e-4,
+    });
     tf.dispose([x, w, scale, offset]);
   },
 });
