@@ -15,10 +15,10 @@ import { nativeKernelProfile, profileNativeKernels } from "../lib/backend/native
 import { nativeBackendInfo, registerNativeBackend } from "../lib/backend/native/register.ts";
 import { parsePrecision, type Precision, resolvePrecision } from "../lib/backend/precision.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
-import { categoricalCrossEntropy } from "../lib/train/loss.ts";
 import { type CommandSpec, intFlag, listFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { UsageError } from "../lib/util/errors.ts";
 import { Rng } from "../lib/util/rng.ts";
+import { trainStep } from "./train_step.ts";
 
 function randomImages(n: number, channels: number, rng: Rng): tf.Tensor4D {
   const v = Float32Array.from({ length: n * 32 * 32 * channels }, () => 2 * rng.next() - 1);
@@ -54,29 +54,13 @@ async function profile(precision: Precision, o: {
   backend.precision = precision;
   const net = buildWrn({ depth: 10, widen: 4, inputShape: [32, 32, o.channels], nClasses: 72 });
   const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
-  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = new Rng(7);
   const x = randomImages(o.batch, o.channels, rng);
   const labels = Int32Array.from({ length: o.batch }, () => rng.int(72));
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
   const xs = randomImages(o.scoreBatch, o.channels, rng);
-  const step = async () => {
-    const cost = tf.tidy(() =>
-      optimizer.minimize(
-        () => {
-          const probs = net.apply(x, { training: true }) as tf.Tensor;
-          return tf.addN([
-            categoricalCrossEntropy(y, probs),
-            ...net.calculateLosses(),
-          ]) as tf.Scalar;
-        },
-        true,
-        vars,
-      )!
-    );
-    await cost.data();
-    cost.dispose();
-  };
+  const step = trainStep(net, optimizer, x, y);
+
   const score = async () => {
     const p = tf.tidy(() => net.apply(xs, { training: false }) as tf.Tensor);
     await p.data();

@@ -44,8 +44,8 @@ import { Bf16Cache } from "../lib/backend/native/bf16.ts";
 import { countMacs } from "../lib/models/count.ts";
 import { buildSmallCnn } from "../lib/models/small_cnn.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
-import { categoricalCrossEntropy } from "../lib/train/loss.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
+import { trainStep } from "./train_step.ts";
 import {
   type CommandSpec,
   intFlag,
@@ -133,7 +133,6 @@ async function measureTfjs(
   const net = build(model, channels);
   const macs = countMacs(net);
   const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
-  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = new Rng(7);
   const data = Float32Array.from(
     { length: s.batch * 32 * 32 * channels },
@@ -142,24 +141,12 @@ async function measureTfjs(
   const labels = Int32Array.from({ length: s.batch }, () => rng.int(72));
   const x = tf.tensor4d(data, [s.batch, 32, 32, channels]);
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
+  const run = trainStep(net, optimizer, x, y);
   const step = async () => {
-    const cost = tf.tidy(() =>
-      optimizer.minimize(
-        () => {
-          const probs = net.apply(x, { training: true }) as tf.Tensor;
-          return tf.addN([
-            categoricalCrossEntropy(y, probs),
-            ...net.calculateLosses(),
-          ]) as tf.Scalar;
-        },
-        true,
-        vars,
-      )!
-    );
-    const loss = (await cost.data())[0]!;
-    cost.dispose();
+    const loss = await run();
     if (!Number.isFinite(loss)) throw new Error(`Cannot benchmark: loss is ${loss}`);
   };
+
   const score = async () => {
     const p = tf.tidy(() => net.apply(x, { training: false }) as tf.Tensor);
     await p.data();
