@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch CPU reference for geomad's throughput bench (issue 7).
 
-Same architectures as geomad's tfjs models: WRN-10-4 (PAPER.md: pre-activation basic blocks,
+Same architectures as geomad's tfjs models: WRN-10-4 (docs/protocol.md: pre-activation basic blocks,
 1x1 conv shortcut on the pre-activated input when widths differ, widths 16/64/128/256, strides
 1,2,2, BN-ReLU, 8x8 average pool, dense) and the small CNN of the quick preset. Measures
 training images/s (forward + backward + Adam, batch 128) and inference images/s (softmax

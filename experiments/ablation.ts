@@ -14,7 +14,8 @@
  *   deno task ablation [--dataset fashion-mnist] [--preset hour|quick|paper|smoke]
  *     [--classes 0,6,8] [--seeds N] [--transforms a,b,...] [--jobs N] [--shard i/n]
  *     [--root results/ablation] [--retry-failed] [--summary-only] [--no-png]
- *     [--data-dir D] [--backend B] [--precision fp32|bf16|auto] [--quiet] [--no-summary]
+ *     [--data-dir D] [--image-size N] [--channels 1|3] [--no-verify] [--backend B]
+ *     [--precision fp32|bf16|auto] [--quiet] [--no-summary]
  *     [--slurm [--submit] [--runs-per-task N] [--max-parallel N] [--partition P] [--time T]
  *      [--cpus-per-task N] [--mem M] [--gres G] [--account A] [--slurm-template FILE]]
  *     [--status]
@@ -24,7 +25,9 @@
  * @module
  */
 import { join } from "node:path";
-import { getDatasetSpec } from "../lib/data/registry.ts";
+import { datasetClasses } from "../lib/data/dataset_classes.ts";
+import { dataOptionsOf } from "../lib/data/flags.ts";
+import { describeSource } from "../lib/data/provenance.ts";
 import {
   ablationMarkdown,
   ablationReport,
@@ -88,8 +91,8 @@ export const ABLATION_COMMAND = {
       type: "string",
       default: "fashion-mnist",
       arg: "D",
-      kind: "dataset name",
-      help: "dataset of every run",
+      kind: "dataset name or folder:DIR",
+      help: "dataset of every run (folder:DIR: DIR/train/<class>/*, DIR/test/<class>/*)",
       example: "--dataset cifar10",
     },
     preset: {
@@ -161,7 +164,7 @@ async function main(): Promise<void> {
     seeds: values.seeds === undefined ? undefined : intFlag("seeds", values.seeds, 1, { min: 1 }),
     transforms: listFlag(values.transforms, "transforms"),
     root: values.root,
-    dataDir: values["data-dir"],
+    ...dataOptionsOf(values),
     backend: values.backend,
     precision,
   });
@@ -210,6 +213,7 @@ async function main(): Promise<void> {
 
   const summary = await buildSummary(dir, {
     dataset,
+    dataDir: values["data-dir"],
     presetName,
     preset: { ...preset },
     grid: {
@@ -258,6 +262,7 @@ async function buildSummary(
   dir: string,
   o: {
     dataset: string;
+    dataDir?: string;
     presetName: string;
     preset: Record<string, unknown>;
     grid: AblationSummary["grid"];
@@ -274,7 +279,7 @@ async function buildSummary(
   });
   const ok = collected.results.filter((x) => x.result.status === "ok");
   const nonGeometric = nonGeometricSets();
-  const classNames = [...getDatasetSpec(o.dataset).classNames];
+  const classNames = [...datasetClasses(o.dataset, { dataDir: o.dataDir }).classNames];
   const data = summarizeAblation(ok.map((x) => ablationRecord(x.result)), {
     nonGeometric,
     geometric: GEOMETRIC_SET,
@@ -317,7 +322,9 @@ async function buildSummary(
       otherPresets: collected.otherPresets,
       unknown: collected.unknown,
     },
-    dataUsed: [...new Set(ok.map(({ result: r }) => `${r.dataset} (${r.data?.source})`))].sort(),
+    dataUsed: [
+      ...new Set(ok.map(({ result: r }) => `${r.dataset} (${describeSource(r.data)})`)),
+    ].sort(),
     secondsPerRun: Object.fromEntries(
       Object.entries(seconds).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]),
     ),

@@ -23,7 +23,9 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { checkClassIndex, getDatasetSpec } from "../lib/data/registry.ts";
+import { datasetClasses } from "../lib/data/dataset_classes.ts";
+import { datasetKey } from "../lib/data/folder_scan.ts";
+import { checkClassIndex } from "../lib/data/registry.ts";
 import type { GeomPresetName } from "../lib/detectors/geom_presets.ts";
 import type { PrecisionRequest } from "../lib/backend/precision.ts";
 import { getMethod, type MethodOverrides, planMismatch } from "../lib/detectors/registry.ts";
@@ -160,11 +162,16 @@ export interface AblationGridOptions {
   backend?: string;
   /** Precision request of every run (and of the reuse check). */
   precision?: PrecisionRequest;
+  /** Folder datasets: --image-size, --channels; false: --no-verify (passed to each run). */
+  imageSize?: number;
+  channels?: 1 | 3;
+  verify?: boolean;
 }
 
-/** `<root>/<dataset>`: where runs/, summary.json and summary.md of an ablation live. */
+/** `<root>/<dataset>`: where runs/, summary.json and summary.md of an ablation live (a folder
+ * dataset's path-safe name, `folder-<name>`, for `folder:DIR`). */
 export function ablationDir(root: string, dataset: string): string {
-  return join(root, dataset);
+  return join(root, datasetKey(dataset));
 }
 
 /** The result file of one run: `<dir>/runs/<preset>__<set>__class-<c>__seed-<s>.json`. */
@@ -183,7 +190,7 @@ export function ablationRunPath(
 export function ablationGrid(options: AblationGridOptions): RunSpec[] {
   const presetName = options.preset ?? DEFAULT_ABLATION_PRESET;
   const preset = ablationPreset(presetName);
-  const spec = getDatasetSpec(options.dataset);
+  const spec = datasetClasses(options.dataset, options);
   const classes = options.classes ?? preset.classes ??
     spec.classNames.map((_, i) => i);
   for (const c of classes) checkClassIndex(spec, c);
@@ -211,6 +218,9 @@ export function ablationGrid(options: AblationGridOptions): RunSpec[] {
           ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
           ...(options.backend !== undefined ? { backend: options.backend } : {}),
           ...(options.precision !== undefined ? { precision: options.precision } : {}),
+          ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}),
+          ...(options.channels !== undefined ? { channels: options.channels } : {}),
+          ...(options.verify === false ? { verify: false } : {}),
         });
       }
     }

@@ -179,3 +179,33 @@ Deno.test("collectAblationRuns() ignores invalid, changed and misnamed records w
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("ablationGrid() on a folder dataset: its classes, results under folder-<name>, data flags on every run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const cls of ["b", "a", "c"]) {
+      await Deno.mkdir(join(dir, "pets", "train", cls), { recursive: true });
+    }
+    const grid = ablationGrid({
+      dataset: `folder:${join(dir, "pets")}`,
+      preset: "paper",
+      seeds: 1,
+      transforms: ["rot4"],
+      imageSize: 48,
+      channels: 3,
+      verify: false,
+    });
+    assert.deepEqual(grid.map((s) => s.normalClass), [0, 1, 2]); // every class folder
+    assert.equal(
+      grid[0]!.out,
+      "results/ablation/folder-pets/runs/paper__rot4__class-0__seed-0.json",
+    );
+    assert.deepEqual([grid[2]!.imageSize, grid[2]!.channels, grid[2]!.verify], [48, 3, false]);
+    assert.throws(
+      () => ablationGrid({ dataset: `folder:${join(dir, "pets")}`, classes: [3] }),
+      (e: unknown) => e instanceof UsageError && /classes are 0\.\.2/.test(e.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -6,9 +6,10 @@
  * summary.json, summary.md (rows = classes + mean, columns = methods, the paper's published
  * numbers beside them) and summary.html / summary.png (grouped bars).
  *
- *   deno task compare --dataset D [--classes 0,1,...] [--methods geom,raw-ocsvm,...]
+ *   deno task compare --dataset D|folder:DIR [--classes 0,1,...] [--methods geom,raw-ocsvm,...]
  *     [--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results]
- *     [--retry-failed] [--summary-only] [--no-png] [--data-dir D] [--backend B]
+ *     [--retry-failed] [--summary-only] [--no-png] [--data-dir D] [--image-size N]
+ *     [--channels 1|3] [--no-verify] [--backend B]
  *     [--precision fp32|bf16|auto] [--quiet]
  *
  * A run that fails (status failed, e.g. a NaN loss) is shown as failed with its reason and the
@@ -24,7 +25,10 @@
  */
 import { join } from "node:path";
 import { parsePrecision } from "../lib/backend/precision.ts";
-import { checkClassIndex, getDatasetSpec } from "../lib/data/registry.ts";
+import { datasetClasses } from "../lib/data/dataset_classes.ts";
+import { dataOptionsOf } from "../lib/data/flags.ts";
+import { describeSource } from "../lib/data/provenance.ts";
+import { checkClassIndex } from "../lib/data/registry.ts";
 import { getMethod, methodNames } from "../lib/detectors/registry.ts";
 import {
   compareFigure,
@@ -78,8 +82,8 @@ export const COMPARE_COMMAND = {
     dataset: {
       type: "string",
       arg: "D",
-      kind: "dataset name (required)",
-      help: "dataset of every run",
+      kind: "dataset name or folder:DIR (required)",
+      help: "dataset of every run (folder:DIR: DIR/train/<class>/*, DIR/test/<class>/*)",
       example: "--dataset fashion-mnist",
     },
     classes: {
@@ -136,7 +140,9 @@ async function main(): Promise<void> {
   const dataset = textFlag("dataset", values.dataset)!, preset = values.preset, root = values.root;
   checkOutputFolder("root", root);
   checkSweepFlags(values);
-  const spec = getDatasetSpec(dataset);
+  const dataOptions = dataOptionsOf(values);
+  const spec = datasetClasses(dataset, dataOptions);
+  const key = spec.name; // path-safe: folder:DIR is stored as folder-<name>
   const methods = (listFlag(values.methods, "methods") ?? methodNames()).map(getMethod);
   const classes = intListFlag("classes", values.classes, { min: 0 }) ??
     spec.classNames.map((_, i) => i);
@@ -164,8 +170,8 @@ async function main(): Promise<void> {
           normalClass,
           seed,
           preset,
-          out: resultPath(root, { method: m.name, dataset, preset, normalClass, seed }),
-          ...(values["data-dir"] !== undefined ? { dataDir: values["data-dir"] } : {}),
+          out: resultPath(root, { method: m.name, dataset: key, preset, normalClass, seed }),
+          ...dataOptions,
           ...(values.backend !== undefined ? { backend: values.backend } : {}),
           precision,
           ...(origin ? { data: origin } : {}),
@@ -178,7 +184,7 @@ async function main(): Promise<void> {
   const log = (line: string) => {
     if (!values.quiet) console.error(`compare: ${line}`);
   };
-  const dir = join(root, "compare", dataset);
+  const dir = join(root, "compare", key);
   if (slurm) {
     return await slurmSweep({
       command: "compare",
@@ -240,6 +246,9 @@ async function main(): Promise<void> {
   );
   const createdAt = new Date().toISOString();
   const classNames = spec.classNames;
+  const dataUsed = [
+    ...new Set(outcomes.flatMap((o) => o.result ? [describeSource(o.result.data)] : [])),
+  ].sort();
   await writeJsonAtomic(join(dir, "summary.json"), {
     schema: COMPARE_SCHEMA,
     createdAt,
@@ -266,11 +275,11 @@ async function main(): Promise<void> {
   });
   await writeTextAtomic(
     join(dir, "summary.md"),
-    compareMarkdown(data, { dataset, preset, seeds, classNames, createdAt }),
+    compareMarkdown(data, { dataset, preset, seeds, classNames, createdAt, dataUsed }),
   );
   const files = await writeReportFiles(join(dir, "summary"), {
     title: `Method comparison: ${dataset}, preset ${preset}`,
-    meta: [`generated ${createdAt}`],
+    meta: [`generated ${createdAt}`, ...dataUsed.map((d) => `data: ${d}`)],
     sections: [{
       title: "AUROC per class",
       figures: [compareFigure(data, { dataset, classNames })],

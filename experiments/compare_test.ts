@@ -6,7 +6,12 @@ import { denoExecutable } from "../lib/experiments/pool.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import { resolveSweepData } from "../lib/experiments/sweep.ts";
 import { fakeResult } from "../lib/experiments/testing.ts";
-import { sweepArgs } from "./sweep_testing.ts";
+import { readRunResult } from "../lib/experiments/result.ts";
+import { folderCacheFiles } from "../lib/data/folder_cache.ts";
+import { cacheGroup } from "../lib/data/folder_scan.ts";
+import { defaultCacheDir } from "../lib/data/paths.ts";
+import { writeImageFolder } from "../lib/data/testdata/folder_fixtures.ts";
+import { listDir, sweepArgs } from "./sweep_testing.ts";
 
 function compare(root: string, extra: string[]): Promise<Deno.CommandOutput> {
   const args = sweepArgs("./compare.ts", root, extra);
@@ -67,6 +72,82 @@ Deno.test("compare: runs what is missing, reuses a failed result and reports its
     assert.ok(cell("raw-ocsvm").mean > 0.5);
     assert.equal(cell("raw-ocsvm-fair").status, "failed");
     assert.ok((await Deno.stat(join(dir, "summary.html"))).size > 1e6); // plotly inlined
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("compare: a folder dataset is decoded once, runs get its flags, summaries name it", async () => {
+  const root = await Deno.makeTempDir();
+  const images = join(root, "img");
+  const dataset = `folder:${images}`;
+  try {
+    await writeImageFolder(images, { classes: ["x", "y"], train: 20, test: 10, size: 16 });
+    // This task may write data/cache (as deno task compare may), so its runs cache the arrays.
+    const args = sweepArgs("./compare.ts", root, [
+      "--dataset",
+      dataset,
+      "--methods",
+      "raw-ocsvm-fair",
+      "--preset",
+      "smoke",
+      "--channels",
+      "1",
+      "--no-verify",
+    ]).map((a) => a === `--allow-write=${root}` ? `${a},${defaultCacheDir()}` : a);
+    const out = await new Deno.Command(denoExecutable(), { args }).output();
+    const err = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, err);
+    assert.match(err, /compare: decoding folder:.*img once into the cache/);
+    const dir = join(root, "compare", "folder-img");
+    const md = await Deno.readTextFile(join(dir, "summary.md"));
+    assert.match(md, /^# Method comparison: folder:.*img, preset smoke$/m);
+    assert.match(md, /\| x \(0\) +\| +\d+\.\d \|/);
+    assert.match(md, /- Data read: folder .*img \(60 images, list sha256 [0-9a-f]{12}\)\.$/m);
+    const r = await readRunResult(
+      resultPath(root, {
+        method: "raw-ocsvm-fair",
+        dataset: "folder-img",
+        preset: "smoke",
+        normalClass: 1,
+        seed: 0,
+      }),
+    );
+    assert.equal(r.data.folder?.channelsRequested, 1);
+    assert.equal(r.data.folder?.cache, "hit"); // decoded by the warm-up, not by the run
+  } finally {
+    // The warm-up stored the decoded arrays in data/cache/folders: remove that entry.
+    const group = await cacheGroup(images, { imageSize: null, channels: 1 });
+    for (const f of folderCacheFiles(defaultCacheDir(), group)) await Deno.remove(f);
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("compare: a folder that cannot be loaded stops the sweep before any run, with one line", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const images = join(root, "img");
+    await writeImageFolder(images, { classes: ["x", "y"], train: 2, test: 2, size: 16 });
+    await writeImageFolder(join(root, "big"), { classes: ["x"], train: 1, test: 0, size: 20 });
+    await Deno.rename(
+      join(root, "big", "train", "x", "0000.png"),
+      join(images, "train", "x", "big.png"),
+    );
+    const out = await compare(root, [
+      "--dataset",
+      `folder:${images}`,
+      "--methods",
+      "raw-ocsvm-fair",
+      "--preset",
+      "smoke",
+    ]);
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n");
+    assert.equal(out.code, 2, err.join("\n"));
+    assert.match(
+      err.at(-3)!,
+      /^compare: error: Cannot load folder dataset .*: train\/x\/0000\.png is 16x16 RGB but train\/x\/big\.png is 20x20 RGB; pass --image-size N/,
+    );
+    assert.deepEqual(await listDir(join(root, "raw-ocsvm-fair")), []); // no run started
   } finally {
     await Deno.remove(root, { recursive: true });
   }

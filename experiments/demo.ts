@@ -6,12 +6,19 @@
  *   report.png    a screenshot of it, when a headless chromium is available
  *   montage-normal.png / montage-anomalous.png   most normal / most anomalous test images
  *
- *   deno task demo [--normal C] [--preset quick|smoke|paper] [--dataset D] [--seed N]
- *     [--backend B] [--out-dir DIR] [--quiet]
+ *   deno task demo [--normal C] [--preset quick|smoke|paper] [--dataset D|folder:DIR] [--seed N]
+ *     [--backend B] [--out-dir DIR] [--quiet] [--data-dir DIR] [--image-size N] [--channels 1|3]
+ *     [--no-verify]
  * @module
  */
 import { initBackend, parseBackend } from "../lib/backend/mod.ts";
-import { loadOneVsRest } from "../lib/data/mod.ts";
+import {
+  DATA_DIR_FLAG,
+  DATA_FLAGS,
+  dataOptionsOf,
+  describeSource,
+  loadOneVsRest,
+} from "../lib/data/mod.ts";
 import { GeomDetector } from "../lib/detectors/geom.ts";
 import { geomPreset } from "../lib/detectors/geom_presets.ts";
 import { runDetector } from "../lib/experiments/run.ts";
@@ -29,8 +36,9 @@ import { checkOutputFolder } from "../lib/util/sandbox.ts";
 /** The demo's command line (`--help` prints it). */
 export const DEMO_COMMAND = {
   command: "deno task demo",
-  usage: "[--normal C] [--preset quick|smoke|paper] [--dataset D] [--seed N] [--backend B] " +
-    "[--out-dir DIR] [--quiet]",
+  usage: "[--normal C] [--preset quick|smoke|paper] [--dataset D|folder:DIR] [--seed N] " +
+    "[--backend B] [--out-dir DIR] [--quiet] [--data-dir DIR] [--image-size N] [--channels 1|3] " +
+    "[--no-verify]",
   about: "GEOM on the embedded real Fashion-MNIST sample: prints a table and writes " +
     "result.json, report.html (and report.png with chromium) and two montages to --out-dir.",
   flags: {
@@ -38,8 +46,8 @@ export const DEMO_COMMAND = {
       type: "string",
       default: "fashion-mnist-sample",
       arg: "D",
-      kind: "dataset name",
-      help: "dataset",
+      kind: "dataset name or folder:DIR",
+      help: "dataset (folder:DIR: DIR/train/<class>/*, DIR/test/<class>/*)",
       example: "--dataset fashion-mnist",
     },
     normal: {
@@ -88,6 +96,8 @@ export const DEMO_COMMAND = {
       help: "no header or progress lines",
       example: "--quiet",
     },
+    ...DATA_DIR_FLAG,
+    ...DATA_FLAGS,
   },
 } as const satisfies CommandSpec;
 
@@ -102,6 +112,8 @@ async function main(): Promise<void> {
   const backendName = parseBackend(values.backend);
   const dir = values["out-dir"]!;
   const data = await loadOneVsRest(values.dataset!, normal, {
+    ...dataOptionsOf(values),
+    quiet: values.quiet,
     trainLimit: config.trainLimit,
     testLimit: config.testLimit,
     seed,
@@ -109,7 +121,8 @@ async function main(): Promise<void> {
   const backend = await initBackend(backendName);
   const log = (s: string) => values.quiet || console.error(s);
   log(
-    `demo: GEOM ${values.preset} on ${data.meta.dataset} (${data.meta.source}), normal class ` +
+    `demo: GEOM ${values.preset} on ${data.meta.dataset} (${describeSource(data.meta)}), normal ` +
+      `class ` +
       `${normal} (${data.meta.normalClassName}): ${data.train.n} train, ${data.test.n} test ` +
       `images, backend ${backend.name}`,
   );

@@ -3,9 +3,10 @@
  * writing one versioned JSON result atomically. The ablation and comparison pools start one of
  * these per run; `deno task geom` is this command with the method fixed to geom.
  *
- *   deno task run --method M --dataset D --normal C [--preset smoke|quick|paper] [--seed S]
- *     [--transforms SET] [--epochs N] [--model NAME] [--score a,b] [--train-limit N]
- *     [--test-limit N] [--out FILE] [--force] [--data-dir D] [--backend B]
+ *   deno task run --method M --dataset D|folder:DIR --normal C [--preset smoke|quick|paper]
+ *     [--seed S] [--transforms SET] [--epochs N] [--model NAME] [--score a,b]
+ *     [--train-limit N] [--test-limit N] [--out FILE] [--force] [--data-dir D]
+ *     [--image-size N] [--channels 1|3] [--no-verify] [--backend B]
  *     [--precision fp32|bf16|auto] [--quiet] [--checkpoint-interval S] [--keep-checkpoint]
  *
  * GEOM saves its state every S seconds (default 300) and at each epoch end in `<out>.ckpt/`;
@@ -21,6 +22,9 @@
  */
 import { parsePrecision } from "../lib/backend/precision.ts";
 import { parseBackend } from "../lib/backend/select.ts";
+import { DATA_FLAGS, dataOptionsOf } from "../lib/data/flags.ts";
+import { datasetKey } from "../lib/data/folder_scan.ts";
+import { describeSource } from "../lib/data/provenance.ts";
 import { getMethod, methodNames } from "../lib/detectors/registry.ts";
 import { dieWithParent } from "../lib/experiments/pool.ts";
 import { RESULT_SCHEMA, resultPath, runKey, writeRunResult } from "../lib/experiments/result.ts";
@@ -54,8 +58,9 @@ export const RUN_FLAGS = {
   dataset: {
     type: "string",
     arg: "D",
-    kind: "dataset name (required)",
-    help: "dataset (one-vs-rest splits of its classes)",
+    kind: "dataset name or folder:DIR (required)",
+    help: "dataset (one-vs-rest splits of its classes); folder:DIR reads DIR/train/<class>/* " +
+      "and DIR/test/<class>/*, classes in sorted name order",
     example: "--dataset fashion-mnist",
   },
   normal: {
@@ -69,7 +74,7 @@ export const RUN_FLAGS = {
     type: "string",
     default: "quick",
     arg: "P",
-    kind: "smoke|quick|paper",
+    kind: "smoke|quick|paper (GEOM also catsvsdogs-paper|catsvsdogs-quick|catsvsdogs-smoke)",
     help: "configuration preset of the method",
     example: "--preset smoke",
   },
@@ -147,10 +152,11 @@ export const RUN_FLAGS = {
     type: "string",
     arg: "DIR",
     kind: "folder",
-    help: "folder with the dataset's official files",
+    help: "folder with the dataset's official files (or holding a relative folder:DIR)",
     defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
     example: "--data-dir /srv/fashion-mnist",
   },
+  ...DATA_FLAGS,
   backend: {
     type: "string",
     arg: "B",
@@ -274,7 +280,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
   const backend = values.backend === undefined
     ? undefined
     : parseBackend(textFlag("backend", values.backend));
-  const dataDir = textFlag("data-dir", values["data-dir"]);
+  const dataOptions = dataOptionsOf(values);
   const precision = parsePrecision(values.precision);
   const interval = intFlag(
     "checkpoint-interval",
@@ -283,8 +289,10 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     { min: 0 },
   );
   getMethod(method).plan(preset, overrides); // unknown method, preset or override: usage error
-  const key = runKey({ method, dataset, preset, normalClass, seed });
-  const out = values.out ?? resultPath("results", { method, dataset, preset, normalClass, seed });
+  // folder:DIR is stored (and keyed) under its path-safe name, folder-<name>
+  const stored = { method, dataset: datasetKey(dataset), preset, normalClass, seed };
+  const key = runKey(stored);
+  const out = values.out ?? resultPath("results", stored);
   checkOut(out, key, values.force);
   const { result } = await runMethod(method, { dataset, normalClass }, {
     preset,
@@ -292,7 +300,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     overrides,
     backend,
     precision,
-    dataDir,
+    ...dataOptions,
     quiet: values.quiet,
     checkpoint: {
       dir: checkpointRoot(out),
@@ -308,7 +316,8 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
           fixedMethod ? `${fixedMethod}:` : `run: ${method}`
         } ${meta.dataset} class ${normalClass} ` +
           `(${meta.normalClassName}) seed ${seed} preset ${preset}, train ${train}, ` +
-          `test ${test}, source ${meta.source}, backend ${backend.name} ${backend.precision}`,
+          `test ${test}, source ${describeSource(meta)}, backend ${backend.name} ` +
+          backend.precision,
       );
     },
   });

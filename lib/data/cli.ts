@@ -2,6 +2,8 @@
  * The data CLI (`deno task data ...`):
  *   info <dataset> [--data-dir D] [--json] [--no-verify]   source, split sizes, per-class
  *                                            counts, shape, checksums
+ *   info folder:DIR [--image-size N] [--channels 1|3]   the same for an image folder (decodes
+ *                                            it once into data/cache, so runs load it fast)
  *   fetch <dataset> [--mirror URL] [--force] [--quiet]   download into data/cache and verify
  *   verify <dataset> [--data-dir D]          re-check the files' checksums
  * Exit codes: 0 ok, 1 data errors, 2 usage errors.
@@ -10,7 +12,11 @@
 import { type CommandSpec, parseCommand, runCli, textFlag } from "../util/cli.ts";
 import { DataError, UsageError } from "../util/errors.ts";
 import { fetchDataset } from "./fetch.ts";
-import { describeDataset, loadFromSource } from "./load.ts";
+import { DATA_FLAGS, type DataOptions, dataOptionsOf } from "./flags.ts";
+import { loadFolderDataset } from "./folder.ts";
+import { folderPathOf, isFolderDataset } from "./folder_scan.ts";
+import { describeDataset, type LoadedDataset, loadFromSource } from "./load.ts";
+import { describeSource as describeMeta } from "./provenance.ts";
 import { type DataSource, locateDataset } from "./locate.ts";
 import { datasetNames, getDatasetSpec } from "./registry.ts";
 import { classCounts } from "./split.ts";
@@ -20,13 +26,17 @@ import { type FileCheck, mismatchMessage } from "./verify.ts";
 export const DATA_COMMAND = {
   command: "deno task data",
   usage: "<info|fetch|verify> <dataset> [--data-dir D] [--mirror URL] [--force] [--quiet] " +
-    "[--json] [--no-verify]",
+    "[--json] [--no-verify] [--image-size N] [--channels 1|3]",
   about: "Where a dataset comes from, its sizes and checksums (info); download it into " +
     "data/cache with MD5 verification (fetch); re-check its files (verify). Exit 1 for data " +
     "errors, 2 for bad usage.",
   positionals: [
     { name: "command", help: "info, fetch or verify" },
-    { name: "dataset", help: `one of ${datasetNames().join(", ")}` },
+    {
+      name: "dataset",
+      help: `one of ${datasetNames().join(", ")}, or folder:DIR (info only: DIR/train/<class>/*, ` +
+        "DIR/test/<class>/*)",
+    },
   ],
   flags: {
     "data-dir": {
@@ -50,13 +60,15 @@ export const DATA_COMMAND = {
       help: "fetch: download again even when verified files are present",
       example: "--force",
     },
-    quiet: { type: "boolean", help: "fetch: no progress bar", example: "--quiet" },
+    quiet: { type: "boolean", help: "fetch, info folder:DIR: no progress bar", example: "--quiet" },
     json: { type: "boolean", help: "info: print JSON", example: "--json" },
     "no-verify": {
       type: "boolean",
       help: "info: do not fail on files whose checksums differ (they are recorded unchecked)",
       example: "--no-verify",
     },
+    "image-size": DATA_FLAGS["image-size"],
+    channels: DATA_FLAGS.channels,
   },
 } as const satisfies CommandSpec;
 
@@ -87,10 +99,17 @@ function fileLines(files: FileCheck[]): string[] {
 async function info(
   dataset: string,
   dataDir: string | undefined,
-  opts: { json: boolean; verify: boolean },
+  opts: { json: boolean; verify: boolean; quiet: boolean } & DataOptions,
 ): Promise<void> {
-  const src = await locateDataset(dataset, { dataDir });
-  const data = loadFromSource(src, { verify: opts.verify });
+  let data: LoadedDataset, where: string;
+  if (isFolderDataset(dataset)) {
+    data = await loadFolderDataset(dataset, { ...opts, dataDir });
+    where = describeMeta(data.meta) + `, decoded arrays: cache ${data.meta.folder!.cache}`;
+  } else {
+    const src = await locateDataset(dataset, { dataDir });
+    data = loadFromSource(src, { verify: opts.verify });
+    where = describeSource(src);
+  }
   const spec = data.spec;
   const k = spec.classNames.length;
   const train = classCounts(data.train.labels, k), test = classCounts(data.test.labels, k);
@@ -110,7 +129,7 @@ async function info(
   const lines = [
     `dataset      ${spec.name}: ${spec.title}`,
     `licence      ${spec.license}`,
-    `source       ${describeSource(src)}`,
+    `source       ${where}`,
     `image shape  ${spec.height}x${spec.width}x${spec.channels}`,
     `train        ${data.train.n} images`,
     `test         ${data.test.n} images`,
@@ -120,8 +139,9 @@ async function info(
         String(test[c]).padStart(6)
       }`
     ),
-    `files`,
-    ...fileLines(data.meta.files),
+    ...(data.meta.folder
+      ? [`file list    sha256 ${data.meta.folder.listDigest} (paths and sizes)`]
+      : [`files`, ...fileLines(data.meta.files)]),
   ];
   console.log(lines.join("\n"));
 }
@@ -165,10 +185,27 @@ export async function dataCli(args: string[]): Promise<void> {
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   textFlag("data-dir", values["data-dir"]);
   textFlag("mirror", values.mirror);
-  getDatasetSpec(dataset);
+  const folder = isFolderDataset(dataset);
+  if (folder) folderPathOf(dataset);
+  else getDatasetSpec(dataset);
   const dataDir = values["data-dir"];
+  const decode = dataOptionsOf(values);
+  if ((decode.imageSize !== undefined || decode.channels !== undefined) && !folder) {
+    throw new UsageError("--image-size and --channels apply to folder datasets (folder:DIR)");
+  }
   if (command === "info") {
-    return await info(dataset, dataDir, { json: !!values.json, verify: !values["no-verify"] });
+    return await info(dataset, dataDir, {
+      ...decode,
+      json: !!values.json,
+      verify: !values["no-verify"],
+      quiet: !!values.quiet,
+    });
+  }
+  if (folder) {
+    throw new UsageError(
+      `${command} applies to the registry's datasets; a folder dataset has no official files ` +
+        `(use 'info', which records its file-list digest)`,
+    );
   }
   if (command === "verify") return await verify(dataset, dataDir);
   if (command === "fetch") {

@@ -1,19 +1,31 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { encodeIdx } from "./idx.ts";
+import { writeImageFolder } from "./testdata/folder_fixtures.ts";
 import { gzip, idxFiles, idxFixture, writeFiles } from "./testdata/fixtures.ts";
 import { closedPort } from "./testdata/server.ts";
 
 const CLI = new URL("./cli.ts", import.meta.url).pathname;
 
-/** Runs the data CLI as a subprocess with the permissions its task has. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the data CLI as a subprocess with the permissions its task has (writes: none, or
+ * `extraWrite` for a private cache folder). */
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runWith(undefined, ...args);
+}
+
+async function runWith(
+  extraWrite: string | undefined,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--no-prompt",
       "--allow-read",
       "--allow-net=127.0.0.1",
-      "--allow-env=GEOMAD_DATA_DIR,GEOMAD_MIRROR,GEOMAD_DEBUG",
+      "--allow-env",
+      "--allow-ffi",
+      ...(extraWrite ? [`--allow-write=${extraWrite}`] : []),
       CLI,
       ...args,
     ],
@@ -188,4 +200,31 @@ Deno.test({
     assert.equal(v.code, 0, v.stderr);
     assert.match(v.stdout, /all 4 files match the registry checksums/);
   },
+});
+
+Deno.test("data info folder:DIR lists classes, sizes and the file-list digest; verify/fetch refuse it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeImageFolder(join(dir, "pets"), {
+      classes: ["dog", "cat"],
+      train: 3,
+      test: 2,
+      size: 8,
+    });
+    const r = await runWith(dir, "info", `folder:pets`, "--data-dir", dir, "--channels", "1");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^dataset\s+folder-pets: Image folder .*pets$/m);
+    assert.match(r.stdout, /^image shape\s+8x8x1$/m);
+    assert.match(r.stdout, /^\s+0 cat\s+3\s+2$/m);
+    assert.match(r.stdout, /^\s+1 dog\s+3\s+2$/m);
+    assert.match(r.stdout, /^file list\s+sha256 [0-9a-f]{64} \(paths and sizes\)$/m);
+    assertUsageError(await run("verify", "folder:x"), /a folder dataset has no official files/);
+    assertUsageError(
+      await run("info", "cifar10", "--image-size", "32"),
+      /apply to folder datasets/,
+    );
+    assertUsageError(await run("info", "folder:"), /needs a path/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

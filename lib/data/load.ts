@@ -5,6 +5,9 @@
  */
 import { basename } from "node:path";
 import { DataError } from "../util/errors.ts";
+import { type FolderLoadOptions, type FolderMeta, loadFolderDataset } from "./folder.ts";
+import { isFolderDataset } from "./folder_scan.ts";
+import type { Verification } from "./provenance.ts";
 import { md5Hex } from "./checksum.ts";
 import { parseCifarRecords } from "./cifar.ts";
 import { gunzipIfNeeded } from "./gzip.ts";
@@ -28,6 +31,10 @@ export interface DataMeta {
   root: string;
   files: FileCheck[];
   sizes: { train: number; test: number };
+  /** Whether checksums were verified (`unchecked` with `--no-verify`; see provenance.ts). */
+  verification?: Verification;
+  /** Folder datasets (`folder:DIR`): the folder, file counts, file-list digest, decoding. */
+  folder?: FolderMeta;
 }
 
 /** A dataset loaded into memory. */
@@ -39,14 +46,15 @@ export interface LoadedDataset {
 }
 
 /** Options for {@linkcode loadDataset}. */
-export interface LoadOptions extends LocateOptions {
+export interface LoadOptions extends LocateOptions, Omit<FolderLoadOptions, keyof LocateOptions> {
   /** Fail on files whose checksums differ from the registry's (default true). With false,
    * only the MD5 of each file as stored is computed and recorded, with status `unchecked`. */
   verify?: boolean;
 }
 
 /**
- * Finds (see {@linkcode locateDataset}), reads, verifies and decodes a dataset.
+ * Finds (see {@linkcode locateDataset}), reads, verifies and decodes a dataset; a
+ * `folder:DIR` dataset is listed and decoded by {@linkcode loadFolderDataset}.
  * @throws {UsageError} for an unknown dataset.
  * @throws {DataError} for missing, corrupt or mismatching files, naming the file.
  */
@@ -54,6 +62,9 @@ export async function loadDataset(
   dataset: string | DatasetSpec,
   options: LoadOptions = {},
 ): Promise<LoadedDataset> {
+  if (typeof dataset === "string" && isFolderDataset(dataset)) {
+    return await loadFolderDataset(dataset, options);
+  }
   const source = await locateDataset(dataset, options);
   return loadFromSource(source, options);
 }
@@ -105,6 +116,7 @@ export function loadFromSource(
     root,
     files: checks,
     sizes: { train: train.n, test: test.n },
+    verification: verify ? "verified" : "unchecked",
   };
   return { spec, train, test, meta };
 }

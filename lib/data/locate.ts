@@ -24,7 +24,7 @@ import {
 import { type DatasetSpec, getDatasetSpec } from "./registry.ts";
 
 /** How the files were found. */
-export type SourceKind = "data-dir" | "cache" | "system" | "download" | "sample";
+export type SourceKind = "data-dir" | "cache" | "system" | "download" | "sample" | "folder";
 
 /** A resolved dataset location. */
 export interface DataSource {

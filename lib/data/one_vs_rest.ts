@@ -1,5 +1,5 @@
 /**
- * The paper's one-vs-rest protocol (PAPER.md): train on the training images of the normal
+ * The paper's one-vs-rest protocol (docs/protocol.md): train on the training images of the normal
  * class, test on the full test split labelled normal (1) vs anomalous (0), pixels in [-1, 1],
  * 28x28 images zero-padded to 32x32 before scaling.
  * @module
@@ -7,6 +7,8 @@
 import { Rng } from "../util/rng.ts";
 import { type DataMeta, loadDataset, type LoadedDataset, type LoadOptions } from "./load.ts";
 import { checkClassIndex, type DatasetSpec, getDatasetSpec } from "./registry.ts";
+import { datasetClasses } from "./dataset_classes.ts";
+import { isFolderDataset } from "./folder_scan.ts";
 import { toImages } from "./preprocess.ts";
 import { indicesByClass, seededSubset, stratifiedSubset } from "./split.ts";
 import type { Images } from "./types.ts";
@@ -122,6 +124,10 @@ export async function loadOneVsRest(
   normalClass: number,
   options: LoadOneVsRestOptions = {},
 ): Promise<OneVsRestData> {
+  if (typeof dataset === "string" && isFolderDataset(dataset)) {
+    checkClassIndex(datasetClasses(dataset, options), normalClass); // before decoding
+    return oneVsRest(await loadDataset(dataset, options), normalClass, options);
+  }
   const spec = typeof dataset === "string" ? getDatasetSpec(dataset) : dataset;
   checkClassIndex(spec, normalClass);
   return oneVsRest(await loadDataset(spec, options), normalClass, options);

@@ -48,9 +48,11 @@ export interface ArchiveSpec {
 
 /** Everything geomad knows about a dataset. */
 export interface DatasetSpec {
-  name: DatasetName;
+  /** A registry name, or for a folder dataset its path-safe key (`folder-<name>`). */
+  name: string;
   title: string;
-  format: "idx" | "cifar10" | "cifar100";
+  /** `folder`: an image-folder dataset (`folder:DIR`), built when it is loaded. */
+  format: "idx" | "cifar10" | "cifar100" | "folder";
   height: number;
   width: number;
   channels: number;
@@ -466,7 +468,10 @@ export function getDatasetSpec(name: string): DatasetSpec {
  * Checks a one-vs-rest class index for a dataset.
  * @throws {UsageError} when it is not an integer in range.
  */
-export function checkClassIndex(spec: DatasetSpec, normalClass: number): void {
+export function checkClassIndex(
+  spec: Pick<DatasetSpec, "name" | "classNames">,
+  normalClass: number,
+): void {
   const k = spec.classNames.length;
   if (!Number.isInteger(normalClass) || normalClass < 0 || normalClass >= k) {
     throw new UsageError(

@@ -1,5 +1,5 @@
 /**
- * Presets of the deep baselines. `paper` is ../shared/PAPER.md and the official code
+ * Presets of the deep baselines. `paper` is the paper (docs/protocol.md) and the official code
  * (Keras 2.2 defaults where the paper is silent; Deep SVDD: Ruff et al. 2018); `quick` runs one
  * Fashion-MNIST class in minutes on a 2-core CPU with tfjs wasm (a seeded subset of the data,
  * far fewer epochs: NOT comparable with the paper's numbers); `smoke` runs in seconds, for tests.

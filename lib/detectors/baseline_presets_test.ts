@@ -27,7 +27,7 @@ Deno.test("baselinePreset(): every method and preset builds a detector that reco
   }
 });
 
-Deno.test("baselinePreset(): paper presets hold PAPER.md's settings", () => {
+Deno.test("baselinePreset(): paper presets hold docs/protocol.md's settings", () => {
   const cae = baselinePreset("cae-ocsvm", "paper");
   assert.deepEqual([cae.filters, cae.codeSize, cae.epochs, cae.batchSize], [
     [64, 128, 256],

@@ -1,5 +1,6 @@
 /**
- * The one detector interface shared by GEOM and every baseline (see STYLE.md, after PyOD).
+ * The one detector interface shared by GEOM and every baseline (after PyOD; docs/protocol.md,
+ * "Detectors").
  *
  * - `fit(train, options)` learns from normal images only and resolves to the detector.
  * - `score(x)` returns ANOMALY scores: higher = more anomalous. Methods whose natural output is

@@ -6,7 +6,7 @@ import { UsageError } from "../util/errors.ts";
 import { GEOM_SCORES, GeomDetector, parseGeomScores } from "./geom.ts";
 import { geomPreset, resolveEpochs } from "./geom_presets.ts";
 
-Deno.test("geomPreset('paper') equals PAPER.md's protocol and hyperparameters", () => {
+Deno.test("geomPreset('paper') equals docs/protocol.md's protocol and hyperparameters", () => {
   const p = geomPreset("paper");
   assert.equal(p.model, "wrn-10-4");
   assert.equal(p.transforms, "geometric72");

@@ -79,6 +79,9 @@ export interface MethodPlan {
   trainLimit?: number;
   /** Test images to load (undefined = the whole test split). */
   testLimit?: number;
+  /** The square image size the preset is built for (GEOM's catsvsdogs family: 64); folder
+   * datasets are resized to it by default, other sizes are refused. Undefined: any size. */
+  imageSize?: number;
   /**
    * Values a stored result's `hyperparameters` must hold (deep-equal, key by key) to count as
    * this run; data limits are checked separately against `result.data`.
@@ -171,7 +174,15 @@ function defineMethod<C>(def: MethodDefinition<C>): MethodEntry {
       const expected = def.expected ? def.expected(config) : detector.hyperparameters;
       const method = detector.name;
       detector.dispose();
-      return { method, preset, ...limits, expected: asStored(expected), create };
+      const { imageSize } = config as { imageSize?: number };
+      return {
+        method,
+        preset,
+        ...limits,
+        ...(imageSize !== undefined ? { imageSize } : {}),
+        expected: asStored(expected),
+        create,
+      };
     },
   };
 }
@@ -373,11 +384,24 @@ export function getMethod(name: string): MethodEntry {
 export function planMismatch(
   result: RunResult,
   plan: MethodPlan,
-  run: { dataset: string; normalClass: number; seed: number; precision?: PrecisionRequest },
+  run: {
+    dataset: string;
+    normalClass: number;
+    seed: number;
+    precision?: PrecisionRequest;
+    imageSize?: number;
+    channels?: number;
+  },
 ): string | undefined {
   if (result.method !== plan.method) return `method ${result.method} is not ${plan.method}`;
   const requested = result.data?.requested ?? result.dataset;
   if (requested !== run.dataset) return `dataset ${requested} is not ${run.dataset}`;
+  const folder = result.data?.folder;
+  const size = run.imageSize ?? plan.imageSize ?? null;
+  if (folder && folder.imageSize !== size) return `image size ${folder.imageSize} is not ${size}`;
+  if (folder && folder.channelsRequested !== (run.channels ?? null)) {
+    return `channels ${folder.channelsRequested} is not ${run.channels ?? null}`;
+  }
   if (result.normalClass !== run.normalClass) {
     return `class ${result.normalClass} is not ${run.normalClass}`;
   }

@@ -232,6 +232,8 @@ export function compareMarkdown(
     seeds: number;
     classNames?: readonly string[];
     createdAt: string;
+    /** Where the runs' data came from (`describeSource` of each distinct record). */
+    dataUsed?: readonly string[];
   },
 ): string {
   const t = compareTable(data, options);
@@ -268,6 +270,7 @@ export function compareMarkdown(
   notes.push(
     `Scores: ${data.methods.map((m) => `${m.title} = ${m.primaryScore}`).join(", ")}.`,
   );
+  if (options.dataUsed?.length) notes.push(`Data read: ${options.dataUsed.join("; ")}.`);
   lines.push(...notes.map((n) => `- ${n}`));
   const failures = data.cells.filter((c) => c.normalClass !== "mean" && c.errors.length);
   if (failures.length) {

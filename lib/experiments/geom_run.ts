@@ -32,6 +32,12 @@ export interface RunGeomOptions {
   scores?: string[];
   /** Where the dataset files are (default: the usual search, see lib/data). */
   dataDir?: string;
+  /** Folder datasets (`folder:DIR`): resize and centre-crop to N x N. */
+  imageSize?: number;
+  /** Folder datasets: 1 (grayscale) or 3 (RGB). */
+  channels?: 1 | 3;
+  /** False: accept files whose checksums differ from the official ones (recorded `unchecked`). */
+  verify?: boolean;
   /** Silence progress output. */
   quiet?: boolean;
   /** Progress lines (e.g. `liveProgress().onProgress` in a notebook). */
@@ -75,6 +81,9 @@ export async function runGeom(
     },
     backend: options.backend,
     dataDir: options.dataDir,
+    imageSize: options.imageSize,
+    channels: options.channels,
+    verify: options.verify,
     quiet: options.quiet,
     onProgress: options.onProgress,
     checkpoint: options.checkpoint,

@@ -3,7 +3,7 @@
  * the one-vs-rest protocol, for tables that put geomad's results beside the paper's.
  *
  * Source: Golan & El-Yaniv, "Deep Anomaly Detection Using Geometric Transformations",
- * NeurIPS 2018 (arXiv 1805.10917), as collected in ../shared/PAPER.md ("Published numbers");
+ * NeurIPS 2018 (arXiv 1805.10917), as listed in docs/protocol.md ("Published numbers");
  * GEOM's per-class values are as re-reported by later papers (consistent with the printed
  * means). OC-SVM numbers use the paper's hindsight selection (best of the nu x gamma grid by
  * TEST AUROC).
@@ -26,11 +26,11 @@ export interface PublishedResult {
   note?: string;
 }
 
-const PAPER = "Golan & El-Yaniv 2018 (arXiv 1805.10917), via shared/PAPER.md";
+const PAPER = "Golan & El-Yaniv 2018 (arXiv 1805.10917), see docs/protocol.md";
 const REREPORTED = `${PAPER}; per class as re-reported by later papers`;
 const HINDSIGHT = "nu and gamma chosen by TEST AUROC (hindsight, favours the baseline)";
 
-/** Every published number PAPER.md holds. */
+/** Every published number docs/protocol.md lists. */
 export const PUBLISHED: readonly PublishedResult[] = [
   {
     method: "geom",
@@ -73,7 +73,7 @@ export const PUBLISHED: readonly PublishedResult[] = [
     ],
     mean: 78.7,
     source: REREPORTED,
-    note: "superclass 16 is uncertain (~73.3 in PAPER.md)",
+    note: "superclass 16 is uncertain (~73.3)",
   },
   {
     method: "geom",

@@ -7,9 +7,11 @@
 import { type BackendInfo, initBackend, parseBackend } from "../backend/mod.ts";
 import type { PrecisionRequest } from "../backend/precision.ts";
 import type { Detector } from "../detectors/detector.ts";
+import type { DataOptions } from "../data/flags.ts";
 import { loadOneVsRest, type OneVsRestData } from "../data/one_vs_rest.ts";
 import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/registry.ts";
 import { RunCheckpoint } from "../train/checkpoint.ts";
+import { UsageError } from "../util/errors.ts";
 import type { RunResult } from "./result.ts";
 import { runDetector, type RunOutput } from "./run.ts";
 
@@ -25,8 +27,9 @@ export interface ReadyInfo {
   meta: OneVsRestData["meta"];
 }
 
-/** Options for {@linkcode runMethod}. */
-export interface RunMethodOptions {
+/** Options for {@linkcode runMethod}; the data options (`dataDir`, `imageSize`, `channels`,
+ * `verify`) are those of the data flags (lib/data/flags.ts). */
+export interface RunMethodOptions extends DataOptions {
   preset: string;
   seed?: number;
   overrides?: MethodOverrides;
@@ -34,7 +37,6 @@ export interface RunMethodOptions {
   backend?: string;
   /** Arithmetic precision (default auto; bf16 only on the native backend). */
   precision?: PrecisionRequest;
-  dataDir?: string;
   quiet?: boolean;
   onProgress?: (line: string, final: boolean) => void;
   /** Called once data and backend are ready, before fitting (e.g. to print a header). */
@@ -115,10 +117,23 @@ export async function runMethodKept(
   const seed = options.seed ?? 0;
   const data = await loadOneVsRest(run.dataset, run.normalClass, {
     dataDir: options.dataDir,
+    // A preset built for one size (catsvsdogs: 64) resizes folder images to it by default.
+    imageSize: options.imageSize ?? plan.imageSize,
+    channels: options.channels,
+    verify: options.verify,
+    quiet: options.quiet,
     trainLimit: plan.trainLimit,
     testLimit: plan.testLimit,
     seed,
   });
+  if (plan.imageSize !== undefined && data.train.height !== plan.imageSize) {
+    throw new UsageError(
+      `Cannot run ${method} preset ${options.preset} on ${data.meta.dataset}: the preset is for ` +
+        `${plan.imageSize}x${plan.imageSize} images, these are ${data.train.height}x` +
+        `${data.train.width}` +
+        (data.meta.folder ? ` (drop --image-size or pass --image-size ${plan.imageSize})` : ""),
+    );
+  }
   const backend = await initBackend(backendName, { precision: options.precision });
   options.onReady?.({ plan, backend, train: data.train.n, test: data.test.n, meta: data.meta });
   const c = options.checkpoint;

@@ -3,6 +3,7 @@
  * of the most normal and most anomalous test images. Used by `deno task demo` and notebooks.
  * @module
  */
+import { describeSource } from "../data/provenance.ts";
 import type { Images } from "../data/types.ts";
 import { takeImages } from "../data/types.ts";
 import type { TableRow } from "../display/html.ts";
@@ -89,7 +90,7 @@ export async function runReport(
     title: `GEOM on ${result.dataset}: class ${result.normalClass} (${result.normalClassName})`,
     meta: [
       `method ${result.method}, preset ${result.preset}, seed ${result.seed}, backend ` +
-      `${result.backend.name}, data source ${result.data.source}`,
+      `${result.backend.name}, data source ${describeSource(result.data)}`,
       `train ${result.data.used.train} normal images, test ${result.data.used.test} images; ` +
       `fit ${result.timings.fitSeconds.toFixed(1)} s, score ${
         result.timings.scoreSeconds.toFixed(1)

@@ -20,10 +20,13 @@ import { locateDataset } from "../data/locate.ts";
 import type { SourceKind } from "../data/locate.ts";
 import { checkpointRoot } from "../train/checkpoint.ts";
 import { type FlagTable, intFlag, textFlag } from "../util/cli.ts";
-import { oneLine, UsageError } from "../util/errors.ts";
+import { DataError, oneLine, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
 import { removeStaleTemps } from "../util/atomic.ts";
-import { childPermissions } from "../util/sandbox.ts";
+import { childPermissions, mayWrite } from "../util/sandbox.ts";
+import { DATA_FLAGS, dataArgs } from "../data/flags.ts";
+import { folderRoot, isFolderDataset } from "../data/folder_scan.ts";
+import { defaultCacheDir } from "../data/paths.ts";
 import { denoExecutable, type PoolExit, runPool } from "./pool.ts";
 import { readRunResult, type RunResult } from "./result.ts";
 
@@ -53,6 +56,10 @@ export interface RunSpec {
   data?: DataOrigin;
   /** Let the run overwrite the file at `out` (set by the sweep for damaged or stale ones). */
   force?: boolean;
+  /** Folder datasets: --image-size and --channels; false: --no-verify. */
+  imageSize?: number;
+  channels?: 1 | 3;
+  verify?: boolean;
 }
 
 /** Where a dataset's files were read from, as results record it (`data.source`, `data.root`). */
@@ -68,6 +75,7 @@ export interface DataOrigin {
  * or lacks the files, or no data at all.
  */
 export async function resolveSweepData(dataset: string, dataDir?: string): Promise<DataOrigin> {
+  if (isFolderDataset(dataset)) return { source: "folder", root: folderRoot(dataset, { dataDir }) };
   const src = await locateDataset(dataset, { dataDir });
   return { source: src.kind, root: src.archivePath ?? src.root };
 }
@@ -105,6 +113,9 @@ export function runArgs(spec: RunSpec): string[] {
   if (o.trainLimit !== undefined) args.push("--train-limit", String(o.trainLimit));
   if (o.testLimit !== undefined) args.push("--test-limit", String(o.testLimit));
   if (spec.dataDir !== undefined) args.push("--data-dir", spec.dataDir);
+  args.push(
+    ...dataArgs({ imageSize: spec.imageSize, channels: spec.channels, verify: spec.verify }),
+  );
   if (spec.backend !== undefined) args.push("--backend", spec.backend);
   if (spec.precision !== undefined) args.push("--precision", spec.precision);
   if (spec.force) args.push("--force");
@@ -209,7 +220,38 @@ export interface RunSweepOptions {
  * a child never gets a permission its parent lacks.
  */
 export function defaultPermissions(spec: RunSpec): string[] {
-  return childPermissions([dirname(spec.out)]);
+  const dirs = [dirname(spec.out)];
+  // A folder dataset's decoded arrays are cached in data/cache (lib/data/folder.ts), when this
+  // task may write there; else each run decodes them (and says it cannot cache them).
+  if (isFolderDataset(spec.dataset) && mayWrite(defaultCacheDir())) dirs.push(defaultCacheDir());
+  return childPermissions(dirs);
+}
+
+/**
+ * Decodes a folder dataset once, in one child (`deno task data info`), before a pool of runs
+ * starts, so the runs load it from the cache instead of each decoding it at the same time; a
+ * folder that cannot be loaded stops the sweep here with its one-line reason.
+ */
+async function warmFolderCache(spec: RunSpec, options: RunSweepOptions): Promise<void> {
+  const cli = fileURLToPath(new URL("../data/cli.ts", import.meta.url));
+  const perms = (options.permissions ?? defaultPermissions)(spec);
+  const args = ["run", ...perms, cli, "info", spec.dataset, "--quiet"];
+  if (spec.dataDir !== undefined) args.push("--data-dir", spec.dataDir);
+  // The size the run will ask for: its --image-size, else its preset's (catsvsdogs: 64).
+  const imageSize = spec.imageSize ?? planOf(spec).imageSize;
+  args.push(...dataArgs({ imageSize, channels: spec.channels }));
+  const [exit] = await runPool([{ id: "warm", args }], {
+    jobs: 1,
+    command: options.command ?? denoExecutable(),
+    signal: options.signal,
+  });
+  if (exit && exit.code !== 0) {
+    // `data: error: <message>`, then for usage errors the usage line and the --help hint
+    const line = exit.stderrTail.find((l) => l.startsWith("data: error: ")) ??
+      exit.stderrTail.filter((l) => !/^\s*at /.test(l)).at(-1) ?? "no output";
+    const message = line.replace(/^data: error: /, "");
+    throw exit.code === 2 ? new UsageError(message) : new DataError(message);
+  }
 }
 
 /** A short name of a run for logs: `geom rot4 class 0 seed 1`. */
@@ -279,6 +321,11 @@ export async function runSweep(
       (resuming ? `, ${resuming} from a checkpoint` : "") +
       (pending.length ? ` with ${procs} process${procs === 1 ? "" : "es"}` : ""),
   );
+  const folderRun = pending.find((s) => isFolderDataset(s.dataset));
+  if (folderRun && !options.command) {
+    log(`decoding ${folderRun.dataset} once into the cache`);
+    await warmFolderCache(folderRun, options);
+  }
   const progress = new Progress(options.label ?? "runs", pending.length, {
     unit: "run",
     quiet: options.quiet,
@@ -389,6 +436,7 @@ export const SWEEP_FLAGS = {
     defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
     example: "--data-dir /srv/fashion-mnist",
   },
+  ...DATA_FLAGS,
   backend: {
     type: "string",
     arg: "B",

@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { getMethod } from "../detectors/registry.ts";
 import { UsageError } from "../util/errors.ts";
 import {
+  defaultPermissions,
   parseShard,
   removeStaleTemps,
   runArgs,
@@ -171,3 +172,39 @@ Deno.test("runSweep() refuses two runs writing one file", async () => {
     /two runs write/,
   );
 });
+
+Deno.test("runArgs() passes the data flags of a folder dataset and --no-verify on to each run", () => {
+  const args = runArgs({
+    method: "geom",
+    dataset: "folder:data/pets",
+    normalClass: 1,
+    seed: 0,
+    preset: "quick",
+    out: "r.json",
+    dataDir: "d",
+    imageSize: 64,
+    channels: 3,
+    verify: false,
+  });
+  assert.deepEqual(args.slice(args.indexOf("--data-dir")), [
+    "--data-dir",
+    "d",
+    "--image-size",
+    "64",
+    "--channels",
+    "3",
+    "--no-verify",
+  ]);
+  const perms = defaultPermissions({ ...SPEC_FOR_PERMS, dataset: "folder:x" });
+  assert.match(perms.at(-1)!, /^--allow-write=results\/x,.*data\/cache$/);
+  assert.deepEqual(defaultPermissions(SPEC_FOR_PERMS).at(-1), "--allow-write=results/x");
+});
+
+const SPEC_FOR_PERMS = {
+  method: "geom",
+  dataset: "cifar10",
+  normalClass: 0,
+  seed: 0,
+  preset: "quick",
+  out: "results/x/r.json",
+};

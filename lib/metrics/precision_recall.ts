@@ -92,6 +92,8 @@ export function prAuc(
   options: BinaryMetricOptions = {},
 ): number {
   const { precision, recall } = precisionRecallCurve(scores, labels, options);
-  // recall decreases along the curve; integrate in increasing recall.
-  return -trapezoid(recall, precision);
+  // recall decreases along the curve; integrate in increasing recall. Rounding in the float
+  // sum can put a perfect curve's area an ulp or two above 1 (9 positives ranked above 1
+  // negative: 1.0000000000000002), which result records must not hold: clamp to [0, 1].
+  return Math.min(1, Math.max(0, -trapezoid(recall, precision)));
 }

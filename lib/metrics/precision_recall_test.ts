@@ -54,3 +54,9 @@ Deno.test("averagePrecision() throws RangeError on bad input", () => {
   assert.throws(() => averagePrecision([NaN, 2], [1, 0]), /score 0 is NaN/);
   assert.throws(() => prAuc([1, 2], [1, 1]), /need both classes/);
 });
+
+Deno.test("prAuc() of a perfect ranking is exactly 1, never an ulp above (9 positives, 1 negative)", () => {
+  const scores = [10, 11, 12, 13, 14, 15, 16, 17, 18, 0];
+  const labels = [1, 1, 1, 1, 1, 1, 1, 1, 1, 0];
+  assert.equal(prAuc(scores, labels), 1);
+});

@@ -16,7 +16,8 @@ import { paperBatchNorm } from "./wrn.ts";
 
 /** Options for {@linkcode buildSmallCnn}. */
 export interface BuildSmallCnnOptions {
-  /** Input shape [height, width, channels]; height and width divisible by 8. */
+  /** Input shape [height, width, channels]; height and width at least 8 (a grid of
+   * ceil(h/8) x ceil(w/8) cells before the dense layer). */
   inputShape: readonly [number, number, number];
   /** Number of output classes. */
   nClasses: number;
@@ -31,13 +32,13 @@ export const SMALL_CNN_FILTERS = [32, 64, 128] as const;
 
 type Sym = tf.SymbolicTensor;
 
-/** Builds the uncompiled small CNN ending in softmax (input any size divisible by 8). */
+/** Builds the uncompiled small CNN ending in softmax (input any size of at least 8x8). */
 export function buildSmallCnn(options: BuildSmallCnnOptions): tf.LayersModel {
   const [h, w, c] = options.inputShape;
   const { nClasses } = options;
-  if (![h, w, c].every((d) => Number.isInteger(d) && d >= 1) || h % 8 !== 0 || w % 8 !== 0) {
+  if (![h, w, c].every((d) => Number.isInteger(d) && d >= 1) || h < 8 || w < 8) {
     throw new RangeError(
-      `Cannot build small CNN: input ${h}x${w}x${c} must have height and width divisible by 8`,
+      `Cannot build small CNN: input ${h}x${w}x${c} must have height and width of at least 8`,
     );
   }
   if (!Number.isInteger(nClasses) || nClasses < 2) {
@@ -54,7 +55,10 @@ export function buildSmallCnn(options: BuildSmallCnnOptions): tf.LayersModel {
     );
   }
   stages.forEach((filters, i) => {
-    if (i > 0) x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as Sym;
+    // "same": sizes not divisible by 8 keep their last row/column (identical otherwise).
+    if (i > 0) {
+      x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: "same" }).apply(x) as Sym;
+    }
     x = tf.layers.conv2d({
       filters,
       kernelSize: 3,
@@ -66,7 +70,7 @@ export function buildSmallCnn(options: BuildSmallCnnOptions): tf.LayersModel {
     x = paperBatchNorm({ relu: true }).apply(x) as Sym;
     cin = filters;
   });
-  x = tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }).apply(x) as Sym;
+  x = tf.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: "same" }).apply(x) as Sym;
   x = tf.layers.flatten().apply(x) as Sym;
   const output = tf.layers.dense({
     units: nClasses,

@@ -49,10 +49,26 @@ Deno.test("buildSmallCnn() is reproducible from its seed and outputs softmax row
   for (const m of [a, b, c]) m.dispose();
 });
 
+Deno.test("buildSmallCnn() builds sizes not divisible by 8: a ceil(h/8) grid, identical at 32 and 64", () => {
+  const dense = (size: number) => {
+    const m = buildSmallCnn({ inputShape: [size, size, 1], nClasses: 4, filters: [2, 3, 5] });
+    const x = tf.zeros([1, size, size, 1]);
+    const y = m.predict(x) as tf.Tensor;
+    assert.deepEqual(y.shape, [1, 4]);
+    const n = countTrainableParams(m) - (9 * 2 + 4 + 9 * 2 * 3 + 6 + 9 * 3 * 5 + 10 + 4);
+    tf.dispose([x, y]);
+    m.dispose();
+    return n / 4 / 5; // grid cells
+  };
+  assert.equal(dense(36), 25); // 36 -> 18 -> 9 -> 5x5
+  assert.equal(dense(30), 16); // 30 -> 15 -> 8 -> 4x4
+  assert.equal(dense(64), 64); // 8x8, as before
+});
+
 Deno.test("buildSmallCnn() rejects bad shapes", () => {
   assert.throws(
-    () => buildSmallCnn({ inputShape: [30, 30, 1], nClasses: 72 }),
-    /Cannot build small CNN: input 30x30x1/,
+    () => buildSmallCnn({ inputShape: [6, 6, 1], nClasses: 72 }),
+    /Cannot build small CNN: input 6x6x1 must have height and width of at least 8/,
   );
   assert.throws(() => buildSmallCnn({ inputShape: [32, 32, 1], nClasses: 1 }), RangeError);
   assert.throws(

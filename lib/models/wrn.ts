@@ -7,7 +7,8 @@
  * - block: BN-ReLU -> conv3x3(stride) -> BN-ReLU -> conv3x3, plus a shortcut that is the raw
  *   input when widths match, else a 1x1 conv(stride) tapped AFTER the first BN-ReLU;
  * - final BN-ReLU, 8x8 average pooling (global for 32x32 inputs; 2x2 cells for 64x64, exactly as
- *   the official `AveragePooling2D(8)` + `Flatten`), dense(nClasses), softmax.
+ *   the official `AveragePooling2D(8)` + `Flatten`), dense(nClasses), softmax. Other sizes: the
+ *   pool adapts (see {@linkcode finalPool}), so any input of at least 8x8 builds.
  *
  * No dropout, no conv bias, He-normal conv kernels, L2 2.5e-4 on kernels, dense bias and BN
  * gamma/beta, BN momentum 0.9 (tfjs and Keras use the same convention) and epsilon 1e-5.
@@ -23,7 +24,8 @@ export interface BuildWrnOptions {
   depth: number;
   /** Widening factor k. */
   widen: number;
-  /** Input shape [height, width, channels]; height and width divisible by 32 / 8 = 4 with >= 8 after. */
+  /** Input shape [height, width, channels]; height and width at least 8 (any size; the final
+   * pool adapts, see {@linkcode finalPool}). */
   inputShape: readonly [number, number, number];
   /** Number of output classes (72 for GEOM's transformations). */
   nClasses: number;
@@ -92,6 +94,20 @@ function checkInt(name: string, v: number, min: number): void {
 }
 
 /**
+ * The final average pool for an input of `h` x `w`: the feature map is ceil(h/4) x ceil(w/4)
+ * after the two stride-2 groups; each side is pooled by 8 (the official `AveragePooling2D(8)`:
+ * global at 32, 2x2 cells at 64, 4x4 at 128) when it is a multiple of 8, else globally (e.g.
+ * 48x48 inputs: 12x12 -> 1x1, where a fixed 8x8 pool would drop the last 4 rows and columns).
+ */
+export function finalPool(h: number, w: number): [number, number] {
+  const side = (n: number) => {
+    const f = Math.ceil(Math.ceil(n / 2) / 2);
+    return f % 8 === 0 ? 8 : f;
+  };
+  return [side(h), side(w)];
+}
+
+/**
  * Builds an uncompiled WRN-`depth`-`widen` classifier ending in softmax.
  * WRN-10-4 on 32x32x3 with 72 classes has 1,214,744 trainable parameters.
  */
@@ -104,12 +120,8 @@ export function buildWrn(options: BuildWrnOptions): tf.LayersModel {
   }
   const [h, w, c] = inputShape;
   checkInt("input channels", c, 1);
-  if (
-    !Number.isInteger(h) || !Number.isInteger(w) || h % 4 !== 0 || w % 4 !== 0 || h < 32 || w < 32
-  ) {
-    throw new RangeError(
-      `Cannot build WRN: input ${h}x${w} must be a multiple of 4 and at least 32x32`,
-    );
+  if (!Number.isInteger(h) || !Number.isInteger(w) || h < 8 || w < 8) {
+    throw new RangeError(`Cannot build WRN: input ${h}x${w} must be integers of at least 8x8`);
   }
   const seeds = new SeedStream(options.seed ?? 0);
   const n = (depth - 4) / 6;
@@ -127,7 +139,9 @@ export function buildWrn(options: BuildWrnOptions): tf.LayersModel {
     }
   }
   x = bnRelu(x);
-  x = tf.layers.averagePooling2d({ poolSize: 8, strides: 8 }).apply(x) as Sym;
+  const [poolH, poolW] = finalPool(h, w);
+  x = tf.layers.averagePooling2d({ poolSize: [poolH, poolW], strides: [poolH, poolW] })
+    .apply(x) as Sym;
   x = tf.layers.flatten().apply(x) as Sym;
   const fanIn = x.shape[1] as number;
   const output = tf.layers.dense({

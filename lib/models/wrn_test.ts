@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { countMacs, countTrainableParams } from "./count.ts";
-import { buildWrn } from "./wrn.ts";
+import { buildWrn, finalPool } from "./wrn.ts";
 
 await tf.setBackend("cpu");
 
@@ -45,6 +45,24 @@ Deno.test("buildWrn() WRN-16-8 on 64x64 pools 8x8 to 2x2 cells like the official
   const dense = m.layers.find((l) => l.getClassName() === "Dense")!;
   assert.deepEqual(dense.weights[0]!.shape, [2048, 72]);
   m.dispose();
+});
+
+Deno.test("buildWrn() builds any square size: the final pool is 8x8 where the map divides by 8, else global", () => {
+  assert.deepEqual(finalPool(32, 32), [8, 8]);
+  assert.deepEqual(finalPool(64, 64), [8, 8]);
+  assert.deepEqual(finalPool(48, 48), [12, 12]);
+  assert.deepEqual(finalPool(28, 28), [7, 7]);
+  assert.deepEqual(finalPool(36, 36), [9, 9]);
+  // dense inputs: 48 and 28 -> one global cell; 96 -> 24x24 map, 8x8 pool -> 3x3 cells
+  for (const [size, cells] of [[48, 1], [28, 1], [96, 9], [8, 1]] as const) {
+    const m = buildWrn({ depth: 10, widen: 1, inputShape: [size, size, 1], nClasses: 8, seed: 1 });
+    assert.equal(countTrainableParams(m), expectedParams(10, 1, 1, 8, cells * 64), `${size}`);
+    const x = tf.zeros([1, size, size, 1]);
+    const y = m.predict(x) as tf.Tensor;
+    assert.deepEqual(y.shape, [1, 8]);
+    tf.dispose([x, y]);
+    m.dispose();
+  }
 });
 
 Deno.test("buildWrn() blocks are pre-activation, shortcuts tap the first BN-ReLU", () => {
@@ -126,8 +144,8 @@ Deno.test("buildWrn() rejects bad options", () => {
   assert.throws(() => buildWrn({ ...base, depth: 12 }), /Cannot build WRN: depth 12/);
   assert.throws(() => buildWrn({ ...base, widen: 0 }), /Cannot build WRN: widen 0/);
   assert.throws(
-    () => buildWrn({ ...base, inputShape: [28, 28, 1] }),
-    /Cannot build WRN: input 28x28/,
+    () => buildWrn({ ...base, inputShape: [6, 6, 1] }),
+    /Cannot build WRN: input 6x6 must be integers of at least 8x8/,
   );
   assert.throws(() => buildWrn({ ...base, nClasses: 1 }), RangeError);
   assert.throws(() => buildWrn({ ...base, seed: 1.5 }), /Cannot seed model/);

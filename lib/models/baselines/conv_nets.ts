@@ -1,6 +1,6 @@
 /**
- * The convolutional encoder and decoder the paper's deep baselines share (PAPER.md, "Baselines
- * as the paper ran them"; the official code's `conv_encoder` / `conv_decoder`):
+ * The convolutional encoder and decoder the paper's deep baselines share (docs/protocol.md,
+ * "Baselines as the paper ran them"; the official code's `conv_encoder` / `conv_decoder`):
  *
  * - encoder: per stage conv3x3 stride 2 (`same` padding) + BatchNorm + ReLU, with 64, 128, 256
  *   filters for 32x32 input, then flatten and dense(codeSize, activation);
