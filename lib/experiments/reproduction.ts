@@ -3,6 +3,7 @@
  * only from result records (docs/reproduction.json and the tables of docs/reproduction.md).
  * @module
  */
+import { resolveEpochs } from "../detectors/geom_presets.ts";
 import { publishedFor } from "./published.ts";
 import type { RunResult } from "./result.ts";
 
@@ -47,7 +48,21 @@ export function commandOf(r: RunResult): string {
     (precision !== "auto" ? ` --precision ${precision}` : "");
 }
 
-/** Builds a section from paper-preset GEOM results (one per class; the newest wins). */
+/**
+ * Whether a paper-preset record ran the paper's protocol unchanged: all training and test
+ * images, ceil(200 / T) epochs, the 72 transformations, WRN-10-4 (overrides make it another run).
+ */
+export function isPaperProtocol(r: RunResult): boolean {
+  const hp = r.hyperparameters ?? {};
+  const limited = (r.data?.trainLimit ?? null) !== null || (r.data?.testLimit ?? null) !== null;
+  return !limited && hp.epochs === resolveEpochs("paper", 72) && hp.transforms === "geometric72" &&
+    hp.model === "wrn-10-4";
+}
+
+/**
+ * Builds a section from paper-protocol GEOM results ({@linkcode isPaperProtocol}; one per class,
+ * the newest wins).
+ */
 export function reproductionSection(
   results: readonly RunResult[],
   o: { label: string; paperDataset: string },
@@ -56,6 +71,7 @@ export function reproductionSection(
   const byClass = new Map<number, RunResult>();
   for (const r of results) {
     if (r.method !== "geom" || r.preset !== "paper" || r.status !== "ok") continue;
+    if (!isPaperProtocol(r)) continue;
     const old = byClass.get(r.normalClass);
     if (!old || old.createdAt < r.createdAt) byClass.set(r.normalClass, r);
   }

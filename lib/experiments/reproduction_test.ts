@@ -16,11 +16,22 @@ Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's
     createdAt,
   });
   const quick = { ...run(2, 0.5, 0.5), preset: "quick" };
+  const limited = { ...run(3, 0.5, 0.5), data: { ...run(3, 0.5, 0.5).data, trainLimit: 40 } };
   const s = reproductionSection(
-    [run(0, 0.99, 0.98), run(1, 0.9, 0.95), run(1, 0.95, 0.96, "2026-12-06T00:00:00Z"), quick],
+    [
+      run(0, 0.99, 0.98),
+      run(1, 0.9, 0.95),
+      run(1, 0.95, 0.96, "2026-12-06T00:00:00Z"),
+      quick,
+      limited,
+    ],
     { label: "Fashion-MNIST", paperDataset: "fashion-mnist" },
   );
-  assert.deepEqual(s.rows.map((r) => r.normalClass), [0, 1], "quick runs are not the record");
+  assert.deepEqual(
+    s.rows.map((r) => r.normalClass),
+    [0, 1],
+    "quick runs and runs with data limits are not the record",
+  );
   assert.equal(s.rows[1]!.auroc.dirichlet, 95, "the newest run of a class wins");
   assert.equal(s.rows[0]!.paper, 99.4);
   assert.ok(Math.abs(s.mean.paper! - (99.4 + 97.6) / 2) < 1e-9, "paper mean over the same classes");
