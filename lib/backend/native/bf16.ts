@@ -14,15 +14,16 @@ import { ARG, type Dnnl, DT_BF16, type Primitive } from "./dnnl.ts";
 /** Elements from which a conversion runs on every thread (below it, one thread is faster). */
 const PARALLEL_FROM = 1 << 18;
 
-/** The cached flat f32 -> bf16 reorder for arrays of `n` elements. */
-function flatReorder(d: Dnnl, n: number): Primitive {
-  return d.cached(`bf16:flat:${n}`, () => {
-    const src = d.md([n]);
-    const dst = d.md([n], undefined, DT_BF16);
+/** The cached flat reorder for arrays of `n` elements, f32 -> bf16 or bf16 -> f32. */
+function flatReorder(d: Dnnl, n: number, toBf16 = true): Primitive {
+  return d.cached(`bf16:flat:${toBf16 ? "to" : "from"}:${n}`, () => {
+    const f32 = d.md([n]);
+    const bf16 = d.md([n], undefined, DT_BF16);
+    const [src, dst] = toBf16 ? [f32, bf16] : [bf16, f32];
     return d.reorder(
       Deno.UnsafePointer.of(src as Uint8Array<ArrayBuffer>),
       Deno.UnsafePointer.of(dst as Uint8Array<ArrayBuffer>),
-      "f32 to bf16",
+      toBf16 ? "f32 to bf16" : "bf16 to f32",
       n >= PARALLEL_FROM,
     );
   });
@@ -35,6 +36,19 @@ export function toBf16(d: Dnnl, x: Float32Array, out?: Uint16Array): Uint16Array
     throw new RangeError(`Cannot convert to bf16: ${x.length} values into ${y.length}`);
   }
   if (x.length > 0) flatReorder(d, x.length).exec([[ARG.src, x], [ARG.dst, y]]);
+  return y;
+}
+
+/**
+ * Widens bfloat16 values to float32 through oneDNN (exact), into `out` when given: how a bf16
+ * convolution's result reaches the float32 tensors around it.
+ */
+export function widenBf16(d: Dnnl, x: Uint16Array, out?: Float32Array): Float32Array {
+  const y = out ?? new Float32Array(x.length);
+  if (y.length !== x.length) {
+    throw new RangeError(`Cannot widen bf16: ${x.length} values into ${y.length}`);
+  }
+  if (x.length > 0) flatReorder(d, x.length, false).exec([[ARG.src, x], [ARG.dst, y]]);
   return y;
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
-import { Bf16Cache, fromBf16, toBf16 } from "./bf16.ts";
+import { Bf16Cache, fromBf16, toBf16, widenBf16 } from "./bf16.ts";
 import { roundToBf16, skipReason } from "./testing.ts";
 
 const ignore = skipReason !== undefined;
@@ -38,6 +38,27 @@ Deno.test({
     assert.ok(denormal === 0 || denormal === 9.183549615799121e-41, `${denormal}`);
     assert.deepEqual([...fromBf16(toBf16(d, back))], [...back], "bf16 values convert exactly");
     assert.throws(() => toBf16(d, x, new Uint16Array(3)), RangeError);
+  },
+});
+
+Deno.test({
+  name: "widenBf16() widens exactly like the bit-level decoder, at any size, into a given buffer",
+  ignore,
+  fn() {
+    const d = backend().dnnl;
+    for (const n of [1, 7, 1 << 19]) {
+      const bits = new Uint16Array(n);
+      for (let i = 0; i < n; i++) bits[i] = (i * 40503 + 12345) & 0xffff;
+      const out = new Float32Array(n);
+      assert.equal(widenBf16(d, bits, out), out);
+      const want = fromBf16(bits);
+      for (let i = 0; i < n; i++) {
+        // NaN payloads may differ; every other pattern widens bit for bit
+        if (Number.isNaN(want[i]!)) assert.ok(Number.isNaN(out[i]!));
+        else assert.equal(out[i], want[i], `element ${i} of ${n}`);
+      }
+    }
+    assert.throws(() => widenBf16(d, new Uint16Array(3), new Float32Array(2)), RangeError);
   },
 });
 
