@@ -15,6 +15,7 @@ import { nativeKernelProfile, profileNativeKernels } from "../lib/backend/native
 import { nativeBackendInfo, registerNativeBackend } from "../lib/backend/native/register.ts";
 import { parsePrecision, type Precision, resolvePrecision } from "../lib/backend/precision.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
+import { fusedAdam } from "../lib/train/fused_adam.ts";
 import { type CommandSpec, intFlag, listFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { UsageError } from "../lib/util/errors.ts";
 import { Rng } from "../lib/util/rng.ts";
@@ -53,7 +54,7 @@ async function profile(precision: Precision, o: {
   const backend = tf.backend() as unknown as NativeBackend;
   backend.precision = precision;
   const net = buildWrn({ depth: 10, widen: 4, inputShape: [32, 32, o.channels], nClasses: 72 });
-  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+  const optimizer = fusedAdam(1e-3, 0.9, 0.999, 1e-7); // the trainer's Adam
   const rng = new Rng(7);
   const x = randomImages(o.batch, o.channels, rng);
   const labels = Int32Array.from({ length: o.batch }, () => rng.int(72));

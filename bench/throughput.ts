@@ -43,6 +43,7 @@ import {
 import { Bf16Cache } from "../lib/backend/native/bf16.ts";
 import { countMacs } from "../lib/models/count.ts";
 import { buildSmallCnn } from "../lib/models/small_cnn.ts";
+import { fusedAdam } from "../lib/train/fused_adam.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { trainStep } from "./train_step.ts";
@@ -132,7 +133,7 @@ async function measureTfjs(
 ): Promise<Row> {
   const net = build(model, channels);
   const macs = countMacs(net);
-  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
+  const optimizer = fusedAdam(1e-3, 0.9, 0.999, 1e-7); // the trainer's Adam
   const rng = new Rng(7);
   const data = Float32Array.from(
     { length: s.batch * 32 * 32 * channels },

@@ -13,6 +13,7 @@
  */
 export * from "./trainer.ts";
 export * from "./predict.ts";
+export { fusedAdam, FusedAdamOptimizer } from "./fused_adam.ts";
 export { categoricalCrossEntropy, CLIP_EPSILON } from "./loss.ts";
 export {
   checkpointRoot,

@@ -17,6 +17,7 @@ import { oneLine, RunError } from "../util/errors.ts";
 import { fmtAgo, Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
+import { fusedAdam } from "./fused_adam.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
 import { gatherPairs } from "./pairs.ts";
 import {
@@ -144,7 +145,8 @@ export async function trainTransformClassifier(
   const total = images.n * T;
   const stepsPerEpoch = Math.ceil(total / batchSize);
   const rng = new Rng(options.seed ?? 0);
-  const optimizer = tf.train.adam(lr, beta1, beta2, eps);
+  // tfjs's Adam, bit for bit, with the update fused into one loop per weight on cpu/native
+  const optimizer = fusedAdam(lr, beta1, beta2, eps);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   // What a checkpoint must have been made by (besides the model's shapes, checked on restore).
   const run = {
