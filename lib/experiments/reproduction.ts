@@ -17,7 +17,10 @@ export interface ReproductionRow {
   auroc: Record<string, number>;
   precision: string;
   backend: string;
-  seconds: number;
+  /** Wall seconds of training (summed over the sessions of a resumed run). */
+  trainSeconds: number;
+  /** Wall seconds of the Dirichlet fit and the scoring (the last session's, when resumed). */
+  scoreSeconds: number;
   /** Fraction of softmax entries below 1e-10 (training, test), when the run measured it. */
   softmaxBelow1e10?: { train?: number; test?: number };
   commit?: string;
@@ -49,13 +52,27 @@ export function commandOf(r: RunResult): string {
 }
 
 /**
+ * Training and scoring wall seconds of a record. A run whose training finished in an earlier
+ * session restored it (this session's fit spent almost nothing training): its training time is
+ * the trainer's own sum over sessions.
+ */
+export function trainAndScoreSeconds(r: RunResult): { trainSeconds: number; scoreSeconds: number } {
+  const st = r.state as { training?: { seconds?: number }; timings?: { trainSeconds?: number } };
+  const trainedHere = st.timings?.trainSeconds ?? 0;
+  const trainSeconds = st.training?.seconds ?? trainedHere;
+  return { trainSeconds, scoreSeconds: Math.max(0, r.timings.totalSeconds - trainedHere) };
+}
+
+/**
  * Whether a paper-preset record ran the paper's protocol unchanged: all training and test
  * images, ceil(200 / T) epochs, the 72 transformations, WRN-10-4 (overrides make it another run).
  */
 export function isPaperProtocol(r: RunResult): boolean {
   const hp = r.hyperparameters ?? {};
   const limited = (r.data?.trainLimit ?? null) !== null || (r.data?.testLimit ?? null) !== null;
-  return !limited && hp.epochs === resolveEpochs("paper", 72) && hp.transforms === "geometric72" &&
+  // Records of a detector that had released its transforms keep the rule ("paper") unresolved.
+  const epochs = hp.epochs === "paper" ? resolveEpochs("paper", 72) : hp.epochs;
+  return !limited && epochs === resolveEpochs("paper", 72) && hp.transforms === "geometric72" &&
     hp.model === "wrn-10-4";
 }
 
@@ -91,7 +108,7 @@ export function reproductionSection(
       auroc,
       precision: r.backend.precision ?? "fp32",
       backend: r.backend.name,
-      seconds: r.timings.totalSeconds,
+      ...trainAndScoreSeconds(r),
       ...(state.softmaxBelow1e10 ? { softmaxBelow1e10: state.softmaxBelow1e10 } : {}),
       ...(r.versions.commit ? { commit: r.versions.commit } : {}),
       command: commandOf(r),
@@ -138,16 +155,15 @@ export function reproductionMarkdown(s: ReproductionSection): string {
   const lines = [
     `### ${s.label}: ${s.rows.length} of ${s.paperDataset === "cifar100" ? 20 : 10} classes`,
     "",
-    "| class | paper | Dirichlet | simple | Dirichlet (1e-10 floor) | vs paper | precision | backend | wall | commit |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| class | paper | Dirichlet | simple | Dirichlet (1e-10 floor) | vs paper | precision | backend | train | fit + score | commit |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of s.rows) {
     lines.push(
       `| ${r.normalClass} ${r.className} | ${f(r.paper)} | ${f(r.auroc.dirichlet)} | ` +
         `${f(r.auroc.simple)} | ${f(r.auroc["dirichlet-1e-10"])} | ` +
-        `${verdict(r.auroc.dirichlet, r.paper)} | ${r.precision} | ${r.backend} | ${
-          hms(r.seconds)
-        } | ` +
+        `${verdict(r.auroc.dirichlet, r.paper)} | ${r.precision} | ${r.backend} | ` +
+        `${hms(r.trainSeconds)} | ${hms(r.scoreSeconds)} | ` +
         `${r.commit ? r.commit.slice(0, 7) : "-"} |`,
     );
   }
@@ -158,7 +174,7 @@ export function reproductionMarkdown(s: ReproductionSection): string {
       } | ` +
         `${f(s.mean.auroc["dirichlet-1e-10"])} | ${
           verdict(s.mean.auroc.dirichlet, s.mean.paper)
-        } | | | | |`,
+        } | | | | | |`,
     );
   }
   lines.push("", "Commands:", "");

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { getMethod } from "../detectors/registry.ts";
-import { reproductionMarkdown, reproductionSection, verdict } from "./reproduction.ts";
+import {
+  reproductionMarkdown,
+  reproductionSection,
+  trainAndScoreSeconds,
+  verdict,
+} from "./reproduction.ts";
 import { fakeResult } from "./testing.ts";
 
 Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's numbers", () => {
@@ -17,6 +22,12 @@ Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's
   });
   const quick = { ...run(2, 0.5, 0.5), preset: "quick" };
   const limited = { ...run(3, 0.5, 0.5), data: { ...run(3, 0.5, 0.5).data, trainLimit: 40 } };
+  const oneEpoch = {
+    ...run(4, 0.5, 0.5),
+    hyperparameters: { ...plan.expected, epochs: 1 },
+  };
+  // an older record keeps the epochs rule unresolved: it is the paper's rule
+  const rule = { ...run(5, 0.9, 0.9), hyperparameters: { ...plan.expected, epochs: "paper" } };
   const s = reproductionSection(
     [
       run(0, 0.99, 0.98),
@@ -24,18 +35,21 @@ Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's
       run(1, 0.95, 0.96, "2026-12-06T00:00:00Z"),
       quick,
       limited,
+      oneEpoch,
+      rule,
     ],
     { label: "Fashion-MNIST", paperDataset: "fashion-mnist" },
   );
   assert.deepEqual(
     s.rows.map((r) => r.normalClass),
-    [0, 1],
-    "quick runs and runs with data limits are not the record",
+    [0, 1, 5],
+    "quick runs, runs with data limits and other epochs are not the record",
   );
   assert.equal(s.rows[1]!.auroc.dirichlet, 95, "the newest run of a class wins");
   assert.equal(s.rows[0]!.paper, 99.4);
-  assert.ok(Math.abs(s.mean.paper! - (99.4 + 97.6) / 2) < 1e-9, "paper mean over the same classes");
-  assert.ok(Math.abs(s.mean.auroc.dirichlet! - 97) < 1e-9);
+  const paperMean = (99.4 + 97.6 + 93.4) / 3;
+  assert.ok(Math.abs(s.mean.paper! - paperMean) < 1e-9, "paper mean over the same classes");
+  assert.ok(Math.abs(s.mean.auroc.dirichlet! - (99 + 95 + 90) / 3) < 1e-9);
   assert.equal(s.paperMean, 93.5);
   assert.match(
     s.rows[0]!.command,
@@ -43,7 +57,7 @@ Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's
   );
   const md = reproductionMarkdown(s);
   assert.match(md, /\| 1 .* \| 97\.6 \| 95\.0 \| 96\.0 \|/);
-  assert.match(md, /\*\*mean\*\* \| 98\.5 \| 97\.0/);
+  assert.match(md, /\*\*mean\*\* \| 96\.8 \| 94\.7/);
 });
 
 Deno.test("verdict() says within 1 point, above or below", () => {
@@ -51,4 +65,24 @@ Deno.test("verdict() says within 1 point, above or below", () => {
   assert.equal(verdict(95, 93.5), "above by 1.5");
   assert.equal(verdict(90, 93.5), "below by 3.5");
   assert.equal(verdict(undefined, 93.5), "-");
+});
+
+Deno.test("trainAndScoreSeconds() counts a resumed run's training over its sessions", () => {
+  const plan = getMethod("geom").plan("paper");
+  const base = fakeResult(plan, { dataset: "fashion-mnist", normalClass: 0, seed: 0 });
+  const at = (training: number, trainedHere: number, total: number) => ({
+    ...base,
+    state: { training: { seconds: training }, timings: { trainSeconds: trainedHere } },
+    timings: { ...base.timings, totalSeconds: total },
+  });
+  // training finished in earlier sessions: this one restored it and scored
+  assert.deepEqual(trainAndScoreSeconds(at(7752, 0.5, 1634.5)), {
+    trainSeconds: 7752,
+    scoreSeconds: 1634,
+  });
+  // one session: the trainer's time, the rest is fit and scoring
+  assert.deepEqual(trainAndScoreSeconds(at(100, 100, 150)), {
+    trainSeconds: 100,
+    scoreSeconds: 50,
+  });
 });
