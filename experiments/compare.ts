@@ -300,6 +300,13 @@ async function main(): Promise<void> {
   if (files.png) {
     console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
   }
+  if (files.figures) {
+    console.log(
+      files.figures.ok
+        ? `figures (SVG, PDF, PNG): ${files.figures.dir}/`
+        : `no SVG/PDF figures: ${files.figures.reason}`,
+    );
+  }
   failCrashed();
 }
 
