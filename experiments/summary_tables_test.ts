@@ -1,12 +1,21 @@
 /**
  * The paper tables of real smoke sweeps: `deno task compare` and `deno task ablation` write
- * summary.tex and summary.csv, and summary.tex compiles with pdflatex (booktabs). Skipped
- * outside CI when pdflatex is not installed.
+ * summary.tex and summary.csv, and summary.tex compiles with pdflatex (booktabs); with chromium
+ * the comparison's figure is also written as SVG, PDF (checked with pdfinfo) and PNG. Skipped
+ * outside CI when pdflatex or pdfinfo is not installed.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { denoExecutable } from "../lib/experiments/pool.ts";
-import { compileLatex, PDFINFO, pdfInfo, PDFLATEX, toolGate } from "../lib/util/tool_testing.ts";
+import {
+  CHROMIUM,
+  compileLatex,
+  findTool,
+  PDFINFO,
+  pdfInfo,
+  PDFLATEX,
+  toolGate,
+} from "../lib/util/tool_testing.ts";
 import { ablationArgs, sweepArgs } from "./sweep_testing.ts";
 
 async function run(args: string[]): Promise<void> {
@@ -22,11 +31,15 @@ Deno.test({
   name: gate.name,
   ignore: gate.ignore,
   async fn() {
-    const tools = gate.require();
+    const tools: Record<string, string | undefined> = {
+      ...gate.require(),
+      chromium: findTool(CHROMIUM),
+    };
     const root = await Deno.makeTempDir({ prefix: "geomad-tables-" });
     try {
       const dataset = "fashion-mnist-sample";
-      await run(sweepArgs("./compare.ts", root, [
+      // With chromium: the summary's figures as SVG, PDF and PNG too (no --no-png).
+      const compareArgs = sweepArgs("./compare.ts", root, [
         "--dataset",
         dataset,
         "--classes",
@@ -35,7 +48,9 @@ Deno.test({
         "raw-ocsvm,dsebm",
         "--preset",
         "smoke",
-      ]));
+      ]).filter((a) => a !== "--no-png" || !tools.chromium)
+        .map((a) => a === "--allow-run=deno" ? `--allow-run=deno,${tools.chromium ?? "deno"}` : a);
+      await run(compareArgs);
       await run(ablationArgs(root, ["--classes", "0", "--transforms", "rot4", "--seeds", "2"]));
       const compare = join(root, "compare", dataset);
       const ablation = join(root, dataset); // the ablation root holds <dataset>/ directly
@@ -64,6 +79,18 @@ Deno.test({
         /^normal class,RAW-OC-SVM † mean,RAW-OC-SVM † sem,RAW-OC-SVM † n,DSEBM mean,/,
       );
       assert.equal(csv.trimEnd().split("\r\n").length, 4); // header, 2 classes, mean
+      if (tools.chromium) {
+        const figures = join(compare, "summary-figures");
+        const names = (await Array.fromAsync(Deno.readDir(figures))).map((e) => e.name).sort();
+        const stem = "01-auroc-per-normal-class-fashion-mnist-sample";
+        assert.deepEqual(names, [`${stem}.pdf`, `${stem}.png`, `${stem}.svg`]);
+        const info = await pdfInfo(tools.pdfinfo!, join(figures, `${stem}.pdf`));
+        assert.equal(info.Pages, "1");
+        assert.match(info["Page size"] ?? "", /^468 x 288 pts/); // 6.5 x 4 in
+        const svg = await Deno.readTextFile(join(figures, `${stem}.svg`));
+        assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+        assert.match(svg, />AUROC \(%\) per normal class, fashion-mnist-sample</);
+      }
       const scores = await Deno.readTextFile(join(ablation, "summary-2.csv"));
       assert.match(scores, /^transform set,dirichlet mean,dirichlet sem,dirichlet n,simple mean/);
     } finally {

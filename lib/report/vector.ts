@@ -7,7 +7,7 @@
  * 10 pt text, 12 pt titles; the PNG at 3x (288 dpi).
  * @module
  */
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Figure } from "../plots/figure.ts";
 import { figureTitle } from "../plots/figure.ts";
 import { writeFileAtomic, writeTextAtomic } from "../util/atomic.ts";
@@ -75,7 +75,7 @@ export interface FigureExportOptions {
   size?: PaperSize;
   /** Browser executable (default: `findChromium()`). */
   browser?: string;
-  /** Folder for temporary pages (default: the system's; `writeFigureFiles`: its `dir`). */
+  /** Folder for temporary pages (default: the system's; `writeFigureFiles`: above `dir`). */
   tempDir?: string;
 }
 
@@ -221,10 +221,11 @@ export async function writeFigureFiles(
 ): Promise<FigureFilesResult> {
   const start = performance.now();
   const size = options.size ?? PAPER_FIGURE;
-  await Deno.mkdir(dir, { recursive: true });
-  const tempDir = options.tempDir ?? dir;
+  const tempDir = options.tempDir ?? dirname(resolve(dir));
+  await Deno.mkdir(tempDir, { recursive: true });
   const images = await renderFigureImages(figs, { ...options, tempDir });
   if (!images.ok) return images;
+  await Deno.mkdir(dir, { recursive: true });
   const files: FigureFiles[] = [];
   const tmp = await Deno.makeTempDir({ dir: tempDir, prefix: ".geomad-print-" });
   try {
