@@ -22,13 +22,15 @@ export interface Tool {
   paths: readonly string[];
   /** The apt package(s), for the message. */
   apt: string;
+  /** An extra check of a found path (e.g. python modules importable); false = missing. */
+  probe?: (path: string) => boolean;
 }
 
 /** The first existing path of `tool`, or undefined. */
 export function findTool(tool: Tool): string | undefined {
   for (const p of tool.paths) {
     try {
-      if (Deno.statSync(p).isFile) return p;
+      if (Deno.statSync(p).isFile && (!tool.probe || tool.probe(p))) return p;
     } catch {
       // absent
     }
@@ -81,11 +83,25 @@ export const PDFLATEX: Tool = {
 };
 /** pdfinfo (poppler). */
 export const PDFINFO: Tool = { name: "pdfinfo", paths: ["/usr/bin/pdfinfo"], apt: "poppler-utils" };
-/** jupyter nbconvert (Debian's, run by /usr/bin/python3). */
+/**
+ * jupyter nbconvert (Debian's, a /usr/bin/python3 script; `python3` on PATH may be another
+ * Python without the module), with the modules that executing notebooks needs.
+ */
 export const NBCONVERT: Tool = {
   name: "jupyter-nbconvert",
   paths: ["/usr/bin/jupyter-nbconvert"],
-  apt: "jupyter-nbconvert python3-nbconvert",
+  apt: "jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client",
+  probe: () => {
+    try {
+      return new Deno.Command("/usr/bin/python3", {
+        args: ["-c", "import nbconvert, nbformat, jupyter_client"],
+        stdout: "null",
+        stderr: "null",
+      }).outputSync().success;
+    } catch {
+      return false;
+    }
+  },
 };
 
 /** Runs `cmd` with `args`; returns exit code and the combined output text. */
