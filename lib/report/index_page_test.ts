@@ -74,3 +74,64 @@ Deno.test("indexHtml() escapes names, carries filter data and links, and has no 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("collectIndex() links ablation runs and compare runs to their summaries", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const plan = getMethod("geom").plan("smoke");
+    const run = (c: number) =>
+      fakeResult(plan, { dataset: "ds", normalClass: c, seed: 0, auroc: { dirichlet: 0.8 } });
+    await Deno.mkdir(join(dir, "ablation/ds/runs"), { recursive: true });
+    await Deno.writeTextFile(join(dir, "ablation/ds/runs/r0.json"), JSON.stringify(run(0)));
+    await Deno.writeTextFile(
+      join(dir, "ablation/ds/summary.json"),
+      JSON.stringify({
+        schema: "geomad.ablation/v1",
+        createdAt: "2026-01-01",
+        dataset: "ds",
+        preset: { name: "smoke" },
+        sets: [],
+        scores: [],
+        classes: [0],
+        seeds: [0],
+        cells: [],
+        statements: [],
+        classNames: ["a"],
+        runs: { used: 1 },
+      }),
+    );
+    await Deno.writeTextFile(join(dir, "ablation/ds/summary.html"), "<html></html>");
+    await Deno.mkdir(join(dir, "geom/ds/smoke/class-1"), { recursive: true });
+    const listed = join(dir, "geom/ds/smoke/class-1/seed-0.json");
+    await Deno.writeTextFile(listed, JSON.stringify(run(1)));
+    await Deno.mkdir(join(dir, "compare/ds"), { recursive: true });
+    await Deno.writeTextFile(
+      join(dir, "compare/ds/summary.json"),
+      JSON.stringify({
+        schema: "geomad.compare/v1",
+        createdAt: "2026-01-02",
+        dataset: "ds",
+        preset: "smoke",
+        seeds: 1,
+        methods: [],
+        classes: [1],
+        cells: [],
+        runs: [{ method: "geom", normalClass: 1, seed: 0, status: "ok", file: listed }],
+      }),
+    );
+    const index = await collectIndex(dir);
+    assert.deepEqual(index.sweeps.map((s) => [s.kind, s.file, s.runs]), [
+      ["ablation", "ablation/ds/summary.json", 1],
+      ["compare", "compare/ds/summary.json", 1],
+    ]);
+    assert.deepEqual(index.runs.map((r) => [r.file, r.reports]), [
+      ["ablation/ds/runs/r0.json", [{ label: "ablation ds", href: "ablation/ds/summary.html" }]],
+      ["geom/ds/smoke/class-1/seed-0.json", [{
+        label: "compare ds",
+        href: "compare/ds/summary.json", // no summary.html: the JSON
+      }]],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
