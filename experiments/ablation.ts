@@ -20,7 +20,8 @@
  *      [--cpus-per-task N] [--mem M] [--gres G] [--account A] [--slurm-template FILE]]
  *     [--status]
  *
- * Writes <root>/<dataset>/{runs/*.json, summary.json, summary.md, summary.html, summary.png}.
+ * Writes <root>/<dataset>/{runs/*.json, summary.json, summary.md, summary.html, summary.png,
+ * summary.tex, summary.csv, summary-2.csv}.
  * Exit 1 when a run crashed (the summary is still written), 2 for bad usage.
  * @module
  */
@@ -34,6 +35,8 @@ import {
   type AblationSummary,
 } from "../lib/experiments/ablation_report.ts";
 import { writeReportFiles } from "../lib/experiments/report_files.ts";
+import { ablationTables } from "../lib/experiments/paper_tables.ts";
+import { writeTableFiles } from "../lib/report/table_files.ts";
 import { ablationRecord, summarizeAblation } from "../lib/experiments/summary.ts";
 import {
   checkSweepFlags,
@@ -232,10 +235,21 @@ async function main(): Promise<void> {
   const files = await writeReportFiles(join(dir, "summary"), ablationReport(summary), {
     png: !values["no-png"],
   });
+  const tables = await writeTableFiles(join(dir, "summary"), ablationTables(summary), {
+    comment: `deno task ablation: ${dataset}, preset ${presetName}, generated ${summary.createdAt}`,
+  });
   for (const s of summary.statements) console.log(`- ${s}`);
   console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
+  console.log(`tables: ${tables.tex}, ${tables.csv.join(", ")}`);
   if (files.png) {
     console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
+  }
+  if (files.figures) {
+    console.log(
+      files.figures.ok
+        ? `figures (SVG, PDF, PNG): ${files.figures.dir}/`
+        : `no SVG/PDF figures: ${files.figures.reason}`,
+    );
   }
   const crashed = summary.runs.crashed.length;
   if (crashed > 0) {

@@ -4,7 +4,8 @@
  * paths (results/<method>/<dataset>/<preset>/class-<c>/seed-<s>.json, the same files
  * `deno task run` and `deno task geom` write), then writes results/compare/<dataset>/
  * summary.json, summary.md (rows = classes + mean, columns = methods, the paper's published
- * numbers beside them) and summary.html / summary.png (grouped bars).
+ * numbers beside them), summary.html / summary.png (grouped bars) and summary.tex / summary.csv
+ * (the table for papers and spreadsheets).
  *
  *   deno task compare --dataset D|folder:DIR [--classes 0,1,...] [--methods geom,raw-ocsvm,...]
  *     [--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results]
@@ -37,6 +38,8 @@ import {
   summarizeCompare,
 } from "../lib/experiments/compare_summary.ts";
 import { writeReportFiles } from "../lib/experiments/report_files.ts";
+import { compareTables } from "../lib/experiments/paper_tables.ts";
+import { writeTableFiles } from "../lib/report/table_files.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import {
   checkSweepFlags,
@@ -285,11 +288,24 @@ async function main(): Promise<void> {
       figures: [compareFigure(data, { dataset, classNames })],
     }],
   }, { png: !values["no-png"] });
+  const tables = await writeTableFiles(
+    join(dir, "summary"),
+    compareTables(data, { dataset, preset, seeds, classNames }),
+    { comment: `deno task compare: ${dataset}, preset ${preset}, generated ${createdAt}` },
+  );
   const t = compareTable(data, { dataset, classNames });
   console.log(formatTable(t.header, t.rows));
   console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
+  console.log(`tables: ${tables.tex}, ${tables.csv.join(", ")}`);
   if (files.png) {
     console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
+  }
+  if (files.figures) {
+    console.log(
+      files.figures.ok
+        ? `figures (SVG, PDF, PNG): ${files.figures.dir}/`
+        : `no SVG/PDF figures: ${files.figures.reason}`,
+    );
   }
   failCrashed();
 }

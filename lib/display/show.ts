@@ -9,13 +9,8 @@ import type { Figure } from "../plots/figure.ts";
 import type { Images } from "../data/types.ts";
 import { montage, type MontageOptions } from "../plots/montage.ts";
 import type { TableOptions, TableRow } from "./html.ts";
-import {
-  figureBundle,
-  imageBundle,
-  type ImageBundleOptions,
-  type MimeBundle,
-  tableBundle,
-} from "./mime.ts";
+import { sharedFigureBundle, type SharedFigureOptions } from "./share.ts";
+import { imageBundle, type ImageBundleOptions, type MimeBundle, tableBundle } from "./mime.ts";
 
 /** The `Deno.jupyter` namespace when running in the Deno kernel, otherwise undefined. */
 export function denoJupyter(): typeof Deno.jupyter | undefined {
@@ -41,9 +36,16 @@ export async function displayBundle(bundle: MimeBundle): Promise<MimeBundle> {
   return bundle;
 }
 
-/** Displays a plotly figure (plotly JSON + a light text/html fallback). */
-export function showFigure(fig: Figure): Promise<MimeBundle> {
-  return displayBundle(figureBundle(fig));
+/**
+ * Displays a plotly figure: plotly JSON for JupyterLab / VS Code, plus (by the figure mode, see
+ * share.ts) an HTML chart that loads plotly.js from its pinned CDN URL and a static PNG, so the
+ * figure survives nbconvert, nbviewer and GitHub.
+ */
+export async function showFigure(
+  fig: Figure,
+  options: SharedFigureOptions = {},
+): Promise<MimeBundle> {
+  return displayBundle(await sharedFigureBundle(fig, options));
 }
 
 /** Displays PNG bytes. */

@@ -31,3 +31,4 @@ export * from "./sweep.ts";
 export * from "./run_one.ts";
 export * from "./markdown.ts";
 export * from "./report_files.ts";
+export * from "./paper_tables.ts";

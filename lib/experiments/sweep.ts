@@ -424,7 +424,7 @@ export const SWEEP_FLAGS = {
   "no-png": {
     type: "boolean",
     default: false,
-    help: "skip the PNG screenshot of the summary (needs chromium)",
+    help: "skip what chromium renders: summary.png and the SVG/PDF/PNG files in summary-figures/",
     example: "--no-png",
   },
   "data-dir": {

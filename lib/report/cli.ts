@@ -1,12 +1,15 @@
 /**
  * `deno task report <results folder>`: a self-contained report.html (plotly inlined) from the
- * result JSON files under the folder, plus report.png when headless chromium is available.
+ * result JSON files under the folder, plus report.png and each figure as SVG/PDF/PNG for papers
+ * (report-figures/) when headless chromium is available, and index.html: every run, sweep and
+ * bench under the folder in one sortable, filterable table (lib/report/index_page.ts).
  *
  * Options: --out <html path> (default <folder>/report.html), --png <path> (default: the
- * html path with .png), --no-png, --title <text>, --width <px> (screenshot width, 1200).
+ * html path with .png), --no-png, --no-figures, --index <path> (default <folder>/index.html),
+ * --no-index, --title <text>, --width <px> (screenshot width, 1200).
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { DataError, UsageError } from "../util/errors.ts";
 import { type CommandSpec, intFlag, parseCommand, runCli, textFlag } from "../util/cli.ts";
 import { writeTextAtomic } from "../util/atomic.ts";
@@ -15,6 +18,8 @@ import { plotlySource } from "./plotly.ts";
 import { readResults } from "./results.ts";
 import { resultSections } from "./sections.ts";
 import { renderPng, type RenderResult } from "./chromium.ts";
+import { type FigureFilesResult, writeFigureFiles } from "./vector.ts";
+import { collectIndex, indexHtml } from "./index_page.ts";
 
 /** What {@link reportMain} wrote. */
 export interface ReportOutcome {
@@ -22,14 +27,20 @@ export interface ReportOutcome {
   records: number;
   skipped: number;
   png: RenderResult | undefined;
+  /** The per-figure SVG/PDF/PNG files, unless --no-figures. */
+  figures?: FigureFilesResult;
+  /** The index page written, unless --no-index. */
+  index?: string;
 }
 
 /** The report command line (`--help` prints it). */
 export const REPORT_COMMAND = {
   command: "deno task report",
-  usage: "<results folder> [--out FILE] [--png FILE] [--no-png] [--title TEXT] [--width PX]",
+  usage: "<results folder> [--out FILE] [--png FILE] [--no-png] [--no-figures] [--index FILE] " +
+    "[--no-index] [--title TEXT] [--width PX]",
   about: "A self-contained report.html (plotly inlined) from the result JSON files under a " +
-    "folder, plus a PNG screenshot when headless chromium is available.",
+    "folder, plus a PNG screenshot and SVG/PDF/PNG figures for papers when headless chromium " +
+    "is available, and index.html listing every run, sweep and bench (reads records only).",
   positionals: [{ name: "results folder", help: "folder searched for result JSON files" }],
   flags: {
     out: {
@@ -49,6 +60,20 @@ export const REPORT_COMMAND = {
       example: "--png results/report.png",
     },
     "no-png": { type: "boolean", help: "no screenshot", example: "--no-png" },
+    "no-figures": {
+      type: "boolean",
+      help: "no per-figure SVG, PDF and PNG files (<html name>-figures/)",
+      example: "--no-figures",
+    },
+    index: {
+      type: "string",
+      arg: "FILE",
+      kind: "path of an .html file",
+      help: "where the index of every run, sweep and bench goes",
+      defaultText: "<folder>/index.html",
+      example: "--index results/index.html",
+    },
+    "no-index": { type: "boolean", help: "no index page", example: "--no-index" },
     title: {
       type: "string",
       arg: "TEXT",
@@ -83,6 +108,7 @@ export async function reportMain(
   const width = intFlag("width", values.width, 1200, { min: 200 });
   textFlag("out", values.out);
   textFlag("png", values.png);
+  textFlag("index", values.index);
   const { records, skipped } = await readResults(folder);
   if (records.length === 0) {
     const first = skipped[0] ? ` (e.g. ${skipped[0].source}: ${skipped[0].reason})` : "";
@@ -116,7 +142,39 @@ export async function reportMain(
         : `report: no PNG: ${png.reason}`,
     );
   }
-  return { html: htmlPath, records: records.length, skipped: skipped.length, png };
+  let figures: FigureFilesResult | undefined;
+  const figs = report.sections.flatMap((s) => s.figures ?? []);
+  if (!values["no-figures"] && figs.length > 0) {
+    const dir = htmlPath.replace(/\.html?$/i, "") + "-figures";
+    figures = await writeFigureFiles(figs, dir);
+    log(
+      figures.ok
+        ? `report: wrote ${figures.files.length} figures as SVG, PDF and PNG to ${dir}/ ` +
+          `(${(figures.ms / 1000).toFixed(1)} s)`
+        : `report: no SVG/PDF figures: ${figures.reason}`,
+    );
+  }
+  let index: string | undefined;
+  if (!values["no-index"]) {
+    index = values.index ?? join(folder, "index.html");
+    const found = await collectIndex(folder);
+    await writeTextAtomic(
+      index,
+      indexHtml(found, { generatedAt: new Date().toISOString(), indexDir: dirname(index) }),
+    );
+    log(
+      `report: wrote ${index} (${found.runs.length} runs, ${found.sweeps.length} sweeps, ` +
+        `${found.benches.length} benches, ${found.skipped.length} invalid records)`,
+    );
+  }
+  return {
+    html: htmlPath,
+    records: records.length,
+    skipped: skipped.length,
+    png,
+    ...(figures ? { figures } : {}),
+    ...(index ? { index } : {}),
+  };
 }
 
 if (import.meta.main) {

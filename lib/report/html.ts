@@ -6,6 +6,7 @@
 import type { Figure } from "../plots/figure.ts";
 import { escapeHtml, tableHtml, type TableOptions, type TableRow } from "../display/html.ts";
 import { pngSize, toBase64 } from "../display/mime.ts";
+import { clearOfModeBar } from "./modebar.ts";
 
 /** An image in a report. */
 export interface ReportImage {
@@ -72,7 +73,8 @@ function scriptJson(value: unknown): string {
 /**
  * The report as one HTML document. Figures render with the inlined plotly.js when the page
  * loads (figure `i` in document order sits in `<div id="figure-i">`); opened with the URL
- * fragment `#static` (as `renderPng` does) the figures have no mode bar.
+ * fragment `#static` (as `renderPng` does) the figures have no mode bar, otherwise their
+ * titles sit below the mode bar's strip (`clearOfModeBar`).
  * Throws TypeError when there are figures but no plotly source.
  */
 export function reportHtml(report: Report, options: ReportHtmlOptions = {}): string {
@@ -109,11 +111,16 @@ export function reportHtml(report: Report, options: ReportHtmlOptions = {}): str
   let scripts = "";
   if (figures.length > 0) {
     if (!options.plotly) throw new TypeError("Cannot build report: figures need the plotly source");
-    const specs = figures.map((f) => ({
-      data: f.data,
-      layout: { ...f.layout, autosize: true, height: f.layout.height ?? FIGURE_HEIGHT },
-      config: { responsive: true, displaylogo: false, ...(f.config ?? {}) },
-    }));
+    const specs = figures.map((f) => {
+      const layout = { ...f.layout, autosize: true, height: f.layout.height ?? FIGURE_HEIGHT };
+      return {
+        data: f.data,
+        layout,
+        // Interactive: the title moved out of the mode bar's strip (see modebar.ts).
+        interactive: clearOfModeBar(layout),
+        config: { responsive: true, displaylogo: false, ...(f.config ?? {}) },
+      };
+    });
     scripts = `<script>${options.plotly}</script>\n` +
       `<script type="application/json" id="geomad-figures">${scriptJson(specs)}</script>\n` +
       `<script>
@@ -122,7 +129,7 @@ export function reportHtml(report: Report, options: ReportHtmlOptions = {}): str
   var still = location.hash === "#static"; // screenshots: no mode bar
   specs.forEach(function (s, i) {
     if (still) s.config.displayModeBar = false;
-    Plotly.newPlot("figure-" + i, s.data, s.layout, s.config);
+    Plotly.newPlot("figure-" + i, s.data, still ? s.layout : s.interactive, s.config);
   });
 })();
 </script>`;

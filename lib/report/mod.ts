@@ -1,7 +1,8 @@
 /**
  * Self-contained HTML reports (plotly.js inlined once, PNGs as data URIs, HTML tables),
  * PNG screenshots through headless chromium, and the `deno task report` sections built from
- * result JSON files.
+ * result JSON files; for papers: figures as SVG/PDF/PNG (vector.ts), tables as LaTeX and CSV
+ * (latex.ts, csv.ts); the results index page (index_page.ts).
  *
  * ```ts
  * import { plotlySource, renderPng, reportHtml } from "geomad/report/mod.ts";
@@ -14,3 +15,11 @@ export * from "./plotly.ts";
 export * from "./chromium.ts";
 export * from "./results.ts";
 export * from "./sections.ts";
+export * from "./headless.ts";
+export * from "./modebar.ts";
+export * from "./vector.ts";
+export * from "./paper_table.ts";
+export * from "./latex.ts";
+export * from "./csv.ts";
+export * from "./table_files.ts";
+export * from "./index_page.ts";

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { getMethod } from "../detectors/registry.ts";
+import { type CompareRun, summarizeCompare } from "./compare_summary.ts";
+import { compareTables } from "./paper_tables.ts";
+import { fakeResult } from "./testing.ts";
+import { latexDocument, latexTable } from "../report/latex.ts";
+import { csvTable } from "../report/csv.ts";
+import { compileLatex, PDFLATEX, toolGate } from "../util/tool_testing.ts";
+
+/** GEOM on classes 0 and 1 with two seeds, OC-SVM (hindsight) with class 1 failed. */
+function compareData() {
+  const runs: CompareRun[] = [];
+  const add = (method: string, c: number, seed: number, auroc?: number, state = {}) => {
+    const plan = getMethod(method).plan("smoke");
+    const score = method === "geom" ? "dirichlet" : "ocsvm";
+    const result = fakeResult(plan, {
+      dataset: "fashion-mnist",
+      normalClass: c,
+      seed,
+      ...(auroc === undefined ? { error: "loss is NaN" } : { auroc: { [score]: auroc } }),
+      state,
+    });
+    runs.push({ method, normalClass: c, seed, status: "ok", result });
+  };
+  add("geom", 0, 0, 0.90),
+    add("geom", 0, 1, 0.92),
+    add("geom", 1, 0, 0.97),
+    add("geom", 1, 1, 0.99);
+  add("raw-ocsvm", 0, 0, 0.95, { selection: "hindsight-test-auroc" });
+  add("raw-ocsvm", 1, 0, undefined);
+  return summarizeCompare(runs, {
+    methods: [
+      { name: "geom", title: "GEOM", primaryScore: "dirichlet" },
+      { name: "raw-ocsvm", title: "RAW_OC-SVM", primaryScore: "ocsvm" },
+    ],
+    classes: [0, 1],
+    dataset: "fashion-mnist",
+    allClasses: 10,
+  });
+}
+
+Deno.test("compareTables(): classes x methods, paper columns, best per row, protocol caption", () => {
+  const [t] = compareTables(compareData(), {
+    dataset: "fashion-mnist",
+    preset: "smoke",
+    seeds: 2,
+    classNames: ["T-shirt/top", "Trouser"],
+  });
+  const tex = latexTable(t!);
+  assert.match(
+    tex,
+    /normal class & GEOM & GEOM \(paper\) & RAW\\_OC-SVM \\textsuperscript\{\\dag\} & RAW\\_OC-SVM \(paper\) \\\\/,
+  );
+  assert.match(
+    tex,
+    /T-shirt\/top \(0\) & 91\.0 \$\\pm\$ 1\.0 & 99\.4 & \\textbf\{95\.0\} & -- \\\\/,
+  );
+  assert.match(tex, /Trouser \(1\) & 98\.0 \$\\pm\$ 1\.0 & 97\.6 & failed & -- \\\\/);
+  // Mean row: GEOM over both classes (SEM of the per-seed averages), OC-SVM over 1 of 2.
+  assert.match(
+    tex,
+    /\\midrule\nmean & 94\.5 \$\\pm\$ 1\.0 & 98\.5 & \\textbf\{95\.0\} \{\\footnotesize \(1 of 2 classes\)\} & 92\.8 \{\\footnotesize \(all 10 classes\)\} \\\\/,
+  );
+  assert.match(
+    tex,
+    /\\caption\{AUROC \(\\%\) per normal class on fashion-mnist, preset smoke, mean \$\\pm\$ SEM over 2 seeds \(0--1\)\. One-vs-rest protocol: .* Columns marked \(paper\): Golan \\& El-Yaniv 2018 .* \\textsuperscript\{\\dag\}: hyperparameters selected by test AUROC/,
+  );
+  const csv = csvTable(t!);
+  assert.match(csv, /^normal class,GEOM mean,GEOM sem,GEOM n,GEOM \(paper\),RAW_OC-SVM † mean,/);
+  assert.match(csv, /\r\nTrouser \(1\),98,1,2,97\.6,failed,,,,,\r\n/);
+});
+
+const gate = toolGate("compareTables(): the document with paper columns compiles with pdflatex", [
+  PDFLATEX,
+]);
+Deno.test({
+  name: gate.name,
+  ignore: gate.ignore,
+  async fn() {
+    const tools = gate.require();
+    const dir = await Deno.makeTempDir();
+    try {
+      const tables = compareTables(compareData(), {
+        dataset: "fashion-mnist",
+        preset: "smoke",
+        seeds: 2,
+      });
+      await Deno.writeTextFile(join(dir, "s.tex"), latexDocument(tables));
+      await compileLatex(tools.pdflatex!, join(dir, "s.tex"));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
