@@ -28,13 +28,13 @@ import { join } from "node:path";
 import { datasetClasses } from "../lib/data/dataset_classes.ts";
 import { dataOptionsOf } from "../lib/data/flags.ts";
 import { describeSource } from "../lib/data/provenance.ts";
+import { ablationMarkdown, ablationReport } from "../lib/report/ablation_report.ts";
+import { writeReportFiles } from "../lib/report/files.ts";
 import {
-  ablationMarkdown,
-  ablationReport,
+  ablationRecord,
   type AblationSummary,
-} from "../lib/experiments/ablation_report.ts";
-import { writeReportFiles } from "../lib/experiments/report_files.ts";
-import { ablationRecord, summarizeAblation } from "../lib/experiments/summary.ts";
+  summarizeAblation,
+} from "../lib/experiments/ablation_summary.ts";
 import {
   checkSweepFlags,
   type DataOrigin,

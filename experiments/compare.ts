@@ -36,7 +36,7 @@ import {
   compareTable,
   summarizeCompare,
 } from "../lib/experiments/compare_summary.ts";
-import { writeReportFiles } from "../lib/experiments/report_files.ts";
+import { writeReportFiles } from "../lib/report/files.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import {
   checkSweepFlags,

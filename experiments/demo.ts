@@ -21,9 +21,9 @@ import {
 } from "../lib/data/mod.ts";
 import { GeomDetector } from "../lib/detectors/geom.ts";
 import { geomPreset } from "../lib/detectors/geom_presets.ts";
-import { runDetector } from "../lib/experiments/run.ts";
+import { runDetector } from "../lib/experiments/run_detector.ts";
 import { writeRunResult } from "../lib/experiments/result.ts";
-import { extremeMontages, runReport } from "../lib/experiments/run_report.ts";
+import { extremeMontages, runReport } from "../lib/report/run_report.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
 import { reportHtml } from "../lib/report/html.ts";
 import { plotlySource } from "../lib/report/plotly.ts";

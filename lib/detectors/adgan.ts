@@ -16,11 +16,11 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { buildConvDecoder, buildConvEncoder } from "../models/baselines/conv_nets.ts";
-import { DeepDetector } from "../models/baselines/deep_detector.ts";
-import { searchLatent, searchLatentFinetune } from "../models/baselines/latent_search.ts";
-import { batchTensor, sampleWithoutReplacement, trainLoop } from "../models/baselines/loop.ts";
-import { trainableVariables, withAdam } from "../models/baselines/optim.ts";
-import type { ImageShape } from "../models/baselines/validate.ts";
+import { DeepDetector } from "./deep_detector.ts";
+import { searchLatent, searchLatentFinetune } from "../train/latent_search.ts";
+import { batchTensor, sampleWithoutReplacement, trainLoop } from "../train/loop.ts";
+import { trainableVariables, withAdam } from "../train/optim.ts";
+import type { ImageShape } from "./validate.ts";
 import type { Rng } from "../util/rng.ts";
 import type { AdganConfig } from "./baseline_presets.ts";
 

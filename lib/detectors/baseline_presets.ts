@@ -7,7 +7,7 @@
  */
 import type { Gamma } from "../svm/kernel.ts";
 import type { HiddenActivation } from "../models/baselines/conv_nets.ts";
-import type { TrainingFields } from "../models/baselines/validate.ts";
+import type { TrainingFields } from "./validate.ts";
 import { UsageError } from "../util/errors.ts";
 import type { OcsvmSelection } from "./ocsvm.ts";
 

@@ -12,11 +12,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
-import { trainAutoencoder } from "../models/baselines/autoencoder.ts";
+import { trainAutoencoder } from "../train/autoencoder.ts";
 import { buildConvAutoencoder } from "../models/baselines/conv_nets.ts";
-import { DeepDetector } from "../models/baselines/deep_detector.ts";
-import { mapBatches } from "../models/baselines/loop.ts";
-import type { ImageShape } from "../models/baselines/validate.ts";
+import { DeepDetector } from "./deep_detector.ts";
+import { mapBatches } from "../train/loop.ts";
+import type { ImageShape } from "./validate.ts";
 import type { Matrix } from "../svm/matrix.ts";
 import type { Rng } from "../util/rng.ts";
 import type { CaeOcsvmConfig } from "./baseline_presets.ts";

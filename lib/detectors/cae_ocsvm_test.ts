@@ -5,7 +5,7 @@ import {
   syntheticTest,
   testDeepDetector,
   useCpu,
-} from "../models/baselines/testing.ts";
+} from "./testing.ts";
 import { baselinePreset } from "./baseline_presets.ts";
 import { CaeOcsvmDetector } from "./cae_ocsvm.ts";
 

@@ -12,7 +12,7 @@
  * @module
  */
 import { isDeepStrictEqual } from "node:util";
-import type { RunDetectorOptions } from "../experiments/run.ts";
+import type { RunDetectorOptions } from "../experiments/run_detector.ts";
 import type { RunResult } from "../experiments/result.ts";
 import { MODEL_NAMES } from "../models/build.ts";
 import { getTransformSet } from "../transforms/registry.ts";

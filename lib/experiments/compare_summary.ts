@@ -10,7 +10,7 @@ import type { Figure } from "../plots/figure.ts";
 import { markdownTable, pct } from "./markdown.ts";
 import { publishedFor, type PublishedResult } from "./published.ts";
 import type { RunResult } from "./result.ts";
-import type { ClassKey } from "./summary.ts";
+import type { ClassKey } from "./ablation_summary.ts";
 
 /** A method as a column: name, table title and the score reported. */
 export interface CompareMethod {
@@ -62,6 +62,28 @@ export interface CompareSummaryData {
 function aurocOf(r: RunResult, score: string): number | undefined {
   const m = r.metrics[score] ?? Object.values(r.metrics)[0];
   return m && Number.isFinite(m.auroc) ? m.auroc : undefined;
+}
+
+/** One run behind a comparison summary. */
+export interface CompareSummaryRun {
+  method: string;
+  normalClass: number;
+  seed: number;
+  status: string;
+  /** Its result file. */
+  file?: string;
+  error?: string;
+}
+
+/** A comparison summary.json: the summarised cells plus what was run. */
+export interface CompareSummary extends CompareSummaryData {
+  schema: string;
+  createdAt: string;
+  dataset: string;
+  preset: string;
+  seeds: number;
+  classNames?: string[];
+  runs?: CompareSummaryRun[];
 }
 
 /** True when the fitted state (or a part of it, e.g. CAE-OC-SVM's `ocsvm`) says hindsight. */

@@ -15,19 +15,16 @@
  * @module
  */
 export * from "./result.ts";
-export * from "./run.ts";
+export * from "./run_detector.ts";
 export * from "./table.ts";
-export * from "./run_report.ts";
-export * from "./geom_run.ts";
+export * from "./run_geom.ts";
 export * from "./ranking.ts";
 export * from "./alpha_summary.ts";
-export * from "./summary.ts";
-export * from "./ablation_report.ts";
+export * from "./ablation_summary.ts";
 export * from "./compare_summary.ts";
 export * from "./published.ts";
-export * from "./summary_file.ts";
-export * from "./pool.ts";
+export * from "./summary_files.ts";
+export * from "./process_pool.ts";
 export * from "./sweep.ts";
-export * from "./run_one.ts";
+export * from "./run_method.ts";
 export * from "./markdown.ts";
-export * from "./report_files.ts";

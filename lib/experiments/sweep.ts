@@ -27,7 +27,7 @@ import { childPermissions, mayWrite } from "../util/sandbox.ts";
 import { DATA_FLAGS, dataArgs } from "../data/flags.ts";
 import { folderRoot, isFolderDataset } from "../data/folder_scan.ts";
 import { defaultCacheDir } from "../data/paths.ts";
-import { denoExecutable, type PoolExit, runPool } from "./pool.ts";
+import { denoExecutable, type PoolExit, runPool } from "./process_pool.ts";
 import { readRunResult, type RunResult } from "./result.ts";
 
 export { removeStaleTemps };

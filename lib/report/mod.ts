@@ -14,3 +14,6 @@ export * from "./plotly.ts";
 export * from "./chromium.ts";
 export * from "./results.ts";
 export * from "./sections.ts";
+export * from "./files.ts";
+export * from "./run_report.ts";
+export * from "./ablation_report.ts";

@@ -5,11 +5,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Images } from "../../data/types.ts";
-import type { Detector, FitOptions } from "../../detectors/detector.ts";
-import { RunError } from "../../util/errors.ts";
-import { Rng } from "../../util/rng.ts";
-import type { LoopRecord, TrainLoopOptions } from "./loop.ts";
+import type { Images } from "../data/types.ts";
+import type { Detector, FitOptions } from "./detector.ts";
+import { RunError } from "../util/errors.ts";
+import { Rng } from "../util/rng.ts";
+import type { LoopRecord, TrainLoopOptions } from "../train/loop.ts";
 import {
   allImagesEqual,
   checkScoreImages,

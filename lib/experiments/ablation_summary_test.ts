@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { type AblationRecord, ablationRecord, findCell, summarizeAblation } from "./summary.ts";
+import {
+  type AblationRecord,
+  ablationRecord,
+  findCell,
+  summarizeAblation,
+} from "./ablation_summary.ts";
 import { getMethod } from "../detectors/registry.ts";
 import { fakeResult } from "./testing.ts";
 

@@ -13,7 +13,7 @@ import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/r
 import { RunCheckpoint } from "../train/checkpoint.ts";
 import { UsageError } from "../util/errors.ts";
 import type { RunResult } from "./result.ts";
-import { runDetector, type RunOutput } from "./run.ts";
+import { runDetector, type RunOutput } from "./run_detector.ts";
 
 /** What a run knows once its data and backend are ready. */
 export interface ReadyInfo {

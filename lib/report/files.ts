@@ -3,9 +3,9 @@
  * headless chromium exists, a PNG screenshot of it.
  * @module
  */
-import { renderPng, type RenderResult } from "../report/chromium.ts";
-import { estimateReportHeight, type Report, reportHtml } from "../report/html.ts";
-import { plotlySource } from "../report/plotly.ts";
+import { renderPng, type RenderResult } from "./chromium.ts";
+import { estimateReportHeight, type Report, reportHtml } from "./html.ts";
+import { plotlySource } from "./plotly.ts";
 import { writeTextAtomic } from "../util/atomic.ts";
 
 /** What {@linkcode writeReportFiles} wrote. */

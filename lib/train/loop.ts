@@ -6,11 +6,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Images } from "../../data/types.ts";
-import { imageSize } from "../../data/types.ts";
-import { RunError } from "../../util/errors.ts";
-import { Progress } from "../../util/progress.ts";
-import { Rng } from "../../util/rng.ts";
+import type { Images } from "../data/types.ts";
+import { imageSize } from "../data/types.ts";
+import { RunError } from "../util/errors.ts";
+import { Progress } from "../util/progress.ts";
+import { Rng } from "../util/rng.ts";
 
 /** Where a step is. */
 export interface StepInfo {

@@ -1,63 +1,19 @@
 /**
- * Test support for the deep baseline detectors: seeded synthetic images (a normal class and a
- * clearly different anomaly class) and the checks every baseline must pass, registered as
- * `Deno.test` cases by {@linkcode testDeepDetector}.
+ * The checks every detector must pass (the project's check_estimator), registered as `Deno.test`
+ * cases by {@linkcode testDeepDetector}, on seeded synthetic images
+ * (lib/data/testdata/synthetic.ts).
  * @module
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../../backend/select.ts";
-import type { Images } from "../../data/types.ts";
-import type { Detector } from "../../detectors/detector.ts";
-import { auroc } from "../../metrics/roc.ts";
-import { RunError, UsageError } from "../../util/errors.ts";
-import { Rng } from "../../util/rng.ts";
+import { useCpu } from "../backend/testing.ts";
+import { syntheticImages, syntheticTest, TEST_SIDE } from "../data/testdata/synthetic.ts";
+import type { Detector } from "./detector.ts";
+import { auroc } from "../metrics/roc.ts";
+import { RunError, UsageError } from "../util/errors.ts";
 
-/** Side of the synthetic test images. */
-export const TEST_SIDE = 16;
-
-/**
- * Seeded synthetic images in [-1, 1]: `normal` = a bright disk of random radius near the
- * centre on a dark background; `anomaly` = random vertical stripes. Both with N(0, 0.05) noise.
- */
-export function syntheticImages(
-  n: number,
-  options: { kind: "normal" | "anomaly"; seed: number; side?: number },
-): Images {
-  const side = options.side ?? TEST_SIDE;
-  const rng = new Rng(options.seed);
-  const data = new Float32Array(n * side * side);
-  for (let i = 0; i < n; i++) {
-    const cx = side / 2 + (rng.next() - 0.5) * 2, cy = side / 2 + (rng.next() - 0.5) * 2;
-    const r = side * (0.2 + 0.1 * rng.next());
-    const period = 2 + rng.int(3);
-    for (let y = 0; y < side; y++) {
-      for (let x = 0; x < side; x++) {
-        const v = options.kind === "normal"
-          ? ((x - cx) ** 2 + (y - cy) ** 2 < r * r ? 0.8 : -0.8)
-          : (Math.floor(x / period) % 2 === 0 ? 0.8 : -0.8);
-        data[(i * side + y) * side + x] = Math.max(-1, Math.min(1, v + 0.05 * rng.normal()));
-      }
-    }
-  }
-  return { data, n, height: side, width: side, channels: 1 };
-}
-
-/** Normal and anomalous test images concatenated, with labels 1 = normal. */
-export function syntheticTest(
-  nEach: number,
-  options: { seed: number; side?: number },
-): { x: Images; labels: Uint8Array } {
-  const { seed, side } = options;
-  const a = syntheticImages(nEach, { kind: "normal", seed, side });
-  const b = syntheticImages(nEach, { kind: "anomaly", seed: seed + 1, side });
-  const data = new Float32Array(a.data.length + b.data.length);
-  data.set(a.data);
-  data.set(b.data, a.data.length);
-  const labels = new Uint8Array(2 * nEach);
-  labels.fill(1, 0, nEach);
-  return { x: { ...a, data, n: 2 * nEach }, labels };
-}
+/** The detector test kit in one import: the synthetic data and the cpu backend. */
+export { syntheticImages, syntheticTest, TEST_SIDE, useCpu };
 
 /** AUROC of anomaly scores with normal = positive (scores negated). */
 export function normalAuroc(anomalyScores: Float64Array, labels: Uint8Array): number {
@@ -80,11 +36,6 @@ export interface DeepDetectorTestOptions {
   side?: number;
   /** Overrides for the cases that need a fitted detector, not a good one (default 1 epoch). */
   fast?: Record<string, unknown>;
-}
-
-/** Makes the tests run on the deterministic cpu backend. */
-export async function useCpu(): Promise<void> {
-  await initBackend("cpu");
 }
 
 const NO_LEAKS = { sanitizeOps: false, sanitizeResources: false };

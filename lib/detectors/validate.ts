@@ -3,10 +3,10 @@
  * UsageErrors (they come from presets or CLI flags); images of the wrong shape are RangeErrors.
  * @module
  */
-import type { Images } from "../../data/types.ts";
-import { checkImages } from "../../train/check.ts";
-import { UsageError } from "../../util/errors.ts";
-import { checkConvShape } from "./conv_nets.ts";
+import type { Images } from "../data/types.ts";
+import { checkImages } from "../train/check.ts";
+import { UsageError } from "../util/errors.ts";
+import { checkConvShape } from "../models/baselines/conv_nets.ts";
 
 /** Checks hyperparameters of one method, naming it in every message. */
 export class ConfigCheck {

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { RunError } from "../util/errors.ts";
-import { denoExecutable, dieWithParent, ompThreadsFor, POOL_PARENT_ENV, runPool } from "./pool.ts";
+import {
+  denoExecutable,
+  dieWithParent,
+  ompThreadsFor,
+  POOL_PARENT_ENV,
+  runPool,
+} from "./process_pool.ts";
 
 function evalTask(id: string, code: string) {
   return { id, args: ["eval", code] };
