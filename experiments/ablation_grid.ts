@@ -28,7 +28,8 @@ import { datasetKey } from "../lib/data/folder_scan.ts";
 import { checkClassIndex } from "../lib/data/registry.ts";
 import type { GeomPresetName } from "../lib/detectors/geom_presets.ts";
 import type { PrecisionRequest } from "../lib/backend/precision.ts";
-import { getMethod, type MethodOverrides, planMismatch } from "../lib/detectors/registry.ts";
+import { getMethod, type MethodOverrides } from "../lib/detectors/catalogue.ts";
+import { planMismatch } from "../lib/experiments/reuse.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
 import { dataMismatch, type DataOrigin, type RunSpec } from "../lib/experiments/sweep.ts";
 import {

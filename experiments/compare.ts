@@ -29,7 +29,7 @@ import { datasetClasses } from "../lib/data/dataset_classes.ts";
 import { dataOptionsOf } from "../lib/data/flags.ts";
 import { describeSource } from "../lib/data/provenance.ts";
 import { checkClassIndex } from "../lib/data/registry.ts";
-import { getMethod, methodNames } from "../lib/detectors/registry.ts";
+import { getMethod, methodNames } from "../lib/detectors/catalogue.ts";
 import {
   compareFigure,
   compareMarkdown,

@@ -53,6 +53,11 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
     check(c, this.config);
   }
 
+  /** Deep detectors never see test labels (CAE-OC-SVM's paper preset overrides this). */
+  get selectsByTestLabels(): boolean {
+    return false;
+  }
+
   /** Every hyperparameter (the configuration). */
   get hyperparameters(): Record<string, unknown> {
     return { ...this.config } as unknown as Record<string, unknown>;

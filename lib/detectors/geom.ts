@@ -58,6 +58,8 @@ export interface GeomDetectorOptions {
 /** GEOM as a {@linkcode Detector}. */
 export class GeomDetector implements Detector {
   readonly name = "geom";
+  /** GEOM never sees a test label. */
+  readonly selectsByTestLabels = false;
   readonly config: GeomConfig;
   readonly scores: GeomScoreName[];
   #model?: tf.LayersModel;
@@ -70,17 +72,22 @@ export class GeomDetector implements Detector {
   #fitOptions: FitOptions = {};
   #seed = 0;
   #timings: Record<string, number> = {};
+  /** T: the set's size, the same for every image size (checked again at fit). */
+  readonly #nTransforms: number;
 
+  /** @throws {UsageError} for an unknown transform set. */
   constructor(options: GeomDetectorOptions) {
     this.config = options.config;
     this.scores = options.scores ?? [...GEOM_SCORES];
+    this.#nTransforms = getTransformSet(this.config.transforms, { height: 32, width: 32 }).size;
   }
 
+  /** The config with epochs resolved for the set (`ceil(200 / T)` for "paper"), T, scores. */
   get hyperparameters(): Record<string, unknown> {
-    const t = this.#transforms?.size;
+    const t = this.#nTransforms;
     return {
       ...this.config,
-      epochs: t === undefined ? this.config.epochs : resolveEpochs(this.config.epochs, t),
+      epochs: resolveEpochs(this.config.epochs, t),
       epochsRule: this.config.epochs === "paper" ? "ceil(200 / T)" : "fixed",
       nTransforms: t,
       scores: this.scores,
@@ -108,6 +115,12 @@ export class GeomDetector implements Detector {
     this.#seed = options.seed ?? 0;
     const c = this.config;
     const set = getTransformSet(c.transforms, { height: train.height, width: train.width });
+    if (set.size !== this.#nTransforms) {
+      throw new RangeError(
+        `Cannot fit GEOM: ${c.transforms} has ${set.size} transformations for ` +
+          `${train.height}x${train.width} images, not ${this.#nTransforms}`,
+      );
+    }
     this.#transforms = set;
     this.#model = buildModel(c.model, {
       inputShape: [train.height, train.width, train.channels],

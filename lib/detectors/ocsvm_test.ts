@@ -29,7 +29,7 @@ const isNormal = testKinds.map((k) => (k === "h" ? 1 : 0));
 Deno.test("OcsvmDetector fair mode: nu 0.1, gamma 'scale', anomalies score higher", async () => {
   const det = await new OcsvmDetector().fit(train, { quiet: true });
   assert.equal(det.name, "raw-ocsvm");
-  assert.equal(det.needsTestSelection, false);
+  assert.equal(det.selectsByTestLabels, false);
   assert.deepEqual(det.hyperparameters, {
     selection: "fair",
     nu: 0.1,
@@ -51,16 +51,16 @@ Deno.test("OcsvmDetector fair mode: nu 0.1, gamma 'scale', anomalies score highe
   assert.equal(st.features, 64);
   const f = await det.decisionFunction(test);
   for (let i = 0; i < f.length; i++) assert.equal(s[i], -f[i]!);
-  await assert.rejects(() => det.selectByTest(test, isNormal), /selection is 'fair'/);
+  await assert.rejects(() => det.selectByTestLabels(test, isNormal), /selection is 'fair'/);
 });
 
 Deno.test("OcsvmDetector paper mode: picks the best test AUROC of the grid and flags it", async () => {
   const det = new OcsvmDetector({ selection: "paper", nus: [0.1, 0.5], gammas: [0.01, 0.1, 1] });
-  assert.equal(det.needsTestSelection, true);
+  assert.equal(det.selectsByTestLabels, true);
   await det.fit(train, { quiet: true });
-  await assert.rejects(() => det.score(test), /needs selectByTest/);
+  await assert.rejects(() => det.score(test), /needs selectByTestLabels/);
   assert.equal(det.state().selection, "pending");
-  const sel = await det.selectByTest(test, isNormal);
+  const sel = await det.selectByTestLabels(test, isNormal);
   assert.equal(sel.selection, "hindsight-test-auroc");
   assert.equal(sel.grid.length, 6);
   const best = Math.max(...sel.grid.map((g) => g.auroc));
@@ -78,7 +78,10 @@ Deno.test("OcsvmDetector paper mode: picks the best test AUROC of the grid and f
   assert.equal(st.selectedTestAuroc, best);
   assert.equal((st.grid as unknown[]).length, 6);
   assert.equal(st.nu, sel.nu);
-  await assert.rejects(() => det.selectByTest(test, isNormal.slice(1)), /60 images but 59 labels/);
+  await assert.rejects(
+    () => det.selectByTestLabels(test, isNormal.slice(1)),
+    /60 images but 59 labels/,
+  );
 });
 
 Deno.test("OcsvmDetector paper defaults are the paper's 9 x 10 grid", () => {

@@ -5,7 +5,7 @@ import {
   findCell,
   summarizeAblation,
 } from "./ablation_summary.ts";
-import { getMethod } from "../detectors/registry.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import { fakeResult } from "./testing.ts";
 
 /** AUROC per seed 0, 1, 2 -> records of one set, class and score pair. */

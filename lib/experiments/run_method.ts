@@ -9,7 +9,7 @@ import type { PrecisionRequest } from "../backend/precision.ts";
 import type { Detector } from "../detectors/detector.ts";
 import type { DataOptions } from "../data/flags.ts";
 import { loadOneVsRest, type OneVsRestData } from "../data/one_vs_rest.ts";
-import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/registry.ts";
+import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/catalogue.ts";
 import { RunCheckpoint } from "../train/checkpoint.ts";
 import { UsageError } from "../util/errors.ts";
 import type { RunResult } from "./result.ts";
@@ -143,7 +143,7 @@ export async function runMethodKept(
       log: c.log,
     })
     : undefined;
-  const { detector, afterFit } = plan.create();
+  const detector = plan.create();
   try {
     const out = await runDetector(detector, data, {
       seed,
@@ -151,7 +151,6 @@ export async function runMethodKept(
       backend,
       quiet: options.quiet,
       onProgress: options.onProgress,
-      afterFit,
       checkpoint,
     });
     await options.onResult?.(out.result);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { BackendInfo } from "../backend/select.ts";
-import { getMethod } from "../detectors/registry.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import { configKey } from "../util/config_key.ts";
 import { checkpointConfig, type RunMethodOptions } from "./run_method.ts";
 

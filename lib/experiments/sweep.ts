@@ -6,21 +6,13 @@
  * an unfinished GEOM run's child resumes from the checkpoint beside its result file.
  * @module
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PrecisionRequest } from "../backend/precision.ts";
-import {
-  getMethod,
-  type MethodOverrides,
-  type MethodPlan,
-  planMismatch,
-} from "../detectors/registry.ts";
 import { parseBackend } from "../backend/select.ts";
 import { locateDataset } from "../data/locate.ts";
-import type { SourceKind } from "../data/locate.ts";
 import { checkpointRoot } from "../train/checkpoint.ts";
 import { type FlagTable, intFlag, textFlag } from "../util/cli.ts";
-import { DataError, oneLine, UsageError } from "../util/errors.ts";
+import { DataError, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
 import { removeStaleTemps } from "../util/atomic.ts";
 import { childPermissions, mayWrite } from "../util/sandbox.ts";
@@ -28,45 +20,14 @@ import { DATA_FLAGS, dataArgs } from "../data/flags.ts";
 import { folderRoot, isFolderDataset } from "../data/folder_scan.ts";
 import { defaultCacheDir } from "../data/paths.ts";
 import { denoExecutable, type PoolExit, runPool } from "./process_pool.ts";
-import { readRunResult, type RunResult } from "./result.ts";
+import type { RunResult } from "./result.ts";
+import { type DataOrigin, storedState } from "./reuse.ts";
+import { planOf, runArgs, type RunSpec } from "./run_flags.ts";
 
 export { removeStaleTemps };
-
-/** One run: method at a preset (plus overrides) on one class and seed, and where it goes. */
-export interface RunSpec {
-  method: string;
-  /** Dataset as requested (results record it in `data.requested`). */
-  dataset: string;
-  normalClass: number;
-  seed: number;
-  preset: string;
-  overrides?: MethodOverrides;
-  /** Result file. */
-  out: string;
-  /** Dataset folder (passed as --data-dir). */
-  dataDir?: string;
-  /** tfjs backend (passed as --backend). */
-  backend?: string;
-  /** Precision request (passed as --precision; part of the reuse check). */
-  precision?: PrecisionRequest;
-  /**
-   * Where the data must come from ({@linkcode resolveSweepData}): a stored result read from
-   * another source (another --data-dir, the sample instead of the full set) is stale.
-   */
-  data?: DataOrigin;
-  /** Let the run overwrite the file at `out` (set by the sweep for damaged or stale ones). */
-  force?: boolean;
-  /** Folder datasets: --image-size and --channels; false: --no-verify. */
-  imageSize?: number;
-  channels?: 1 | 3;
-  verify?: boolean;
-}
-
-/** Where a dataset's files were read from, as results record it (`data.source`, `data.root`). */
-export interface DataOrigin {
-  source: SourceKind;
-  root: string;
-}
+// A sweep is described by RunSpecs and reuses stored results: both are part of its API.
+export { dataMismatch, type DataOrigin, type StoredState, storedState } from "./reuse.ts";
+export { planOf, runArgs, type RunSpec } from "./run_flags.ts";
 
 /**
  * Where the runs of a sweep will read `dataset` from (as each run resolves it, with the same
@@ -88,88 +49,6 @@ export async function resolveSweepData(dataset: string, dataDir?: string): Promi
 export function checkSweepFlags(values: { backend?: string; "data-dir"?: string }): void {
   if (values.backend !== undefined) parseBackend(textFlag("backend", values.backend));
   textFlag("data-dir", values["data-dir"]);
-}
-
-/** The command-line arguments of `experiments/run.ts` for `spec`. */
-export function runArgs(spec: RunSpec): string[] {
-  const args = [
-    "--method",
-    spec.method,
-    "--dataset",
-    spec.dataset,
-    "--normal",
-    String(spec.normalClass),
-    "--preset",
-    spec.preset,
-    "--seed",
-    String(spec.seed),
-    "--out",
-    spec.out,
-  ];
-  const o = spec.overrides ?? {};
-  if (o.transforms !== undefined) args.push("--transforms", o.transforms);
-  if (o.epochs !== undefined) args.push("--epochs", String(o.epochs));
-  if (o.model !== undefined) args.push("--model", o.model);
-  if (o.trainLimit !== undefined) args.push("--train-limit", String(o.trainLimit));
-  if (o.testLimit !== undefined) args.push("--test-limit", String(o.testLimit));
-  if (spec.dataDir !== undefined) args.push("--data-dir", spec.dataDir);
-  args.push(
-    ...dataArgs({ imageSize: spec.imageSize, channels: spec.channels, verify: spec.verify }),
-  );
-  if (spec.backend !== undefined) args.push("--backend", spec.backend);
-  if (spec.precision !== undefined) args.push("--precision", spec.precision);
-  if (spec.force) args.push("--force");
-  return args;
-}
-
-/** The plan of a spec (throws UsageError for an unknown method, preset or override). */
-export function planOf(spec: RunSpec): MethodPlan {
-  return getMethod(spec.method).plan(spec.preset, spec.overrides);
-}
-
-/** What is stored for a run. */
-export type StoredState =
-  | { state: "valid"; result: RunResult }
-  | { state: "missing" }
-  | { state: "damaged"; reason: string }
-  | { state: "stale"; reason: string };
-
-/** Reads `spec.out` and says whether it holds this run's finished result. */
-export async function storedState(
-  spec: RunSpec,
-  plan: MethodPlan = planOf(spec),
-): Promise<StoredState> {
-  try {
-    await Deno.stat(spec.out);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { state: "missing" };
-    throw err;
-  }
-  let result: RunResult;
-  try {
-    result = await readRunResult(spec.out);
-  } catch (err) {
-    return { state: "damaged", reason: oneLine(err) };
-  }
-  const why = planMismatch(result, plan, spec) ?? presetMismatch(result, plan) ??
-    (spec.data ? dataMismatch(result, spec.data) : undefined);
-  return why ? { state: "stale", reason: why } : { state: "valid", result };
-}
-
-function presetMismatch(result: RunResult, plan: MethodPlan): string | undefined {
-  return result.preset === plan.preset
-    ? undefined
-    : `preset ${result.preset} is not ${plan.preset}`;
-}
-
-/** Why a stored result's data differs from `want`, or undefined when it was read from it. */
-export function dataMismatch(result: RunResult, want: DataOrigin): string | undefined {
-  const d = result.data as Partial<RunResult["data"]>;
-  const root = typeof d.root === "string" ? resolve(d.root) : undefined;
-  if (d.source !== want.source || root !== resolve(want.root)) {
-    return `data from ${d.source} ${d.root} is not from ${want.source} ${want.root}`;
-  }
-  return undefined;
 }
 
 /** How one run of a sweep ended. */
