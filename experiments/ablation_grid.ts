@@ -18,8 +18,10 @@
  * `hour` is sized to finish within an hour with 2 processes on a 2-core machine. Measured on
  * real Fashion-MNIST with the native backend on an otherwise idle machine: about 26 s per run
  * per process (geometric72 ~45 s, the others 20-35 s); the whole grid, 135 runs, 28 min 51 s.
- * Bump {@linkcode ABLATION_VERSION} when a preset changes: stored runs whose configuration no
- * longer matches are rerun, never mixed in.
+ * A stored run is reused only when its record matches the run's plan (lib/experiments/reuse.ts:
+ * method, data, class, seed, limits, precision and the detector's hyperparameters), so a
+ * changed preset reruns its runs by itself, never mixes them in. {@linkcode ABLATION_VERSION}
+ * only labels summary.json; bump it when the grid's definitions change.
  * @module
  */
 import { basename, join } from "node:path";
@@ -42,7 +44,7 @@ import { oneLine, UsageError } from "../lib/util/errors.ts";
 
 /** Schema of the ablation summary. */
 export const ABLATION_SCHEMA = "geomad.ablation/v1";
-/** Version of the definitions below. */
+/** Version of the definitions below, recorded in summary.json (reuse does not read it). */
 export const ABLATION_VERSION = 1;
 
 /** One ablation preset. */

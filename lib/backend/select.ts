@@ -19,7 +19,7 @@ export type BackendName = (typeof BACKENDS)[number];
 
 /** What was selected, recorded in every result. */
 export interface BackendInfo {
-  /** tfjs backend name actually in use (`tensorflow`, `wasm`, `cpu`, `webgpu`). */
+  /** tfjs backend name actually in use (`tensorflow`, `native`, `wasm`, `cpu`, `webgpu`). */
   name: string;
   /** What was asked for. */
   requested: BackendName;

@@ -1,5 +1,6 @@
 /**
- * What every deep baseline detector shares: config validation, the fit/score frame (input
+ * What every deep detector shares (any network: the conv baselines pass their `filters` for
+ * the input check, a WRN-based one need not): config validation, the fit/score frame (input
  * checks, seeding, timings, degenerate-data flag), non-finite score detection and disposal.
  * Subclasses implement `fitModels` and `scoreImages`.
  * @module
@@ -80,7 +81,8 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
   async fit(train: Images, options: FitOptions = {}): Promise<this> {
     this.dispose();
     this.fitOptions = options;
-    const shape = checkTrainImages(train, { method: this.label, filters: this.config.filters });
+    const { filters } = this.config as { filters?: readonly number[] };
+    const shape = checkTrainImages(train, { method: this.label, filters });
     this.#identical = allImagesEqual(train);
     this.#trainSize = train.n;
     const t0 = performance.now();

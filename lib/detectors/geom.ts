@@ -23,6 +23,7 @@ import { getTransformSet, type TransformSet } from "../transforms/mod.ts";
 import { UsageError } from "../util/errors.ts";
 import type { Detector, FitOptions } from "./detector.ts";
 import { type GeomConfig, resolveEpochs } from "./geom_presets.ts";
+import { allImagesEqual, ConfigCheck } from "./validate.ts";
 
 /**
  * How many times faster scoring (a forward pass) runs than training (forward, backward, Adam)
@@ -75,10 +76,17 @@ export class GeomDetector implements Detector {
   /** T: the set's size, the same for every image size (checked again at fit). */
   readonly #nTransforms: number;
 
-  /** @throws {UsageError} for an unknown transform set. */
+  #identical = false;
+
+  /** @throws {UsageError} for an unknown transform set or a bad hyperparameter. */
   constructor(options: GeomDetectorOptions) {
     this.config = options.config;
-    this.scores = options.scores ?? [...GEOM_SCORES];
+    const c = this.config, check = new ConfigCheck("GEOM");
+    if (c.epochs !== "paper") check.int("epochs", c.epochs);
+    check.int("batchSize", c.batchSize).positive("lr", c.lr).unit("betas[0]", c.betas[0])
+      .unit("betas[1]", c.betas[1]).positive("adamEpsilon", c.adamEpsilon)
+      .int("predictBatchSize", c.predictBatchSize).positive("dirichletClamp", c.dirichletClamp);
+    this.scores = parseGeomScores(options.scores);
     this.#nTransforms = getTransformSet(this.config.transforms, { height: 32, width: 32 }).size;
   }
 
@@ -113,6 +121,7 @@ export class GeomDetector implements Detector {
     this.dispose();
     this.#fitOptions = options;
     this.#seed = options.seed ?? 0;
+    this.#identical = allImagesEqual(train);
     const c = this.config;
     const set = getTransformSet(c.transforms, { height: train.height, width: train.width });
     if (set.size !== this.#nTransforms) {
@@ -141,6 +150,7 @@ export class GeomDetector implements Detector {
       betas: c.betas,
       epsilon: c.adamEpsilon,
       seed: this.#seed,
+      method: "GEOM",
       quiet: options.quiet,
       onProgress: options.onProgress,
       checkpoint: ck ? await ck.trainer(train) : undefined,
@@ -209,12 +219,14 @@ export class GeomDetector implements Detector {
     const probs = await this.#predict(x, "score");
     const nTransforms = this.#transforms!.size;
     const out: Record<string, Float64Array> = {};
+    const normalityOf: Record<GeomScoreName, () => Float64Array> = {
+      dirichlet: () => dirichletScore(this.#scorer!, probs),
+      simple: () => simpleScore(probs, { nTransforms }),
+      "max-softmax": () => maxSoftmaxScore(probs, { nTransforms }),
+      entropy: () => entropyScore(probs, { nTransforms }),
+    };
     for (const name of this.scores) {
-      let normality: Float64Array;
-      if (name === "dirichlet") normality = dirichletScore(this.#scorer!, probs);
-      else if (name === "simple") normality = simpleScore(probs, { nTransforms });
-      else if (name === "max-softmax") normality = maxSoftmaxScore(probs, { nTransforms });
-      else normality = entropyScore(probs, { nTransforms });
+      const normality = normalityOf[name]();
       for (let i = 0; i < normality.length; i++) normality[i] = -normality[i]!;
       out[name] = normality;
     }
@@ -234,6 +246,7 @@ export class GeomDetector implements Detector {
   state(): Record<string, unknown> {
     return {
       fitted: this.#model !== undefined,
+      identicalTrainImages: this.#identical,
       nTransforms: this.#transforms?.size,
       transformKind: this.#transforms?.kind,
       parameters: this.#model?.countParams(),

@@ -4,6 +4,7 @@ import { auroc } from "../metrics/roc.ts";
 import { Rng } from "../util/rng.ts";
 import { UsageError } from "../util/errors.ts";
 import { OcsvmDetector, PAPER_GAMMAS, PAPER_NUS } from "./ocsvm.ts";
+import { testDeepDetector } from "./testing.ts";
 
 /** 8x8 images in [-1, 1]: normal = a horizontal bar, anomaly = a vertical bar, plus noise. */
 function bars(kinds: Array<"h" | "v">, seed: number): Images {
@@ -146,3 +147,25 @@ Deno.test("OcsvmDetector score before fit fails clearly", async () => {
   await assert.rejects(() => new OcsvmDetector().score(test), /call fit\(\) first/);
   assert.deepEqual(new OcsvmDetector().state(), { fitted: false });
 });
+
+// The shared detector checks, in both selection modes (paper: hindsight by test AUROC).
+for (const selection of ["fair", "paper"] as const) {
+  testDeepDetector({
+    name: selection === "fair" ? "raw-ocsvm-fair" : "raw-ocsvm",
+    make: (o = {}) =>
+      new OcsvmDetector({
+        selection,
+        name: selection === "fair" ? "raw-ocsvm-fair" : "raw-ocsvm",
+        ...(selection === "paper" ? { nus: [0.1, 0.5], gammas: [2 ** -7, 2 ** -3] } : {}),
+        ...o,
+      }),
+    badOptions: selection === "fair"
+      ? [{ nu: 0 }, { gamma: -1 }, { selection: "best" }]
+      : [{ selection: "best" }],
+    badMessage: /^Cannot (create OC-SVM|fit one-class SVM|use RBF gamma)/,
+    fast: {},
+    seeded: false,
+    identicalKey: "identicalTrainingRows",
+    nanError: { kind: RangeError, message: /^Cannot .+ is not finite$/ },
+  });
+}

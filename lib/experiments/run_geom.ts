@@ -18,7 +18,7 @@ export interface RunGeomOptions {
   preset?: string;
   /** Seed for the data subsets, initialisation and training (default 0). */
   seed?: number;
-  /** tfjs backend: auto, tensorflow, wasm, cpu, webgpu (default "auto"). */
+  /** tfjs backend: auto, tensorflow, native, wasm, cpu, webgpu (default "auto"). */
   backend?: string;
   /** Transform set overriding the preset's (e.g. "geometric72", "rot4"). */
   transforms?: string;

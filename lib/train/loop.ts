@@ -60,6 +60,21 @@ export interface LoopRecord {
   imagesPerSecond: number;
 }
 
+/**
+ * The error of a NaN or infinite loss, the same for every trainer (this loop and GEOM's
+ * trainer.ts): `Cannot train <method>: <loss> is NaN at epoch E step S`.
+ */
+export function lossError(
+  method: string | undefined,
+  loss: string,
+  value: number,
+  epoch: number,
+  step: number,
+): RunError {
+  const who = method ? ` ${method}` : "";
+  return new RunError(`Cannot train${who}: ${loss} is ${value} at epoch ${epoch} step ${step}`);
+}
+
 /** Draws `m` distinct indices in [0, n) (a partial Fisher-Yates shuffle). */
 export function sampleWithoutReplacement(n: number, m: number, rng: Rng): Int32Array {
   const take = Math.min(m, n);
@@ -125,7 +140,7 @@ export async function trainLoop(
       steps++;
       for (const [k, v] of Object.entries(values)) {
         if (!Number.isFinite(v)) {
-          throw new RunError(`Cannot train ${method}: ${k} is ${v} at epoch ${epoch} step ${s}`);
+          throw lossError(method, k, v, epoch, s);
         }
         sums[k] = (sums[k] ?? 0) + v * batch.length;
       }

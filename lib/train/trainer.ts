@@ -13,11 +13,12 @@ import { isDeepStrictEqual } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import type { TransformSet } from "../transforms/types.ts";
-import { oneLine, RunError } from "../util/errors.ts";
+import { oneLine } from "../util/errors.ts";
 import { fmtAgo, Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
+import { lossError } from "./loop.ts";
 import { gatherPairs } from "./pairs.ts";
 import {
   captureTrainState,
@@ -68,6 +69,8 @@ export interface TrainOptions {
   epsilon?: number;
   /** Seed for shuffling and for stochastic transformations (default 0). */
   seed?: number;
+  /** The method trained, for the message of a NaN loss (e.g. `GEOM`). */
+  method?: string;
   /** Silence the progress bar. */
   quiet?: boolean;
   /** Receives progress lines instead of stderr. */
@@ -253,7 +256,7 @@ export async function trainTransformClassifier(
         cost.dispose();
         steps++;
         if (!Number.isFinite(loss)) {
-          throw new RunError(`Cannot train: loss is ${loss} at epoch ${epoch} step ${step}`);
+          throw lossError(options.method, "loss", loss, epoch, step);
         }
         sum += loss * batch.m;
         progress.tick(batch.m, {
