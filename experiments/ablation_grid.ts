@@ -34,6 +34,7 @@ import { getMethod, type MethodOverrides } from "../lib/detectors/catalogue.ts";
 import { planMismatch } from "../lib/experiments/reuse.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
 import { dataMismatch, type DataOrigin, type RunSpec } from "../lib/experiments/sweep.ts";
+import { specFor } from "../lib/experiments/run_flags.ts";
 import {
   getTransformSet,
   isTransformSetName,
@@ -206,25 +207,14 @@ export function ablationGrid(options: AblationGridOptions): RunSpec[] {
   for (const s of sets) getTransformSet(s, { height: 32, width: 32 }); // validates names
   if (new Set(sets).size !== sets.length) throw new UsageError("--transforms has duplicates");
   const dir = ablationDir(options.root ?? "results/ablation", options.dataset);
+  const shared = { ...options, preset: preset.geomPreset };
   const runs: RunSpec[] = [];
   for (let seed = 0; seed < seeds; seed++) {
     for (const normalClass of classes) {
       for (const transforms of sets) {
-        runs.push({
-          method: "geom",
-          dataset: options.dataset,
-          normalClass,
-          seed,
-          preset: preset.geomPreset,
-          overrides: ablationOverrides(preset, transforms),
-          out: ablationRunPath(dir, { preset: presetName, transforms, normalClass, seed }),
-          ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-          ...(options.backend !== undefined ? { backend: options.backend } : {}),
-          ...(options.precision !== undefined ? { precision: options.precision } : {}),
-          ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}),
-          ...(options.channels !== undefined ? { channels: options.channels } : {}),
-          ...(options.verify === false ? { verify: false } : {}),
-        });
+        const out = ablationRunPath(dir, { preset: presetName, transforms, normalClass, seed });
+        const overrides = ablationOverrides(preset, transforms);
+        runs.push(specFor({ method: "geom", normalClass, seed, out, overrides }, shared));
       }
     }
   }

@@ -50,12 +50,14 @@ import {
   shardOf,
   SWEEP_FLAGS,
 } from "../lib/experiments/sweep.ts";
+import { specFor } from "../lib/experiments/run_flags.ts";
 import { SLURM_FLAGS, SLURM_USAGE, slurmOptions } from "../lib/experiments/slurm.ts";
 import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { formatTable } from "../lib/experiments/table.ts";
 import {
   type CommandSpec,
+  COMMON_FLAGS,
   intFlag,
   intListFlag,
   listFlag,
@@ -86,14 +88,7 @@ export const COMPARE_COMMAND = {
       help: "dataset of every run (folder:DIR: DIR/train/<class>/*, DIR/test/<class>/*)",
       example: "--dataset fashion-mnist",
     },
-    classes: {
-      type: "string",
-      arg: "LIST",
-      kind: "comma-separated integers (class indices)",
-      help: "normal classes",
-      defaultText: "every class",
-      example: "--classes 0,1",
-    },
+    classes: COMMON_FLAGS.classes(),
     methods: {
       type: "string",
       arg: "LIST",
@@ -110,22 +105,15 @@ export const COMPARE_COMMAND = {
       help: "preset of every method",
       example: "--preset smoke",
     },
-    root: {
-      type: "string",
-      default: "results",
-      arg: "DIR",
-      kind: "folder under results/",
-      help: "results root (runs and compare/); must be inside the folders the task may write",
-      example: "--root results/compare-test",
-    },
-    shard: {
-      type: "string",
-      arg: "i/n",
-      kind: "i/n with 0 <= i < n",
-      help: "run only the i-th of n disjoint parts of the runs",
-      defaultText: "0/1 (all runs)",
-      example: "--shard 0/2",
-    },
+    root: COMMON_FLAGS.root(
+      "results",
+      "results root (runs and compare/); must be inside the folders the task may write",
+      "--root results/compare-test",
+    ),
+    shard: COMMON_FLAGS.shard(
+      "run only the i-th of n disjoint parts of the runs",
+      "0/1 (all runs)",
+    ),
     ...SWEEP_FLAGS,
     ...SLURM_FLAGS,
   },
@@ -159,23 +147,20 @@ async function main(): Promise<void> {
     ? undefined
     : await resolveSweepData(dataset, values["data-dir"]);
 
-  const precision = parsePrecision(values.precision);
+  const shared = {
+    dataset,
+    preset,
+    ...dataOptions,
+    backend: values.backend,
+    precision: parsePrecision(values.precision),
+    data: origin,
+  };
   const grid: RunSpec[] = [];
   for (const m of methods) {
     for (let seed = 0; seed < seeds; seed++) {
       for (const normalClass of classes) {
-        grid.push({
-          method: m.name,
-          dataset,
-          normalClass,
-          seed,
-          preset,
-          out: resultPath(root, { method: m.name, dataset: key, preset, normalClass, seed }),
-          ...dataOptions,
-          ...(values.backend !== undefined ? { backend: values.backend } : {}),
-          precision,
-          ...(origin ? { data: origin } : {}),
-        });
+        const out = resultPath(root, { method: m.name, dataset: key, preset, normalClass, seed });
+        grid.push(specFor({ method: m.name, normalClass, seed, out }, shared));
       }
     }
   }

@@ -29,7 +29,14 @@ import { reportHtml } from "../lib/report/html.ts";
 import { plotlySource } from "../lib/report/plotly.ts";
 import { renderPng } from "../lib/report/chromium.ts";
 import { writeFileAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
-import { type CommandSpec, intFlag, parseCommand, runCli, seedFlag } from "../lib/util/cli.ts";
+import {
+  type CommandSpec,
+  COMMON_FLAGS,
+  intFlag,
+  parseCommand,
+  runCli,
+  seedFlag,
+} from "../lib/util/cli.ts";
 import { RunError } from "../lib/util/errors.ts";
 import { checkOutputFolder } from "../lib/util/sandbox.ts";
 
@@ -74,14 +81,7 @@ export const DEMO_COMMAND = {
       help: "seed of the data subsets, initialisation and training order",
       example: "--seed 1",
     },
-    backend: {
-      type: "string",
-      arg: "B",
-      kind: "auto|tensorflow|native|wasm|cpu|webgpu",
-      help: "tfjs backend",
-      defaultText: "auto",
-      example: "--backend wasm",
-    },
+    backend: COMMON_FLAGS.backend(),
     "out-dir": {
       type: "string",
       default: "results/demo",
@@ -90,12 +90,7 @@ export const DEMO_COMMAND = {
       help: "where the result, report and montages go",
       example: "--out-dir results/demo-class3",
     },
-    quiet: {
-      type: "boolean",
-      default: false,
-      help: "no header or progress lines",
-      example: "--quiet",
-    },
+    quiet: COMMON_FLAGS.quiet("no header or progress lines"),
     ...DATA_DIR_FLAG,
     ...DATA_FLAGS,
   },

@@ -9,11 +9,18 @@
  */
 import { parsePrecision, type PrecisionRequest } from "../backend/precision.ts";
 import { parseBackend } from "../backend/select.ts";
-import { DATA_FLAGS, dataArgs, dataOptionsOf } from "../data/flags.ts";
+import { DATA_FLAGS, dataArgs, type DataOptions, dataOptionsOf } from "../data/flags.ts";
 import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/catalogue.ts";
 import { OVERRIDE_FLAGS, overrideArgs, overridesOf } from "../detectors/overrides.ts";
 import { DEFAULT_CHECKPOINT_SECONDS } from "../train/checkpoint.ts";
-import { type FlagTable, type FlagValues, intFlag, seedFlag, textFlag } from "../util/cli.ts";
+import {
+  COMMON_FLAGS,
+  type FlagTable,
+  type FlagValues,
+  intFlag,
+  seedFlag,
+  textFlag,
+} from "../util/cli.ts";
 import { UsageError } from "../util/errors.ts";
 import type { DataOrigin } from "./reuse.ts";
 
@@ -49,14 +56,7 @@ export const RUN_FLAGS = {
     help: "configuration preset of the method",
     example: "--preset smoke",
   },
-  seed: {
-    type: "string",
-    arg: "S",
-    kind: "integer in [0, 2^32)",
-    help: "seed of the data subsets, initialisation and training order",
-    defaultText: "0",
-    example: "--seed 3",
-  },
+  seed: COMMON_FLAGS.seed("seed of the data subsets, initialisation and training order"),
   ...OVERRIDE_FLAGS,
   out: {
     type: "string",
@@ -72,37 +72,13 @@ export const RUN_FLAGS = {
     help: "overwrite --out even when it holds another run's result or another file",
     example: "--force",
   },
-  "data-dir": {
-    type: "string",
-    arg: "DIR",
-    kind: "folder",
-    help: "folder with the dataset's official files (or holding a relative folder:DIR)",
-    defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
-    example: "--data-dir /srv/fashion-mnist",
-  },
+  "data-dir": COMMON_FLAGS.dataDir(),
   ...DATA_FLAGS,
-  backend: {
-    type: "string",
-    arg: "B",
-    kind: "auto|tensorflow|native|wasm|cpu|webgpu",
-    help: "tfjs backend",
-    defaultText: "auto",
-    example: "--backend wasm",
-  },
-  precision: {
-    type: "string",
-    arg: "P",
-    kind: "fp32|bf16|auto",
-    help: "arithmetic precision (bf16 only on the native backend); recorded in the result",
-    defaultText: "auto",
-    example: "--precision bf16",
-  },
-  quiet: {
-    type: "boolean",
-    default: false,
-    help: "no header or progress lines",
-    example: "--quiet",
-  },
+  backend: COMMON_FLAGS.backend(),
+  precision: COMMON_FLAGS.precision(
+    "arithmetic precision (bf16 only on the native backend); recorded in the result",
+  ),
+  quiet: COMMON_FLAGS.quiet("no header or progress lines"),
   "checkpoint-interval": {
     type: "string",
     arg: "S",
@@ -242,4 +218,46 @@ export function runSpecOf(values: RunFlagValues): Omit<RunSpec, "out"> & { out?:
 /** The plan of a spec (throws UsageError for an unknown method, preset or override). */
 export function planOf(spec: Pick<RunSpec, "method" | "preset" | "overrides">): MethodPlan {
   return getMethod(spec.method).plan(spec.preset, spec.overrides);
+}
+
+/** What every run of a sweep shares (the data options as the data flags give them). */
+export interface SweepRunOptions extends DataOptions {
+  dataset: string;
+  preset: string;
+  backend?: string;
+  precision?: PrecisionRequest;
+  /** Where the data must come from (part of the reuse check). */
+  data?: DataOrigin;
+}
+
+/**
+ * The spec of one run of a sweep: the run's own method, class, seed, overrides and result
+ * file, plus what all runs share; options not given stay unset (so `runArgs` leaves them out).
+ * The one way `compare`, `fidelity` and `ablation` describe their runs.
+ */
+export function specFor(
+  run: Pick<RunSpec, "method" | "normalClass" | "seed" | "out" | "overrides">,
+  shared: SweepRunOptions,
+): RunSpec {
+  const spec: RunSpec = {
+    method: run.method,
+    dataset: shared.dataset,
+    normalClass: run.normalClass,
+    seed: run.seed,
+    preset: shared.preset,
+    out: run.out,
+  };
+  if (run.overrides !== undefined) spec.overrides = run.overrides;
+  const { dataDir, imageSize, channels, verify, backend, precision, data } = shared;
+  Object.assign(
+    spec,
+    dataDir !== undefined ? { dataDir } : {},
+    imageSize !== undefined ? { imageSize } : {},
+    channels !== undefined ? { channels } : {},
+    verify === false ? { verify } : {},
+    backend !== undefined ? { backend } : {},
+    precision !== undefined ? { precision } : {},
+    data !== undefined ? { data } : {},
+  );
+  return spec;
 }

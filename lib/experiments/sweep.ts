@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseBackend } from "../backend/select.ts";
 import { locateDataset } from "../data/locate.ts";
 import { checkpointRoot } from "../train/checkpoint.ts";
-import { type FlagTable, intFlag, textFlag } from "../util/cli.ts";
+import { COMMON_FLAGS, type FlagTable, intFlag, textFlag } from "../util/cli.ts";
 import { DataError, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
 import { removeStaleTemps } from "../util/atomic.ts";
@@ -280,14 +280,7 @@ export const SWEEP_FLAGS = {
     defaultText: "the preset's (compare: 1)",
     example: "--seeds 3",
   },
-  jobs: {
-    type: "string",
-    arg: "N",
-    kind: "integer >= 1",
-    help: "runs (processes) at once",
-    defaultText: "one per CPU core",
-    example: "--jobs 2",
-  },
+  jobs: COMMON_FLAGS.jobs(),
   "retry-failed": {
     type: "boolean",
     default: false,
@@ -306,39 +299,18 @@ export const SWEEP_FLAGS = {
     help: "skip the PNG screenshot of the summary (needs chromium)",
     example: "--no-png",
   },
-  "data-dir": {
-    type: "string",
-    arg: "DIR",
-    kind: "folder",
-    help: "folder with the dataset's official files, passed to every run; stored runs made " +
+  "data-dir": COMMON_FLAGS.dataDir(
+    "folder with the dataset's official files, passed to every run; stored runs made " +
       "from other data are run again",
-    defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
-    example: "--data-dir /srv/fashion-mnist",
-  },
+  ),
   ...DATA_FLAGS,
-  backend: {
-    type: "string",
-    arg: "B",
-    kind: "auto|tensorflow|native|wasm|cpu|webgpu",
-    help: "tfjs backend of every run",
-    defaultText: "auto",
-    example: "--backend wasm",
-  },
-  precision: {
-    type: "string",
-    arg: "P",
-    kind: "fp32|bf16|auto",
-    help: "arithmetic precision of every run (bf16 only on the native backend); part of the " +
+  backend: COMMON_FLAGS.backend("tfjs backend of every run"),
+  precision: COMMON_FLAGS.precision(
+    "arithmetic precision of every run (bf16 only on the native backend); part of the " +
       "reuse check",
-    defaultText: "auto",
-    example: "--precision fp32",
-  },
-  quiet: {
-    type: "boolean",
-    default: false,
-    help: "no progress bar or log lines",
-    example: "--quiet",
-  },
+    "--precision fp32",
+  ),
+  quiet: COMMON_FLAGS.quiet(),
 } as const satisfies FlagTable;
 
 /** `--jobs`: processes at once, default one per CPU core. Throws UsageError below 1. */
