@@ -5,6 +5,10 @@ import { Rng } from "../util/rng.ts";
 import { UsageError } from "../util/errors.ts";
 import { OcsvmDetector, PAPER_GAMMAS, PAPER_NUS } from "./ocsvm.ts";
 import { testDeepDetector } from "./testing.ts";
+import { initBackend } from "../backend/select.ts";
+
+// The distances run on a started backend (starting one is explicit, lib/backend/select.ts).
+await initBackend("auto");
 
 /** 8x8 images in [-1, 1]: normal = a horizontal bar, anomaly = a vertical bar, plus noise. */
 function bars(kinds: Array<"h" | "v">, seed: number): Images {
