@@ -5,7 +5,7 @@
  * @module
  */
 import { meanSem } from "../metrics/summary.ts";
-import { barFigure, type BarSeries } from "../plots/bar.ts";
+import { barFigure, type BarSeries, meanSemSeries } from "../plots/bar.ts";
 import type { Figure } from "../plots/figure.ts";
 import { markdownTable, pct } from "./markdown.ts";
 import { publishedFor, type PublishedResult } from "./published.ts";
@@ -319,13 +319,8 @@ export function compareFigure(
       .map((k) => compareCell(data, m.name, k))
       .filter((c): c is CompareCell => c?.mean !== undefined);
     if (ok.length) {
-      const error = ok.map((c) => 100 * (c.sem ?? 0));
-      series.push({
-        name: hindsight ? `${m.title} †` : m.title,
-        x: ok.map((c) => label(c.normalClass)),
-        y: ok.map((c) => 100 * c.mean!),
-        ...(error.some((e) => e > 0) ? { error } : {}),
-      });
+      const points = ok.map((c) => ({ x: label(c.normalClass), mean: c.mean!, sem: c.sem }));
+      series.push(meanSemSeries(hindsight ? `${m.title} †` : m.title, points, 100));
     }
   }
   for (const m of data.methods) {

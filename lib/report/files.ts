@@ -1,5 +1,5 @@
 /**
- * Writes a summary's figures as a self-contained HTML page (plotly inlined) and, where a
+ * Writes a report (figures, tables) as a self-contained HTML page (plotly inlined) and, where a
  * headless chromium exists, a PNG screenshot of it.
  * @module
  */
@@ -15,22 +15,51 @@ export interface ReportFiles {
   png?: RenderResult;
 }
 
+/** Where {@linkcode writeReport} writes, and the screenshot's size. */
+export interface WriteReportOptions {
+  /** The HTML file (written atomically). */
+  html: string;
+  /** The PNG file, or false for none (default: the HTML path with `.png`). */
+  png?: string | false;
+  /** Screenshot width in pixels (default 1200). */
+  width?: number;
+  /** Screenshot height in pixels (default: estimated from the report's content). */
+  height?: number;
+}
+
+/**
+ * Writes `report` as one self-contained HTML page (plotly inlined) and, unless `png` is false,
+ * a PNG screenshot of it with headless chromium (`png.ok` false with the reason when no
+ * browser is available). The one writer of report files: `deno task report`, `demo`,
+ * `compare` and `ablation` all go through here.
+ */
+export async function writeReport(
+  report: Report,
+  options: WriteReportOptions,
+): Promise<ReportFiles> {
+  const { html } = options;
+  await writeTextAtomic(html, reportHtml(report, { plotly: await plotlySource() }));
+  if (options.png === false) return { html };
+  const width = options.width ?? 1200;
+  const png = await renderPng(html, options.png ?? html.replace(/\.html?$/i, "") + ".png", {
+    width,
+    height: options.height ?? estimateReportHeight(report, width),
+  });
+  return { html, png };
+}
+
 /**
  * Writes `report` to `<base>.html` (atomically) and, unless `png` is false, `<base>.png` with
  * headless chromium (`png.ok` false with the reason when no browser is available).
  */
-export async function writeReportFiles(
+export function writeReportFiles(
   base: string,
   report: Report,
   options: { png?: boolean; width?: number } = {},
 ): Promise<ReportFiles> {
-  const html = `${base}.html`;
-  await writeTextAtomic(html, reportHtml(report, { plotly: await plotlySource() }));
-  if (options.png === false) return { html };
-  const width = options.width ?? 1200;
-  const png = await renderPng(html, `${base}.png`, {
-    width,
-    height: estimateReportHeight(report, width),
+  return writeReport(report, {
+    html: `${base}.html`,
+    png: options.png === false ? false : `${base}.png`,
+    width: options.width,
   });
-  return { html, png };
 }
