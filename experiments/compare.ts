@@ -29,10 +29,11 @@ import { datasetClasses } from "../lib/data/dataset_classes.ts";
 import { dataOptionsOf } from "../lib/data/flags.ts";
 import { describeSource } from "../lib/data/provenance.ts";
 import { checkClassIndex } from "../lib/data/registry.ts";
-import { getMethod, methodNames } from "../lib/detectors/catalogue.ts";
+import { getMethod, type MethodEntry, methodNames } from "../lib/detectors/catalogue.ts";
 import {
   compareFigure,
   compareMarkdown,
+  compareSummaryRecord,
   compareTable,
   summarizeCompare,
 } from "../lib/experiments/compare_summary.ts";
@@ -49,8 +50,9 @@ import {
   runSweep,
   shardOf,
   SWEEP_FLAGS,
+  type SweepOutcome,
 } from "../lib/experiments/sweep.ts";
-import { specFor } from "../lib/experiments/run_flags.ts";
+import { specFor, type SweepRunOptions } from "../lib/experiments/run_flags.ts";
 import { SLURM_FLAGS, SLURM_USAGE, slurmOptions } from "../lib/experiments/slurm.ts";
 import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
@@ -155,15 +157,7 @@ async function main(): Promise<void> {
     precision: parsePrecision(values.precision),
     data: origin,
   };
-  const grid: RunSpec[] = [];
-  for (const m of methods) {
-    for (let seed = 0; seed < seeds; seed++) {
-      for (const normalClass of classes) {
-        const out = resultPath(root, { method: m.name, dataset: key, preset, normalClass, seed });
-        grid.push(specFor({ method: m.name, normalClass, seed, out }, shared));
-      }
-    }
-  }
+  const grid = compareGrid(methods, classes, seeds, root, key, shared);
   grid.forEach((s) => planOf(s)); // every preset checked before anything runs
   const specs = shardOf(grid, shard);
   const log = (line: string) => {
@@ -213,51 +207,95 @@ async function main(): Promise<void> {
   };
   if (values["no-summary"]) return failCrashed();
 
+  await writeCompareSummary(dir, outcomes, {
+    dataset,
+    preset,
+    seeds,
+    methods,
+    classes,
+    classNames: spec.classNames,
+    png: !values["no-png"],
+  });
+  failCrashed();
+}
+
+/** Every run of a comparison: methods x seeds x classes, at their canonical result paths. */
+function compareGrid(
+  methods: MethodEntry[],
+  classes: number[],
+  seeds: number,
+  root: string,
+  key: string,
+  shared: SweepRunOptions,
+): RunSpec[] {
+  const { preset } = shared;
+  const grid: RunSpec[] = [];
+  for (const m of methods) {
+    for (let seed = 0; seed < seeds; seed++) {
+      for (const normalClass of classes) {
+        const out = resultPath(root, { method: m.name, dataset: key, preset, normalClass, seed });
+        grid.push(specFor({ method: m.name, normalClass, seed, out }, shared));
+      }
+    }
+  }
+  return grid;
+}
+
+/**
+ * Summarises the outcomes into `<dir>/summary.json`, `summary.md` and the chart
+ * (`summary.html`, `summary.png`), and prints the table.
+ */
+async function writeCompareSummary(
+  dir: string,
+  outcomes: SweepOutcome[],
+  o: {
+    dataset: string;
+    preset: string;
+    seeds: number;
+    methods: MethodEntry[];
+    classes: number[];
+    classNames: readonly string[];
+    png: boolean;
+  },
+): Promise<void> {
+  const { dataset, preset, seeds, classNames } = o;
   const data = summarizeCompare(
-    outcomes.map((o) => ({
-      method: o.spec.method,
-      normalClass: o.spec.normalClass,
-      seed: o.spec.seed,
-      status: o.status,
-      result: o.result,
-      error: o.error,
+    outcomes.map((x) => ({
+      method: x.spec.method,
+      normalClass: x.spec.normalClass,
+      seed: x.spec.seed,
+      status: x.status,
+      result: x.result,
+      error: x.error,
     })),
     {
-      methods: methods.map((m) => ({ ...m })),
-      classes,
+      methods: o.methods.map((m) => ({ ...m })),
+      classes: o.classes,
       dataset,
-      allClasses: spec.classNames.length,
+      allClasses: classNames.length,
     },
   );
   const createdAt = new Date().toISOString();
-  const classNames = spec.classNames;
   const dataUsed = [
-    ...new Set(outcomes.flatMap((o) => o.result ? [describeSource(o.result.data)] : [])),
+    ...new Set(outcomes.flatMap((x) => x.result ? [describeSource(x.result.data)] : [])),
   ].sort();
-  await writeJsonAtomic(join(dir, "summary.json"), {
+  const runs = outcomes.map((x) => ({
+    method: x.spec.method,
+    normalClass: x.spec.normalClass,
+    seed: x.spec.seed,
+    status: x.result?.status === "failed" ? "failed" : x.status,
+    file: x.spec.out,
+    ...(x.error ? { error: x.error } : {}),
+  }));
+  const meta = {
     schema: COMPARE_SCHEMA,
     createdAt,
     dataset,
     preset,
     seeds,
-    classNames,
-    methods: methods.map((m) => ({
-      name: m.name,
-      title: m.title,
-      primaryScore: m.primaryScore,
-      description: m.description,
-    })),
-    classes,
-    cells: data.cells,
-    runs: outcomes.map((o) => ({
-      method: o.spec.method,
-      normalClass: o.spec.normalClass,
-      seed: o.spec.seed,
-      status: o.result?.status === "failed" ? "failed" : o.status,
-      file: o.spec.out,
-      ...(o.error ? { error: o.error } : {}),
-    })),
-  });
+    classNames: [...classNames],
+  };
+  await writeJsonAtomic(join(dir, "summary.json"), compareSummaryRecord(data, meta, runs));
   await writeTextAtomic(
     join(dir, "summary.md"),
     compareMarkdown(data, { dataset, preset, seeds, classNames, createdAt, dataUsed }),
@@ -269,14 +307,13 @@ async function main(): Promise<void> {
       title: "AUROC per class",
       figures: [compareFigure(data, { dataset, classNames })],
     }],
-  }, { png: !values["no-png"] });
+  }, { png: o.png });
   const t = compareTable(data, { dataset, classNames });
   console.log(formatTable(t.header, t.rows));
   console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
   if (files.png) {
     console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
   }
-  failCrashed();
 }
 
 if (import.meta.main) runCli("compare", main);

@@ -17,6 +17,8 @@ export interface CompareMethod {
   name: string;
   title: string;
   primaryScore: string;
+  /** One line on the method (summary.json keeps it). */
+  description?: string;
 }
 
 /** One run as the comparison sees it (a sweep outcome). */
@@ -84,6 +86,36 @@ export interface CompareSummary extends CompareSummaryData {
   seeds: number;
   classNames?: string[];
   runs?: CompareSummaryRun[];
+}
+
+/**
+ * summary.json of a comparison, built here with its type: the cells of `data` plus what was
+ * asked for (dataset, preset, seeds, the methods' descriptions) and every run behind them.
+ */
+export function compareSummaryRecord(
+  data: CompareSummaryData,
+  meta: {
+    schema: string;
+    createdAt: string;
+    dataset: string;
+    preset: string;
+    seeds: number;
+    classNames: string[];
+  },
+  runs: CompareSummaryRun[],
+): CompareSummary {
+  return {
+    ...meta,
+    methods: data.methods.map((m) => ({
+      name: m.name,
+      title: m.title,
+      primaryScore: m.primaryScore,
+      description: m.description,
+    })),
+    classes: data.classes,
+    cells: data.cells,
+    runs,
+  };
 }
 
 /** True when the fitted state (or a part of it, e.g. CAE-OC-SVM's `ocsvm`) says hindsight. */

@@ -159,6 +159,47 @@ export async function runSweep(
     const removed = await removeStaleTemps(dir);
     if (removed.length) log(`removed ${removed.length} temp files of killed runs in ${dir}`);
   }
+  const { outcomes, pending, stale, damaged } = await judgeStored(specs, options, log);
+  if (options.skipRuns) {
+    for (const spec of pending) outcomes.set(spec, { spec, status: "missing" });
+    log(`${specs.length} runs: ${specs.length - pending.length} done, ${pending.length} missing`);
+    return specs.map((s) => outcomes.get(s)!);
+  }
+  const done = specs.length - pending.length;
+  const procs = Math.min(jobs, pending.length);
+  const resuming = (await Promise.all(
+    pending.map((s) => Deno.stat(checkpointRoot(s.out)).then(() => true, () => false)),
+  )).filter(Boolean).length;
+  log(
+    `${specs.length} runs: ${done} done already, ${pending.length} to run` +
+      (stale || damaged ? ` (${stale} stale, ${damaged} damaged)` : "") +
+      (resuming ? `, ${resuming} from a checkpoint` : "") +
+      (pending.length ? ` with ${procs} process${procs === 1 ? "" : "es"}` : ""),
+  );
+  const folderRun = pending.find((s) => isFolderDataset(s.dataset));
+  if (folderRun && !options.command) {
+    log(`decoding ${folderRun.dataset} once into the cache`);
+    await warmFolderCache(folderRun, options);
+  }
+  await runPending(pending, outcomes, options, log);
+  return specs.map((s) => outcomes.get(s)!);
+}
+
+/**
+ * Sorts `specs` by what is stored for them: a valid result (ok, or failed unless
+ * `retryFailed`) is an outcome `reused`; every other spec is pending, with `force` set when
+ * the sweep judged a file there stale or damaged (logged with the reason).
+ */
+async function judgeStored(
+  specs: RunSpec[],
+  options: RunSweepOptions,
+  log: (line: string) => void,
+): Promise<{
+  outcomes: Map<RunSpec, SweepOutcome>;
+  pending: RunSpec[];
+  stale: number;
+  damaged: number;
+}> {
   const outcomes = new Map<RunSpec, SweepOutcome>();
   const pending: RunSpec[] = [];
   let stale = 0, damaged = 0;
@@ -184,27 +225,17 @@ export async function runSweep(
     }
     pending.push(spec);
   }
-  if (options.skipRuns) {
-    for (const spec of pending) outcomes.set(spec, { spec, status: "missing" });
-    log(`${specs.length} runs: ${specs.length - pending.length} done, ${pending.length} missing`);
-    return specs.map((s) => outcomes.get(s)!);
-  }
-  const done = specs.length - pending.length;
-  const procs = Math.min(jobs, pending.length);
-  const resuming = (await Promise.all(
-    pending.map((s) => Deno.stat(checkpointRoot(s.out)).then(() => true, () => false)),
-  )).filter(Boolean).length;
-  log(
-    `${specs.length} runs: ${done} done already, ${pending.length} to run` +
-      (stale || damaged ? ` (${stale} stale, ${damaged} damaged)` : "") +
-      (resuming ? `, ${resuming} from a checkpoint` : "") +
-      (pending.length ? ` with ${procs} process${procs === 1 ? "" : "es"}` : ""),
-  );
-  const folderRun = pending.find((s) => isFolderDataset(s.dataset));
-  if (folderRun && !options.command) {
-    log(`decoding ${folderRun.dataset} once into the cache`);
-    await warmFolderCache(folderRun, options);
-  }
+  return { outcomes, pending, stale, damaged };
+}
+
+/** Runs the pending specs in a process pool, recording each outcome, with a progress bar. */
+async function runPending(
+  pending: RunSpec[],
+  outcomes: Map<RunSpec, SweepOutcome>,
+  options: RunSweepOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const jobs = options.jobs ?? navigator.hardwareConcurrency;
   const progress = new Progress(options.label ?? "runs", pending.length, {
     unit: "run",
     quiet: options.quiet,
@@ -244,7 +275,6 @@ export async function runSweep(
       signal: options.signal,
     });
   }
-  return specs.map((s) => outcomes.get(s)!);
 }
 
 async function outcomeOf(spec: RunSpec, exit: PoolExit): Promise<SweepOutcome> {
