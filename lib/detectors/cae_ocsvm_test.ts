@@ -26,6 +26,13 @@ testDeepDetector({
   }],
 });
 
+// The paper preset selects by test labels (hindsight): the kit selects after fit, as the runner.
+testDeepDetector({
+  name: "cae-ocsvm",
+  make: (o = {}) => small({ selection: "paper", ...o }),
+  badOptions: [{ codeSize: 0 }],
+});
+
 Deno.test("CaeOcsvmDetector: paper selection fits the grid on codes and picks by test AUROC", {
   sanitizeOps: false,
   sanitizeResources: false,

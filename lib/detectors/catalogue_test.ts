@@ -99,3 +99,17 @@ Deno.test("raw-ocsvm selects by test AUROC after fit (hindsight); the fair varia
   assert.equal(fair.expected.selection, "fair");
   assert.equal(fair.create().selectsByTestLabels, false);
 });
+
+Deno.test("every catalogue method runs the shared detector checks (testDeepDetector)", () => {
+  const dir = new URL(".", import.meta.url);
+  const kits = [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && e.name.endsWith("_test.ts"))
+    .map((e) => Deno.readTextFileSync(new URL(e.name, dir)))
+    .filter((text) => text.includes("testDeepDetector({"));
+  for (const m of METHODS) {
+    assert.ok(
+      kits.some((text) => new RegExp(`"${m.name}(-fair)?"`).test(text)),
+      `${m.name}: no testDeepDetector({ name: "${m.name}" ... }) in lib/detectors/*_test.ts`,
+    );
+  }
+});
