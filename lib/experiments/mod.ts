@@ -1,9 +1,10 @@
 /**
  * Running detectors and reading what they produced: the versioned result record, the runner
- * (`runDetector`), GEOM on one split with its fitted detector kept (`runGeom`), per-run
- * figures (ROC, montages of the most normal / anomalous images), rank comparisons of two
- * scores, summaries of GEOM's fitted Dirichlet alphas, and the ablation and comparison
- * summaries (reading summary.json, rendering tables and figures).
+ * (`runDetector`, `runMethod`), GEOM on one split with its fitted detector kept (`runGeom`),
+ * the run command line (`RUN_FLAGS`, `runArgs`), result reuse (`planMismatch`, `storedState`),
+ * sweeps, rank comparisons of two scores, summaries of GEOM's fitted Dirichlet alphas, and the
+ * ablation and comparison summaries (reading summary.json, tables and figures). Per-run figures
+ * and report files are in lib/report.
  *
  * ```ts
  * import { rankCorrelation, runGeom } from "geomad/experiments/mod.ts";
@@ -26,5 +27,7 @@ export * from "./published.ts";
 export * from "./summary_files.ts";
 export * from "./process_pool.ts";
 export * from "./sweep.ts";
+export * from "./reuse.ts";
+export * from "./run_flags.ts";
 export * from "./run_method.ts";
 export * from "./markdown.ts";

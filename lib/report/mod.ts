@@ -1,7 +1,8 @@
 /**
  * Self-contained HTML reports (plotly.js inlined once, PNGs as data URIs, HTML tables),
- * PNG screenshots through headless chromium, and the `deno task report` sections built from
- * result JSON files.
+ * PNG screenshots through headless chromium (`writeReport`, the one writer of report files),
+ * the `deno task report` sections built from result JSON files, one run's figures and report
+ * (`runReport`, montages) and the ablation's (`ablationReport`).
  *
  * ```ts
  * import { plotlySource, renderPng, reportHtml } from "geomad/report/mod.ts";
