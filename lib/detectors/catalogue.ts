@@ -30,7 +30,8 @@ import { DeepSvddDetector } from "./deep_svdd.ts";
 import { DsebmDetector } from "./dsebm.ts";
 import { GeomDetector, type GeomScoreName, parseGeomScores } from "./geom.ts";
 import { GEOM_PRESETS, type GeomConfig, geomPreset } from "./geom_presets.ts";
-import { OcsvmDetector, type OcsvmDetectorOptions } from "./ocsvm.ts";
+import type { Gamma } from "../svm/kernel.ts";
+import { OcsvmDetector, type OcsvmDetectorOptions, PAPER_GAMMAS, PAPER_NUS } from "./ocsvm.ts";
 import { type MethodOverrides, OVERRIDE_NAMES, type OverrideName } from "./overrides.ts";
 
 export { type MethodOverrides, OVERRIDE_NAMES, type OverrideName };
@@ -224,18 +225,26 @@ const geom = defineMethod<GeomPlanConfig>({
 /** RAW-OC-SVM data sizes per preset (the SVM itself has no training schedule). */
 interface RawOcsvmConfig {
   selection: "paper" | "fair";
+  /** `paper`: the grid searched by test AUROC. */
   nus?: number[];
   gammas?: number[];
+  /** `fair`: the one model. */
+  nu?: number;
+  gamma?: Gamma;
   trainLimit?: number;
   testLimit?: number;
 }
 
+/** The preset's data sizes and grid (`paper` selection); `fair` uses {@linkcode FAIR_OCSVM}. */
 const RAW_OCSVM_PRESETS: Record<string, Omit<RawOcsvmConfig, "selection">> = {
-  paper: {},
+  paper: { nus: [...PAPER_NUS], gammas: [...PAPER_GAMMAS] },
   // Same data subsets as GEOM's quick preset, so the two compare on equal terms.
-  quick: { trainLimit: 1000, testLimit: 2000 },
+  quick: { trainLimit: 1000, testLimit: 2000, nus: [...PAPER_NUS], gammas: [...PAPER_GAMMAS] },
   smoke: { trainLimit: 64, testLimit: 100, nus: [0.1, 0.5], gammas: [2 ** -7, 2 ** -3] },
 };
+
+/** The fair variant's fixed model (scikit-learn's defaults but nu). */
+const FAIR_OCSVM = { nu: 0.1, gamma: "scale" } as const;
 
 function rawOcsvm(selection: "paper" | "fair") {
   const name = selection === "paper" ? "raw-ocsvm" : "raw-ocsvm-fair";
@@ -248,17 +257,14 @@ function rawOcsvm(selection: "paper" | "fair") {
     presets: Object.keys(RAW_OCSVM_PRESETS),
     config(preset) {
       presetCheck(name, Object.keys(RAW_OCSVM_PRESETS), preset);
-      const p = structuredClone(RAW_OCSVM_PRESETS[preset]!);
-      if (selection === "fair") delete p.nus, delete p.gammas;
-      return { selection, ...p };
+      const { nus, gammas, ...p } = structuredClone(RAW_OCSVM_PRESETS[preset]!);
+      return selection === "fair"
+        ? { selection, ...FAIR_OCSVM, ...p }
+        : { selection, nus: nus!, gammas: gammas!, ...p };
     },
     limits: FIELD_LIMITS,
-    create(c) {
-      const options: OcsvmDetectorOptions = { selection: c.selection, name };
-      if (c.nus) options.nus = c.nus;
-      if (c.gammas) options.gammas = c.gammas;
-      return new OcsvmDetector(options);
-    },
+    create: ({ trainLimit: _t, testLimit: _l, ...c }): Detector =>
+      new OcsvmDetector({ ...c, name } satisfies OcsvmDetectorOptions),
   });
 }
 

@@ -113,3 +113,14 @@ Deno.test("every catalogue method runs the shared detector checks (testDeepDetec
     );
   }
 });
+
+Deno.test("raw-ocsvm plans say their whole grid (the reuse check covers it)", () => {
+  const paper = getMethod("raw-ocsvm").plan("quick");
+  assert.equal((paper.expected.nus as number[]).length, 9);
+  assert.equal((paper.expected.gammas as number[]).length, 10);
+  const fair = getMethod("raw-ocsvm-fair").plan("quick");
+  assert.deepEqual({ nu: fair.expected.nu, gamma: fair.expected.gamma }, {
+    nu: 0.1,
+    gamma: "scale",
+  });
+});
