@@ -81,7 +81,7 @@ Deno.test("dieWithParent(): a child of a pool killed with SIGKILL stops too", as
   const dir = await Deno.makeTempDir();
   try {
     const beat = `${dir}/beat`;
-    const pool = new URL("./pool.ts", import.meta.url).href;
+    const pool = new URL("./process_pool.ts", import.meta.url).href;
     // The child beats a file every 50 ms until it dies; the pool process is killed under it.
     const child = `import { dieWithParent } from "${pool}"; dieWithParent(); ` +
       `setInterval(() => Deno.writeTextFileSync("${beat}", String(Date.now())), 50);`;
