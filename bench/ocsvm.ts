@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     await det.fit(split.train, { quiet: true });
     const fitSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const sel = await det.selectByTest(split.test, split.testLabels);
+    const sel = await det.selectByTestLabels(split.test, split.testLabels);
     const selectSeconds = (performance.now() - t1) / 1000;
     paper = {
       models: 90,

@@ -29,15 +29,15 @@ import { join } from "node:path";
 import { datasetClasses } from "../lib/data/dataset_classes.ts";
 import { dataOptionsOf } from "../lib/data/flags.ts";
 import { describeSource } from "../lib/data/provenance.ts";
+import { ablationMarkdown, ablationReport } from "../lib/report/ablation_report.ts";
+import { writeReportFiles } from "../lib/report/files.ts";
 import {
-  ablationMarkdown,
-  ablationReport,
+  ablationRecord,
   type AblationSummary,
-} from "../lib/experiments/ablation_report.ts";
-import { writeReportFiles } from "../lib/experiments/report_files.ts";
+  summarizeAblation,
+} from "../lib/experiments/ablation_summary.ts";
 import { ablationTables } from "../lib/experiments/paper_tables.ts";
 import { writeTableFiles } from "../lib/report/table_files.ts";
-import { ablationRecord, summarizeAblation } from "../lib/experiments/summary.ts";
 import {
   checkSweepFlags,
   type DataOrigin,
@@ -58,6 +58,7 @@ import { RunError, UsageError } from "../lib/util/errors.ts";
 import { parsePrecision, type PrecisionRequest } from "../lib/backend/precision.ts";
 import {
   type CommandSpec,
+  COMMON_FLAGS,
   intFlag,
   intListFlag,
   listFlag,
@@ -106,14 +107,7 @@ export const ABLATION_COMMAND = {
       help: "grid size and GEOM configuration (see below)",
       example: "--preset smoke",
     },
-    classes: {
-      type: "string",
-      arg: "LIST",
-      kind: "comma-separated integers (class indices)",
-      help: "normal classes",
-      defaultText: "the preset's",
-      example: "--classes 0,6,8",
-    },
+    classes: COMMON_FLAGS.classes("the preset's", "--classes 0,6,8"),
     transforms: {
       type: "string",
       arg: "LIST",
@@ -122,22 +116,15 @@ export const ABLATION_COMMAND = {
       defaultText: "all nine",
       example: "--transforms geometric72,rot4",
     },
-    shard: {
-      type: "string",
-      arg: "i/n",
-      kind: "i/n with 0 <= i < n",
-      help: "run only the i-th of n disjoint parts of the grid (the summary merges all parts)",
-      defaultText: "0/1 (the whole grid)",
-      example: "--shard 0/2",
-    },
-    root: {
-      type: "string",
-      default: "results/ablation",
-      arg: "DIR",
-      kind: "folder under results/",
-      help: "where runs and summaries go; must be inside the folders the task may write",
-      example: "--root results/ablation-rerun",
-    },
+    shard: COMMON_FLAGS.shard(
+      "run only the i-th of n disjoint parts of the grid (the summary merges all parts)",
+      "0/1 (the whole grid)",
+    ),
+    root: COMMON_FLAGS.root(
+      "results/ablation",
+      "where runs and summaries go; must be inside the folders the task may write",
+      "--root results/ablation-rerun",
+    ),
     ...SWEEP_FLAGS,
     ...SLURM_FLAGS,
   },

@@ -18,8 +18,10 @@
  * `hour` is sized to finish within an hour with 2 processes on a 2-core machine. Measured on
  * real Fashion-MNIST with the native backend on an otherwise idle machine: about 26 s per run
  * per process (geometric72 ~45 s, the others 20-35 s); the whole grid, 135 runs, 28 min 51 s.
- * Bump {@linkcode ABLATION_VERSION} when a preset changes: stored runs whose configuration no
- * longer matches are rerun, never mixed in.
+ * A stored run is reused only when its record matches the run's plan (lib/experiments/reuse.ts:
+ * method, data, class, seed, limits, precision and the detector's hyperparameters), so a
+ * changed preset reruns its runs by itself, never mixes them in. {@linkcode ABLATION_VERSION}
+ * only labels summary.json; bump it when the grid's definitions change.
  * @module
  */
 import { basename, join } from "node:path";
@@ -28,9 +30,11 @@ import { datasetKey } from "../lib/data/folder_scan.ts";
 import { checkClassIndex } from "../lib/data/registry.ts";
 import type { GeomPresetName } from "../lib/detectors/geom_presets.ts";
 import type { PrecisionRequest } from "../lib/backend/precision.ts";
-import { getMethod, type MethodOverrides, planMismatch } from "../lib/detectors/registry.ts";
+import { getMethod, type MethodOverrides } from "../lib/detectors/catalogue.ts";
+import { planMismatch } from "../lib/experiments/reuse.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
 import { dataMismatch, type DataOrigin, type RunSpec } from "../lib/experiments/sweep.ts";
+import { specFor } from "../lib/experiments/run_flags.ts";
 import {
   getTransformSet,
   isTransformSetName,
@@ -41,7 +45,7 @@ import { oneLine, UsageError } from "../lib/util/errors.ts";
 
 /** Schema of the ablation summary. */
 export const ABLATION_SCHEMA = "geomad.ablation/v1";
-/** Version of the definitions below. */
+/** Version of the definitions below, recorded in summary.json (reuse does not read it). */
 export const ABLATION_VERSION = 1;
 
 /** One ablation preset. */
@@ -203,25 +207,14 @@ export function ablationGrid(options: AblationGridOptions): RunSpec[] {
   for (const s of sets) getTransformSet(s, { height: 32, width: 32 }); // validates names
   if (new Set(sets).size !== sets.length) throw new UsageError("--transforms has duplicates");
   const dir = ablationDir(options.root ?? "results/ablation", options.dataset);
+  const shared = { ...options, preset: preset.geomPreset };
   const runs: RunSpec[] = [];
   for (let seed = 0; seed < seeds; seed++) {
     for (const normalClass of classes) {
       for (const transforms of sets) {
-        runs.push({
-          method: "geom",
-          dataset: options.dataset,
-          normalClass,
-          seed,
-          preset: preset.geomPreset,
-          overrides: ablationOverrides(preset, transforms),
-          out: ablationRunPath(dir, { preset: presetName, transforms, normalClass, seed }),
-          ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-          ...(options.backend !== undefined ? { backend: options.backend } : {}),
-          ...(options.precision !== undefined ? { precision: options.precision } : {}),
-          ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}),
-          ...(options.channels !== undefined ? { channels: options.channels } : {}),
-          ...(options.verify === false ? { verify: false } : {}),
-        });
+        const out = ablationRunPath(dir, { preset: presetName, transforms, normalClass, seed });
+        const overrides = ablationOverrides(preset, transforms);
+        runs.push(specFor({ method: "geom", normalClass, seed, out, overrides }, shared));
       }
     }
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
-import { getMethod } from "../lib/detectors/registry.ts";
+import { getMethod } from "../lib/detectors/catalogue.ts";
 import { shardOf } from "../lib/experiments/sweep.ts";
 import { withDigest } from "../lib/experiments/result.ts";
 import { fakeResult } from "../lib/experiments/testing.ts";

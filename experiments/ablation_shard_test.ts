@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { denoExecutable } from "../lib/experiments/pool.ts";
+import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { ablationArgs, listDir } from "./sweep_testing.ts";
 
 Deno.test("ablation --shard 0/2 and 1/2: disjoint halves, union = grid, merged summary", async () => {

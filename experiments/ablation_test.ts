@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { denoExecutable } from "../lib/experiments/pool.ts";
+import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { readRunResult } from "../lib/experiments/result.ts";
 import { ablationArgs, listDir } from "./sweep_testing.ts";
 

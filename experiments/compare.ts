@@ -30,14 +30,15 @@ import { datasetClasses } from "../lib/data/dataset_classes.ts";
 import { dataOptionsOf } from "../lib/data/flags.ts";
 import { describeSource } from "../lib/data/provenance.ts";
 import { checkClassIndex } from "../lib/data/registry.ts";
-import { getMethod, methodNames } from "../lib/detectors/registry.ts";
+import { getMethod, type MethodEntry, methodNames } from "../lib/detectors/catalogue.ts";
 import {
   compareFigure,
   compareMarkdown,
+  compareSummaryRecord,
   compareTable,
   summarizeCompare,
 } from "../lib/experiments/compare_summary.ts";
-import { writeReportFiles } from "../lib/experiments/report_files.ts";
+import { writeReportFiles } from "../lib/report/files.ts";
 import { compareTables } from "../lib/experiments/paper_tables.ts";
 import { writeTableFiles } from "../lib/report/table_files.ts";
 import { resultPath } from "../lib/experiments/result.ts";
@@ -52,13 +53,16 @@ import {
   runSweep,
   shardOf,
   SWEEP_FLAGS,
+  type SweepOutcome,
 } from "../lib/experiments/sweep.ts";
+import { specFor, type SweepRunOptions } from "../lib/experiments/run_flags.ts";
 import { SLURM_FLAGS, SLURM_USAGE, slurmOptions } from "../lib/experiments/slurm.ts";
 import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { formatTable } from "../lib/experiments/table.ts";
 import {
   type CommandSpec,
+  COMMON_FLAGS,
   intFlag,
   intListFlag,
   listFlag,
@@ -89,14 +93,7 @@ export const COMPARE_COMMAND = {
       help: "dataset of every run (folder:DIR: DIR/train/<class>/*, DIR/test/<class>/*)",
       example: "--dataset fashion-mnist",
     },
-    classes: {
-      type: "string",
-      arg: "LIST",
-      kind: "comma-separated integers (class indices)",
-      help: "normal classes",
-      defaultText: "every class",
-      example: "--classes 0,1",
-    },
+    classes: COMMON_FLAGS.classes(),
     methods: {
       type: "string",
       arg: "LIST",
@@ -113,22 +110,15 @@ export const COMPARE_COMMAND = {
       help: "preset of every method",
       example: "--preset smoke",
     },
-    root: {
-      type: "string",
-      default: "results",
-      arg: "DIR",
-      kind: "folder under results/",
-      help: "results root (runs and compare/); must be inside the folders the task may write",
-      example: "--root results/compare-test",
-    },
-    shard: {
-      type: "string",
-      arg: "i/n",
-      kind: "i/n with 0 <= i < n",
-      help: "run only the i-th of n disjoint parts of the runs",
-      defaultText: "0/1 (all runs)",
-      example: "--shard 0/2",
-    },
+    root: COMMON_FLAGS.root(
+      "results",
+      "results root (runs and compare/); must be inside the folders the task may write",
+      "--root results/compare-test",
+    ),
+    shard: COMMON_FLAGS.shard(
+      "run only the i-th of n disjoint parts of the runs",
+      "0/1 (all runs)",
+    ),
     ...SWEEP_FLAGS,
     ...SLURM_FLAGS,
   },
@@ -162,26 +152,15 @@ async function main(): Promise<void> {
     ? undefined
     : await resolveSweepData(dataset, values["data-dir"]);
 
-  const precision = parsePrecision(values.precision);
-  const grid: RunSpec[] = [];
-  for (const m of methods) {
-    for (let seed = 0; seed < seeds; seed++) {
-      for (const normalClass of classes) {
-        grid.push({
-          method: m.name,
-          dataset,
-          normalClass,
-          seed,
-          preset,
-          out: resultPath(root, { method: m.name, dataset: key, preset, normalClass, seed }),
-          ...dataOptions,
-          ...(values.backend !== undefined ? { backend: values.backend } : {}),
-          precision,
-          ...(origin ? { data: origin } : {}),
-        });
-      }
-    }
-  }
+  const shared = {
+    dataset,
+    preset,
+    ...dataOptions,
+    backend: values.backend,
+    precision: parsePrecision(values.precision),
+    data: origin,
+  };
+  const grid = compareGrid(methods, classes, seeds, root, key, shared);
   grid.forEach((s) => planOf(s)); // every preset checked before anything runs
   const specs = shardOf(grid, shard);
   const log = (line: string) => {
@@ -231,51 +210,95 @@ async function main(): Promise<void> {
   };
   if (values["no-summary"]) return failCrashed();
 
+  await writeCompareSummary(dir, outcomes, {
+    dataset,
+    preset,
+    seeds,
+    methods,
+    classes,
+    classNames: spec.classNames,
+    png: !values["no-png"],
+  });
+  failCrashed();
+}
+
+/** Every run of a comparison: methods x seeds x classes, at their canonical result paths. */
+function compareGrid(
+  methods: MethodEntry[],
+  classes: number[],
+  seeds: number,
+  root: string,
+  key: string,
+  shared: SweepRunOptions,
+): RunSpec[] {
+  const { preset } = shared;
+  const grid: RunSpec[] = [];
+  for (const m of methods) {
+    for (let seed = 0; seed < seeds; seed++) {
+      for (const normalClass of classes) {
+        const out = resultPath(root, { method: m.name, dataset: key, preset, normalClass, seed });
+        grid.push(specFor({ method: m.name, normalClass, seed, out }, shared));
+      }
+    }
+  }
+  return grid;
+}
+
+/**
+ * Summarises the outcomes into `<dir>/summary.json`, `summary.md` and the chart
+ * (`summary.html`, `summary.png`), and prints the table.
+ */
+async function writeCompareSummary(
+  dir: string,
+  outcomes: SweepOutcome[],
+  o: {
+    dataset: string;
+    preset: string;
+    seeds: number;
+    methods: MethodEntry[];
+    classes: number[];
+    classNames: readonly string[];
+    png: boolean;
+  },
+): Promise<void> {
+  const { dataset, preset, seeds, classNames } = o;
   const data = summarizeCompare(
-    outcomes.map((o) => ({
-      method: o.spec.method,
-      normalClass: o.spec.normalClass,
-      seed: o.spec.seed,
-      status: o.status,
-      result: o.result,
-      error: o.error,
+    outcomes.map((x) => ({
+      method: x.spec.method,
+      normalClass: x.spec.normalClass,
+      seed: x.spec.seed,
+      status: x.status,
+      result: x.result,
+      error: x.error,
     })),
     {
-      methods: methods.map((m) => ({ ...m })),
-      classes,
+      methods: o.methods.map((m) => ({ ...m })),
+      classes: o.classes,
       dataset,
-      allClasses: spec.classNames.length,
+      allClasses: classNames.length,
     },
   );
   const createdAt = new Date().toISOString();
-  const classNames = spec.classNames;
   const dataUsed = [
-    ...new Set(outcomes.flatMap((o) => o.result ? [describeSource(o.result.data)] : [])),
+    ...new Set(outcomes.flatMap((x) => x.result ? [describeSource(x.result.data)] : [])),
   ].sort();
-  await writeJsonAtomic(join(dir, "summary.json"), {
+  const runs = outcomes.map((x) => ({
+    method: x.spec.method,
+    normalClass: x.spec.normalClass,
+    seed: x.spec.seed,
+    status: x.result?.status === "failed" ? "failed" : x.status,
+    file: x.spec.out,
+    ...(x.error ? { error: x.error } : {}),
+  }));
+  const meta = {
     schema: COMPARE_SCHEMA,
     createdAt,
     dataset,
     preset,
     seeds,
-    classNames,
-    methods: methods.map((m) => ({
-      name: m.name,
-      title: m.title,
-      primaryScore: m.primaryScore,
-      description: m.description,
-    })),
-    classes,
-    cells: data.cells,
-    runs: outcomes.map((o) => ({
-      method: o.spec.method,
-      normalClass: o.spec.normalClass,
-      seed: o.spec.seed,
-      status: o.result?.status === "failed" ? "failed" : o.status,
-      file: o.spec.out,
-      ...(o.error ? { error: o.error } : {}),
-    })),
-  });
+    classNames: [...classNames],
+  };
+  await writeJsonAtomic(join(dir, "summary.json"), compareSummaryRecord(data, meta, runs));
   await writeTextAtomic(
     join(dir, "summary.md"),
     compareMarkdown(data, { dataset, preset, seeds, classNames, createdAt, dataUsed }),
@@ -287,7 +310,7 @@ async function main(): Promise<void> {
       title: "AUROC per class",
       figures: [compareFigure(data, { dataset, classNames })],
     }],
-  }, { png: !values["no-png"] });
+  }, { png: o.png });
   const tables = await writeTableFiles(
     join(dir, "summary"),
     compareTables(data, { dataset, preset, seeds, classNames }),
@@ -307,7 +330,6 @@ async function main(): Promise<void> {
         : `no SVG/PDF figures: ${files.figures.reason}`,
     );
   }
-  failCrashed();
 }
 
 if (import.meta.main) runCli("compare", main);

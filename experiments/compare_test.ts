@@ -1,8 +1,8 @@
 /** `deno task compare` end to end: a real smoke run, a reused failed result, bad usage. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getMethod } from "../lib/detectors/registry.ts";
-import { denoExecutable } from "../lib/experiments/pool.ts";
+import { getMethod } from "../lib/detectors/catalogue.ts";
+import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import { resolveSweepData } from "../lib/experiments/sweep.ts";
 import { fakeResult } from "../lib/experiments/testing.ts";

@@ -11,25 +11,21 @@
  *     [--no-verify]
  * @module
  */
-import { initBackend, parseBackend } from "../lib/backend/mod.ts";
-import {
-  DATA_DIR_FLAG,
-  DATA_FLAGS,
-  dataOptionsOf,
-  describeSource,
-  loadOneVsRest,
-} from "../lib/data/mod.ts";
-import { GeomDetector } from "../lib/detectors/geom.ts";
-import { geomPreset } from "../lib/detectors/geom_presets.ts";
-import { runDetector } from "../lib/experiments/run.ts";
+import { DATA_DIR_FLAG, DATA_FLAGS, dataOptionsOf, describeSource } from "../lib/data/mod.ts";
+import { runMethodKept } from "../lib/experiments/run_method.ts";
 import { writeRunResult } from "../lib/experiments/result.ts";
-import { extremeMontages, runReport } from "../lib/experiments/run_report.ts";
+import { extremeMontages, runReport } from "../lib/report/run_report.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
-import { reportHtml } from "../lib/report/html.ts";
-import { plotlySource } from "../lib/report/plotly.ts";
-import { renderPng } from "../lib/report/chromium.ts";
-import { writeFileAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
-import { type CommandSpec, intFlag, parseCommand, runCli, seedFlag } from "../lib/util/cli.ts";
+import { writeReport } from "../lib/report/files.ts";
+import { writeFileAtomic } from "../lib/util/atomic.ts";
+import {
+  type CommandSpec,
+  COMMON_FLAGS,
+  intFlag,
+  parseCommand,
+  runCli,
+  seedFlag,
+} from "../lib/util/cli.ts";
 import { RunError } from "../lib/util/errors.ts";
 import { checkOutputFolder } from "../lib/util/sandbox.ts";
 
@@ -74,14 +70,7 @@ export const DEMO_COMMAND = {
       help: "seed of the data subsets, initialisation and training order",
       example: "--seed 1",
     },
-    backend: {
-      type: "string",
-      arg: "B",
-      kind: "auto|tensorflow|native|wasm|cpu|webgpu",
-      help: "tfjs backend",
-      defaultText: "auto",
-      example: "--backend wasm",
-    },
+    backend: COMMON_FLAGS.backend(),
     "out-dir": {
       type: "string",
       default: "results/demo",
@@ -90,12 +79,7 @@ export const DEMO_COMMAND = {
       help: "where the result, report and montages go",
       example: "--out-dir results/demo-class3",
     },
-    quiet: {
-      type: "boolean",
-      default: false,
-      help: "no header or progress lines",
-      example: "--quiet",
-    },
+    quiet: COMMON_FLAGS.quiet("no header or progress lines"),
     ...DATA_DIR_FLAG,
     ...DATA_FLAGS,
   },
@@ -108,32 +92,23 @@ async function main(): Promise<void> {
   const normal = intFlag("normal", values.normal, 0, { min: 0 });
   const seed = seedFlag(values.seed);
   checkOutputFolder("out-dir", values["out-dir"]);
-  const config = geomPreset(values.preset!);
-  const backendName = parseBackend(values.backend);
   const dir = values["out-dir"]!;
-  const data = await loadOneVsRest(values.dataset!, normal, {
+  const log = (s: string) => values.quiet || console.error(s);
+  const run = await runMethodKept("geom", { dataset: values.dataset!, normalClass: normal }, {
+    preset: values.preset!,
+    seed,
+    backend: values.backend,
     ...dataOptionsOf(values),
     quiet: values.quiet,
-    trainLimit: config.trainLimit,
-    testLimit: config.testLimit,
-    seed,
+    onReady: ({ backend, train, test, meta }) =>
+      log(
+        `demo: GEOM ${values.preset} on ${meta.dataset} (${describeSource(meta)}), normal ` +
+          `class ${normal} (${meta.normalClassName}): ${train} train, ${test} test images, ` +
+          `backend ${backend.name}`,
+      ),
   });
-  const backend = await initBackend(backendName);
-  const log = (s: string) => values.quiet || console.error(s);
-  log(
-    `demo: GEOM ${values.preset} on ${data.meta.dataset} (${describeSource(data.meta)}), normal ` +
-      `class ` +
-      `${normal} (${data.meta.normalClassName}): ${data.train.n} train, ${data.test.n} test ` +
-      `images, backend ${backend.name}`,
-  );
-  const detector = new GeomDetector({ config });
-  const { result, scores } = await runDetector(detector, data, {
-    seed,
-    preset: values.preset!,
-    backend,
-    quiet: values.quiet,
-  });
-  detector.dispose();
+  run.detector.dispose();
+  const { result, scores, data } = run;
   await writeRunResult(`${dir}/result.json`, result);
   if (result.status !== "ok") throw new RunError(`${result.error} (see ${dir}/result.json)`);
 
@@ -142,15 +117,14 @@ async function main(): Promise<void> {
   await writeFileAtomic(`${dir}/montage-normal.png`, m.normal);
   await writeFileAtomic(`${dir}/montage-anomalous.png`, m.anomalous);
   const report = await runReport(result, scores, data.test, data.testLabels);
-  await writeTextAtomic(`${dir}/report.html`, reportHtml(report, { plotly: await plotlySource() }));
-  const png = await renderPng(`${dir}/report.html`, `${dir}/report.png`, { height: 1350 });
+  const { png } = await writeReport(report, { html: `${dir}/report.html`, height: 1350 });
 
   console.log(formatMetricsTable(result));
   console.log(
     `wrote ${dir}/result.json, ${dir}/report.html, ${dir}/montage-normal.png, ` +
-      `${dir}/montage-anomalous.png${png.ok ? `, ${dir}/report.png` : ""}`,
+      `${dir}/montage-anomalous.png${png?.ok ? `, ${dir}/report.png` : ""}`,
   );
-  if (!png.ok) console.log(`(no report.png: ${png.reason})`);
+  if (png && !png.ok) console.log(`(no report.png: ${png.reason})`);
 }
 
 if (import.meta.main) runCli("demo", main);

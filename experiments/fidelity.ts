@@ -24,9 +24,11 @@ import {
   type RunSpec,
   runSweep,
 } from "../lib/experiments/sweep.ts";
+import { specFor } from "../lib/experiments/run_flags.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import {
   type CommandSpec,
+  COMMON_FLAGS,
   intListFlag,
   parseCommand,
   runCli,
@@ -61,22 +63,8 @@ const COMMAND = {
       help: "GEOM preset",
       example: "--preset smoke",
     },
-    classes: {
-      type: "string",
-      arg: "LIST",
-      kind: "comma-separated integers (class indices)",
-      help: "normal classes",
-      defaultText: "every class",
-      example: "--classes 0,1",
-    },
-    seed: {
-      type: "string",
-      arg: "S",
-      kind: "integer in [0, 2^32)",
-      help: "seed of every run",
-      defaultText: "0",
-      example: "--seed 1",
-    },
+    classes: COMMON_FLAGS.classes(),
+    seed: COMMON_FLAGS.seed("seed of every run", "--seed 1"),
     jobs: {
       type: "string",
       default: "1",
@@ -85,28 +73,15 @@ const COMMAND = {
       help: "runs (processes) at once",
       example: "--jobs 2",
     },
-    root: {
-      type: "string",
-      default: "results/fidelity",
-      arg: "DIR",
-      kind: "folder under results/",
-      help: "where runs and summaries go; must be inside the folders the task may write",
-      example: "--root results/fidelity-2",
-    },
-    "data-dir": {
-      type: "string",
-      arg: "DIR",
-      kind: "folder",
-      help: "folder with the dataset's official files, passed to every run",
-      defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
-      example: "--data-dir /srv/fashion-mnist",
-    },
-    quiet: {
-      type: "boolean",
-      default: false,
-      help: "no progress bar or log lines",
-      example: "--quiet",
-    },
+    root: COMMON_FLAGS.root(
+      "results/fidelity",
+      "where runs and summaries go; must be inside the folders the task may write",
+      "--root results/fidelity-2",
+    ),
+    "data-dir": COMMON_FLAGS.dataDir(
+      "folder with the dataset's official files, passed to every run",
+    ),
+    quiet: COMMON_FLAGS.quiet(),
   },
 } as const satisfies CommandSpec;
 
@@ -121,23 +96,15 @@ async function main(): Promise<void> {
   for (const c of classes) checkClassIndex(spec, c);
   const seed = seedFlag(v.seed);
   checkOutputFolder("root", v.root);
-  const origin = await resolveSweepData(dataset, textFlag("data-dir", v["data-dir"]));
+  const dataDir = textFlag("data-dir", v["data-dir"]);
+  const origin = await resolveSweepData(dataset, dataDir);
   const dir = join(v.root, dataset, preset);
   const specs: RunSpec[] = [];
   for (const normalClass of classes) {
     for (const precision of ["fp32", "bf16"] as const) {
-      specs.push({
-        method: "geom",
-        dataset,
-        normalClass,
-        seed,
-        preset,
-        precision,
-        backend: "native",
-        out: join(dir, precision, `class-${normalClass}-seed-${seed}.json`),
-        ...(v["data-dir"] !== undefined ? { dataDir: v["data-dir"] } : {}),
-        data: origin,
-      });
+      const out = join(dir, precision, `class-${normalClass}-seed-${seed}.json`);
+      const shared = { dataset, preset, dataDir, backend: "native", precision, data: origin };
+      specs.push(specFor({ method: "geom", normalClass, seed, out }, shared));
     }
   }
   specs.forEach((s) => planOf(s));

@@ -1,5 +1,5 @@
 /**
- * `deno task run`: any registered method (lib/detectors/registry.ts) on one one-vs-rest split,
+ * `deno task run`: any registered method (lib/detectors/catalogue.ts) on one one-vs-rest split,
  * writing one versioned JSON result atomically. The ablation and comparison pools start one of
  * these per run; `deno task geom` is this command with the method fixed to geom.
  *
@@ -20,181 +20,22 @@
  * 2 for bad usage.
  * @module
  */
-import { parsePrecision } from "../lib/backend/precision.ts";
-import { parseBackend } from "../lib/backend/select.ts";
-import { DATA_FLAGS, dataOptionsOf } from "../lib/data/flags.ts";
+import { dataOptionsOf } from "../lib/data/flags.ts";
 import { datasetKey } from "../lib/data/folder_scan.ts";
 import { describeSource } from "../lib/data/provenance.ts";
-import { getMethod, methodNames } from "../lib/detectors/registry.ts";
-import { dieWithParent } from "../lib/experiments/pool.ts";
+import { getMethod, methodNames } from "../lib/detectors/catalogue.ts";
+import { dieWithParent } from "../lib/experiments/process_pool.ts";
 import { RESULT_SCHEMA, resultPath, runKey, writeRunResult } from "../lib/experiments/result.ts";
-import { runMethod } from "../lib/experiments/run_one.ts";
+import { runMethod } from "../lib/experiments/run_method.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
 import { checkpointRoot, DEFAULT_CHECKPOINT_SECONDS } from "../lib/train/checkpoint.ts";
 import { assertWritable } from "../lib/util/atomic.ts";
-import {
-  type CommandSpec,
-  type FlagTable,
-  type FlagValues,
-  intFlag,
-  listFlag,
-  parseCommand,
-  runCli,
-  seedFlag,
-  textFlag,
-} from "../lib/util/cli.ts";
+import { RUN_FLAGS, type RunFlagValues, runSpecOf } from "../lib/experiments/run_flags.ts";
+import { type CommandSpec, intFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
 import { checkOutputFile } from "../lib/util/sandbox.ts";
 
-/** The flags of `deno task run` (and `deno task geom`, which has no --method). */
-export const RUN_FLAGS = {
-  method: {
-    type: "string",
-    arg: "M",
-    kind: "method name (required)",
-    help: "method to run",
-    example: "--method raw-ocsvm",
-  },
-  dataset: {
-    type: "string",
-    arg: "D",
-    kind: "dataset name or folder:DIR (required)",
-    help: "dataset (one-vs-rest splits of its classes); folder:DIR reads DIR/train/<class>/* " +
-      "and DIR/test/<class>/*, classes in sorted name order",
-    example: "--dataset fashion-mnist",
-  },
-  normal: {
-    type: "string",
-    arg: "C",
-    kind: "integer >= 0 (class index, required)",
-    help: "the normal class; every other class is anomalous",
-    example: "--normal 3",
-  },
-  preset: {
-    type: "string",
-    default: "quick",
-    arg: "P",
-    kind: "smoke|quick|paper (GEOM also catsvsdogs-paper|catsvsdogs-quick|catsvsdogs-smoke)",
-    help: "configuration preset of the method",
-    example: "--preset smoke",
-  },
-  seed: {
-    type: "string",
-    arg: "S",
-    kind: "integer in [0, 2^32)",
-    help: "seed of the data subsets, initialisation and training order",
-    defaultText: "0",
-    example: "--seed 3",
-  },
-  transforms: {
-    type: "string",
-    arg: "SET",
-    kind: "transform set name",
-    help: "GEOM: transform set instead of the preset's",
-    defaultText: "the preset's (geometric72)",
-    example: "--transforms rot4",
-  },
-  epochs: {
-    type: "string",
-    arg: "N",
-    kind: "integer >= 1",
-    help: "GEOM: training epochs instead of the preset's",
-    defaultText: "the preset's",
-    example: "--epochs 2",
-  },
-  model: {
-    type: "string",
-    arg: "NAME",
-    kind: "network name",
-    help: "GEOM: network instead of the preset's",
-    defaultText: "the preset's",
-    example: "--model small-cnn",
-  },
-  score: {
-    type: "string",
-    arg: "LIST",
-    kind: "comma-separated score names",
-    help: "GEOM: scores to compute, the first one primary",
-    defaultText: "dirichlet,simple,max-softmax,entropy",
-    example: "--score dirichlet,simple",
-  },
-  "train-limit": {
-    type: "string",
-    arg: "N",
-    kind: "integer >= 1",
-    help: "use a seeded subset of N normal training images",
-    defaultText: "the preset's",
-    example: "--train-limit 500",
-  },
-  "test-limit": {
-    type: "string",
-    arg: "N",
-    kind: "integer >= 1",
-    help: "use a seeded, stratified subset of N test images",
-    defaultText: "the preset's",
-    example: "--test-limit 2000",
-  },
-  out: {
-    type: "string",
-    arg: "FILE",
-    kind: "path of a .json file under results/",
-    help: "where the result record goes (checked before any work)",
-    defaultText: "results/<method>/<dataset>/<preset>/class-<c>/seed-<s>.json",
-    example: "--out results/mine/r.json",
-  },
-  force: {
-    type: "boolean",
-    default: false,
-    help: "overwrite --out even when it holds another run's result or another file",
-    example: "--force",
-  },
-  "data-dir": {
-    type: "string",
-    arg: "DIR",
-    kind: "folder",
-    help: "folder with the dataset's official files (or holding a relative folder:DIR)",
-    defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
-    example: "--data-dir /srv/fashion-mnist",
-  },
-  ...DATA_FLAGS,
-  backend: {
-    type: "string",
-    arg: "B",
-    kind: "auto|tensorflow|native|wasm|cpu|webgpu",
-    help: "tfjs backend",
-    defaultText: "auto",
-    example: "--backend wasm",
-  },
-  precision: {
-    type: "string",
-    arg: "P",
-    kind: "fp32|bf16|auto",
-    help: "arithmetic precision (bf16 only on the native backend); recorded in the result",
-    defaultText: "auto",
-    example: "--precision bf16",
-  },
-  quiet: {
-    type: "boolean",
-    default: false,
-    help: "no header or progress lines",
-    example: "--quiet",
-  },
-  "checkpoint-interval": {
-    type: "string",
-    arg: "S",
-    kind: "integer >= 0 (seconds)",
-    help: "GEOM: save the run's state every S seconds and at each epoch end in <out>.ckpt/; " +
-      "the same command run again resumes from there",
-    defaultText: String(DEFAULT_CHECKPOINT_SECONDS),
-    example: "--checkpoint-interval 60",
-  },
-  "keep-checkpoint": {
-    type: "boolean",
-    default: false,
-    help: "keep <out>.ckpt/ after the result is written",
-    example: "--keep-checkpoint",
-  },
-} as const satisfies FlagTable;
+export { RUN_FLAGS };
 
 /** The command line of `deno task run`, or of `deno task <method>` (no --method flag). */
 export function runCommandSpec(fixedMethod?: string): CommandSpec {
@@ -260,28 +101,9 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
   dieWithParent();
   const parsed = parseCommand(runCommandSpec(fixedMethod), args);
   if (!parsed) return;
-  const values = parsed.values as FlagValues<typeof RUN_FLAGS>;
-  const method = fixedMethod ?? values.method;
-  if (method === undefined) throw new UsageError("--method is required");
-  for (const key of ["dataset", "normal"] as const) {
-    if (values[key] === undefined) throw new UsageError(`--${key} is required`);
-  }
-  const dataset = textFlag("dataset", values.dataset)!, preset = values.preset;
-  const normalClass = intFlag("normal", values.normal, 0, { min: 0 });
-  const seed = seedFlag(values.seed);
-  const overrides = {
-    transforms: textFlag("transforms", values.transforms),
-    model: textFlag("model", values.model),
-    scores: listFlag(values.score, "score"),
-    epochs: optionalInt("epochs", values.epochs),
-    trainLimit: optionalInt("train-limit", values["train-limit"]),
-    testLimit: optionalInt("test-limit", values["test-limit"]),
-  };
-  const backend = values.backend === undefined
-    ? undefined
-    : parseBackend(textFlag("backend", values.backend));
-  const dataOptions = dataOptionsOf(values);
-  const precision = parsePrecision(values.precision);
+  const values = parsed.values as RunFlagValues;
+  const spec = runSpecOf(fixedMethod ? { ...values, method: fixedMethod } : values);
+  const { method, dataset, normalClass, seed, preset, overrides } = spec;
   const interval = intFlag(
     "checkpoint-interval",
     values["checkpoint-interval"],
@@ -293,14 +115,14 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
   const stored = { method, dataset: datasetKey(dataset), preset, normalClass, seed };
   const key = runKey(stored);
   const out = values.out ?? resultPath("results", stored);
-  checkOut(out, key, values.force);
+  checkOut(out, key, spec.force ?? false);
   const { result } = await runMethod(method, { dataset, normalClass }, {
     preset,
     seed,
     overrides,
-    backend,
-    precision,
-    ...dataOptions,
+    backend: spec.backend,
+    precision: spec.precision ?? "auto",
+    ...dataOptionsOf(values),
     quiet: values.quiet,
     checkpoint: {
       dir: checkpointRoot(out),
@@ -324,10 +146,6 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
   if (result.status !== "ok") throw new RunError(`${result.error} (result written to ${out})`);
   console.log(formatMetricsTable(result));
   console.log(`result: ${out}`);
-}
-
-function optionalInt(name: string, value: string | undefined): number | undefined {
-  return value === undefined ? undefined : intFlag(name, value, 0, { min: 1 });
 }
 
 if (import.meta.main) runCli("run", () => runCommand(Deno.args));

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadDnnl } from "../lib/backend/native/ffi.ts";
 import { isaHasBf16 } from "../lib/backend/precision.ts";
-import { denoExecutable } from "../lib/experiments/pool.ts";
+import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
 import { runSweep } from "../lib/experiments/sweep.ts";
 import { checkpointRoot } from "../lib/train/checkpoint.ts";

@@ -1,7 +1,7 @@
 /** `deno task run`: usage errors exit 2 before anything is loaded; a run writes its result. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { denoExecutable } from "../lib/experiments/pool.ts";
+import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { readRunResult } from "../lib/experiments/result.ts";
 import { runArgs } from "../lib/experiments/sweep.ts";
 import { writeImageFolder } from "../lib/data/testdata/folder_fixtures.ts";

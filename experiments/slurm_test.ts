@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { denoExecutable } from "../lib/experiments/pool.ts";
+import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import {
   slurmClient,
   slurmUnavailable,

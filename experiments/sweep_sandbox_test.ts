@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getMethod } from "../lib/detectors/registry.ts";
-import { denoExecutable } from "../lib/experiments/pool.ts";
+import { getMethod } from "../lib/detectors/catalogue.ts";
+import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { writeRunResult } from "../lib/experiments/result.ts";
 import { resolveSweepData } from "../lib/experiments/sweep.ts";
 import { fakeResult } from "../lib/experiments/testing.ts";

@@ -1,9 +1,9 @@
 /**
- * Compute backend selection and geomad's replacement kernels. Importing this module arranges
- * for geomad's wasm gradient kernels to be registered whenever `initBackend` activates wasm.
+ * Compute backend selection and geomad's replacement kernels. Importing this module has no
+ * side effect: `initBackend` is the explicit start (with geomad's wasm gradient kernels when it
+ * activates wasm).
  * @module
  */
-import { installWasmKernels } from "./wasm_kernels/mod.ts";
 
 export * from "./select.ts";
 export * from "./precision.ts";
@@ -14,5 +14,3 @@ export {
   WASM_KERNELS_EXTENSION,
   wasmKernelsRegistered,
 } from "./wasm_kernels/mod.ts";
-
-installWasmKernels();

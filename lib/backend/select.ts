@@ -19,7 +19,7 @@ export type BackendName = (typeof BACKENDS)[number];
 
 /** What was selected, recorded in every result. */
 export interface BackendInfo {
-  /** tfjs backend name actually in use (`tensorflow`, `wasm`, `cpu`, `webgpu`). */
+  /** tfjs backend name actually in use (`tensorflow`, `native`, `wasm`, `cpu`, `webgpu`). */
   name: string;
   /** What was asked for. */
   requested: BackendName;
@@ -47,8 +47,8 @@ let current: BackendInfo | undefined;
 const hooks: Array<(name: string) => string | undefined> = [];
 
 /**
- * Registers a hook called after a backend is activated (used to register geomad's replacement
- * kernels). It returns an extension name to record, or undefined.
+ * Registers a hook called after a backend is activated (for kernels of one's own; geomad's are
+ * registered by `initBackend` itself). It returns an extension name to record, or undefined.
  */
 export function onBackendReady(hook: (name: string) => string | undefined): void {
   hooks.push(hook);
@@ -135,8 +135,10 @@ async function withPrecision(
 }
 
 /**
- * Activates a backend and returns what is in use. `auto` tries tensorflow, native, wasm, cpu in
- * order. A forced backend that cannot start is an error, and so is `precision: "bf16"` where it
+ * Activates a backend and returns what is in use: the one explicit start of computation (no
+ * module of geomad starts or changes a backend on import). `auto` tries tensorflow, native,
+ * wasm, cpu in order; wasm starts with geomad's gradient kernels (lib/backend/wasm_kernels),
+ * native registers its oneDNN kernels (lib/backend/native). A forced backend that cannot start is an error, and so is `precision: "bf16"` where it
  * cannot be honoured. Calling again with the same backend request only updates the precision.
  */
 export async function initBackend(
@@ -170,6 +172,11 @@ export async function initBackend(
   }
   await tf.ready();
   const extensions: string[] = [];
+  if (tf.getBackend() === "wasm") {
+    // geomad's gradient kernels are part of starting wasm (loaded here, not on import).
+    const { registerWasmKernels } = await import("./wasm_kernels/mod.ts");
+    extensions.push(registerWasmKernels());
+  }
   for (const hook of hooks) {
     const ext = hook(tf.getBackend());
     if (ext) extensions.push(ext);

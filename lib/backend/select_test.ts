@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, parseBackend } from "./mod.ts";
 import { UsageError } from "../util/errors.ts";
+import { BACKEND_KIND, COMMON_FLAGS } from "../util/cli.ts";
+import { BACKENDS } from "./select.ts";
 
 Deno.test("parseBackend() rejects unknown names with a UsageError", () => {
   assert.equal(parseBackend(undefined), "auto");
@@ -23,4 +25,9 @@ Deno.test("initBackend('wasm') registers geomad's gradient kernels", async () =>
   const info = await initBackend("wasm");
   assert.equal(info.name, "wasm");
   assert.ok(info.extensions.includes("geomad-wasm-grad-v1"), info.extensions.join(","));
+});
+
+Deno.test("--help's list of backends (COMMON_FLAGS) is BACKENDS", () => {
+  assert.equal(BACKEND_KIND, BACKENDS.join("|"));
+  assert.equal(COMMON_FLAGS.backend().kind, BACKENDS.join("|"));
 });

@@ -4,7 +4,7 @@
  * decoded, and whether checksums are verified.
  * @module
  */
-import { type FlagTable, intFlag, textFlag } from "../util/cli.ts";
+import { COMMON_FLAGS, type FlagTable, intFlag, textFlag } from "../util/cli.ts";
 import { UsageError } from "../util/errors.ts";
 import { checkDecodeOptions } from "./folder.ts";
 
@@ -37,14 +37,7 @@ export const DATA_FLAGS = {
 
 /** `--data-dir`, for commands whose flag tables do not have it yet. */
 export const DATA_DIR_FLAG = {
-  "data-dir": {
-    type: "string",
-    arg: "DIR",
-    kind: "folder",
-    help: "folder with the dataset's official files (or holding a relative folder:DIR)",
-    defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
-    example: "--data-dir /srv/fashion-mnist",
-  },
+  "data-dir": COMMON_FLAGS.dataDir(),
 } as const satisfies FlagTable;
 
 /** How a run loads its data (what the flags say), passed down to `loadDataset`. */

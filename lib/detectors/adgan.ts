@@ -16,11 +16,11 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { buildConvDecoder, buildConvEncoder } from "../models/baselines/conv_nets.ts";
-import { DeepDetector } from "../models/baselines/deep_detector.ts";
-import { searchLatent, searchLatentFinetune } from "../models/baselines/latent_search.ts";
-import { batchTensor, sampleWithoutReplacement, trainLoop } from "../models/baselines/loop.ts";
-import { trainableVariables, withAdam } from "../models/baselines/optim.ts";
-import type { ImageShape } from "../models/baselines/validate.ts";
+import { DeepDetector } from "./deep_detector.ts";
+import { searchLatent, searchLatentFinetune } from "../train/latent_search.ts";
+import { batchTensor, sampleWithoutReplacement, trainLoop } from "../train/loop.ts";
+import { trainableVariables, withAdam } from "../train/optim.ts";
+import type { ImageShape } from "./validate.ts";
 import type { Rng } from "../util/rng.ts";
 import type { AdganConfig } from "./baseline_presets.ts";
 
@@ -30,6 +30,86 @@ type CriticParts = {
   wasserstein: tf.Scalar;
   gradientPenalty: tf.Scalar;
 };
+
+/** The two networks of a WGAN-GP and what their updates need. */
+interface Gan {
+  config: AdganConfig;
+  critic: tf.LayersModel;
+  generator: tf.LayersModel;
+  criticVars: tf.Variable[];
+  genVars: tf.Variable[];
+}
+
+function critique(gan: Gan, x: tf.Tensor): tf.Tensor {
+  return gan.critic.apply(x, { training: true }) as tf.Tensor;
+}
+
+/**
+ * One critic update on the real images `idx` against generated ones, with the gradient
+ * penalty at random interpolates; returns its loss parts (kept tensors).
+ */
+function criticUpdate(
+  gan: Gan,
+  opt: tf.Optimizer,
+  train: Images,
+  idx: Int32Array,
+  stepRng: Rng,
+): CriticParts {
+  const c = gan.config;
+  return tf.tidy(() => {
+    const real = batchTensor(train, idx);
+    const m = idx.length;
+    const z = tf.randomNormal([m, c.zDim], 0, 1, "float32", stepRng.seed());
+    const fake = gan.generator.apply(z, { training: false }) as tf.Tensor;
+    const w = tf.randomUniform([m, 1, 1, 1], 0, 1, "float32", stepRng.seed());
+    const interp = real.mul(w).add(fake.mul(tf.sub(1, w)));
+    let parts: CriticParts | undefined;
+    opt.minimize(
+      () => {
+        const wasserstein = critique(gan, fake).mean().sub(critique(gan, real).mean()) as tf.Scalar;
+        const grad = tf.grad((v: tf.Tensor) => critique(gan, v).sum())(interp);
+        const norm = grad.reshape([m, -1]).square().sum(1).add(1e-12).sqrt();
+        const gradientPenalty = norm.sub(1).square().mean() as tf.Scalar;
+        parts = { wasserstein: tf.keep(wasserstein), gradientPenalty: tf.keep(gradientPenalty) };
+        return wasserstein.add(gradientPenalty.mul(c.gpWeight)) as tf.Scalar;
+      },
+      false,
+      gan.criticVars,
+    );
+    return parts!;
+  });
+}
+
+/** One generator update; returns its loss. */
+function generatorUpdate(gan: Gan, opt: tf.Optimizer, stepRng: Rng): tf.Scalar {
+  const c = gan.config;
+  return tf.tidy(() => {
+    const z = tf.randomNormal([c.batchSize, c.zDim], 0, 1, "float32", stepRng.seed());
+    return opt.minimize(
+      () => {
+        const fake = gan.generator.apply(z, { training: true }) as tf.Tensor;
+        return critique(gan, fake).mean().neg() as tf.Scalar;
+      },
+      true,
+      gan.genVars,
+    )!;
+  });
+}
+
+/** Means over the critic updates of one iteration (disposes `parts`). */
+function criticMeans(parts: CriticParts[], gpWeight: number) {
+  return tf.tidy(() => {
+    const mean = (ts: tf.Tensor[]) => tf.addN(ts).div(parts.length) as tf.Scalar;
+    const wasserstein = mean(parts.map((p) => p.wasserstein));
+    const gradientPenalty = mean(parts.map((p) => p.gradientPenalty));
+    tf.dispose(parts.flatMap((p) => [p.wasserstein, p.gradientPenalty]));
+    return {
+      criticLoss: wasserstein.add(gradientPenalty.mul(gpWeight)) as tf.Scalar,
+      wasserstein,
+      gradientPenalty,
+    };
+  });
+}
 
 /** ADGAN as a {@linkcode Detector} (see the module doc). */
 export class AdganDetector extends DeepDetector<AdganConfig> {
@@ -85,65 +165,13 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
     this.models.push(critic, generator);
     this.#generator = generator;
     this.#scoreSeed = rng.seed();
-    const criticVars = trainableVariables(critic), genVars = trainableVariables(generator);
-    const critique = (x: tf.Tensor) => critic.apply(x, { training: true }) as tf.Tensor;
-
-    /** One critic update on real images `idx`; returns its loss parts (kept tensors). */
-    const criticUpdate = (opt: tf.Optimizer, idx: Int32Array, stepRng: Rng): CriticParts =>
-      tf.tidy(() => {
-        const real = batchTensor(train, idx);
-        const m = idx.length;
-        const z = tf.randomNormal([m, c.zDim], 0, 1, "float32", stepRng.seed());
-        const fake = generator.apply(z, { training: false }) as tf.Tensor;
-        const w = tf.randomUniform([m, 1, 1, 1], 0, 1, "float32", stepRng.seed());
-        const interp = real.mul(w).add(fake.mul(tf.sub(1, w)));
-        let parts: CriticParts | undefined;
-        opt.minimize(
-          () => {
-            const wasserstein = critique(fake).mean().sub(critique(real).mean()) as tf.Scalar;
-            const grad = tf.grad((v: tf.Tensor) => critique(v).sum())(interp);
-            const norm = grad.reshape([m, -1]).square().sum(1).add(1e-12).sqrt();
-            const gradientPenalty = norm.sub(1).square().mean() as tf.Scalar;
-            parts = {
-              wasserstein: tf.keep(wasserstein),
-              gradientPenalty: tf.keep(gradientPenalty),
-            };
-            return wasserstein.add(gradientPenalty.mul(c.gpWeight)) as tf.Scalar;
-          },
-          false,
-          criticVars,
-        );
-        return parts!;
-      });
-
-    /** One generator update; returns its loss. */
-    const generatorUpdate = (opt: tf.Optimizer, stepRng: Rng): tf.Scalar =>
-      tf.tidy(() => {
-        const z = tf.randomNormal([c.batchSize, c.zDim], 0, 1, "float32", stepRng.seed());
-        return opt.minimize(
-          () => {
-            const fake = generator.apply(z, { training: true }) as tf.Tensor;
-            return critique(fake).mean().neg() as tf.Scalar;
-          },
-          true,
-          genVars,
-        )!;
-      });
-
-    /** Means over the critic updates of one iteration (disposes `parts`). */
-    const means = (parts: CriticParts[]) =>
-      tf.tidy(() => {
-        const mean = (ts: tf.Tensor[]) => tf.addN(ts).div(parts.length) as tf.Scalar;
-        const wasserstein = mean(parts.map((p) => p.wasserstein));
-        const gradientPenalty = mean(parts.map((p) => p.gradientPenalty));
-        tf.dispose(parts.flatMap((p) => [p.wasserstein, p.gradientPenalty]));
-        return {
-          criticLoss: wasserstein.add(gradientPenalty.mul(c.gpWeight)) as tf.Scalar,
-          wasserstein,
-          gradientPenalty,
-        };
-      });
-
+    const gan: Gan = {
+      config: c,
+      critic,
+      generator,
+      criticVars: trainableVariables(critic),
+      genVars: trainableVariables(generator),
+    };
     const loop = this.loopOptions(train.n, rng, { stepsPerEpoch: c.stepsPerEpoch });
     this.training.train = await withAdam(
       c,
@@ -153,9 +181,12 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
             const parts: CriticParts[] = [];
             for (let k = 0; k < c.criticSteps; k++) {
               const idx = k === 0 ? batch : sampleWithoutReplacement(train.n, c.batchSize, stepRng);
-              parts.push(criticUpdate(criticOpt, idx, stepRng));
+              parts.push(criticUpdate(gan, criticOpt, train, idx, stepRng));
             }
-            return { ...means(parts), generatorLoss: generatorUpdate(genOpt, stepRng) };
+            return {
+              ...criticMeans(parts, c.gpWeight),
+              generatorLoss: generatorUpdate(gan, genOpt, stepRng),
+            };
           })),
     );
   }

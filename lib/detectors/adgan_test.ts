@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  syntheticImages,
-  syntheticTest,
-  testDeepDetector,
-  useCpu,
-} from "../models/baselines/testing.ts";
+import { syntheticImages, syntheticTest, testDeepDetector, useCpu } from "./testing.ts";
 import { AdganDetector } from "./adgan.ts";
 import { baselinePreset } from "./baseline_presets.ts";
 

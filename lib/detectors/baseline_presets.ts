@@ -7,7 +7,7 @@
  */
 import type { Gamma } from "../svm/kernel.ts";
 import type { HiddenActivation } from "../models/baselines/conv_nets.ts";
-import type { TrainingFields } from "../models/baselines/validate.ts";
+import type { ConvTrainingFields } from "./validate.ts";
 import { UsageError } from "../util/errors.ts";
 import type { OcsvmSelection } from "./ocsvm.ts";
 
@@ -21,7 +21,7 @@ export const BASELINE_PRESETS = ["paper", "quick", "smoke"] as const;
 export type BaselinePresetName = (typeof BASELINE_PRESETS)[number];
 
 /** CAE-OC-SVM: conv autoencoder, then an RBF one-class SVM on the codes. */
-export interface CaeOcsvmConfig extends TrainingFields {
+export interface CaeOcsvmConfig extends ConvTrainingFields {
   /** Code size (paper 256, tanh). */
   codeSize: number;
   /**
@@ -36,7 +36,7 @@ export interface CaeOcsvmConfig extends TrainingFields {
 }
 
 /** DSEBM: deep structured energy model trained by denoising score matching. */
-export interface DsebmConfig extends TrainingFields {
+export interface DsebmConfig extends ConvTrainingFields {
   /** Encoder output size (paper 256, ReLU). */
   codeSize: number;
   /** Std of the Gaussian input noise (paper 0.5). */
@@ -44,7 +44,7 @@ export interface DsebmConfig extends TrainingFields {
 }
 
 /** DAGMM: autoencoder + estimation network + Gaussian mixture energy. */
-export interface DagmmConfig extends TrainingFields {
+export interface DagmmConfig extends ConvTrainingFields {
   /** Code size (paper 5, linear). */
   codeSize: number;
   /** Hidden units of the estimation net (paper 64, 10; tanh). */
@@ -64,7 +64,7 @@ export interface DagmmConfig extends TrainingFields {
 }
 
 /** ADGAN: WGAN-GP, then latent search per test image. */
-export interface AdganConfig extends TrainingFields {
+export interface AdganConfig extends ConvTrainingFields {
   /** Latent size (paper 256). */
   zDim: number;
   /** Generator iterations per epoch (paper 100; `epochs` x this = 10,000). */
@@ -96,7 +96,7 @@ export interface AdganConfig extends TrainingFields {
 }
 
 /** Deep SVDD (Ruff et al. 2018), one-class objective. */
-export interface DeepSvddConfig extends TrainingFields {
+export interface DeepSvddConfig extends ConvTrainingFields {
   /** Representation size (Ruff: 128 for CIFAR-10). */
   codeSize: number;
   /** Hidden activation (Ruff: leaky ReLU 0.1). */
@@ -123,7 +123,7 @@ export interface BaselineConfigs {
   "deep-svdd": DeepSvddConfig;
 }
 
-const KERAS: Omit<TrainingFields, "epochs" | "batchSize"> = {
+const KERAS: Omit<ConvTrainingFields, "epochs" | "batchSize"> = {
   filters: [64, 128, 256],
   lr: 1e-3,
   betas: [0.9, 0.999],
@@ -133,7 +133,7 @@ const KERAS: Omit<TrainingFields, "epochs" | "batchSize"> = {
 };
 
 /** Smaller nets and data for `smoke` (seconds on the cpu backend). */
-const SMOKE: Partial<TrainingFields> = {
+const SMOKE: Partial<ConvTrainingFields> = {
   filters: [4, 8, 16],
   epochs: 1,
   batchSize: 32,
@@ -147,7 +147,7 @@ const SMOKE: Partial<TrainingFields> = {
  * BatchNorm momentum 0.9 (with ~100 steps, 0.99 would leave the moving statistics near their
  * initial values).
  */
-const QUICK: Partial<TrainingFields> = { trainLimit: 1000, testLimit: 2000, bnMomentum: 0.9 };
+const QUICK: Partial<ConvTrainingFields> = { trainLimit: 1000, testLimit: 2000, bnMomentum: 0.9 };
 
 const CAE: CaeOcsvmConfig = {
   ...KERAS,

@@ -5,18 +5,18 @@
  * {@linkcode OcsvmDetector}). Anomaly score = -decision_function(code(x)).
  *
  * Selection as RAW-OC-SVM: `paper` fits the 9 nu x 10 gamma grid and the runner picks the
- * model with the best TEST AUROC through {@linkcode CaeOcsvmDetector.selectByTest} (hindsight,
+ * model with the best TEST AUROC through {@linkcode CaeOcsvmDetector.selectByTestLabels} (hindsight,
  * flagged in the state); `fair` uses a fixed nu and gamma. The method name follows the mode:
  * `cae-ocsvm` (paper) or `cae-ocsvm-fair`.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
-import { trainAutoencoder } from "../models/baselines/autoencoder.ts";
+import { trainAutoencoder } from "../train/autoencoder.ts";
 import { buildConvAutoencoder } from "../models/baselines/conv_nets.ts";
-import { DeepDetector } from "../models/baselines/deep_detector.ts";
-import { mapBatches } from "../models/baselines/loop.ts";
-import type { ImageShape } from "../models/baselines/validate.ts";
+import { DeepDetector } from "./deep_detector.ts";
+import { mapBatches } from "../train/loop.ts";
+import type { ImageShape } from "./validate.ts";
 import type { Matrix } from "../svm/matrix.ts";
 import type { Rng } from "../util/rng.ts";
 import type { CaeOcsvmConfig } from "./baseline_presets.ts";
@@ -61,17 +61,17 @@ export class CaeOcsvmDetector extends DeepDetector<CaeOcsvmConfig> {
     return { ...super.hyperparameters, ocsvm: this.#ocsvm.hyperparameters };
   }
 
-  /** True in `paper` mode: call {@linkcode selectByTest} after `fit`, before `score`. */
-  get needsTestSelection(): boolean {
-    return this.#ocsvm.needsTestSelection;
+  /** True in `paper` mode: call {@linkcode selectByTestLabels} after `fit`, before `score`. */
+  override get selectsByTestLabels(): boolean {
+    return this.#ocsvm.selectsByTestLabels;
   }
 
   /** `paper` mode: picks the grid model with the best test AUROC (see OcsvmDetector). */
-  selectByTest(
+  selectByTestLabels(
     testX: Images,
     testIsNormal: ArrayLike<number | boolean>,
   ): Promise<OcsvmTestSelection> {
-    return this.#ocsvm.selectByTest(testX, testIsNormal);
+    return this.#ocsvm.selectByTestLabels(testX, testIsNormal);
   }
 
   /** The encoder's codes of `x` (inference mode), one row per image. */

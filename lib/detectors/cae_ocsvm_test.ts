@@ -5,7 +5,7 @@ import {
   syntheticTest,
   testDeepDetector,
   useCpu,
-} from "../models/baselines/testing.ts";
+} from "./testing.ts";
 import { baselinePreset } from "./baseline_presets.ts";
 import { CaeOcsvmDetector } from "./cae_ocsvm.ts";
 
@@ -26,6 +26,13 @@ testDeepDetector({
   }],
 });
 
+// The paper preset selects by test labels (hindsight): the kit selects after fit, as the runner.
+testDeepDetector({
+  name: "cae-ocsvm",
+  make: (o = {}) => small({ selection: "paper", ...o }),
+  badOptions: [{ codeSize: 0 }],
+});
+
 Deno.test("CaeOcsvmDetector: paper selection fits the grid on codes and picks by test AUROC", {
   sanitizeOps: false,
   sanitizeResources: false,
@@ -33,11 +40,11 @@ Deno.test("CaeOcsvmDetector: paper selection fits the grid on codes and picks by
   await useCpu();
   const d = small({ selection: "paper", epochs: 4 });
   assert.equal(d.name, "cae-ocsvm");
-  assert.equal(d.needsTestSelection, true);
+  assert.equal(d.selectsByTestLabels, true);
   await d.fit(syntheticImages(32, { kind: "normal", seed: 3 }), { seed: 1, quiet: true });
   const test = syntheticTest(12, { seed: 60 });
-  await assert.rejects(d.score(test.x), /selectByTest/);
-  const sel = await d.selectByTest(test.x, test.labels);
+  await assert.rejects(d.score(test.x), /selectByTestLabels/);
+  const sel = await d.selectByTestLabels(test.x, test.labels);
   assert.equal(sel.grid.length, 90);
   const s = await d.score(test.x);
   assert.ok(Math.abs(normalAuroc(s, test.labels) - sel.auroc) < 1e-12);

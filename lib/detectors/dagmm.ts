@@ -15,16 +15,16 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { buildConvAutoencoder } from "../models/baselines/conv_nets.ts";
-import { DeepDetector } from "../models/baselines/deep_detector.ts";
+import { DeepDetector } from "./deep_detector.ts";
 import {
   estimateGmm,
   gmmEnergy,
   type GmmParams,
   inverseDiagonalSum,
 } from "../models/baselines/gmm.ts";
-import { batchTensor, mapBatches, trainLoop } from "../models/baselines/loop.ts";
-import { trainableVariables, withAdam } from "../models/baselines/optim.ts";
-import type { ImageShape } from "../models/baselines/validate.ts";
+import { batchTensor, mapBatches, trainLoop } from "../train/loop.ts";
+import { trainableVariables, withAdam } from "../train/optim.ts";
+import type { ImageShape } from "./validate.ts";
 import { SeedStream } from "../models/init.ts";
 import type { Rng } from "../util/rng.ts";
 import type { DagmmConfig } from "./baseline_presets.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { syntheticImages, testDeepDetector, useCpu } from "../models/baselines/testing.ts";
+import { syntheticImages, testDeepDetector, useCpu } from "./testing.ts";
 import { baselinePreset } from "./baseline_presets.ts";
 import { DagmmDetector, dagmmFeatures } from "./dagmm.ts";
 

@@ -10,10 +10,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { buildConvEncoder } from "../models/baselines/conv_nets.ts";
-import { DeepDetector } from "../models/baselines/deep_detector.ts";
-import { batchTensor, mapBatches, trainLoop } from "../models/baselines/loop.ts";
-import { trainableVariables, withAdam } from "../models/baselines/optim.ts";
-import type { ImageShape } from "../models/baselines/validate.ts";
+import { DeepDetector } from "./deep_detector.ts";
+import { batchTensor, mapBatches, trainLoop } from "../train/loop.ts";
+import { trainableVariables, withAdam } from "../train/optim.ts";
+import type { ImageShape } from "./validate.ts";
 import type { Rng } from "../util/rng.ts";
 import type { DsebmConfig } from "./baseline_presets.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { syntheticImages, testDeepDetector, useCpu } from "../models/baselines/testing.ts";
+import { syntheticImages, testDeepDetector, useCpu } from "./testing.ts";
 import { baselinePreset } from "./baseline_presets.ts";
 import { DsebmDetector } from "./dsebm.ts";
 

@@ -23,6 +23,7 @@ import { getTransformSet, type TransformSet } from "../transforms/mod.ts";
 import { UsageError } from "../util/errors.ts";
 import type { Detector, FitOptions } from "./detector.ts";
 import { type GeomConfig, resolveEpochs } from "./geom_presets.ts";
+import { allImagesEqual, ConfigCheck } from "./validate.ts";
 
 /**
  * How many times faster scoring (a forward pass) runs than training (forward, backward, Adam)
@@ -58,6 +59,8 @@ export interface GeomDetectorOptions {
 /** GEOM as a {@linkcode Detector}. */
 export class GeomDetector implements Detector {
   readonly name = "geom";
+  /** GEOM never sees a test label. */
+  readonly selectsByTestLabels = false;
   readonly config: GeomConfig;
   readonly scores: GeomScoreName[];
   #model?: tf.LayersModel;
@@ -70,17 +73,29 @@ export class GeomDetector implements Detector {
   #fitOptions: FitOptions = {};
   #seed = 0;
   #timings: Record<string, number> = {};
+  /** T: the set's size, the same for every image size (checked again at fit). */
+  readonly #nTransforms: number;
 
+  #identical = false;
+
+  /** @throws {UsageError} for an unknown transform set or a bad hyperparameter. */
   constructor(options: GeomDetectorOptions) {
     this.config = options.config;
-    this.scores = options.scores ?? [...GEOM_SCORES];
+    const c = this.config, check = new ConfigCheck("GEOM");
+    if (c.epochs !== "paper") check.int("epochs", c.epochs);
+    check.int("batchSize", c.batchSize).positive("lr", c.lr).unit("betas[0]", c.betas[0])
+      .unit("betas[1]", c.betas[1]).positive("adamEpsilon", c.adamEpsilon)
+      .int("predictBatchSize", c.predictBatchSize).positive("dirichletClamp", c.dirichletClamp);
+    this.scores = parseGeomScores(options.scores);
+    this.#nTransforms = getTransformSet(this.config.transforms, { height: 32, width: 32 }).size;
   }
 
+  /** The config with epochs resolved for the set (`ceil(200 / T)` for "paper"), T, scores. */
   get hyperparameters(): Record<string, unknown> {
-    const t = this.#transforms?.size;
+    const t = this.#nTransforms;
     return {
       ...this.config,
-      epochs: t === undefined ? this.config.epochs : resolveEpochs(this.config.epochs, t),
+      epochs: resolveEpochs(this.config.epochs, t),
       epochsRule: this.config.epochs === "paper" ? "ceil(200 / T)" : "fixed",
       nTransforms: t,
       scores: this.scores,
@@ -106,8 +121,15 @@ export class GeomDetector implements Detector {
     this.dispose();
     this.#fitOptions = options;
     this.#seed = options.seed ?? 0;
+    this.#identical = allImagesEqual(train);
     const c = this.config;
     const set = getTransformSet(c.transforms, { height: train.height, width: train.width });
+    if (set.size !== this.#nTransforms) {
+      throw new RangeError(
+        `Cannot fit GEOM: ${c.transforms} has ${set.size} transformations for ` +
+          `${train.height}x${train.width} images, not ${this.#nTransforms}`,
+      );
+    }
     this.#transforms = set;
     this.#model = buildModel(c.model, {
       inputShape: [train.height, train.width, train.channels],
@@ -128,6 +150,7 @@ export class GeomDetector implements Detector {
       betas: c.betas,
       epsilon: c.adamEpsilon,
       seed: this.#seed,
+      method: "GEOM",
       quiet: options.quiet,
       onProgress: options.onProgress,
       checkpoint: ck ? await ck.trainer(train) : undefined,
@@ -196,12 +219,14 @@ export class GeomDetector implements Detector {
     const probs = await this.#predict(x, "score");
     const nTransforms = this.#transforms!.size;
     const out: Record<string, Float64Array> = {};
+    const normalityOf: Record<GeomScoreName, () => Float64Array> = {
+      dirichlet: () => dirichletScore(this.#scorer!, probs),
+      simple: () => simpleScore(probs, { nTransforms }),
+      "max-softmax": () => maxSoftmaxScore(probs, { nTransforms }),
+      entropy: () => entropyScore(probs, { nTransforms }),
+    };
     for (const name of this.scores) {
-      let normality: Float64Array;
-      if (name === "dirichlet") normality = dirichletScore(this.#scorer!, probs);
-      else if (name === "simple") normality = simpleScore(probs, { nTransforms });
-      else if (name === "max-softmax") normality = maxSoftmaxScore(probs, { nTransforms });
-      else normality = entropyScore(probs, { nTransforms });
+      const normality = normalityOf[name]();
       for (let i = 0; i < normality.length; i++) normality[i] = -normality[i]!;
       out[name] = normality;
     }
@@ -221,6 +246,7 @@ export class GeomDetector implements Detector {
   state(): Record<string, unknown> {
     return {
       fitted: this.#model !== undefined,
+      identicalTrainImages: this.#identical,
       nTransforms: this.#transforms?.size,
       transformKind: this.#transforms?.kind,
       parameters: this.#model?.countParams(),

@@ -3,8 +3,9 @@ import { initBackend } from "../backend/mod.ts";
 import { loadOneVsRest } from "../data/mod.ts";
 import { evaluate } from "../metrics/mod.ts";
 import { UsageError } from "../util/errors.ts";
-import { GEOM_SCORES, GeomDetector, parseGeomScores } from "./geom.ts";
-import { geomPreset, resolveEpochs } from "./geom_presets.ts";
+import { GEOM_SCORES, GeomDetector, type GeomScoreName, parseGeomScores } from "./geom.ts";
+import { type GeomConfig, geomPreset, resolveEpochs } from "./geom_presets.ts";
+import { testDeepDetector } from "./testing.ts";
 
 Deno.test("geomPreset('paper') equals docs/protocol.md's protocol and hyperparameters", () => {
   const p = geomPreset("paper");
@@ -94,4 +95,18 @@ Deno.test("GeomDetector with the floor check adds dirichlet-1e-10 and the share 
   robust.dispose();
   assert.deepEqual(s["dirichlet-1e-10"], r.dirichlet);
   assert.deepEqual(s.simple, r.simple);
+});
+
+// The shared detector checks (the same kit every baseline runs), on a tiny CNN and rot4.
+testDeepDetector({
+  name: "geom",
+  make: (o = {}) => {
+    const { scores, ...config } = o as { scores?: GeomScoreName[] };
+    return new GeomDetector({
+      config: { ...geomPreset("smoke"), epochs: 3, batchSize: 16, ...config } as GeomConfig,
+      scores,
+    });
+  },
+  badOptions: [{ batchSize: 0 }, { lr: -1 }, { epochs: 1.5 }],
+  fast: { epochs: 1 },
 });

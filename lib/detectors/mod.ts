@@ -8,4 +8,6 @@ export * from "./dsebm.ts";
 export * from "./dagmm.ts";
 export * from "./adgan.ts";
 export * from "./deep_svdd.ts";
-export * from "./registry.ts";
+export * from "./catalogue.ts";
+export * from "./overrides.ts";
+export * from "./deep_detector.ts";

@@ -6,7 +6,7 @@
  * Two selection modes:
  * - `fair`: fixed nu 0.1 and gamma 'scale' (no test labels used).
  * - `paper`: the paper's 9 nu x 10 gamma grid, the best model picked by TEST AUROC
- *   (hindsight, favours the baseline). The runner calls {@linkcode OcsvmDetector.selectByTest}
+ *   (hindsight, favours the baseline). The runner calls {@linkcode OcsvmDetector.selectByTestLabels}
  *   after `fit`; the result is flagged `selection: "hindsight-test-auroc"` in `state()`.
  * @module
  */
@@ -69,7 +69,7 @@ export interface OcsvmGridPoint {
   nSV: number;
 }
 
-/** What {@linkcode OcsvmDetector.selectByTest} chose. */
+/** What {@linkcode OcsvmDetector.selectByTestLabels} chose. */
 export interface OcsvmTestSelection {
   selection: "hindsight-test-auroc";
   nu: number;
@@ -147,8 +147,8 @@ export class OcsvmDetector implements Detector {
     }
   }
 
-  /** True in `paper` mode: the runner must call `selectByTest` before `score`. */
-  get needsTestSelection(): boolean {
+  /** True in `paper` mode: the runner must call `selectByTestLabels` before `score`. */
+  get selectsByTestLabels(): boolean {
     return this.selection === "paper";
   }
 
@@ -198,7 +198,7 @@ export class OcsvmDetector implements Detector {
    * @param testIsNormal 1/true = normal, per test image.
    * @throws {Error} in `fair` mode or before `fit`.
    */
-  async selectByTest(
+  async selectByTestLabels(
     testX: Images,
     testIsNormal: ArrayLike<number | boolean>,
   ): Promise<OcsvmTestSelection> {
@@ -253,7 +253,9 @@ export class OcsvmDetector implements Detector {
   #selected(action: string): OneClassSvmModel {
     if (!this.#grid) throw new Error(`Cannot ${action}: call fit() first`);
     if (!this.#model) {
-      throw new Error(`Cannot ${action}: paper selection needs selectByTest(test, labels) first`);
+      throw new Error(
+        `Cannot ${action}: paper selection needs selectByTestLabels(test, labels) first`,
+      );
     }
     return this.#model;
   }

@@ -4,6 +4,11 @@ import { auroc } from "../metrics/roc.ts";
 import { Rng } from "../util/rng.ts";
 import { UsageError } from "../util/errors.ts";
 import { OcsvmDetector, PAPER_GAMMAS, PAPER_NUS } from "./ocsvm.ts";
+import { testDeepDetector } from "./testing.ts";
+import { initBackend } from "../backend/select.ts";
+
+// The distances run on a started backend (starting one is explicit, lib/backend/select.ts).
+await initBackend("auto");
 
 /** 8x8 images in [-1, 1]: normal = a horizontal bar, anomaly = a vertical bar, plus noise. */
 function bars(kinds: Array<"h" | "v">, seed: number): Images {
@@ -29,7 +34,7 @@ const isNormal = testKinds.map((k) => (k === "h" ? 1 : 0));
 Deno.test("OcsvmDetector fair mode: nu 0.1, gamma 'scale', anomalies score higher", async () => {
   const det = await new OcsvmDetector().fit(train, { quiet: true });
   assert.equal(det.name, "raw-ocsvm");
-  assert.equal(det.needsTestSelection, false);
+  assert.equal(det.selectsByTestLabels, false);
   assert.deepEqual(det.hyperparameters, {
     selection: "fair",
     nu: 0.1,
@@ -51,16 +56,16 @@ Deno.test("OcsvmDetector fair mode: nu 0.1, gamma 'scale', anomalies score highe
   assert.equal(st.features, 64);
   const f = await det.decisionFunction(test);
   for (let i = 0; i < f.length; i++) assert.equal(s[i], -f[i]!);
-  await assert.rejects(() => det.selectByTest(test, isNormal), /selection is 'fair'/);
+  await assert.rejects(() => det.selectByTestLabels(test, isNormal), /selection is 'fair'/);
 });
 
 Deno.test("OcsvmDetector paper mode: picks the best test AUROC of the grid and flags it", async () => {
   const det = new OcsvmDetector({ selection: "paper", nus: [0.1, 0.5], gammas: [0.01, 0.1, 1] });
-  assert.equal(det.needsTestSelection, true);
+  assert.equal(det.selectsByTestLabels, true);
   await det.fit(train, { quiet: true });
-  await assert.rejects(() => det.score(test), /needs selectByTest/);
+  await assert.rejects(() => det.score(test), /needs selectByTestLabels/);
   assert.equal(det.state().selection, "pending");
-  const sel = await det.selectByTest(test, isNormal);
+  const sel = await det.selectByTestLabels(test, isNormal);
   assert.equal(sel.selection, "hindsight-test-auroc");
   assert.equal(sel.grid.length, 6);
   const best = Math.max(...sel.grid.map((g) => g.auroc));
@@ -78,7 +83,10 @@ Deno.test("OcsvmDetector paper mode: picks the best test AUROC of the grid and f
   assert.equal(st.selectedTestAuroc, best);
   assert.equal((st.grid as unknown[]).length, 6);
   assert.equal(st.nu, sel.nu);
-  await assert.rejects(() => det.selectByTest(test, isNormal.slice(1)), /60 images but 59 labels/);
+  await assert.rejects(
+    () => det.selectByTestLabels(test, isNormal.slice(1)),
+    /60 images but 59 labels/,
+  );
 });
 
 Deno.test("OcsvmDetector paper defaults are the paper's 9 x 10 grid", () => {
@@ -143,3 +151,25 @@ Deno.test("OcsvmDetector score before fit fails clearly", async () => {
   await assert.rejects(() => new OcsvmDetector().score(test), /call fit\(\) first/);
   assert.deepEqual(new OcsvmDetector().state(), { fitted: false });
 });
+
+// The shared detector checks, in both selection modes (paper: hindsight by test AUROC).
+for (const selection of ["fair", "paper"] as const) {
+  testDeepDetector({
+    name: selection === "fair" ? "raw-ocsvm-fair" : "raw-ocsvm",
+    make: (o = {}) =>
+      new OcsvmDetector({
+        selection,
+        name: selection === "fair" ? "raw-ocsvm-fair" : "raw-ocsvm",
+        ...(selection === "paper" ? { nus: [0.1, 0.5], gammas: [2 ** -7, 2 ** -3] } : {}),
+        ...o,
+      }),
+    badOptions: selection === "fair"
+      ? [{ nu: 0 }, { gamma: -1 }, { selection: "best" }]
+      : [{ selection: "best" }],
+    badMessage: /^Cannot (create OC-SVM|fit one-class SVM|use RBF gamma)/,
+    fast: {},
+    seeded: false,
+    identicalKey: "identicalTrainingRows",
+    nanError: { kind: RangeError, message: /^Cannot .+ is not finite$/ },
+  });
+}

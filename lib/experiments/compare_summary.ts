@@ -5,18 +5,20 @@
  * @module
  */
 import { meanSem } from "../metrics/summary.ts";
-import { barFigure, type BarSeries } from "../plots/bar.ts";
+import { barFigure, type BarSeries, meanSemSeries } from "../plots/bar.ts";
 import type { Figure } from "../plots/figure.ts";
 import { markdownTable, pct } from "./markdown.ts";
 import { publishedFor, type PublishedResult } from "./published.ts";
 import type { RunResult } from "./result.ts";
-import type { ClassKey } from "./summary.ts";
+import type { ClassKey } from "./ablation_summary.ts";
 
 /** A method as a column: name, table title and the score reported. */
 export interface CompareMethod {
   name: string;
   title: string;
   primaryScore: string;
+  /** One line on the method (summary.json keeps it). */
+  description?: string;
 }
 
 /** One run as the comparison sees it (a sweep outcome). */
@@ -62,6 +64,58 @@ export interface CompareSummaryData {
 function aurocOf(r: RunResult, score: string): number | undefined {
   const m = r.metrics[score] ?? Object.values(r.metrics)[0];
   return m && Number.isFinite(m.auroc) ? m.auroc : undefined;
+}
+
+/** One run behind a comparison summary. */
+export interface CompareSummaryRun {
+  method: string;
+  normalClass: number;
+  seed: number;
+  status: string;
+  /** Its result file. */
+  file?: string;
+  error?: string;
+}
+
+/** A comparison summary.json: the summarised cells plus what was run. */
+export interface CompareSummary extends CompareSummaryData {
+  schema: string;
+  createdAt: string;
+  dataset: string;
+  preset: string;
+  seeds: number;
+  classNames?: string[];
+  runs?: CompareSummaryRun[];
+}
+
+/**
+ * summary.json of a comparison, built here with its type: the cells of `data` plus what was
+ * asked for (dataset, preset, seeds, the methods' descriptions) and every run behind them.
+ */
+export function compareSummaryRecord(
+  data: CompareSummaryData,
+  meta: {
+    schema: string;
+    createdAt: string;
+    dataset: string;
+    preset: string;
+    seeds: number;
+    classNames: string[];
+  },
+  runs: CompareSummaryRun[],
+): CompareSummary {
+  return {
+    ...meta,
+    methods: data.methods.map((m) => ({
+      name: m.name,
+      title: m.title,
+      primaryScore: m.primaryScore,
+      description: m.description,
+    })),
+    classes: data.classes,
+    cells: data.cells,
+    runs,
+  };
 }
 
 /** True when the fitted state (or a part of it, e.g. CAE-OC-SVM's `ocsvm`) says hindsight. */
@@ -297,13 +351,8 @@ export function compareFigure(
       .map((k) => compareCell(data, m.name, k))
       .filter((c): c is CompareCell => c?.mean !== undefined);
     if (ok.length) {
-      const error = ok.map((c) => 100 * (c.sem ?? 0));
-      series.push({
-        name: hindsight ? `${m.title} †` : m.title,
-        x: ok.map((c) => label(c.normalClass)),
-        y: ok.map((c) => 100 * c.mean!),
-        ...(error.some((e) => e > 0) ? { error } : {}),
-      });
+      const points = ok.map((c) => ({ x: label(c.normalClass), mean: c.mean!, sem: c.sem }));
+      series.push(meanSemSeries(hindsight ? `${m.title} †` : m.title, points, 100));
     }
   }
   for (const m of data.methods) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { getMethod } from "../detectors/registry.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import {
   compareCell,
   compareFigure,

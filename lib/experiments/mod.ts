@@ -1,9 +1,10 @@
 /**
  * Running detectors and reading what they produced: the versioned result record, the runner
- * (`runDetector`), GEOM on one split with its fitted detector kept (`runGeom`), per-run
- * figures (ROC, montages of the most normal / anomalous images), rank comparisons of two
- * scores, summaries of GEOM's fitted Dirichlet alphas, and the ablation and comparison
- * summaries (reading summary.json, rendering tables and figures).
+ * (`runDetector`, `runMethod`), GEOM on one split with its fitted detector kept (`runGeom`),
+ * the run command line (`RUN_FLAGS`, `runArgs`), result reuse (`planMismatch`, `storedState`),
+ * sweeps, rank comparisons of two scores, summaries of GEOM's fitted Dirichlet alphas, and the
+ * ablation and comparison summaries (reading summary.json, tables and figures). Per-run figures
+ * and report files are in lib/report.
  *
  * ```ts
  * import { rankCorrelation, runGeom } from "geomad/experiments/mod.ts";
@@ -15,20 +16,19 @@
  * @module
  */
 export * from "./result.ts";
-export * from "./run.ts";
+export * from "./run_detector.ts";
 export * from "./table.ts";
-export * from "./run_report.ts";
-export * from "./geom_run.ts";
+export * from "./run_geom.ts";
 export * from "./ranking.ts";
 export * from "./alpha_summary.ts";
-export * from "./summary.ts";
-export * from "./ablation_report.ts";
+export * from "./ablation_summary.ts";
 export * from "./compare_summary.ts";
 export * from "./published.ts";
-export * from "./summary_file.ts";
-export * from "./pool.ts";
+export * from "./summary_files.ts";
+export * from "./process_pool.ts";
 export * from "./sweep.ts";
-export * from "./run_one.ts";
+export * from "./reuse.ts";
+export * from "./run_flags.ts";
+export * from "./run_method.ts";
 export * from "./markdown.ts";
-export * from "./report_files.ts";
 export * from "./paper_tables.ts";

@@ -6,10 +6,10 @@
  * @module
  */
 import type { PaperTable, TableCell, TableColumn, TableRowData } from "../report/paper_table.ts";
-import type { AblationSummary } from "./ablation_report.ts";
+import type { AblationSummary } from "./ablation_summary.ts";
 import { type CompareCell, compareCell, type CompareSummaryData } from "./compare_summary.ts";
 import { publishedFor } from "./published.ts";
-import { type ClassKey, findCell } from "./summary.ts";
+import { type ClassKey, findCell } from "./ablation_summary.ts";
 
 /** The evaluation protocol as a caption sentence. */
 export const PROTOCOL_TEXT = "One-vs-rest protocol: one class is normal (training data), the " +

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getMethod } from "../detectors/registry.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import { type CompareRun, summarizeCompare } from "./compare_summary.ts";
 import { compareTables } from "./paper_tables.ts";
 import { fakeResult } from "./testing.ts";

@@ -12,7 +12,7 @@
 
 /** One method's published numbers on one dataset. */
 export interface PublishedResult {
-  /** Method name as in lib/detectors/registry.ts. */
+  /** Method name as in lib/detectors/catalogue.ts. */
   method: string;
   /** Dataset name as in lib/data/registry.ts. */
   dataset: string;

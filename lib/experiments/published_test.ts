@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { getDatasetSpec } from "../data/registry.ts";
-import { methodNames } from "../detectors/registry.ts";
+import { methodNames } from "../detectors/catalogue.ts";
 import { PUBLISHED, publishedFor } from "./published.ts";
 
 Deno.test("PUBLISHED per-class numbers have one value per class and match their means", () => {

@@ -203,7 +203,10 @@ export async function readRunResult(path: string): Promise<RunResult> {
   return parseRunResult(text, path);
 }
 
-/** The canonical path of a run's result: `<root>/<method>/<dataset>/class-<c>/seed-<s>.json`. */
+/**
+ * The canonical path of a run's result:
+ * `<root>/<method>/<dataset>/<preset>/class-<c>/seed-<s>.json`.
+ */
 export function resultPath(
   root: string,
   r: Pick<RunResult, "method" | "dataset" | "normalClass" | "seed" | "preset">,

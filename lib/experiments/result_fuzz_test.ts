@@ -6,7 +6,7 @@
  * long version.
  */
 import assert from "node:assert/strict";
-import { getMethod } from "../detectors/registry.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import { DataError } from "../util/errors.ts";
 import { fuzz, fuzzCases } from "../util/fuzz.ts";
 import { Rng } from "../util/rng.ts";

@@ -6,67 +6,28 @@
  * an unfinished GEOM run's child resumes from the checkpoint beside its result file.
  * @module
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PrecisionRequest } from "../backend/precision.ts";
-import {
-  getMethod,
-  type MethodOverrides,
-  type MethodPlan,
-  planMismatch,
-} from "../detectors/registry.ts";
 import { parseBackend } from "../backend/select.ts";
 import { locateDataset } from "../data/locate.ts";
-import type { SourceKind } from "../data/locate.ts";
 import { checkpointRoot } from "../train/checkpoint.ts";
-import { type FlagTable, intFlag, textFlag } from "../util/cli.ts";
-import { DataError, oneLine, UsageError } from "../util/errors.ts";
+import { COMMON_FLAGS, type FlagTable, intFlag, textFlag } from "../util/cli.ts";
+import { DataError, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
 import { removeStaleTemps } from "../util/atomic.ts";
 import { childPermissions, mayWrite } from "../util/sandbox.ts";
 import { DATA_FLAGS, dataArgs } from "../data/flags.ts";
 import { folderRoot, isFolderDataset } from "../data/folder_scan.ts";
 import { defaultCacheDir } from "../data/paths.ts";
-import { denoExecutable, type PoolExit, runPool } from "./pool.ts";
-import { readRunResult, type RunResult } from "./result.ts";
+import { denoExecutable, type PoolExit, runPool } from "./process_pool.ts";
+import type { RunResult } from "./result.ts";
+import { type DataOrigin, storedState } from "./reuse.ts";
+import { planOf, runArgs, type RunSpec } from "./run_flags.ts";
 
 export { removeStaleTemps };
-
-/** One run: method at a preset (plus overrides) on one class and seed, and where it goes. */
-export interface RunSpec {
-  method: string;
-  /** Dataset as requested (results record it in `data.requested`). */
-  dataset: string;
-  normalClass: number;
-  seed: number;
-  preset: string;
-  overrides?: MethodOverrides;
-  /** Result file. */
-  out: string;
-  /** Dataset folder (passed as --data-dir). */
-  dataDir?: string;
-  /** tfjs backend (passed as --backend). */
-  backend?: string;
-  /** Precision request (passed as --precision; part of the reuse check). */
-  precision?: PrecisionRequest;
-  /**
-   * Where the data must come from ({@linkcode resolveSweepData}): a stored result read from
-   * another source (another --data-dir, the sample instead of the full set) is stale.
-   */
-  data?: DataOrigin;
-  /** Let the run overwrite the file at `out` (set by the sweep for damaged or stale ones). */
-  force?: boolean;
-  /** Folder datasets: --image-size and --channels; false: --no-verify. */
-  imageSize?: number;
-  channels?: 1 | 3;
-  verify?: boolean;
-}
-
-/** Where a dataset's files were read from, as results record it (`data.source`, `data.root`). */
-export interface DataOrigin {
-  source: SourceKind;
-  root: string;
-}
+// A sweep is described by RunSpecs and reuses stored results: both are part of its API.
+export { dataMismatch, type DataOrigin, type StoredState, storedState } from "./reuse.ts";
+export { planOf, runArgs, type RunSpec } from "./run_flags.ts";
 
 /**
  * Where the runs of a sweep will read `dataset` from (as each run resolves it, with the same
@@ -88,88 +49,6 @@ export async function resolveSweepData(dataset: string, dataDir?: string): Promi
 export function checkSweepFlags(values: { backend?: string; "data-dir"?: string }): void {
   if (values.backend !== undefined) parseBackend(textFlag("backend", values.backend));
   textFlag("data-dir", values["data-dir"]);
-}
-
-/** The command-line arguments of `experiments/run.ts` for `spec`. */
-export function runArgs(spec: RunSpec): string[] {
-  const args = [
-    "--method",
-    spec.method,
-    "--dataset",
-    spec.dataset,
-    "--normal",
-    String(spec.normalClass),
-    "--preset",
-    spec.preset,
-    "--seed",
-    String(spec.seed),
-    "--out",
-    spec.out,
-  ];
-  const o = spec.overrides ?? {};
-  if (o.transforms !== undefined) args.push("--transforms", o.transforms);
-  if (o.epochs !== undefined) args.push("--epochs", String(o.epochs));
-  if (o.model !== undefined) args.push("--model", o.model);
-  if (o.trainLimit !== undefined) args.push("--train-limit", String(o.trainLimit));
-  if (o.testLimit !== undefined) args.push("--test-limit", String(o.testLimit));
-  if (spec.dataDir !== undefined) args.push("--data-dir", spec.dataDir);
-  args.push(
-    ...dataArgs({ imageSize: spec.imageSize, channels: spec.channels, verify: spec.verify }),
-  );
-  if (spec.backend !== undefined) args.push("--backend", spec.backend);
-  if (spec.precision !== undefined) args.push("--precision", spec.precision);
-  if (spec.force) args.push("--force");
-  return args;
-}
-
-/** The plan of a spec (throws UsageError for an unknown method, preset or override). */
-export function planOf(spec: RunSpec): MethodPlan {
-  return getMethod(spec.method).plan(spec.preset, spec.overrides);
-}
-
-/** What is stored for a run. */
-export type StoredState =
-  | { state: "valid"; result: RunResult }
-  | { state: "missing" }
-  | { state: "damaged"; reason: string }
-  | { state: "stale"; reason: string };
-
-/** Reads `spec.out` and says whether it holds this run's finished result. */
-export async function storedState(
-  spec: RunSpec,
-  plan: MethodPlan = planOf(spec),
-): Promise<StoredState> {
-  try {
-    await Deno.stat(spec.out);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { state: "missing" };
-    throw err;
-  }
-  let result: RunResult;
-  try {
-    result = await readRunResult(spec.out);
-  } catch (err) {
-    return { state: "damaged", reason: oneLine(err) };
-  }
-  const why = planMismatch(result, plan, spec) ?? presetMismatch(result, plan) ??
-    (spec.data ? dataMismatch(result, spec.data) : undefined);
-  return why ? { state: "stale", reason: why } : { state: "valid", result };
-}
-
-function presetMismatch(result: RunResult, plan: MethodPlan): string | undefined {
-  return result.preset === plan.preset
-    ? undefined
-    : `preset ${result.preset} is not ${plan.preset}`;
-}
-
-/** Why a stored result's data differs from `want`, or undefined when it was read from it. */
-export function dataMismatch(result: RunResult, want: DataOrigin): string | undefined {
-  const d = result.data as Partial<RunResult["data"]>;
-  const root = typeof d.root === "string" ? resolve(d.root) : undefined;
-  if (d.source !== want.source || root !== resolve(want.root)) {
-    return `data from ${d.source} ${d.root} is not from ${want.source} ${want.root}`;
-  }
-  return undefined;
 }
 
 /** How one run of a sweep ended. */
@@ -280,6 +159,47 @@ export async function runSweep(
     const removed = await removeStaleTemps(dir);
     if (removed.length) log(`removed ${removed.length} temp files of killed runs in ${dir}`);
   }
+  const { outcomes, pending, stale, damaged } = await judgeStored(specs, options, log);
+  if (options.skipRuns) {
+    for (const spec of pending) outcomes.set(spec, { spec, status: "missing" });
+    log(`${specs.length} runs: ${specs.length - pending.length} done, ${pending.length} missing`);
+    return specs.map((s) => outcomes.get(s)!);
+  }
+  const done = specs.length - pending.length;
+  const procs = Math.min(jobs, pending.length);
+  const resuming = (await Promise.all(
+    pending.map((s) => Deno.stat(checkpointRoot(s.out)).then(() => true, () => false)),
+  )).filter(Boolean).length;
+  log(
+    `${specs.length} runs: ${done} done already, ${pending.length} to run` +
+      (stale || damaged ? ` (${stale} stale, ${damaged} damaged)` : "") +
+      (resuming ? `, ${resuming} from a checkpoint` : "") +
+      (pending.length ? ` with ${procs} process${procs === 1 ? "" : "es"}` : ""),
+  );
+  const folderRun = pending.find((s) => isFolderDataset(s.dataset));
+  if (folderRun && !options.command) {
+    log(`decoding ${folderRun.dataset} once into the cache`);
+    await warmFolderCache(folderRun, options);
+  }
+  await runPending(pending, outcomes, options, log);
+  return specs.map((s) => outcomes.get(s)!);
+}
+
+/**
+ * Sorts `specs` by what is stored for them: a valid result (ok, or failed unless
+ * `retryFailed`) is an outcome `reused`; every other spec is pending, with `force` set when
+ * the sweep judged a file there stale or damaged (logged with the reason).
+ */
+async function judgeStored(
+  specs: RunSpec[],
+  options: RunSweepOptions,
+  log: (line: string) => void,
+): Promise<{
+  outcomes: Map<RunSpec, SweepOutcome>;
+  pending: RunSpec[];
+  stale: number;
+  damaged: number;
+}> {
   const outcomes = new Map<RunSpec, SweepOutcome>();
   const pending: RunSpec[] = [];
   let stale = 0, damaged = 0;
@@ -305,27 +225,17 @@ export async function runSweep(
     }
     pending.push(spec);
   }
-  if (options.skipRuns) {
-    for (const spec of pending) outcomes.set(spec, { spec, status: "missing" });
-    log(`${specs.length} runs: ${specs.length - pending.length} done, ${pending.length} missing`);
-    return specs.map((s) => outcomes.get(s)!);
-  }
-  const done = specs.length - pending.length;
-  const procs = Math.min(jobs, pending.length);
-  const resuming = (await Promise.all(
-    pending.map((s) => Deno.stat(checkpointRoot(s.out)).then(() => true, () => false)),
-  )).filter(Boolean).length;
-  log(
-    `${specs.length} runs: ${done} done already, ${pending.length} to run` +
-      (stale || damaged ? ` (${stale} stale, ${damaged} damaged)` : "") +
-      (resuming ? `, ${resuming} from a checkpoint` : "") +
-      (pending.length ? ` with ${procs} process${procs === 1 ? "" : "es"}` : ""),
-  );
-  const folderRun = pending.find((s) => isFolderDataset(s.dataset));
-  if (folderRun && !options.command) {
-    log(`decoding ${folderRun.dataset} once into the cache`);
-    await warmFolderCache(folderRun, options);
-  }
+  return { outcomes, pending, stale, damaged };
+}
+
+/** Runs the pending specs in a process pool, recording each outcome, with a progress bar. */
+async function runPending(
+  pending: RunSpec[],
+  outcomes: Map<RunSpec, SweepOutcome>,
+  options: RunSweepOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const jobs = options.jobs ?? navigator.hardwareConcurrency;
   const progress = new Progress(options.label ?? "runs", pending.length, {
     unit: "run",
     quiet: options.quiet,
@@ -365,7 +275,6 @@ export async function runSweep(
       signal: options.signal,
     });
   }
-  return specs.map((s) => outcomes.get(s)!);
 }
 
 async function outcomeOf(spec: RunSpec, exit: PoolExit): Promise<SweepOutcome> {
@@ -401,14 +310,7 @@ export const SWEEP_FLAGS = {
     defaultText: "the preset's (compare: 1)",
     example: "--seeds 3",
   },
-  jobs: {
-    type: "string",
-    arg: "N",
-    kind: "integer >= 1",
-    help: "runs (processes) at once",
-    defaultText: "one per CPU core",
-    example: "--jobs 2",
-  },
+  jobs: COMMON_FLAGS.jobs(),
   "retry-failed": {
     type: "boolean",
     default: false,
@@ -427,39 +329,18 @@ export const SWEEP_FLAGS = {
     help: "skip what chromium renders: summary.png and the SVG/PDF/PNG files in summary-figures/",
     example: "--no-png",
   },
-  "data-dir": {
-    type: "string",
-    arg: "DIR",
-    kind: "folder",
-    help: "folder with the dataset's official files, passed to every run; stored runs made " +
+  "data-dir": COMMON_FLAGS.dataDir(
+    "folder with the dataset's official files, passed to every run; stored runs made " +
       "from other data are run again",
-    defaultText: "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample",
-    example: "--data-dir /srv/fashion-mnist",
-  },
+  ),
   ...DATA_FLAGS,
-  backend: {
-    type: "string",
-    arg: "B",
-    kind: "auto|tensorflow|native|wasm|cpu|webgpu",
-    help: "tfjs backend of every run",
-    defaultText: "auto",
-    example: "--backend wasm",
-  },
-  precision: {
-    type: "string",
-    arg: "P",
-    kind: "fp32|bf16|auto",
-    help: "arithmetic precision of every run (bf16 only on the native backend); part of the " +
+  backend: COMMON_FLAGS.backend("tfjs backend of every run"),
+  precision: COMMON_FLAGS.precision(
+    "arithmetic precision of every run (bf16 only on the native backend); part of the " +
       "reuse check",
-    defaultText: "auto",
-    example: "--precision fp32",
-  },
-  quiet: {
-    type: "boolean",
-    default: false,
-    help: "no progress bar or log lines",
-    example: "--quiet",
-  },
+    "--precision fp32",
+  ),
+  quiet: COMMON_FLAGS.quiet(),
 } as const satisfies FlagTable;
 
 /** `--jobs`: processes at once, default one per CPU core. Throws UsageError below 1. */

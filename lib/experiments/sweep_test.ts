@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
-import { getMethod } from "../detectors/registry.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import { UsageError } from "../util/errors.ts";
 import {
   defaultPermissions,
@@ -27,41 +27,6 @@ function spec(dir: string, normalClass: number, seed = 0): RunSpec {
     out: join(dir, `c${normalClass}-s${seed}.json`),
   };
 }
-
-Deno.test("runArgs() spells every field as experiments/run.ts flags", () => {
-  const s: RunSpec = { ...spec("/r", 3, 2), dataDir: "/d", backend: "cpu", precision: "bf16" };
-  s.overrides = { transforms: "rot4", epochs: 5, model: "tiny-cnn", trainLimit: 9, testLimit: 8 };
-  assert.deepEqual(runArgs(s), [
-    "--method",
-    "geom",
-    "--dataset",
-    "fashion-mnist",
-    "--normal",
-    "3",
-    "--preset",
-    "smoke",
-    "--seed",
-    "2",
-    "--out",
-    "/r/c3-s2.json",
-    "--transforms",
-    "rot4",
-    "--epochs",
-    "5",
-    "--model",
-    "tiny-cnn",
-    "--train-limit",
-    "9",
-    "--test-limit",
-    "8",
-    "--data-dir",
-    "/d",
-    "--backend",
-    "cpu",
-    "--precision",
-    "bf16",
-  ]);
-});
 
 Deno.test("parseShard() reads i/n and rejects anything else", () => {
   assert.deepEqual(parseShard(undefined), { index: 0, count: 1 });

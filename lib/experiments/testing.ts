@@ -3,7 +3,7 @@
  * would), for tests of resuming, merging and summaries without training anything.
  * @module
  */
-import type { MethodPlan } from "../detectors/registry.ts";
+import type { MethodPlan } from "../detectors/catalogue.ts";
 import {
   type DataRecord,
   RESULT_SCHEMA,

@@ -14,6 +14,29 @@ export interface BarSeries {
   error?: ArrayLike<number>;
 }
 
+/** One bar of {@linkcode meanSemSeries}: a category, its mean and the mean's standard error. */
+export interface MeanSemPoint {
+  x: string;
+  mean: number;
+  /** Standard error of the mean (undefined or 0: a single value). */
+  sem?: number;
+}
+
+/**
+ * A series of means (per class, say) with their standard errors as error bars, shown when any
+ * bar has one (> 0); values are multiplied by `scale` (100 for percent). The one way geomad
+ * draws "mean +- SEM per class" (deno task report, the comparison chart).
+ */
+export function meanSemSeries(name: string, points: MeanSemPoint[], scale = 1): BarSeries {
+  const error = points.map((p) => scale * (p.sem ?? 0));
+  return {
+    name,
+    x: points.map((p) => p.x),
+    y: points.map((p) => scale * p.mean),
+    ...(error.some((e) => e > 0) ? { error } : {}),
+  };
+}
+
 /** Options for {@link barFigure}. */
 export interface BarFigureOptions extends FigureOptions {
   xTitle?: string;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { barFigure } from "./bar.ts";
+import { barFigure, meanSemSeries } from "./bar.ts";
 
 Deno.test("barFigure() groups series per category with optional error bars", () => {
   const fig = barFigure([
@@ -20,4 +20,12 @@ Deno.test("barFigure() rejects series whose lengths differ", () => {
     () => barFigure([{ name: "a", x: ["0"], y: [1], error: [] }]),
     /1 labels, 1 values, 0 errors/,
   );
+});
+
+Deno.test("meanSemSeries() scales means and errors; error bars only when some SEM is > 0", () => {
+  const s = meanSemSeries("GEOM", [{ x: "0", mean: 0.9, sem: 0.01 }, { x: "1", mean: 0.8 }], 100);
+  assert.deepEqual(s.x, ["0", "1"]);
+  assert.deepEqual(Array.from(s.y), [90, 80]);
+  assert.deepEqual(Array.from(s.error!), [1, 0]);
+  assert.equal("error" in meanSemSeries("one seed", [{ x: "0", mean: 0.9, sem: 0 }]), false);
 });

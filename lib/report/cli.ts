@@ -12,14 +12,14 @@
 import { dirname, join } from "node:path";
 import { DataError, UsageError } from "../util/errors.ts";
 import { type CommandSpec, intFlag, parseCommand, runCli, textFlag } from "../util/cli.ts";
-import { writeTextAtomic } from "../util/atomic.ts";
-import { estimateReportHeight, type Report, reportHtml } from "./html.ts";
-import { plotlySource } from "./plotly.ts";
+import type { Report } from "./html.ts";
+import { writeReport } from "./files.ts";
 import { readResults } from "./results.ts";
 import { resultSections } from "./sections.ts";
-import { renderPng, type RenderResult } from "./chromium.ts";
+import type { RenderResult } from "./chromium.ts";
 import { type FigureFilesResult, writeFigureFiles } from "./vector.ts";
 import { collectIndex, indexHtml } from "./index_page.ts";
+import { writeTextAtomic } from "../util/atomic.ts";
 
 /** What {@link reportMain} wrote. */
 export interface ReportOutcome {
@@ -126,16 +126,14 @@ export async function reportMain(
     sections: resultSections(records),
   };
   const htmlPath = values.out ?? join(folder, "report.html");
-  await writeTextAtomic(htmlPath, reportHtml(report, { plotly: await plotlySource() }));
+  const pngPath = values["no-png"]
+    ? false
+    : values.png ?? htmlPath.replace(/\.html?$/i, "") + ".png";
+  const files = await writeReport(report, { html: htmlPath, png: pngPath, width });
   log(`report: wrote ${htmlPath} (${records.length} records, ${skipped.length} skipped)`);
   for (const s of skipped.slice(0, 5)) log(`report: skipped ${s.source}: ${s.reason}`);
-  let png: RenderResult | undefined;
-  if (!values["no-png"]) {
-    const pngPath = values.png ?? htmlPath.replace(/\.html?$/i, "") + ".png";
-    png = await renderPng(htmlPath, pngPath, {
-      width,
-      height: estimateReportHeight(report, width),
-    });
+  const png = files.png;
+  if (png) {
     log(
       png.ok
         ? `report: wrote ${pngPath} (${(png.ms / 1000).toFixed(1)} s)`

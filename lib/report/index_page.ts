@@ -12,7 +12,7 @@
 import { dirname, join, relative, resolve } from "node:path";
 import { escapeHtml } from "../display/html.ts";
 import { RESULT_SCHEMA, resultProblem, type RunResult } from "../experiments/result.ts";
-import { readAblationSummary, readCompareSummary } from "../experiments/summary_file.ts";
+import { readAblationSummary, readCompareSummary } from "../experiments/summary_files.ts";
 import { DataError, oneLine } from "../util/errors.ts";
 
 /** A link from the index (href relative to the index file). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getMethod } from "../detectors/registry.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import { fakeResult } from "../experiments/testing.ts";
 import { collectIndex, indexHtml } from "./index_page.ts";
 

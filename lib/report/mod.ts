@@ -1,8 +1,10 @@
 /**
  * Self-contained HTML reports (plotly.js inlined once, PNGs as data URIs, HTML tables),
- * PNG screenshots through headless chromium, and the `deno task report` sections built from
- * result JSON files; for papers: figures as SVG/PDF/PNG (vector.ts), tables as LaTeX and CSV
- * (latex.ts, csv.ts); the results index page (index_page.ts).
+ * PNG screenshots through headless chromium (`writeReport`, the one writer of report files),
+ * the `deno task report` sections built from result JSON files, one run's figures and report
+ * (`runReport`, montages) and the ablation's (`ablationReport`); for papers: figures as
+ * SVG/PDF/PNG (vector.ts), tables as LaTeX and CSV (latex.ts, csv.ts); the results index page
+ * (index_page.ts).
  *
  * ```ts
  * import { plotlySource, renderPng, reportHtml } from "geomad/report/mod.ts";
@@ -23,3 +25,6 @@ export * from "./latex.ts";
 export * from "./csv.ts";
 export * from "./table_files.ts";
 export * from "./index_page.ts";
+export * from "./files.ts";
+export * from "./run_report.ts";
+export * from "./ablation_report.ts";

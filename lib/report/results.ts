@@ -4,11 +4,11 @@
  * It reads these fields of each record (lib/experiments' `RunResult` has them; everything
  * else is ignored):
  * - `method` (string, required), `dataset` (string, required)
- * - `normalClass` (number or string, required; `class` is accepted as an alias)
+ * - `normalClass` (number or string, required)
  * - `normalClassName` (string, optional), `seed` (number, optional), `preset` (optional)
  * - `status` (optional): a record with status "failed" is skipped, its `error` the reason
  * - `metrics` (object, required): score name -> `{ auroc?, auprNormal?, auprAnomaly?, fpr95?,
- *   roc?: { fpr: number[], tpr: number[] } }` (`rocPoints` is accepted for `roc`); a metric
+ *   roc?: { fpr: number[], tpr: number[] } }`, as lib/experiments/result.ts writes them; a metric
  *   that is absent or not a finite number shows as missing; a ROC with unequal or empty
  *   arrays is dropped.
  *
@@ -85,7 +85,7 @@ export function parseResult(value: unknown, source: string): ReportRecord {
     return v;
   };
   const method = str("method"), dataset = str("dataset");
-  const cls = value.normalClass ?? value.class;
+  const cls = value.normalClass;
   if (typeof cls !== "number" && typeof cls !== "string") {
     throw new DataError(`Cannot read result ${source}: 'normalClass' is missing`);
   }
@@ -100,7 +100,7 @@ export function parseResult(value: unknown, source: string): ReportRecord {
       const v = m[name];
       if (typeof v === "number" && Number.isFinite(v)) out[name] = v;
     }
-    const roc = m.roc ?? m.rocPoints;
+    const roc = m.roc;
     if (isObject(roc)) {
       const fpr = numbers(roc.fpr), tpr = numbers(roc.tpr);
       if (fpr && tpr && fpr.length === tpr.length && fpr.length > 0) out.roc = { fpr, tpr };

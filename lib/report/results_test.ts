@@ -15,7 +15,7 @@ Deno.test("parseResult() reads the documented fields and ignores the rest", () =
     extra: { anything: true },
     metrics: {
       dirichlet: { auroc: 0.9, auprNormal: 0.5, fpr95: "x", roc: { fpr: [0, 1], tpr: [0, 1] } },
-      simple: { auroc: 0.8, rocPoints: { fpr: [0, 1], tpr: [0] } },
+      simple: { auroc: 0.8, roc: { fpr: [0, 1], tpr: [0] } },
       junk: 3,
     },
   }, "a.json");
@@ -34,15 +34,19 @@ Deno.test("parseResult() reads the documented fields and ignores the rest", () =
   });
 });
 
-Deno.test("parseResult() accepts 'class' and 'rocPoints' as aliases", () => {
+Deno.test("parseResult() reads the fields result records have, no aliases nothing writes", () => {
   const r = parseResult({
     method: "m",
     dataset: "d",
-    class: "shoe",
-    metrics: { s: { rocPoints: { fpr: [0, 1], tpr: [0, 1] } } },
+    normalClass: "shoe",
+    metrics: { s: { roc: { fpr: [0, 1], tpr: [0, 1] } } },
   }, "b");
   assert.equal(r.normalClass, "shoe");
   assert.deepEqual(r.metrics.s!.roc, { fpr: [0, 1], tpr: [0, 1] });
+  const old = { method: "m", dataset: "d", class: 2, metrics: { s: { auroc: 1 } } };
+  assert.throws(() => parseResult(old, "c"), /'normalClass' is missing/);
+  const alias = parseResult({ ...old, normalClass: 2, metrics: { s: { rocPoints: {} } } }, "d");
+  assert.equal(alias.metrics.s!.roc, undefined);
 });
 
 Deno.test("parseResult() rejects failed runs and records missing required fields", () => {

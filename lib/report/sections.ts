@@ -3,7 +3,7 @@
  * error over seeds) per dataset, and ROC curves per dataset and normal class.
  * @module
  */
-import { barFigure } from "../plots/bar.ts";
+import { barFigure, meanSemSeries } from "../plots/bar.ts";
 import type { Figure } from "../plots/figure.ts";
 import { rocFigure, type RocSeries } from "../plots/roc.ts";
 import type { TableRow } from "../display/html.ts";
@@ -80,17 +80,14 @@ export function aurocBarFigures(records: ReportRecord[]): Figure[] {
       }
     }
     const series = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(
-      ([label, byClass]) => {
-        const present = classes.filter((c) => byClass.has(c));
-        const stats = present.map((c) => meanSem(byClass.get(c)!));
-        const withError = present.some((c) => byClass.get(c)!.length > 1);
-        return {
-          name: label,
-          x: present.map(String),
-          y: stats.map((s) => s.mean),
-          ...(withError ? { error: stats.map((s) => s.sem) } : {}),
-        };
-      },
+      ([label, byClass]) =>
+        meanSemSeries(
+          label,
+          classes.filter((c) => byClass.has(c)).map((c) => ({
+            x: String(c),
+            ...meanSem(byClass.get(c)!),
+          })),
+        ),
     );
     return barFigure(series, {
       title: `AUROC per normal class: ${dataset}`,

@@ -3,6 +3,10 @@ import { Rng } from "../util/rng.ts";
 import { fitOneClassGrid, gridDecisionValues } from "./grid.ts";
 import type { Matrix } from "./matrix.ts";
 import { decisionValues, OneClassSvm } from "./one_class.ts";
+import { initBackend } from "../backend/select.ts";
+
+// The distances run on a started backend (starting one is explicit, lib/backend/select.ts).
+await initBackend("auto");
 
 function blobs(rows: number, seed: number): Matrix {
   const rng = new Rng(seed);

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { backendInfo, initBackend } from "../backend/select.ts";
+import { backendInfo } from "../backend/select.ts";
 import { checkMatrix, type Matrix, totalVariance } from "./matrix.ts";
 
 /** The RBF width: a positive number, `'scale'` = 1 / (d * X.var()) or `'auto'` = 1 / d. */
@@ -51,8 +51,13 @@ export interface SquaredDistancesOptions {
   blockRows?: number;
 }
 
-async function ensureBackend(): Promise<void> {
-  if (!backendInfo()) await initBackend("auto");
+/** The products run on the started backend; starting one is the caller's (explicit) job. */
+function requireBackend(): void {
+  if (!backendInfo()) {
+    throw new Error(
+      "Cannot compute distances: no backend is started; call initBackend() (lib/backend) first",
+    );
+  }
 }
 
 /** Row-centred float32 copy of `m` and its squared row norms (float64). */
@@ -108,7 +113,7 @@ function dropZeroColumns(
 /**
  * Squared Euclidean distances between the rows of `a` and the rows of `b` (or of `a` with itself
  * when `b` is omitted), as a row-major float32 matrix `a.rows x b.rows`. The products run as
- * tfjs matMuls on the active backend (started with `initBackend('auto')` when none is); the
+ * tfjs matMuls on the active backend (an error when none is started); the
  * norms are float64. Negative round-off is clamped to 0; the self-distance diagonal is exactly 0.
  * With `b` omitted only the upper triangle is multiplied and mirrored (about half the work);
  * columns where every (centred) row of `b` is 0 are left out of the products (exact).
@@ -125,7 +130,7 @@ export async function squaredDistances(
       throw new RangeError(`Cannot compute distances: ${a.cols} vs ${b.cols} features`);
     }
   }
-  await ensureBackend();
+  requireBackend();
   const symmetric = b === undefined;
   const ca = centred(a, options.center);
   const cb = symmetric ? ca : centred(b, options.center);

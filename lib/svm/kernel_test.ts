@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { Rng } from "../util/rng.ts";
 import { checkGamma, rbfFromDistances, resolveGamma, squaredDistances } from "./kernel.ts";
 import type { Matrix } from "./matrix.ts";
+import { initBackend } from "../backend/select.ts";
+
+// The distances run on a started backend (starting one is explicit, lib/backend/select.ts).
+await initBackend("auto");
 
 function randomMatrix(rows: number, cols: number, seed: number, shift = 0): Matrix {
   const rng = new Rng(seed);

@@ -82,80 +82,56 @@ export function initialAlpha(l: number, nu: number): Float64Array {
 }
 
 /**
- * Solves the one-class SVM dual for the kernel matrix `kernel` (row-major, symmetric, l x l,
- * unit diagonal for RBF). Pure JavaScript, deterministic.
- *
- * Degenerate data (all kernel entries equal, e.g. identical samples): every gradient is equal,
- * the first check finds no violating pair and the solver returns the initial alpha at once
- * (0 iterations), with rho equal to that common gradient. With nu = 1 every alpha is 1 and
- * rho = max_i (K alpha)_i (libsvm would return an infinite rho; see the note at the end).
- * @throws {RangeError} on bad options or a kernel whose length is not l^2.
+ * libsvm's `Solver` for the one-class dual (all y = +1, C = 1), laid out as libsvm's class:
+ * position-indexed state that shrinking permutes (`active[p]` = original index),
+ * `swapIndex`, `reconstructGradient`, `selectWorkingSet` (WSS3), `beShrunk`, `doShrinking`,
+ * the two-variable update and `calculateRho`.
  */
-export function solveOneClass(
-  kernel: Float32Array,
-  options: SolveOneClassOptions,
-): OneClassSolution {
-  checkOneClassOptions(options);
-  const l = Math.round(Math.sqrt(kernel.length));
-  if (l < 1 || l * l !== kernel.length) {
-    throw new RangeError(
-      `Cannot fit one-class SVM: kernel has ${kernel.length} values, not a square matrix`,
-    );
-  }
-  const eps = options.eps ?? 1e-3;
-  const shrinking = options.shrinking ?? true;
-  const maxIter = options.maxIter ?? Math.max(10_000_000, 100 * l);
-  const K = kernel;
+class OneClassSolver {
+  readonly alpha: Float64Array;
+  readonly status: Uint8Array;
+  readonly active: Int32Array;
+  readonly G: Float64Array;
+  readonly Gbar: Float64Array;
+  readonly QD: Float64Array;
+  activeSize: number;
+  unshrink = false;
+  /** The second index of the last working set. */
+  outJ = -1;
 
-  // Position-indexed state (libsvm swaps these when shrinking); active[p] = original index.
-  const alpha = initialAlpha(l, options.nu);
-  const status = new Uint8Array(l);
-  const active = new Int32Array(l);
-  const G = new Float64Array(l);
-  const Gbar = new Float64Array(l);
-  const QD = new Float64Array(l);
-  for (let i = 0; i < l; i++) {
-    active[i] = i;
-    QD[i] = K[i * l + i]!;
-    status[i] = statusOf(alpha[i]!);
-  }
-  let activeSize = l;
-  let unshrink = false;
-
-  function statusOf(a: number): number {
-    return a >= 1 ? UPPER : a <= 0 ? LOWER : FREE;
-  }
-
-  // Initial gradient G = K alpha (p = 0), and G_bar = sum over upper-bound alphas of C K_i.
-  for (let i = 0; i < l; i++) {
-    if (status[i] === LOWER) continue;
-    const row = i * l, ai = alpha[i]!;
-    for (let j = 0; j < l; j++) G[j]! += ai * K[row + j]!;
-    if (status[i] === UPPER) { for (let j = 0; j < l; j++) Gbar[j]! += K[row + j]!; }
+  constructor(readonly K: Float32Array, readonly l: number, nu: number, readonly eps: number) {
+    this.alpha = initialAlpha(l, nu);
+    this.status = new Uint8Array(l);
+    this.active = new Int32Array(l);
+    this.G = new Float64Array(l);
+    this.Gbar = new Float64Array(l);
+    this.QD = new Float64Array(l);
+    const { alpha, status, active, G, Gbar, QD } = this;
+    for (let i = 0; i < l; i++) {
+      active[i] = i;
+      QD[i] = K[i * l + i]!;
+      status[i] = statusOf(alpha[i]!);
+    }
+    this.activeSize = l;
+    // Initial gradient G = K alpha (p = 0), and G_bar = sum over upper-bound alphas of C K_i.
+    for (let i = 0; i < l; i++) {
+      if (status[i] === LOWER) continue;
+      const row = i * l, ai = alpha[i]!;
+      for (let j = 0; j < l; j++) G[j]! += ai * K[row + j]!;
+      if (status[i] === UPPER) { for (let j = 0; j < l; j++) Gbar[j]! += K[row + j]!; }
+    }
   }
 
-  function swapIndex(i: number, j: number): void {
-    let t = G[i]!;
-    G[i] = G[j]!;
-    G[j] = t;
-    t = alpha[i]!;
-    alpha[i] = alpha[j]!;
-    alpha[j] = t;
-    t = Gbar[i]!;
-    Gbar[i] = Gbar[j]!;
-    Gbar[j] = t;
-    t = QD[i]!;
-    QD[i] = QD[j]!;
-    QD[j] = t;
-    t = status[i]!;
-    status[i] = status[j]!;
-    status[j] = t;
-    t = active[i]!;
-    active[i] = active[j]!;
-    active[j] = t;
+  swapIndex(i: number, j: number): void {
+    for (const a of [this.G, this.alpha, this.Gbar, this.QD, this.status, this.active]) {
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
   }
 
-  function reconstructGradient(): void {
+  reconstructGradient(): void {
+    const { l, K, G, Gbar, alpha, status, active, activeSize } = this;
     if (activeSize === l) return;
     for (let j = activeSize; j < l; j++) G[j] = Gbar[j]!;
     let nrFree = 0;
@@ -178,9 +154,9 @@ export function solveOneClass(
     }
   }
 
-  // Working pair by WSS3 (all y = +1); returns -1 when optimal within eps.
-  let outJ = -1;
-  function selectWorkingSet(): number {
+  /** Working pair by WSS3 (all y = +1): i, with j in `outJ`; -1 when optimal within eps. */
+  selectWorkingSet(): number {
+    const { l, K, G, QD, status, active, activeSize } = this;
     let gmax = -Infinity, gmax2 = -Infinity, gmaxIdx = -1, gminIdx = -1;
     let objDiffMin = Infinity;
     for (let t = 0; t < activeSize; t++) {
@@ -206,68 +182,52 @@ export function solveOneClass(
         }
       }
     }
-    if (gmax + gmax2 < eps || gminIdx === -1) return -1;
-    outJ = gminIdx;
+    if (gmax + gmax2 < this.eps || gminIdx === -1) return -1;
+    this.outJ = gminIdx;
     return gmaxIdx;
   }
 
-  function beShrunk(i: number, gmax1: number, gmax2: number): boolean {
+  beShrunk(i: number, gmax1: number, gmax2: number): boolean {
+    const { G, status } = this;
     if (status[i] === UPPER) return -G[i]! > gmax1;
     if (status[i] === LOWER) return G[i]! > gmax2;
     return false;
   }
 
-  function doShrinking(): void {
+  doShrinking(): void {
+    const { G, status, l } = this;
     let gmax1 = -Infinity, gmax2 = -Infinity;
-    for (let i = 0; i < activeSize; i++) {
+    for (let i = 0; i < this.activeSize; i++) {
       if (status[i] !== UPPER && -G[i]! >= gmax1) gmax1 = -G[i]!;
       if (status[i] !== LOWER && G[i]! >= gmax2) gmax2 = G[i]!;
     }
-    if (!unshrink && gmax1 + gmax2 <= eps * 10) {
-      unshrink = true;
-      reconstructGradient();
-      activeSize = l;
+    if (!this.unshrink && gmax1 + gmax2 <= this.eps * 10) {
+      this.unshrink = true;
+      this.reconstructGradient();
+      this.activeSize = l;
     }
-    for (let i = 0; i < activeSize; i++) {
-      if (!beShrunk(i, gmax1, gmax2)) continue;
-      activeSize--;
-      while (activeSize > i) {
-        if (!beShrunk(activeSize, gmax1, gmax2)) {
-          swapIndex(i, activeSize);
+    for (let i = 0; i < this.activeSize; i++) {
+      if (!this.beShrunk(i, gmax1, gmax2)) continue;
+      this.activeSize--;
+      while (this.activeSize > i) {
+        if (!this.beShrunk(this.activeSize, gmax1, gmax2)) {
+          this.swapIndex(i, this.activeSize);
           break;
         }
-        activeSize--;
+        this.activeSize--;
       }
     }
   }
 
-  let iter = 0;
-  let converged = true;
-  let counter = Math.min(l, 1000) + 1;
-  while (true) {
-    if (iter >= maxIter) {
-      converged = false;
-      if (activeSize < l) {
-        reconstructGradient();
-        activeSize = l;
-      }
-      break;
-    }
-    if (--counter === 0) {
-      counter = Math.min(l, 1000);
-      if (shrinking) doShrinking();
-    }
-    let i = selectWorkingSet();
-    if (i === -1) {
-      reconstructGradient();
-      activeSize = l;
-      i = selectWorkingSet();
-      if (i === -1) break;
-      counter = 1; // shrink at the next iteration
-    }
-    const j = outJ;
-    ++iter;
+  /** Unshrinks: the full gradient, every index active. */
+  unshrinkAll(): void {
+    this.reconstructGradient();
+    this.activeSize = this.l;
+  }
 
+  /** The analytic update of the pair (i, j) under sum(alpha) fixed, then G and G_bar. */
+  updatePair(i: number, j: number): void {
+    const { l, K, G, Gbar, QD, alpha, status, active, activeSize } = this;
     const rowI = active[i]! * l, rowJ = active[j]! * l;
     const oldAi = alpha[i]!, oldAj = alpha[j]!;
     let quad = QD[i]! + QD[j]! - 2 * K[rowI + active[j]!]!;
@@ -315,49 +275,103 @@ export function solveOneClass(
     }
   }
 
-  // rho as libsvm's calculate_rho (y = +1): mean gradient over free alphas, else the midpoint.
-  let nrFree = 0, sumFree = 0, ub = Infinity, lb = -Infinity;
-  for (let i = 0; i < activeSize; i++) {
-    const g = G[i]!;
-    if (status[i] === UPPER) lb = Math.max(lb, g);
-    else if (status[i] === LOWER) ub = Math.min(ub, g);
-    else {
-      nrFree++;
-      sumFree += g;
+  /** rho as libsvm's calculate_rho (y = +1): mean gradient over free alphas, else the midpoint. */
+  calculateRho(): number {
+    const { G, status } = this;
+    let nrFree = 0, sumFree = 0, ub = Infinity, lb = -Infinity;
+    for (let i = 0; i < this.activeSize; i++) {
+      const g = G[i]!;
+      if (status[i] === UPPER) lb = Math.max(lb, g);
+      else if (status[i] === LOWER) ub = Math.min(ub, g);
+      else {
+        nrFree++;
+        sumFree += g;
+      }
     }
+    // libsvm takes (ub + lb) / 2 even when one side is empty, which is infinite when every
+    // alpha sits at its upper bound (nu = 1; scikit-learn then raises). geomad takes the finite
+    // side instead: the tightest rho that satisfies the optimality conditions.
+    return nrFree > 0
+      ? sumFree / nrFree
+      : ub === Infinity
+      ? lb
+      : lb === -Infinity
+      ? ub
+      : (ub + lb) / 2;
   }
-  // libsvm takes (ub + lb) / 2 even when one side is empty, which is infinite when every alpha
-  // sits at its upper bound (nu = 1; scikit-learn then raises). geomad takes the finite side
-  // instead: the tightest rho that satisfies the optimality conditions.
-  const rho = nrFree > 0
-    ? sumFree / nrFree
-    : ub === Infinity
-    ? lb
-    : lb === -Infinity
-    ? ub
-    : (ub + lb) / 2;
 
-  let v = 0;
-  for (let i = 0; i < l; i++) v += alpha[i]! * G[i]!;
-  const outAlpha = new Float64Array(l), outG = new Float64Array(l);
-  let nSV = 0, nBSV = 0;
-  for (let p = 0; p < l; p++) {
-    const o = active[p]!;
-    outAlpha[o] = alpha[p]!;
-    outG[o] = G[p]!;
-    if (alpha[p]! > 0) {
-      nSV++;
-      if (alpha[p]! >= 1) nBSV++;
+  /** The solution in original index order. */
+  solution(rho: number, iterations: number, converged: boolean): OneClassSolution {
+    const { l, alpha, G, active } = this;
+    let v = 0;
+    for (let i = 0; i < l; i++) v += alpha[i]! * G[i]!;
+    const outAlpha = new Float64Array(l), outG = new Float64Array(l);
+    let nSV = 0, nBSV = 0;
+    for (let p = 0; p < l; p++) {
+      const o = active[p]!;
+      outAlpha[o] = alpha[p]!;
+      outG[o] = G[p]!;
+      if (alpha[p]! > 0) {
+        nSV++;
+        if (alpha[p]! >= 1) nBSV++;
+      }
     }
+    return { alpha: outAlpha, rho, obj: v / 2, gradient: outG, iterations, converged, nSV, nBSV };
   }
-  return {
-    alpha: outAlpha,
-    rho,
-    obj: v / 2,
-    gradient: outG,
-    iterations: iter,
-    converged,
-    nSV,
-    nBSV,
-  };
+}
+
+function statusOf(a: number): number {
+  return a >= 1 ? UPPER : a <= 0 ? LOWER : FREE;
+}
+
+/**
+ * Solves the one-class SVM dual for the kernel matrix `kernel` (row-major, symmetric, l x l,
+ * unit diagonal for RBF). Pure JavaScript, deterministic.
+ *
+ * Degenerate data (all kernel entries equal, e.g. identical samples): every gradient is equal,
+ * the first check finds no violating pair and the solver returns the initial alpha at once
+ * (0 iterations), with rho equal to that common gradient. With nu = 1 every alpha is 1 and
+ * rho = max_i (K alpha)_i (libsvm would return an infinite rho; see the note at the end).
+ * @throws {RangeError} on bad options or a kernel whose length is not l^2.
+ */
+export function solveOneClass(
+  kernel: Float32Array,
+  options: SolveOneClassOptions,
+): OneClassSolution {
+  checkOneClassOptions(options);
+  const l = Math.round(Math.sqrt(kernel.length));
+  if (l < 1 || l * l !== kernel.length) {
+    throw new RangeError(
+      `Cannot fit one-class SVM: kernel has ${kernel.length} values, not a square matrix`,
+    );
+  }
+  const eps = options.eps ?? 1e-3;
+  const shrinking = options.shrinking ?? true;
+  const maxIter = options.maxIter ?? Math.max(10_000_000, 100 * l);
+  const s = new OneClassSolver(kernel, l, options.nu, eps);
+  // libsvm's Solver::Solve main loop.
+  let iter = 0;
+  let converged = true;
+  let counter = Math.min(l, 1000) + 1;
+  while (true) {
+    if (iter >= maxIter) {
+      converged = false;
+      if (s.activeSize < l) s.unshrinkAll();
+      break;
+    }
+    if (--counter === 0) {
+      counter = Math.min(l, 1000);
+      if (shrinking) s.doShrinking();
+    }
+    let i = s.selectWorkingSet();
+    if (i === -1) {
+      s.unshrinkAll();
+      i = s.selectWorkingSet();
+      if (i === -1) break;
+      counter = 1; // shrink at the next iteration
+    }
+    ++iter;
+    s.updatePair(i, s.outJ);
+  }
+  return s.solution(s.calculateRho(), iter, converged);
 }

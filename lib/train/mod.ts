@@ -14,6 +14,10 @@
 export * from "./trainer.ts";
 export * from "./predict.ts";
 export { fusedAdam, FusedAdamOptimizer } from "./fused_adam.ts";
+export * from "./loop.ts";
+export * from "./optim.ts";
+export * from "./autoencoder.ts";
+export * from "./latent_search.ts";
 export { categoricalCrossEntropy, CLIP_EPSILON } from "./loss.ts";
 export {
   checkpointRoot,

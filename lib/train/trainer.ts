@@ -13,12 +13,13 @@ import { isDeepStrictEqual } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import type { TransformSet } from "../transforms/types.ts";
-import { oneLine, RunError } from "../util/errors.ts";
+import { oneLine } from "../util/errors.ts";
 import { fmtAgo, Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { fusedAdam } from "./fused_adam.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
+import { lossError } from "./loop.ts";
 import { gatherPairs } from "./pairs.ts";
 import {
   captureTrainState,
@@ -69,6 +70,8 @@ export interface TrainOptions {
   epsilon?: number;
   /** Seed for shuffling and for stochastic transformations (default 0). */
   seed?: number;
+  /** The method trained, for the message of a NaN loss (e.g. `GEOM`). */
+  method?: string;
   /** Silence the progress bar. */
   quiet?: boolean;
   /** Receives progress lines instead of stderr. */
@@ -130,38 +133,14 @@ export async function trainTransformClassifier(
   options: TrainOptions,
 ): Promise<TrainRecord> {
   const { transforms } = options;
-  checkImages(images, "train");
-  const T = positiveInt("number of transformations", transforms.size);
-  checkModel(model, { action: "train", images, nTransforms: T });
-  const epochs = positiveInt("epochs", options.epochs);
-  const batchSize = positiveInt("batchSize", options.batchSize ?? 128);
-  const lr = positive("lr", options.lr ?? 1e-3);
-  const [beta1, beta2] = options.betas ?? [0.9, 0.999];
-  const eps = positive("epsilon", options.epsilon ?? 1e-7);
-  for (const [k, b] of [["beta1", beta1], ["beta2", beta2]] as const) {
-    if (!(b >= 0 && b < 1)) throw new RangeError(`Cannot train: ${k} ${b} is not in [0, 1)`);
-  }
+  const run = checkedRun(model, images, options);
+  const { nTransforms: T, epochs, batchSize } = run;
   const { height, width, channels } = images;
   const total = images.n * T;
-  const stepsPerEpoch = Math.ceil(total / batchSize);
   const rng = new Rng(options.seed ?? 0);
   // tfjs's Adam, bit for bit, with the update fused into one loop per weight on cpu/native
-  const optimizer = fusedAdam(lr, beta1, beta2, eps);
+  const optimizer = fusedAdam(run.lr, run.betas[0], run.betas[1], run.epsilon);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  // What a checkpoint must have been made by (besides the model's shapes, checked on restore).
-  const run = {
-    n: images.n,
-    height,
-    width,
-    channels,
-    nTransforms: T,
-    epochs,
-    batchSize,
-    seed: options.seed ?? 0,
-    lr,
-    betas: [beta1, beta2],
-    epsilon: eps,
-  };
   const ck = options.checkpoint;
   let pos: TrainPosition = {
     epochsDone: 0,
@@ -178,28 +157,11 @@ export async function trainTransformClassifier(
   const start = performance.now();
   let progress: Progress | undefined;
   try {
-    const snap = ck ? await ck.load() : undefined;
-    if (snap) {
-      const why = runMismatch(snap, run) ?? restoreMismatch(model, snap) ??
-        positionMismatch(snap, epochs, stepsPerEpoch);
-      if (why) {
-        ck!.log(`checkpoint: ignoring the training checkpoint: ${why}; training from the start`);
-      } else {
-        await restoreTrainState(model, optimizer, snap);
-        const { weights: _w, optimizer: _o, savedAt: _s, run: _r, ...p } = snap;
-        pos = p;
-        rng.state = pos.rng;
-        const pairs = pos.epochsDone * total + Math.min(total, pos.step * batchSize);
-        resumedFrom = { epoch: pos.epochsDone + 1, step: pos.step, pairs };
-        ck!.log(
-          pos.epochsDone === epochs
-            ? `checkpoint: training finished in an earlier session (${epochs} epochs, ${pos.steps} steps, saved ${
-              fmtAgo(snap.savedAt)
-            }); restored its weights`
-            : `checkpoint: resuming training from epoch ${pos.epochsDone + 1} step ${pos.step} ` +
-              `(${pairs}/${epochs * total} pairs, saved ${fmtAgo(snap.savedAt)})`,
-        );
-      }
+    const resumed = ck ? await resume(ck, model, optimizer, run, total) : undefined;
+    if (resumed) {
+      pos = resumed.pos;
+      rng.state = pos.rng;
+      resumedFrom = resumed.from;
     }
     const session0 = performance.now();
     let lastSave = session0;
@@ -241,21 +203,13 @@ export async function trainTransformClassifier(
           const x = tf.tensor4d(batch.data, [batch.m, height, width, channels]);
           const xt = transforms.apply(x, batch.t, { seed });
           const y = tf.oneHot(tf.tensor1d(batch.t, "int32"), T);
-          return optimizer.minimize(
-            () => {
-              const probs = model.apply(xt, { training: true }) as tf.Tensor;
-              const terms = [categoricalCrossEntropy(y, probs), ...model.calculateLosses()];
-              return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
-            },
-            true,
-            vars,
-          )!;
+          return adamStep(model, optimizer, vars, xt, y);
         });
         const loss = (await cost.data())[0]!;
         cost.dispose();
         steps++;
         if (!Number.isFinite(loss)) {
-          throw new RunError(`Cannot train: loss is ${loss} at epoch ${epoch} step ${step}`);
+          throw lossError(options.method, "loss", loss, epoch, step);
         }
         sum += loss * batch.m;
         progress.tick(batch.m, {
@@ -310,6 +264,90 @@ export async function trainTransformClassifier(
     ...(resumedFrom ? { resumedFrom } : {}),
     ...(ck ? { checkpoints: saves } : {}),
   };
+}
+
+/**
+ * Restores the checkpoint's last save when it was made by this run (its settings, the model's
+ * shapes, a possible position), saying so through `ck.log`; undefined when there is none or
+ * it does not fit (training starts from the beginning).
+ */
+async function resume(
+  ck: TrainCheckpoint,
+  model: tf.LayersModel,
+  optimizer: tf.AdamOptimizer,
+  run: ReturnType<typeof checkedRun>,
+  total: number,
+): Promise<{ pos: TrainPosition; from: NonNullable<TrainRecord["resumedFrom"]> } | undefined> {
+  const snap = await ck.load();
+  if (!snap) return undefined;
+  const { epochs, batchSize } = run;
+  const why = runMismatch(snap, run) ?? restoreMismatch(model, snap) ??
+    positionMismatch(snap, epochs, Math.ceil(total / batchSize));
+  if (why) {
+    ck.log(`checkpoint: ignoring the training checkpoint: ${why}; training from the start`);
+    return undefined;
+  }
+  await restoreTrainState(model, optimizer, snap);
+  const { weights: _w, optimizer: _o, savedAt: _s, run: _r, ...pos } = snap;
+  const pairs = pos.epochsDone * total + Math.min(total, pos.step * batchSize);
+  ck.log(
+    pos.epochsDone === epochs
+      ? `checkpoint: training finished in an earlier session (${epochs} epochs, ${pos.steps} ` +
+        `steps, saved ${fmtAgo(snap.savedAt)}); restored its weights`
+      : `checkpoint: resuming training from epoch ${pos.epochsDone + 1} step ${pos.step} ` +
+        `(${pairs}/${epochs * total} pairs, saved ${fmtAgo(snap.savedAt)})`,
+  );
+  return { pos, from: { epoch: pos.epochsDone + 1, step: pos.step, pairs } };
+}
+
+/**
+ * The run's checked settings: what a checkpoint must have been made by (besides the model's
+ * shapes, checked on restore). Throws RangeError for bad images, model or options.
+ */
+function checkedRun(model: tf.LayersModel, images: Images, options: TrainOptions) {
+  checkImages(images, "train");
+  const T = positiveInt("number of transformations", options.transforms.size);
+  checkModel(model, { action: "train", images, nTransforms: T });
+  const epochs = positiveInt("epochs", options.epochs);
+  const batchSize = positiveInt("batchSize", options.batchSize ?? 128);
+  const lr = positive("lr", options.lr ?? 1e-3);
+  const [beta1, beta2] = options.betas ?? [0.9, 0.999];
+  const eps = positive("epsilon", options.epsilon ?? 1e-7);
+  for (const [k, b] of [["beta1", beta1], ["beta2", beta2]] as const) {
+    if (!(b >= 0 && b < 1)) throw new RangeError(`Cannot train: ${k} ${b} is not in [0, 1)`);
+  }
+  return {
+    n: images.n,
+    height: images.height,
+    width: images.width,
+    channels: images.channels,
+    nTransforms: T,
+    epochs,
+    batchSize,
+    seed: options.seed ?? 0,
+    lr,
+    betas: [beta1, beta2] as [number, number],
+    epsilon: eps,
+  };
+}
+
+/** One Adam step on cross-entropy plus the model's regularisation terms; the cost tensor. */
+function adamStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  x: tf.Tensor,
+  y: tf.Tensor,
+): tf.Scalar {
+  return optimizer.minimize(
+    () => {
+      const probs = model.apply(x, { training: true }) as tf.Tensor;
+      const terms = [categoricalCrossEntropy(y, probs), ...model.calculateLosses()];
+      return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
+    },
+    true,
+    vars,
+  )!;
 }
 
 /** Why a snapshot was not made by this run (data size, schedule, hyperparameters). */

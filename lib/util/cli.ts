@@ -264,3 +264,99 @@ export function textFlag(name: string, value: string | undefined): string | unde
   if (value !== undefined && value.trim() === "") throw new UsageError(`--${name} is empty`);
   return value;
 }
+
+/** The `--backend` values, as `--help` lists them (lib/backend/select.ts BACKENDS; a test there
+ * checks they agree). */
+export const BACKEND_KIND = "auto|tensorflow|native|wasm|cpu|webgpu";
+
+/** Where a task finds a dataset's files when `--data-dir` is not given. */
+const DATA_DIR_DEFAULT = "GEOMAD_DATA_DIR, data/cache, system packages, else the embedded sample";
+
+/**
+ * Flags several commands share, each spelled once here (type, placeholder, kind, default and
+ * example); `help` (and for some a default) tailors an entry to its command, e.g.
+ * `{ ...COMMON_FLAGS.backend("tfjs backend of every run") }`.
+ */
+export const COMMON_FLAGS = {
+  backend: (help = "tfjs backend") =>
+    ({
+      type: "string",
+      arg: "B",
+      kind: BACKEND_KIND,
+      help,
+      defaultText: "auto",
+      example: "--backend wasm",
+    }) as const,
+  precision: (help: string, example = "--precision bf16") =>
+    ({
+      type: "string",
+      arg: "P",
+      kind: "fp32|bf16|auto",
+      help,
+      defaultText: "auto",
+      example,
+    }) as const,
+  dataDir: (
+    help = "folder with the dataset's official files (or holding a relative folder:DIR)",
+  ) =>
+    ({
+      type: "string",
+      arg: "DIR",
+      kind: "folder",
+      help,
+      defaultText: DATA_DIR_DEFAULT,
+      example: "--data-dir /srv/fashion-mnist",
+    }) as const,
+  quiet: (help = "no progress bar or log lines") =>
+    ({
+      type: "boolean",
+      default: false,
+      help,
+      example: "--quiet",
+    }) as const,
+  jobs: (defaultText = "one per CPU core") =>
+    ({
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "runs (processes) at once",
+      defaultText,
+      example: "--jobs 2",
+    }) as const,
+  classes: (defaultText = "every class", example = "--classes 0,1") =>
+    ({
+      type: "string",
+      arg: "LIST",
+      kind: "comma-separated integers (class indices)",
+      help: "normal classes",
+      defaultText,
+      example,
+    }) as const,
+  shard: (help: string, defaultText: string) =>
+    ({
+      type: "string",
+      arg: "i/n",
+      kind: "i/n with 0 <= i < n",
+      help,
+      defaultText,
+      example: "--shard 0/2",
+    }) as const,
+  root: <D extends string>(fallback: D, help: string, example: string) =>
+    ({
+      type: "string",
+      default: fallback,
+      arg: "DIR",
+      kind: "folder under results/",
+      help,
+      example,
+    }) as const,
+  seed: (help: string, example = "--seed 3") =>
+    ({
+      type: "string",
+      arg: "S",
+      kind: "integer in [0, 2^32)",
+      help,
+      defaultText: "0",
+      example,
+    }) as const,
+} satisfies Record<string, (...args: never[]) => FlagSpec>;

@@ -11,15 +11,12 @@
  *
  * @example
  * ```ts
- * import { installWasmKernels } from "geomad/backend/wasm_kernels/mod.ts";
  * import { initBackend } from "geomad/backend/select.ts";
- * installWasmKernels();
- * const info = await initBackend("wasm"); // info.extensions includes WASM_KERNELS_EXTENSION
+ * const info = await initBackend("wasm"); // registers them: info.extensions has WASM_KERNELS_EXTENSION
  * ```
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { onBackendReady } from "../select.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { castConfig } from "./cast.ts";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
@@ -96,16 +93,4 @@ export function wasmKernelsRegistered(): boolean {
   return WASM_KERNEL_CONFIGS.every((c) =>
     tf.getKernel(c.kernelName, "wasm")?.kernelFunc === c.kernelFunc
   );
-}
-
-let installed = false;
-
-/**
- * Arranges for {@link registerWasmKernels} to run whenever `initBackend` activates `wasm`
- * (via `onBackendReady`), so the extension is recorded in BackendInfo. Idempotent.
- */
-export function installWasmKernels(): void {
-  if (installed) return;
-  installed = true;
-  onBackendReady((name) => (name === "wasm" ? registerWasmKernels() : undefined));
 }

@@ -7,7 +7,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { writeTextAtomic } from "../../util/atomic.ts";
-import { dieWithParent } from "../pool.ts";
+import { dieWithParent } from "../process_pool.ts";
 
 dieWithParent();
 const out = Deno.args[Deno.args.indexOf("--out") + 1]!;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { BroadcastBatchNorm } from "./batch_norm.ts";
-import { useCpu } from "./testing.ts";
+import { useCpu } from "../../backend/testing.ts";
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => a.sub(b).abs().max().dataSync()[0]!);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { countTrainableParams } from "../count.ts";
 import { buildConvDecoder, buildConvEncoder, checkConvShape } from "./conv_nets.ts";
-import { useCpu } from "./testing.ts";
+import { useCpu } from "../../backend/testing.ts";
 
 Deno.test("buildConvEncoder(): paper shapes, 3 stride-2 stages, code activation", async () => {
   await useCpu();

@@ -8,7 +8,7 @@ import {
   gmmEnergy,
   inverseDiagonalSum,
 } from "./gmm.ts";
-import { useCpu } from "./testing.ts";
+import { useCpu } from "../../backend/testing.ts";
 
 function close(a: number, b: number, tol: number, what: string): void {
   assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${what}: ${a} vs ${b}`);

@@ -1,11 +1,13 @@
 /**
- * Building blocks of the paper's deep baselines (CAE-OC-SVM, DSEBM, DAGMM, ADGAN, Deep SVDD;
- * the detectors themselves live in lib/detectors/): the conv encoder/decoder, a BatchNorm that
- * stays fast under second-order gradients, the shared training loop, the Gaussian-mixture
- * energy, ADGAN's latent search and the detectors' common base class.
+ * The networks of the paper's deep baselines (CAE-OC-SVM, DSEBM, DAGMM, ADGAN, Deep SVDD), and
+ * only networks: the conv encoder/decoder, a BatchNorm that stays fast under second-order
+ * gradients and the Gaussian-mixture energy. Their training (autoencoder, batch loop, Adam,
+ * ADGAN's latent search) is in lib/train/; the detectors and their common base class in
+ * lib/detectors/.
  *
  * ```ts ignore
- * import { buildConvDecoder, buildConvEncoder, trainAutoencoder } from "geomad/models/baselines/mod.ts";
+ * import { buildConvDecoder, buildConvEncoder } from "geomad/models/baselines/mod.ts";
+ * import { trainAutoencoder } from "geomad/train/mod.ts";
  * const enc = buildConvEncoder({ inputShape: [32, 32, 1], codeSize: 256, seed: 1 });
  * const dec = buildConvDecoder({ outputShape: [32, 32, 1], codeSize: 256, seed: 2 });
  * const record = await trainAutoencoder(enc, dec, images, {
@@ -16,10 +18,4 @@
  */
 export * from "./conv_nets.ts";
 export * from "./batch_norm.ts";
-export * from "./loop.ts";
-export * from "./optim.ts";
-export * from "./autoencoder.ts";
 export * from "./gmm.ts";
-export * from "./latent_search.ts";
-export * from "./validate.ts";
-export * from "./deep_detector.ts";

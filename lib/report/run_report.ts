@@ -11,8 +11,8 @@ import type { Figure } from "../plots/figure.ts";
 import { scoreHistogramFigure, splitScores } from "../plots/histogram.ts";
 import { montage } from "../plots/montage.ts";
 import { rocFigure } from "../plots/roc.ts";
-import type { Report } from "../report/html.ts";
-import type { RunResult } from "./result.ts";
+import type { Report } from "./html.ts";
+import type { RunResult } from "../experiments/result.ts";
 
 /**
  * Indices of the `k` lowest and `k` highest anomaly scores: `normal` = most normal first,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { BackendInfo } from "../backend/select.ts";
-import { getMethod } from "../detectors/registry.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import { configKey } from "../util/config_key.ts";
-import { checkpointConfig, type RunMethodOptions } from "./run_one.ts";
+import { checkpointConfig, type RunMethodOptions } from "./run_method.ts";
 
 const backend: BackendInfo = {
   name: "native",

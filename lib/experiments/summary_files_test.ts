@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readAblationSummary, readCompareSummary, readSummaryFile } from "./summary_file.ts";
+import { readAblationSummary, readCompareSummary, readSummaryFile } from "./summary_files.ts";
 
 async function withFile(text: string, fn: (path: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "geomad-summary-" });

@@ -3,10 +3,10 @@
  * UsageErrors (they come from presets or CLI flags); images of the wrong shape are RangeErrors.
  * @module
  */
-import type { Images } from "../../data/types.ts";
-import { checkImages } from "../../train/check.ts";
-import { UsageError } from "../../util/errors.ts";
-import { checkConvShape } from "./conv_nets.ts";
+import type { Images } from "../data/types.ts";
+import { checkImages } from "../train/check.ts";
+import { UsageError } from "../util/errors.ts";
+import { checkConvShape } from "../models/baselines/conv_nets.ts";
 
 /** Checks hyperparameters of one method, naming it in every message. */
 export class ConfigCheck {
@@ -65,9 +65,10 @@ export class ConfigCheck {
     return this;
   }
 
-  /** The Adam/training fields every baseline has. */
-  training(c: TrainingFields): this {
-    this.ints("filters", c.filters).int("epochs", c.epochs).int("batchSize", c.batchSize)
+  /** The Adam/training fields every deep detector has (and conv `filters`, when it has them). */
+  training(c: TrainingFields & { filters?: readonly number[] }): this {
+    if (c.filters !== undefined) this.ints("filters", c.filters);
+    this.int("epochs", c.epochs).int("batchSize", c.batchSize)
       .positive("lr", c.lr).positive("adamEpsilon", c.adamEpsilon)
       .int("predictBatchSize", c.predictBatchSize);
     this.unit("betas[0]", c.betas[0]).unit("betas[1]", c.betas[1]).unit("bnMomentum", c.bnMomentum);
@@ -77,10 +78,8 @@ export class ConfigCheck {
   }
 }
 
-/** Training fields shared by the baseline configurations. */
+/** Training fields every deep detector's configuration has (any network). */
 export interface TrainingFields {
-  /** Encoder filters per stride-2 stage (decoder: reversed). Paper: 64, 128, 256. */
-  filters: number[];
   epochs: number;
   batchSize: number;
   lr: number;
@@ -99,21 +98,28 @@ export interface TrainingFields {
   testLimit?: number;
 }
 
+/** The training fields of a detector built on the conv encoder/decoder (the baselines). */
+export interface ConvTrainingFields extends TrainingFields {
+  /** Encoder filters per stride-2 stage (decoder: reversed). Paper: 64, 128, 256. */
+  filters: number[];
+}
+
 /** The shape of one image. */
 export type ImageShape = [number, number, number];
 
 /**
- * Checks training images for a conv net with `filters` and returns their shape.
- * @throws {RangeError} for an inconsistent record or sides not divisible by 2^stages.
+ * Checks training images and returns their shape; with `filters` (a conv encoder), also that
+ * the sides are divisible by 2^stages.
+ * @throws {RangeError} for an inconsistent record or sides the conv net cannot take.
  */
 export function checkTrainImages(
   images: Images,
-  options: { method: string; filters: readonly number[] },
+  options: { method: string; filters?: readonly number[] },
 ): ImageShape {
   const action = `fit ${options.method}`;
   checkImages(images, action);
   const shape: ImageShape = [images.height, images.width, images.channels];
-  checkConvShape(shape, { filters: options.filters, codeSize: 1, action });
+  if (options.filters) checkConvShape(shape, { filters: options.filters, codeSize: 1, action });
   return shape;
 }
 

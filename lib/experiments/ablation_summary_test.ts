@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { type AblationRecord, ablationRecord, findCell, summarizeAblation } from "./summary.ts";
-import { getMethod } from "../detectors/registry.ts";
+import {
+  type AblationRecord,
+  ablationRecord,
+  findCell,
+  summarizeAblation,
+} from "./ablation_summary.ts";
+import { getMethod } from "../detectors/catalogue.ts";
 import { fakeResult } from "./testing.ts";
 
 /** AUROC per seed 0, 1, 2 -> records of one set, class and score pair. */

@@ -1,7 +1,7 @@
 /**
  * GEOM on one one-vs-rest split in one call, keeping the fitted detector: what notebooks need
  * to train, score and then look inside the model (its Dirichlet alphas, its softmax outputs).
- * A thin layer over the method registry's `geom` entry (lib/experiments/run_one.ts).
+ * A thin layer over the method registry's `geom` entry (lib/experiments/run_method.ts).
  * @module
  */
 import type { BackendInfo } from "../backend/mod.ts";
@@ -9,8 +9,8 @@ import type { OneVsRestData } from "../data/one_vs_rest.ts";
 import type { GeomDetector } from "../detectors/geom.ts";
 import type { GeomConfig } from "../detectors/geom_presets.ts";
 import { RunError } from "../util/errors.ts";
-import type { RunOutput } from "./run.ts";
-import { runMethodKept, type RunMethodOptions } from "./run_one.ts";
+import type { RunOutput } from "./run_detector.ts";
+import { runMethodKept, type RunMethodOptions } from "./run_method.ts";
 
 /** Options for {@linkcode runGeom}. */
 export interface RunGeomOptions {
@@ -18,7 +18,7 @@ export interface RunGeomOptions {
   preset?: string;
   /** Seed for the data subsets, initialisation and training (default 0). */
   seed?: number;
-  /** tfjs backend: auto, tensorflow, wasm, cpu, webgpu (default "auto"). */
+  /** tfjs backend: auto, tensorflow, native, wasm, cpu, webgpu (default "auto"). */
   backend?: string;
   /** Transform set overriding the preset's (e.g. "geometric72", "rot4"). */
   transforms?: string;

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { RunError } from "../util/errors.ts";
-import { denoExecutable, dieWithParent, ompThreadsFor, POOL_PARENT_ENV, runPool } from "./pool.ts";
+import {
+  denoExecutable,
+  dieWithParent,
+  ompThreadsFor,
+  POOL_PARENT_ENV,
+  runPool,
+} from "./process_pool.ts";
 
 function evalTask(id: string, code: string) {
   return { id, args: ["eval", code] };
@@ -75,7 +81,7 @@ Deno.test("dieWithParent(): a child of a pool killed with SIGKILL stops too", as
   const dir = await Deno.makeTempDir();
   try {
     const beat = `${dir}/beat`;
-    const pool = new URL("./pool.ts", import.meta.url).href;
+    const pool = new URL("./process_pool.ts", import.meta.url).href;
     // The child beats a file every 50 ms until it dies; the pool process is killed under it.
     const child = `import { dieWithParent } from "${pool}"; dieWithParent(); ` +
       `setInterval(() => Deno.writeTextFileSync("${beat}", String(Date.now())), 50);`;

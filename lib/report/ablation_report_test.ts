@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
+import { ablationFigures, ablationMarkdown, ablationReport } from "./ablation_report.ts";
 import {
-  ablationFigures,
-  ablationMarkdown,
-  ablationReport,
+  type AblationRecord,
   type AblationSummary,
-} from "./ablation_report.ts";
-import { type AblationRecord, summarizeAblation } from "./summary.ts";
+  summarizeAblation,
+} from "../experiments/ablation_summary.ts";
 
 function summary(records: AblationRecord[]): AblationSummary {
   const data = summarizeAblation(records, {

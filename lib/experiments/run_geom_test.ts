@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runGeom } from "./geom_run.ts";
+import { runGeom } from "./run_geom.ts";
 
 Deno.test("runGeom() trains the smoke preset on the embedded sample and keeps the detector", async () => {
   const lines: string[] = [];

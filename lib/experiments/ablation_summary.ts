@@ -362,3 +362,52 @@ export function findCell(
 export function cellText(cell: SummaryCell | undefined): string {
   return cell ? pctMeanSem(cell) : "–";
 }
+
+/** A run left out of the summary, and why. */
+export interface RunNote {
+  file: string;
+  reason: string;
+}
+
+/** summary.json of an ablation. */
+export interface AblationSummary extends AblationSummaryData {
+  schema: string;
+  version: number;
+  createdAt: string;
+  dataset: string;
+  classNames: string[];
+  /** The preset's name and definition. */
+  preset: { name: string } & Record<string, unknown>;
+  geometric: string;
+  nonGeometric: string[];
+  /** Size (T) and kind of every set in the summary. */
+  setInfo: Record<string, { size: number; kind: string }>;
+  /** The grid of this invocation (the summary itself merges every result found). */
+  grid: {
+    transforms: string[];
+    classes: number[];
+    seeds: number;
+    runs: number;
+    shard: { index: number; count: number };
+  };
+  runs: {
+    /** Results with status ok in the summary. */
+    used: number;
+    /** Results with status failed (e.g. NaN loss), with the reason. */
+    failed: RunNote[];
+    /** Processes of this invocation that ended without a result. */
+    crashed: RunNote[];
+    /** Grid runs of this invocation (its shard) with no result. */
+    missing: string[];
+    /** Invalid (damaged, changed, misnamed) or stale files of this preset, with the reason. */
+    ignored: RunNote[];
+    /** Result files of other presets in the same folder. */
+    otherPresets: number;
+    /** Files in runs/ that are not named as a run's result (ignored). */
+    unknown?: string[];
+  };
+  /** The data the results were computed on: `<dataset read> (<source>)`, e.g. a fallback. */
+  dataUsed: string[];
+  /** Mean seconds per run (whole run: fit + score), per transform set. */
+  secondsPerRun: Record<string, number>;
+}

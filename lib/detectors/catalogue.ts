@@ -1,19 +1,18 @@
 /**
- * Every method by its CLI name: from a preset name (plus optional overrides) to a plan that
- * builds the detector and says which stored results count as the same run. `deno task run`,
- * the ablation and the comparison all go through here; adding a method is one entry in
- * {@linkcode METHODS}.
+ * The method catalogue: every method by its CLI name, with its presets beside it, from a preset
+ * name (plus optional overrides, lib/detectors/overrides.ts) to a plan that builds the detector.
+ * `deno task run`, the ablation and the comparison all go through here; adding a method is one
+ * entry in {@linkcode METHODS} (see lib/detectors/toy_test.ts, which adds one). Whether a stored
+ * result is a plan's run is decided with the results code (lib/experiments/reuse.ts), from the
+ * plan's `expected` hyperparameters, which are read off the detector the plan builds.
  *
  * ```ts
- * import { getMethod } from "geomad/detectors/registry.ts";
+ * import { getMethod } from "geomad/detectors/catalogue.ts";
  * const plan = getMethod("geom").plan("smoke", { transforms: "flip-rot8" });
- * const { detector } = plan.create();
+ * const detector = plan.create();
  * ```
  * @module
  */
-import { isDeepStrictEqual } from "node:util";
-import type { RunDetectorOptions } from "../experiments/run.ts";
-import type { RunResult } from "../experiments/result.ts";
 import { MODEL_NAMES } from "../models/build.ts";
 import { getTransformSet } from "../transforms/registry.ts";
 import { UsageError } from "../util/errors.ts";
@@ -23,52 +22,19 @@ import {
   type BaselineMethod,
   baselinePreset,
 } from "./baseline_presets.ts";
-import type { Images } from "../data/types.ts";
 import type { Detector } from "./detector.ts";
 import { AdganDetector } from "./adgan.ts";
 import { CaeOcsvmDetector } from "./cae_ocsvm.ts";
 import { DagmmDetector } from "./dagmm.ts";
 import { DeepSvddDetector } from "./deep_svdd.ts";
 import { DsebmDetector } from "./dsebm.ts";
-import type { PrecisionRequest } from "../backend/precision.ts";
 import { GeomDetector, type GeomScoreName, parseGeomScores } from "./geom.ts";
-import { GEOM_PRESETS, type GeomConfig, geomPreset, resolveEpochs } from "./geom_presets.ts";
-import { OcsvmDetector, type OcsvmDetectorOptions } from "./ocsvm.ts";
+import { GEOM_PRESETS, type GeomConfig, geomPreset } from "./geom_presets.ts";
+import type { Gamma } from "../svm/kernel.ts";
+import { OcsvmDetector, type OcsvmDetectorOptions, PAPER_GAMMAS, PAPER_NUS } from "./ocsvm.ts";
+import { type MethodOverrides, OVERRIDE_NAMES, type OverrideName } from "./overrides.ts";
 
-/** Names of the overrides a method may accept (CLI: --transforms, --epochs, ...). */
-export const OVERRIDE_NAMES = [
-  "transforms",
-  "epochs",
-  "model",
-  "scores",
-  "trainLimit",
-  "testLimit",
-] as const;
-/** An override name. */
-export type OverrideName = (typeof OVERRIDE_NAMES)[number];
-
-/** Changes to a preset for one run (each method lists the ones it accepts). */
-export interface MethodOverrides {
-  /** Transform set (GEOM). */
-  transforms?: string;
-  /** Epochs (GEOM). */
-  epochs?: number;
-  /** Network (GEOM). */
-  model?: string;
-  /** Score variants to compute, the first one primary (GEOM; default all four). */
-  scores?: string[];
-  /** Normal training images used (seeded subset). */
-  trainLimit?: number;
-  /** Test images used (seeded, stratified subset). */
-  testLimit?: number;
-}
-
-/** A built detector plus the hook a method with hindsight selection needs. */
-export interface MethodInstance {
-  detector: Detector;
-  /** Passed to `runDetector` (e.g. the paper's OC-SVM selection by test AUROC). */
-  afterFit?: RunDetectorOptions["afterFit"];
-}
+export { type MethodOverrides, OVERRIDE_NAMES, type OverrideName };
 
 /** One method at one preset (plus overrides): everything a run and a resume check need. */
 export interface MethodPlan {
@@ -84,11 +50,12 @@ export interface MethodPlan {
   imageSize?: number;
   /**
    * Values a stored result's `hyperparameters` must hold (deep-equal, key by key) to count as
-   * this run; data limits are checked separately against `result.data`.
+   * this run: the built detector's `hyperparameters` at every key the preset's config sets
+   * (plus the overrides). Data limits are checked separately against `result.data`.
    */
   expected: Record<string, unknown>;
-  /** Builds a fresh, unfitted detector. */
-  create(): MethodInstance;
+  /** Builds a fresh, unfitted detector (hindsight selection: see `selectsByTestLabels`). */
+  create(): Detector;
 }
 
 /** A method as the CLIs see it. */
@@ -109,7 +76,7 @@ export interface MethodEntry {
 }
 
 /** What {@linkcode defineMethod} needs: a typed config per preset and how to build from it. */
-interface MethodDefinition<C> {
+export interface MethodDefinition<C> {
   name: string;
   title: string;
   description: string;
@@ -126,9 +93,8 @@ interface MethodDefinition<C> {
     get(config: C): { trainLimit?: number; testLimit?: number };
     set(config: C, l: { trainLimit?: number; testLimit?: number }): void;
   };
-  /** Expected hyperparameters (default: the built detector's `hyperparameters`). */
-  expected?(config: C): Record<string, unknown>;
-  create(config: C): MethodInstance;
+  /** A fresh, unfitted detector of `config` (cheap: no network is built before fit). */
+  create(config: C): Detector;
 }
 
 function positiveInt(method: string, key: string, value: number | undefined): void {
@@ -142,7 +108,20 @@ function asStored(x: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(x));
 }
 
-function defineMethod<C>(def: MethodDefinition<C>): MethodEntry {
+/**
+ * What a stored result must hold to be the run of `config`: the detector's own
+ * hyperparameters at each key the config sets (a value the detector derives, such as GEOM's
+ * epochs for "paper", is read off the detector, never recomputed here).
+ */
+function expectedOf(config: object, detector: Detector): Record<string, unknown> {
+  const hp = detector.hyperparameters;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(config)) if (key in hp) out[key] = hp[key];
+  return asStored(out);
+}
+
+/** A catalogue entry from a typed definition (exported for tests and extensions). */
+export function defineMethod<C extends object>(def: MethodDefinition<C>): MethodEntry {
   const overrides = def.overrides ?? [];
   return {
     name: def.name,
@@ -170,8 +149,8 @@ function defineMethod<C>(def: MethodDefinition<C>): MethodEntry {
       const create = () => def.create(structuredClone(config));
       // Construction is cheap (no network is built before fit): read the name results carry
       // (e.g. cae-ocsvm-fair for a fair-selection preset) and the hyperparameters.
-      const { detector } = create();
-      const expected = def.expected ? def.expected(config) : detector.hyperparameters;
+      const detector = create();
+      const expected = expectedOf(config, detector);
       const method = detector.name;
       detector.dispose();
       const { imageSize } = config as { imageSize?: number };
@@ -180,27 +159,9 @@ function defineMethod<C>(def: MethodDefinition<C>): MethodEntry {
         preset,
         ...limits,
         ...(imageSize !== undefined ? { imageSize } : {}),
-        expected: asStored(expected),
+        expected,
         create,
       };
-    },
-  };
-}
-
-/** A detector that picks its hyperparameters by test labels (the paper's OC-SVM grids). */
-interface TestSelecting {
-  needsTestSelection: boolean;
-  selectByTest(x: Images, isNormal: ArrayLike<number>): Promise<unknown>;
-}
-
-/** The `afterFit` hook of a detector with hindsight selection, or none. */
-function withHindsight(detector: Detector): MethodInstance {
-  const d = detector as Partial<TestSelecting>;
-  if (d.needsTestSelection !== true || typeof d.selectByTest !== "function") return { detector };
-  return {
-    detector,
-    afterFit: async (_, data) => {
-      await d.selectByTest!(data.test, data.testLabels);
     },
   };
 }
@@ -258,31 +219,32 @@ const geom = defineMethod<GeomPlanConfig>({
     if (o.scores !== undefined) c.scores = parseGeomScores(o.scores);
   },
   limits: FIELD_LIMITS,
-  // What GeomDetector records after fit: epochs resolved for the set's size (and the score
-  // variants, when a run names them).
-  expected: ({ scores, ...c }) => ({
-    ...c,
-    epochs: resolveEpochs(c.epochs, getTransformSet(c.transforms, { height: 32, width: 32 }).size),
-    ...(scores ? { scores } : {}),
-  }),
-  create: ({ scores, ...config }) => ({ detector: new GeomDetector({ config, scores }) }),
+  create: ({ scores, ...config }) => new GeomDetector({ config, scores }),
 });
 
 /** RAW-OC-SVM data sizes per preset (the SVM itself has no training schedule). */
 interface RawOcsvmConfig {
   selection: "paper" | "fair";
+  /** `paper`: the grid searched by test AUROC. */
   nus?: number[];
   gammas?: number[];
+  /** `fair`: the one model. */
+  nu?: number;
+  gamma?: Gamma;
   trainLimit?: number;
   testLimit?: number;
 }
 
+/** The preset's data sizes and grid (`paper` selection); `fair` uses {@linkcode FAIR_OCSVM}. */
 const RAW_OCSVM_PRESETS: Record<string, Omit<RawOcsvmConfig, "selection">> = {
-  paper: {},
+  paper: { nus: [...PAPER_NUS], gammas: [...PAPER_GAMMAS] },
   // Same data subsets as GEOM's quick preset, so the two compare on equal terms.
-  quick: { trainLimit: 1000, testLimit: 2000 },
+  quick: { trainLimit: 1000, testLimit: 2000, nus: [...PAPER_NUS], gammas: [...PAPER_GAMMAS] },
   smoke: { trainLimit: 64, testLimit: 100, nus: [0.1, 0.5], gammas: [2 ** -7, 2 ** -3] },
 };
+
+/** The fair variant's fixed model (scikit-learn's defaults but nu). */
+const FAIR_OCSVM = { nu: 0.1, gamma: "scale" } as const;
 
 function rawOcsvm(selection: "paper" | "fair") {
   const name = selection === "paper" ? "raw-ocsvm" : "raw-ocsvm-fair";
@@ -295,17 +257,14 @@ function rawOcsvm(selection: "paper" | "fair") {
     presets: Object.keys(RAW_OCSVM_PRESETS),
     config(preset) {
       presetCheck(name, Object.keys(RAW_OCSVM_PRESETS), preset);
-      const p = structuredClone(RAW_OCSVM_PRESETS[preset]!);
-      if (selection === "fair") delete p.nus, delete p.gammas;
-      return { selection, ...p };
+      const { nus, gammas, ...p } = structuredClone(RAW_OCSVM_PRESETS[preset]!);
+      return selection === "fair"
+        ? { selection, ...FAIR_OCSVM, ...p }
+        : { selection, nus: nus!, gammas: gammas!, ...p };
     },
     limits: FIELD_LIMITS,
-    create(c) {
-      const options: OcsvmDetectorOptions = { selection: c.selection, name };
-      if (c.nus) options.nus = c.nus;
-      if (c.gammas) options.gammas = c.gammas;
-      return withHindsight(new OcsvmDetector(options));
-    },
+    create: ({ trainLimit: _t, testLimit: _l, ...c }): Detector =>
+      new OcsvmDetector({ ...c, name } satisfies OcsvmDetectorOptions),
   });
 }
 
@@ -322,7 +281,7 @@ function baseline<M extends BaselineMethod>(
     presets: BASELINE_PRESETS,
     config: (preset) => baselinePreset(name, preset),
     limits: FIELD_LIMITS,
-    create: (config) => withHindsight(build(config)),
+    create: build,
   });
 }
 
@@ -375,65 +334,4 @@ export function getMethod(name: string): MethodEntry {
     throw new UsageError(`unknown method '${name}' (choose from ${methodNames().join(", ")})`);
   }
   return m;
-}
-
-/**
- * Why a stored result is not the run `plan` describes, or undefined when it is: same method,
- * dataset (as requested), normal class, seed, data limits and expected hyperparameters.
- */
-export function planMismatch(
-  result: RunResult,
-  plan: MethodPlan,
-  run: {
-    dataset: string;
-    normalClass: number;
-    seed: number;
-    precision?: PrecisionRequest;
-    imageSize?: number;
-    channels?: number;
-  },
-): string | undefined {
-  if (result.method !== plan.method) return `method ${result.method} is not ${plan.method}`;
-  const requested = result.data?.requested ?? result.dataset;
-  if (requested !== run.dataset) return `dataset ${requested} is not ${run.dataset}`;
-  const folder = result.data?.folder;
-  const size = run.imageSize ?? plan.imageSize ?? null;
-  if (folder && folder.imageSize !== size) return `image size ${folder.imageSize} is not ${size}`;
-  if (folder && folder.channelsRequested !== (run.channels ?? null)) {
-    return `channels ${folder.channelsRequested} is not ${run.channels ?? null}`;
-  }
-  if (result.normalClass !== run.normalClass) {
-    return `class ${result.normalClass} is not ${run.normalClass}`;
-  }
-  if (result.seed !== run.seed) return `seed ${result.seed} is not ${run.seed}`;
-  const why = precisionMismatch(result, run.precision ?? "auto");
-  if (why) return why;
-  for (const key of ["trainLimit", "testLimit"] as const) {
-    const stored = result.data?.[key] ?? null, want = plan[key] ?? null;
-    if (stored !== want) return `${key} ${stored} is not ${want}`;
-  }
-  const hp = result.hyperparameters ?? {};
-  for (const [key, want] of Object.entries(plan.expected)) {
-    if (!isDeepStrictEqual(hp[key], want)) {
-      return `${key} ${JSON.stringify(hp[key])} is not ${JSON.stringify(want)}`;
-    }
-  }
-  return undefined;
-}
-
-/**
- * Whether a stored result answers a precision request: `fp32` and `bf16` need a run that
- * computed in that precision; `auto` takes a run that also asked for `auto` (the child resolved
- * it on this machine). Records from before precisions existed count as `auto` resolved to fp32.
- */
-export function precisionMismatch(
-  result: RunResult,
-  request: PrecisionRequest,
-): string | undefined {
-  const got = result.backend?.precision ?? "fp32";
-  const asked = result.backend?.precisionRequested ?? "auto";
-  if (request === "auto") {
-    return asked === "auto" ? undefined : `precision ${asked} was requested, not auto`;
-  }
-  return got === request ? undefined : `precision ${got} is not ${request}`;
 }

@@ -1,15 +1,16 @@
 /**
- * What every deep baseline detector shares: config validation, the fit/score frame (input
+ * What every deep detector shares (any network: the conv baselines pass their `filters` for
+ * the input check, a WRN-based one need not): config validation, the fit/score frame (input
  * checks, seeding, timings, degenerate-data flag), non-finite score detection and disposal.
  * Subclasses implement `fitModels` and `scoreImages`.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Images } from "../../data/types.ts";
-import type { Detector, FitOptions } from "../../detectors/detector.ts";
-import { RunError } from "../../util/errors.ts";
-import { Rng } from "../../util/rng.ts";
-import type { LoopRecord, TrainLoopOptions } from "./loop.ts";
+import type { Images } from "../data/types.ts";
+import type { Detector, FitOptions } from "./detector.ts";
+import { RunError } from "../util/errors.ts";
+import { Rng } from "../util/rng.ts";
+import type { LoopRecord, TrainLoopOptions } from "../train/loop.ts";
 import {
   allImagesEqual,
   checkScoreImages,
@@ -53,6 +54,11 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
     check(c, this.config);
   }
 
+  /** Deep detectors never see test labels (CAE-OC-SVM's paper preset overrides this). */
+  get selectsByTestLabels(): boolean {
+    return false;
+  }
+
   /** Every hyperparameter (the configuration). */
   get hyperparameters(): Record<string, unknown> {
     return { ...this.config } as unknown as Record<string, unknown>;
@@ -75,7 +81,8 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
   async fit(train: Images, options: FitOptions = {}): Promise<this> {
     this.dispose();
     this.fitOptions = options;
-    const shape = checkTrainImages(train, { method: this.label, filters: this.config.filters });
+    const { filters } = this.config as { filters?: readonly number[] };
+    const shape = checkTrainImages(train, { method: this.label, filters });
     this.#identical = allImagesEqual(train);
     this.#trainSize = train.n;
     const t0 = performance.now();

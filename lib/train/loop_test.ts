@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { RunError } from "../../util/errors.ts";
-import { Rng } from "../../util/rng.ts";
+import { RunError } from "../util/errors.ts";
+import { Rng } from "../util/rng.ts";
 import { batchTensor, mapBatches, sampleWithoutReplacement, trainLoop } from "./loop.ts";
-import { syntheticImages, useCpu } from "./testing.ts";
+import { useCpu } from "../backend/testing.ts";
+import { syntheticImages } from "../data/testdata/synthetic.ts";
 
 Deno.test("trainLoop(): shuffled passes, partial last batch, per-epoch weighted means", async () => {
   await useCpu();

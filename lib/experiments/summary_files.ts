@@ -5,36 +5,14 @@
  * that is not such a summary is.
  * @module
  */
-import type { AblationSummary } from "./ablation_report.ts";
-import type { CompareSummaryData } from "./compare_summary.ts";
+import type { AblationSummary } from "./ablation_summary.ts";
+import type { CompareSummary } from "./compare_summary.ts";
 import { DataError } from "../util/errors.ts";
 
 /** Schema prefix of ablation summaries (`geomad.ablation/v1`, ...). */
 export const ABLATION_SCHEMA_PREFIX = "geomad.ablation/";
 /** Schema prefix of comparison summaries (`geomad.compare/v1`, ...). */
 export const COMPARE_SCHEMA_PREFIX = "geomad.compare/";
-
-/** One run behind a comparison summary. */
-export interface CompareSummaryRun {
-  method: string;
-  normalClass: number;
-  seed: number;
-  status: string;
-  /** Its result file. */
-  file?: string;
-  error?: string;
-}
-
-/** A comparison summary.json: the summarised cells plus what was run. */
-export interface CompareSummary extends CompareSummaryData {
-  schema: string;
-  createdAt: string;
-  dataset: string;
-  preset: string;
-  seeds: number;
-  classNames?: string[];
-  runs?: CompareSummaryRun[];
-}
 
 /** Options for {@linkcode readSummaryFile}. */
 export interface ReadSummaryFileOptions {

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Images } from "../../data/types.ts";
+import type { Images } from "../data/types.ts";
 import { batchTensor, type LoopRecord, trainLoop, type TrainLoopOptions } from "./loop.ts";
 import {
   type AdamSettings,

@@ -13,10 +13,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Images } from "../../data/types.ts";
-import { Progress } from "../../util/progress.ts";
-import { Rng } from "../../util/rng.ts";
-import { BroadcastBatchNorm } from "./batch_norm.ts";
+import type { Images } from "../data/types.ts";
+import { Progress } from "../util/progress.ts";
+import { Rng } from "../util/rng.ts";
+import { BroadcastBatchNorm } from "../models/baselines/batch_norm.ts";
 import { batchTensor } from "./loop.ts";
 import { trainableVariables } from "./optim.ts";
 

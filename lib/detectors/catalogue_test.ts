@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { fakeResult } from "../experiments/testing.ts";
 import { UsageError } from "../util/errors.ts";
 import { BASELINE_PRESETS, baselinePreset } from "./baseline_presets.ts";
 import type { GeomDetector } from "./geom.ts";
-import { getMethod, methodNames, METHODS, planMismatch } from "./registry.ts";
+import { getMethod, methodNames, METHODS } from "./catalogue.ts";
 
 Deno.test("getMethod() of an unknown name throws UsageError listing the methods", () => {
   assert.throws(() => getMethod("svm"), (err: Error) => {
@@ -18,7 +17,7 @@ Deno.test("every registered method plans every preset and builds a detector name
   for (const m of METHODS) {
     for (const preset of m.presets) {
       const plan = m.plan(preset);
-      const { detector } = plan.create();
+      const detector = plan.create();
       assert.equal(detector.name, plan.method, `${m.name} ${preset}`);
       assert.ok(detector.name.startsWith(m.name), `${m.name} ${preset}: ${detector.name}`);
       detector.dispose();
@@ -51,11 +50,33 @@ Deno.test("plan() rejects unknown presets, overrides a method lacks, and bad num
   assert.throws(() => svm.plan("smoke", { scores: ["simple"] }), /takes no 'scores'/);
 });
 
+Deno.test("geom plan: expected hyperparameters are the detector's own at the config's keys", () => {
+  const plan = getMethod("geom").plan("paper");
+  const detector = plan.create();
+  for (const [k, v] of Object.entries(plan.expected)) {
+    assert.deepEqual(detector.hyperparameters[k], v, k);
+  }
+  assert.equal(detector.hyperparameters.epochs, 3); // ceil(200 / 72), resolved by the detector
+  assert.equal(detector.hyperparameters.nTransforms, 72);
+  detector.dispose();
+});
+
+Deno.test("every method declares whether it selects by test labels (hindsight)", () => {
+  for (const m of METHODS) {
+    for (const preset of m.presets) {
+      const d = m.plan(preset).create();
+      assert.equal(typeof d.selectsByTestLabels, "boolean", `${m.name} ${preset}`);
+      if (d.selectsByTestLabels) assert.equal(typeof d.selectByTestLabels, "function");
+      d.dispose();
+    }
+  }
+});
+
 Deno.test("geom plan: a scores override reaches the detector, first score primary", () => {
   const plan = getMethod("geom").plan("smoke", { scores: ["simple", "dirichlet"] });
   assert.deepEqual(plan.expected.scores, ["simple", "dirichlet"]);
   assert.equal("scores" in getMethod("geom").plan("smoke").expected, false);
-  const { detector } = plan.create();
+  const detector = plan.create();
   assert.deepEqual(detector.hyperparameters.scores, ["simple", "dirichlet"]);
   assert.equal("scores" in (detector as GeomDetector).config, false);
   detector.dispose();
@@ -66,46 +87,40 @@ Deno.test("cae-ocsvm: hindsight hook and name follow the preset's selection", ()
     const paper = baselinePreset("cae-ocsvm", preset).selection === "paper";
     const plan = getMethod("cae-ocsvm").plan(preset);
     assert.equal(plan.method, paper ? "cae-ocsvm" : "cae-ocsvm-fair", preset);
-    assert.equal(typeof plan.create().afterFit, paper ? "function" : "undefined", preset);
+    assert.equal(plan.create().selectsByTestLabels, paper, preset);
   }
 });
 
 Deno.test("raw-ocsvm selects by test AUROC after fit (hindsight); the fair variant does not", () => {
   const paper = getMethod("raw-ocsvm").plan("smoke");
   assert.equal(paper.expected.selection, "paper");
-  assert.equal(typeof paper.create().afterFit, "function");
+  assert.equal(paper.create().selectsByTestLabels, true);
   const fair = getMethod("raw-ocsvm-fair").plan("smoke");
   assert.equal(fair.expected.selection, "fair");
-  assert.equal(fair.create().afterFit, undefined);
+  assert.equal(fair.create().selectsByTestLabels, false);
 });
 
-Deno.test("planMismatch() accepts the run's own result and names the first difference", () => {
-  const plan = getMethod("geom").plan("smoke", { transforms: "blur" });
-  const run = { dataset: "fashion-mnist", normalClass: 2, seed: 1 };
-  const r = fakeResult(plan, { ...run, auroc: { dirichlet: 0.8 } });
-  assert.equal(planMismatch(r, plan, run), undefined);
-  assert.match(planMismatch(r, plan, { ...run, seed: 2 })!, /seed 1 is not 2/);
-  assert.match(planMismatch(r, plan, { ...run, dataset: "cifar10" })!, /dataset/);
-  const other = getMethod("geom").plan("smoke", { transforms: "blur", epochs: 2 });
-  assert.match(planMismatch(r, other, run)!, /epochs 1 is not 2/);
-  const fewer = getMethod("geom").plan("smoke", { transforms: "blur", testLimit: 10 });
-  assert.match(planMismatch(r, fewer, run)!, /testLimit/);
-  assert.match(planMismatch(r, getMethod("raw-ocsvm").plan("smoke"), run)!, /method geom/);
+Deno.test("every catalogue method runs the shared detector checks (testDeepDetector)", () => {
+  const dir = new URL(".", import.meta.url);
+  const kits = [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && e.name.endsWith("_test.ts"))
+    .map((e) => Deno.readTextFileSync(new URL(e.name, dir)))
+    .filter((text) => text.includes("testDeepDetector({"));
+  for (const m of METHODS) {
+    assert.ok(
+      kits.some((text) => new RegExp(`"${m.name}(-fair)?"`).test(text)),
+      `${m.name}: no testDeepDetector({ name: "${m.name}" ... }) in lib/detectors/*_test.ts`,
+    );
+  }
 });
 
-Deno.test("planMismatch() never reuses a result of another precision", () => {
-  const plan = getMethod("geom").plan("smoke");
-  const run = { dataset: "fashion-mnist", normalClass: 0, seed: 0 };
-  const r = fakeResult(plan, { ...run, auroc: { dirichlet: 0.8 } }); // fp32, asked for auto
-  assert.equal(planMismatch(r, plan, run), undefined, "auto is the default request");
-  assert.equal(planMismatch(r, plan, { ...run, precision: "fp32" }), undefined);
-  assert.match(planMismatch(r, plan, { ...run, precision: "bf16" })!, /precision fp32 is not bf16/);
-  const bf16 = { ...r, backend: { ...r.backend, precision: "bf16", precisionRequested: "bf16" } };
-  assert.match(planMismatch(bf16 as typeof r, plan, { ...run, precision: "fp32" })!, /bf16/);
-  assert.match(planMismatch(bf16 as typeof r, plan, run)!, /bf16 was requested, not auto/);
-  assert.equal(planMismatch(bf16 as typeof r, plan, { ...run, precision: "bf16" }), undefined);
-  // records written before precisions existed: auto resolved to fp32
-  const old = { ...r, backend: { name: "native", requested: "auto" } } as unknown as typeof r;
-  assert.equal(planMismatch(old, plan, run), undefined);
-  assert.match(planMismatch(old, plan, { ...run, precision: "bf16" })!, /fp32 is not bf16/);
+Deno.test("raw-ocsvm plans say their whole grid (the reuse check covers it)", () => {
+  const paper = getMethod("raw-ocsvm").plan("quick");
+  assert.equal((paper.expected.nus as number[]).length, 9);
+  assert.equal((paper.expected.gammas as number[]).length, 10);
+  const fair = getMethod("raw-ocsvm-fair").plan("quick");
+  assert.deepEqual({ nu: fair.expected.nu, gamma: fair.expected.gamma }, {
+    nu: 0.1,
+    gamma: "scale",
+  });
 });

@@ -6,11 +6,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Images } from "../../data/types.ts";
-import { imageSize } from "../../data/types.ts";
-import { RunError } from "../../util/errors.ts";
-import { Progress } from "../../util/progress.ts";
-import { Rng } from "../../util/rng.ts";
+import type { Images } from "../data/types.ts";
+import { imageSize } from "../data/types.ts";
+import { RunError } from "../util/errors.ts";
+import { Progress } from "../util/progress.ts";
+import { Rng } from "../util/rng.ts";
 
 /** Where a step is. */
 export interface StepInfo {
@@ -58,6 +58,21 @@ export interface LoopRecord {
   seconds: number;
   /** Training images per second (batch indices handed to `step`). */
   imagesPerSecond: number;
+}
+
+/**
+ * The error of a NaN or infinite loss, the same for every trainer (this loop and GEOM's
+ * trainer.ts): `Cannot train <method>: <loss> is NaN at epoch E step S`.
+ */
+export function lossError(
+  method: string | undefined,
+  loss: string,
+  value: number,
+  epoch: number,
+  step: number,
+): RunError {
+  const who = method ? ` ${method}` : "";
+  return new RunError(`Cannot train${who}: ${loss} is ${value} at epoch ${epoch} step ${step}`);
 }
 
 /** Draws `m` distinct indices in [0, n) (a partial Fisher-Yates shuffle). */
@@ -125,7 +140,7 @@ export async function trainLoop(
       steps++;
       for (const [k, v] of Object.entries(values)) {
         if (!Number.isFinite(v)) {
-          throw new RunError(`Cannot train ${method}: ${k} is ${v} at epoch ${epoch} step ${s}`);
+          throw lossError(method, k, v, epoch, s);
         }
         sums[k] = (sums[k] ?? 0) + v * batch.length;
       }

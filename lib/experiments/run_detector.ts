@@ -5,7 +5,7 @@
  */
 import type { BackendInfo } from "../backend/select.ts";
 import type { OneVsRestData } from "../data/one_vs_rest.ts";
-import { type Detector, scoreAllOf } from "../detectors/detector.ts";
+import { type Detector, scoreAllOf, selectsByTestLabels } from "../detectors/detector.ts";
 import { evaluate } from "../metrics/mod.ts";
 import type { RunCheckpoint } from "../train/checkpoint.ts";
 import { oneLine } from "../util/errors.ts";
@@ -21,11 +21,6 @@ export interface RunDetectorOptions {
   backend: BackendInfo;
   quiet?: boolean;
   onProgress?: (line: string, final: boolean) => void;
-  /**
-   * Called after fitting with the test scores, before evaluation; lets a method that selects
-   * hyperparameters by test labels (the paper's hindsight OC-SVM grid) do so explicitly.
-   */
-  afterFit?: (detector: Detector, data: RunData) => Promise<void>;
   /** The run's checkpoint (GEOM saves and resumes training and scoring there). */
   checkpoint?: RunCheckpoint;
 }
@@ -90,7 +85,10 @@ export async function runDetector(
       testSize: data.test.n,
     });
     fitSeconds = (performance.now() - t0) / 1000;
-    if (options.afterFit) await options.afterFit(detector, data);
+    // The paper's hindsight protocol, for the detectors that declare it (Detector contract).
+    if (selectsByTestLabels(detector)) {
+      await detector.selectByTestLabels(data.test, data.testLabels);
+    }
     const t1 = performance.now();
     const scores = await scoreAllOf(detector, data.test);
     scoreSeconds = (performance.now() - t1) / 1000;

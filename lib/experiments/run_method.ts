@@ -9,11 +9,16 @@ import type { PrecisionRequest } from "../backend/precision.ts";
 import type { Detector } from "../detectors/detector.ts";
 import type { DataOptions } from "../data/flags.ts";
 import { loadOneVsRest, type OneVsRestData } from "../data/one_vs_rest.ts";
-import { getMethod, type MethodOverrides, type MethodPlan } from "../detectors/registry.ts";
+import {
+  getMethod,
+  type MethodEntry,
+  type MethodOverrides,
+  type MethodPlan,
+} from "../detectors/catalogue.ts";
 import { RunCheckpoint } from "../train/checkpoint.ts";
 import { UsageError } from "../util/errors.ts";
 import type { RunResult } from "./result.ts";
-import { runDetector, type RunOutput } from "./run.ts";
+import { runDetector, type RunOutput } from "./run_detector.ts";
 
 /** What a run knows once its data and backend are ready. */
 export interface ReadyInfo {
@@ -108,11 +113,13 @@ export interface KeptRun extends RunOutput {
  * failed run (status failed) the detector is kept as well; the caller disposes it either way.
  */
 export async function runMethodKept(
-  method: string,
+  methodOrEntry: string | MethodEntry,
   run: { dataset: string; normalClass: number },
   options: RunMethodOptions,
 ): Promise<KeptRun> {
-  const plan = getMethod(method).plan(options.preset, options.overrides);
+  const entry = typeof methodOrEntry === "string" ? getMethod(methodOrEntry) : methodOrEntry;
+  const method = entry.name;
+  const plan = entry.plan(options.preset, options.overrides);
   const backendName = parseBackend(options.backend);
   const seed = options.seed ?? 0;
   const data = await loadOneVsRest(run.dataset, run.normalClass, {
@@ -143,7 +150,7 @@ export async function runMethodKept(
       log: c.log,
     })
     : undefined;
-  const { detector, afterFit } = plan.create();
+  const detector = plan.create();
   try {
     const out = await runDetector(detector, data, {
       seed,
@@ -151,7 +158,6 @@ export async function runMethodKept(
       backend,
       quiet: options.quiet,
       onProgress: options.onProgress,
-      afterFit,
       checkpoint,
     });
     await options.onResult?.(out.result);
@@ -164,13 +170,14 @@ export async function runMethodKept(
 }
 
 /**
- * Runs `method` on the one-vs-rest split of `normalClass` and returns the result record (status
+ * Runs `method` (a catalogue name, or an entry not in the catalogue, such as a new method under
+ * test) on the one-vs-rest split of `normalClass` and returns the result record (status
  * failed with the reason when fit or score fails) and the scores. The detector is disposed.
  * @throws {UsageError} for an unknown method, preset, override or backend (before loading).
  * @throws {DataError} when the data cannot be read.
  */
 export async function runMethod(
-  method: string,
+  method: string | MethodEntry,
   run: { dataset: string; normalClass: number },
   options: RunMethodOptions,
 ): Promise<RunOutput> {

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { getMethod } from "../detectors/catalogue.ts";
+import { planMismatch } from "./reuse.ts";
+import { fakeResult } from "./testing.ts";
+
+Deno.test("planMismatch() accepts the run's own result and names the first difference", () => {
+  const plan = getMethod("geom").plan("smoke", { transforms: "blur" });
+  const run = { dataset: "fashion-mnist", normalClass: 2, seed: 1 };
+  const r = fakeResult(plan, { ...run, auroc: { dirichlet: 0.8 } });
+  assert.equal(planMismatch(r, plan, run), undefined);
+  assert.match(planMismatch(r, plan, { ...run, seed: 2 })!, /seed 1 is not 2/);
+  assert.match(planMismatch(r, plan, { ...run, dataset: "cifar10" })!, /dataset/);
+  const other = getMethod("geom").plan("smoke", { transforms: "blur", epochs: 2 });
+  assert.match(planMismatch(r, other, run)!, /epochs 1 is not 2/);
+  const fewer = getMethod("geom").plan("smoke", { transforms: "blur", testLimit: 10 });
+  assert.match(planMismatch(r, fewer, run)!, /testLimit/);
+  assert.match(planMismatch(r, getMethod("raw-ocsvm").plan("smoke"), run)!, /method geom/);
+});
+
+Deno.test("planMismatch() never reuses a result of another precision", () => {
+  const plan = getMethod("geom").plan("smoke");
+  const run = { dataset: "fashion-mnist", normalClass: 0, seed: 0 };
+  const r = fakeResult(plan, { ...run, auroc: { dirichlet: 0.8 } }); // fp32, asked for auto
+  assert.equal(planMismatch(r, plan, run), undefined, "auto is the default request");
+  assert.equal(planMismatch(r, plan, { ...run, precision: "fp32" }), undefined);
+  assert.match(planMismatch(r, plan, { ...run, precision: "bf16" })!, /precision fp32 is not bf16/);
+  const bf16 = { ...r, backend: { ...r.backend, precision: "bf16", precisionRequested: "bf16" } };
+  assert.match(planMismatch(bf16 as typeof r, plan, { ...run, precision: "fp32" })!, /bf16/);
+  assert.match(planMismatch(bf16 as typeof r, plan, run)!, /bf16 was requested, not auto/);
+  assert.equal(planMismatch(bf16 as typeof r, plan, { ...run, precision: "bf16" }), undefined);
+  // records written before precisions existed: auto resolved to fp32
+  const old = { ...r, backend: { name: "native", requested: "auto" } } as unknown as typeof r;
+  assert.equal(planMismatch(old, plan, run), undefined);
+  assert.match(planMismatch(old, plan, { ...run, precision: "bf16" })!, /fp32 is not bf16/);
+});
