@@ -36,7 +36,7 @@ import {
   type AblationSummary,
   summarizeAblation,
 } from "../lib/experiments/ablation_summary.ts";
-import { ablationTables } from "../lib/experiments/paper_tables.ts";
+import { ablationTables } from "../lib/report/paper_tables.ts";
 import { writeTableFiles } from "../lib/report/table_files.ts";
 import {
   checkSweepFlags,

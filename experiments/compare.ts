@@ -39,7 +39,7 @@ import {
   summarizeCompare,
 } from "../lib/experiments/compare_summary.ts";
 import { writeReportFiles } from "../lib/report/files.ts";
-import { compareTables } from "../lib/experiments/paper_tables.ts";
+import { compareTables } from "../lib/report/paper_tables.ts";
 import { writeTableFiles } from "../lib/report/table_files.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import {

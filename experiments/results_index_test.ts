@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { reportMain } from "../lib/report/cli.ts";
-import { dumpDom } from "../lib/report/headless.ts";
+import { dumpDom } from "../lib/render/headless.ts";
 import { CHROMIUM, toolGate } from "../lib/util/tool_testing.ts";
 import { sweepArgs } from "./sweep_testing.ts";
 

@@ -2,7 +2,7 @@
  * The layers of geomad and the rule between them: a module imports only from its own folder or
  * from a folder of a LOWER layer. From the bottom up:
  *
- *   util < backend < data, metrics, scores, svm < transforms, plots < models < train
+ *   util < backend < data, metrics, scores, svm < transforms, plots < render < models < train
  *     < detectors < experiments (lib/experiments) < display < report < lib/mod.ts
  *     < tasks (experiments/, bench/, scripts/, notebooks/)
  *
@@ -22,6 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib/backend"],
   ["lib/data", "lib/metrics", "lib/scores", "lib/svm"],
   ["lib/transforms", "lib/plots"],
+  ["lib/render"],
   ["lib/models"],
   ["lib/train"],
   ["lib/detectors"],

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { renderPng } from "../lib/report/chromium.ts";
+import { renderPng } from "../lib/render/chromium.ts";
 import { plotlyCdnUrl } from "../lib/display/share.ts";
 import { PALETTE } from "../lib/plots/figure.ts";
 import { CHROMIUM, NBCONVERT, runTool, toolGate } from "../lib/util/tool_testing.ts";

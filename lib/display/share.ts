@@ -19,9 +19,9 @@
  */
 import denoConfig from "../../deno.json" with { type: "json" };
 import type { Figure } from "../plots/figure.ts";
-import { findChromium } from "../report/chromium.ts";
-import { clearOfModeBar } from "../report/modebar.ts";
-import { type PaperSize, renderFigureImages } from "../report/vector.ts";
+import { findChromium } from "../render/chromium.ts";
+import { clearOfModeBar } from "../render/modebar.ts";
+import { type PaperSize, renderFigureImages } from "../render/vector.ts";
 import { escapeHtml } from "./html.ts";
 import { figureBundle, type MimeBundle, PLOTLY_MIME, toBase64 } from "./mime.ts";
 import { figureTitle } from "../plots/figure.ts";

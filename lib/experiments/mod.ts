@@ -31,4 +31,3 @@ export * from "./reuse.ts";
 export * from "./run_flags.ts";
 export * from "./run_method.ts";
 export * from "./markdown.ts";
-export * from "./paper_tables.ts";

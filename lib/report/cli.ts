@@ -16,8 +16,8 @@ import type { Report } from "./html.ts";
 import { writeReport } from "./files.ts";
 import { readResults } from "./results.ts";
 import { resultSections } from "./sections.ts";
-import type { RenderResult } from "./chromium.ts";
-import { type FigureFilesResult, writeFigureFiles } from "./vector.ts";
+import type { RenderResult } from "../render/chromium.ts";
+import { type FigureFilesResult, writeFigureFiles } from "../render/vector.ts";
 import { collectIndex, indexHtml } from "./index_page.ts";
 import { writeTextAtomic } from "../util/atomic.ts";
 

@@ -3,10 +3,10 @@
  * headless chromium exists, a PNG screenshot of it.
  * @module
  */
-import { renderPng, type RenderResult } from "./chromium.ts";
+import { renderPng, type RenderResult } from "../render/chromium.ts";
 import { estimateReportHeight, type Report, reportHtml } from "./html.ts";
-import { plotlySource } from "./plotly.ts";
-import { type FigureFilesResult, writeFigureFiles } from "./vector.ts";
+import { plotlySource } from "../render/plotly.ts";
+import { type FigureFilesResult, writeFigureFiles } from "../render/vector.ts";
 import { writeTextAtomic } from "../util/atomic.ts";
 
 /** What {@linkcode writeReportFiles} wrote. */

@@ -6,7 +6,7 @@
 import type { Figure } from "../plots/figure.ts";
 import { escapeHtml, tableHtml, type TableOptions, type TableRow } from "../display/html.ts";
 import { pngSize, toBase64 } from "../display/mime.ts";
-import { clearOfModeBar } from "./modebar.ts";
+import { clearOfModeBar } from "../render/modebar.ts";
 
 /** An image in a report. */
 export interface ReportImage {

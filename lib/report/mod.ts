@@ -13,14 +13,15 @@
  * @module
  */
 export * from "./html.ts";
-export * from "./plotly.ts";
-export * from "./chromium.ts";
+export * from "../render/plotly.ts";
+export * from "../render/chromium.ts";
 export * from "./results.ts";
 export * from "./sections.ts";
-export * from "./headless.ts";
-export * from "./modebar.ts";
-export * from "./vector.ts";
+export * from "../render/headless.ts";
+export * from "../render/modebar.ts";
+export * from "../render/vector.ts";
 export * from "./paper_table.ts";
+export * from "./paper_tables.ts";
 export * from "./latex.ts";
 export * from "./csv.ts";
 export * from "./table_files.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { clearOfModeBar, MODEBAR_HEIGHT } from "./modebar.ts";
+import { clearOfModeBar, MODEBAR_HEIGHT } from "../render/modebar.ts";
 import { reportHtml } from "./html.ts";
-import { plotlySource } from "./plotly.ts";
-import { dumpDom } from "./headless.ts";
+import { plotlySource } from "../render/plotly.ts";
+import { dumpDom } from "../render/headless.ts";
 import { rocFigure } from "../plots/roc.ts";
 import { CHROMIUM, toolGate } from "../util/tool_testing.ts";
 

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { estimateReportHeight, type Report, reportHtml } from "./html.ts";
-import { plotlySource } from "./plotly.ts";
-import { findChromium, renderPng } from "./chromium.ts";
+import { plotlySource } from "../render/plotly.ts";
+import { findChromium, renderPng } from "../render/chromium.ts";
 import { rocFigure } from "../plots/roc.ts";
 import { montage } from "../plots/montage.ts";
 import { PALETTE } from "../plots/figure.ts";

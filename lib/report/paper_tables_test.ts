@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { getMethod } from "../detectors/catalogue.ts";
-import { type CompareRun, summarizeCompare } from "./compare_summary.ts";
+import { type CompareRun, summarizeCompare } from "../experiments/compare_summary.ts";
 import { compareTables } from "./paper_tables.ts";
-import { fakeResult } from "./testing.ts";
-import { latexDocument, latexTable } from "../report/latex.ts";
-import { csvTable } from "../report/csv.ts";
+import { fakeResult } from "../experiments/testing.ts";
+import { latexDocument, latexTable } from "./latex.ts";
+import { csvTable } from "./csv.ts";
 import { compileLatex, PDFLATEX, toolGate } from "../util/tool_testing.ts";
 
 /** GEOM on classes 0 and 1 with two seeds, OC-SVM (hindsight) with class 1 failed. */

@@ -5,11 +5,15 @@
  * own columns, a caption that states the protocol, preset and seeds.
  * @module
  */
-import type { PaperTable, TableCell, TableColumn, TableRowData } from "../report/paper_table.ts";
-import type { AblationSummary } from "./ablation_summary.ts";
-import { type CompareCell, compareCell, type CompareSummaryData } from "./compare_summary.ts";
-import { publishedFor } from "./published.ts";
-import { type ClassKey, findCell } from "./ablation_summary.ts";
+import type { PaperTable, TableCell, TableColumn, TableRowData } from "./paper_table.ts";
+import type { AblationSummary } from "../experiments/ablation_summary.ts";
+import {
+  type CompareCell,
+  compareCell,
+  type CompareSummaryData,
+} from "../experiments/compare_summary.ts";
+import { publishedFor } from "../experiments/published.ts";
+import { type ClassKey, findCell } from "../experiments/ablation_summary.ts";
 
 /** The evaluation protocol as a caption sentence. */
 export const PROTOCOL_TEXT = "One-vs-rest protocol: one class is normal (training data), the " +
