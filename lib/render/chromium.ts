@@ -54,6 +54,32 @@ export function findChromium(): string | undefined {
 }
 
 /**
+ * The flags every headless chromium run of geomad starts with: no sandbox or GPU, no network
+ * chatter, a throwaway profile, a virtual-time budget for scripts to settle, the window size.
+ */
+export function headlessArgs(o: {
+  profile: string;
+  settleMs: number;
+  width: number;
+  height: number;
+}): string[] {
+  return [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+    `--user-data-dir=${o.profile}`,
+    `--virtual-time-budget=${o.settleMs}`,
+    `--window-size=${o.width},${o.height}`,
+  ];
+}
+
+/**
  * Screenshots `htmlPath` into `pngPath` (atomically) with headless chromium, or returns
  * `{ ok: false, reason }` when there is no browser or it fails; never throws for those.
  * The browser gets a throwaway profile folder beside `pngPath`.
@@ -76,18 +102,7 @@ export async function renderPng(
   try {
     const command = new Deno.Command(browser, {
       args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--force-device-scale-factor=1",
-        `--user-data-dir=${profile}`,
-        `--virtual-time-budget=${options.settleMs ?? 5000}`,
-        `--window-size=${width},${height}`,
+        ...headlessArgs({ profile, settleMs: options.settleMs ?? 5000, width, height }),
         `--screenshot=${shot}`,
         pathToFileURL(resolve(htmlPath)).href + "#static",
       ],

@@ -8,7 +8,7 @@
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tempPathFor } from "../util/atomic.ts";
-import { CHROMIUM_PATHS, findChromium } from "./chromium.ts";
+import { CHROMIUM_PATHS, findChromium, headlessArgs } from "./chromium.ts";
 
 /** Options of {@link dumpDom} and {@link printPdf}. */
 export interface HeadlessOptions {
@@ -48,18 +48,12 @@ async function runBrowser(
   try {
     const command = new Deno.Command(browser, {
       args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--force-device-scale-factor=1",
-        `--user-data-dir=${profile}`,
-        `--virtual-time-budget=${options.settleMs ?? 10_000}`,
-        `--window-size=${options.width ?? 1200},${options.height ?? 900}`,
+        ...headlessArgs({
+          profile,
+          settleMs: options.settleMs ?? 10_000,
+          width: options.width ?? 1200,
+          height: options.height ?? 900,
+        }),
         ...extra,
         pathToFileURL(resolve(htmlPath)).href + (options.hash ?? ""),
       ],
