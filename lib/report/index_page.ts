@@ -389,89 +389,97 @@ function fixed(x: number | undefined, digits: number): string {
   return x === undefined ? "" : x.toFixed(digits);
 }
 
-/** The index as one self-contained HTML page (no external scripts or styles). */
-export function indexHtml(index: ResultsIndex, options: IndexHtmlOptions = {}): string {
-  const from = options.indexDir ?? index.folder;
-  const href = (file: string) =>
-    relative(from, resolve(index.folder, file)).split("/").map(encodeURIComponent).join("/");
-  const a = (l: IndexLink) => `<a href="${escapeHtml(href(l.href))}">${escapeHtml(l.label)}</a>`;
-  const columns: Column[] = [
-    { key: "method", title: "method", type: "text", value: (r) => r.method },
-    { key: "dataset", title: "dataset", type: "text", value: (r) => r.dataset },
-    {
-      key: "class",
-      title: "class",
-      type: "number",
-      value: (r) => r.normalClass,
-      html: (r) => `${r.normalClass} <small>${escapeHtml(r.className)}</small>`,
-    },
-    { key: "preset", title: "preset", type: "text", value: (r) => r.preset },
-    { key: "precision", title: "precision", type: "text", value: (r) => r.precision },
-    { key: "backend", title: "backend", type: "text", value: (r) => r.backend },
-    { key: "seed", title: "seed", type: "number", value: (r) => r.seed },
-    {
-      key: "auroc",
-      title: "AUROC",
-      type: "number",
-      value: (r) => r.auroc,
-      html: (r) =>
-        r.auroc === undefined
-          ? (r.status === "failed" ? "failed" : "")
-          : `${fixed(100 * r.auroc, 1)} <small>${escapeHtml(r.score ?? "")}</small>`,
-    },
-    {
-      key: "scores",
-      title: "all scores (AUROC %)",
-      type: "text",
-      value: (r) =>
-        Object.entries(r.aurocs).map(([k, v]) => `${k} ${fixed(100 * v, 1)}`).join(", "),
-    },
-    {
-      key: "time",
-      title: "time (s)",
-      type: "number",
-      value: (r) => r.seconds,
-      html: (r) => fixed(r.seconds, 1),
-    },
-    { key: "date", title: "date", type: "text", value: (r) => r.createdAt },
-    {
-      key: "commit",
-      title: "commit",
-      type: "text",
-      value: (r) => r.commit,
-      html: (r) => r.commit ? `<code>${escapeHtml(r.commit.slice(0, 10))}</code>` : "",
-    },
-    { key: "status", title: "status", type: "text", value: (r) => r.status },
-  ];
-  const head =
-    columns.map((c) => `<th data-key="${c.key}" data-type="${c.type}">${escapeHtml(c.title)}</th>`)
-      .join("") + "<th>reports</th>";
-  const body = index.runs.map((r) => {
-    const data = Object.keys(INDEX_FILTERS).map((k) =>
-      ` data-${k}="${escapeHtml(String(r[k as keyof typeof INDEX_FILTERS]))}"`
-    ).join("");
-    const cells = columns.map((c) => {
-      const v = c.value(r);
-      const text = c.html ? c.html(r) : escapeHtml(v === undefined ? "" : String(v));
-      const cls = c.type === "number" ? ` class="num"` : "";
-      const title = c.key === "status" && r.error ? ` title="${escapeHtml(r.error)}"` : "";
-      return `<td data-key="${c.key}" data-value="${
-        escapeHtml(v === undefined ? "" : String(v))
-      }"` +
-        `${cls}${title}>${text}</td>`;
-    }).join("");
-    const links = [...r.reports, { label: "json", href: r.file }].map(a).join(" ");
-    return `<tr${data}${
-      r.status === "failed" ? ' class="failed"' : ""
-    }>${cells}<td>${links}</td></tr>`;
-  }).join("\n");
-  const selects = Object.entries(INDEX_FILTERS).map(([key, label]) => {
-    const values = [...new Set(index.runs.map((r) => String(r[key as keyof typeof INDEX_FILTERS])))]
+/** Renders a link of the page: `label` pointing at a file named relative to the index folder. */
+type LinkHtml = (l: IndexLink) => string;
+
+/** The columns of the runs table. */
+const COLUMNS: readonly Column[] = [
+  { key: "method", title: "method", type: "text", value: (r) => r.method },
+  { key: "dataset", title: "dataset", type: "text", value: (r) => r.dataset },
+  {
+    key: "class",
+    title: "class",
+    type: "number",
+    value: (r) => r.normalClass,
+    html: (r) => `${r.normalClass} <small>${escapeHtml(r.className)}</small>`,
+  },
+  { key: "preset", title: "preset", type: "text", value: (r) => r.preset },
+  { key: "precision", title: "precision", type: "text", value: (r) => r.precision },
+  { key: "backend", title: "backend", type: "text", value: (r) => r.backend },
+  { key: "seed", title: "seed", type: "number", value: (r) => r.seed },
+  {
+    key: "auroc",
+    title: "AUROC",
+    type: "number",
+    value: (r) => r.auroc,
+    html: (r) =>
+      r.auroc === undefined
+        ? (r.status === "failed" ? "failed" : "")
+        : `${fixed(100 * r.auroc, 1)} <small>${escapeHtml(r.score ?? "")}</small>`,
+  },
+  {
+    key: "scores",
+    title: "all scores (AUROC %)",
+    type: "text",
+    value: (r) => Object.entries(r.aurocs).map(([k, v]) => `${k} ${fixed(100 * v, 1)}`).join(", "),
+  },
+  {
+    key: "time",
+    title: "time (s)",
+    type: "number",
+    value: (r) => r.seconds,
+    html: (r) => fixed(r.seconds, 1),
+  },
+  { key: "date", title: "date", type: "text", value: (r) => r.createdAt },
+  {
+    key: "commit",
+    title: "commit",
+    type: "text",
+    value: (r) => r.commit,
+    html: (r) => r.commit ? `<code>${escapeHtml(r.commit.slice(0, 10))}</code>` : "",
+  },
+  { key: "status", title: "status", type: "text", value: (r) => r.status },
+];
+
+/** The header row of the runs table. */
+function runsHead(): string {
+  return COLUMNS.map((c) =>
+    `<th data-key="${c.key}" data-type="${c.type}">${escapeHtml(c.title)}</th>`
+  ).join("") + "<th>reports</th>";
+}
+
+/** One run's row: its filter fields as data attributes, a cell per column, its links. */
+function runRow(r: IndexRun, a: LinkHtml): string {
+  const data = Object.keys(INDEX_FILTERS).map((k) =>
+    ` data-${k}="${escapeHtml(String(r[k as keyof typeof INDEX_FILTERS]))}"`
+  ).join("");
+  const cells = COLUMNS.map((c) => {
+    const v = c.value(r);
+    const text = c.html ? c.html(r) : escapeHtml(v === undefined ? "" : String(v));
+    const cls = c.type === "number" ? ` class="num"` : "";
+    const title = c.key === "status" && r.error ? ` title="${escapeHtml(r.error)}"` : "";
+    return `<td data-key="${c.key}" data-value="${escapeHtml(v === undefined ? "" : String(v))}"` +
+      `${cls}${title}>${text}</td>`;
+  }).join("");
+  const links = [...r.reports, { label: "json", href: r.file }].map(a).join(" ");
+  return `<tr${data}${
+    r.status === "failed" ? ' class="failed"' : ""
+  }>${cells}<td>${links}</td></tr>`;
+}
+
+/** A select box per filterable field, offering the values the runs hold. */
+function filterSelects(runs: IndexRun[]): string {
+  return Object.entries(INDEX_FILTERS).map(([key, label]) => {
+    const values = [...new Set(runs.map((r) => String(r[key as keyof typeof INDEX_FILTERS])))]
       .sort();
     const opts = values.map((v) => `<option value="${escapeHtml(v)}">${escapeHtml(v)}</option>`);
     return `<label>${escapeHtml(label)} <select data-filter="${key}" id="filter-${key}">` +
       `<option value="">all</option>${opts.join("")}</select></label>`;
   }).join("\n");
+}
+
+/** The sweeps, benchmarks, reports and invalid records of the index (empty strings if none). */
+function otherSections(index: ResultsIndex, a: LinkHtml) {
   const sweeps = index.sweeps.length
     ? `<h2>Sweeps (${index.sweeps.length})</h2><table id="sweeps"><thead><tr><th>kind</th>` +
       `<th>dataset</th><th>preset</th><th>runs</th><th>date</th><th>files</th></tr></thead><tbody>` +
@@ -500,6 +508,19 @@ export function indexHtml(index: ResultsIndex, options: IndexHtmlOptions = {}): 
         .join("") +
       "</ul>"
     : "";
+  return { sweeps, benches, reports, skipped };
+}
+
+/** The index as one self-contained HTML page (no external scripts or styles). */
+export function indexHtml(index: ResultsIndex, options: IndexHtmlOptions = {}): string {
+  const from = options.indexDir ?? index.folder;
+  const href = (file: string) =>
+    relative(from, resolve(index.folder, file)).split("/").map(encodeURIComponent).join("/");
+  const a: LinkHtml = (l) => `<a href="${escapeHtml(href(l.href))}">${escapeHtml(l.label)}</a>`;
+  const head = runsHead();
+  const body = index.runs.map((r) => runRow(r, a)).join("\n");
+  const selects = filterSelects(index.runs);
+  const { sweeps, benches, reports, skipped } = otherSections(index, a);
   const title = options.title ?? "geomad results index";
   return `<!doctype html>
 <html lang="en">
