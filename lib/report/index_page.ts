@@ -167,42 +167,10 @@ export async function collectIndex(folder: string): Promise<ResultsIndex> {
       else index.runs.push(runOf(value as RunResult, file));
     } else if (schema.startsWith("geomad.compare/") || schema.startsWith("geomad.ablation/")) {
       try {
-        const kind = schema.startsWith("geomad.compare/") ? "compare" : "ablation";
-        const s = kind === "compare"
-          ? await readCompareSummary(path)
-          : await readAblationSummary(path);
-        if (!s) continue;
-        const base = file.replace(/\.json$/, "");
-        const links: IndexLink[] = [];
-        const kinds: Array<[string, string]> = [
-          ["summary", ".html"],
-          ["markdown", ".md"],
-          ["LaTeX", ".tex"],
-          ["CSV", ".csv"],
-        ];
-        for (const [label, ext] of kinds) {
-          if (await exists(join(folder, base + ext))) links.push({ label, href: base + ext });
-        }
-        links.push({ label: "json", href: file });
-        const preset = typeof s.preset === "string" ? s.preset : s.preset.name;
-        const runs = kind === "compare"
-          ? (s as { runs?: unknown[] }).runs?.length ?? 0
-          : (s as { runs: { used: number } }).runs.used;
-        const sweep: IndexSweep = {
-          kind,
-          file,
-          dataset: s.dataset,
-          preset,
-          createdAt: String(s.createdAt ?? ""),
-          runs,
-          links,
-        };
-        index.sweeps.push(sweep);
-        if (kind === "compare") {
-          for (const r of (s as { runs?: Array<{ file?: string }> }).runs ?? []) {
-            if (r.file) compareRuns.push({ file: r.file, sweep });
-          }
-        }
+        const found = await sweepOf(folder, file, path, schema);
+        if (!found) continue;
+        index.sweeps.push(found.sweep);
+        for (const r of found.runFiles) compareRuns.push({ file: r, sweep: found.sweep });
       } catch (err) {
         index.skipped.push({ file, reason: err instanceof DataError ? err.message : oneLine(err) });
       }
@@ -221,6 +189,51 @@ export async function collectIndex(folder: string): Promise<ResultsIndex> {
   }
   linkRunsToSweeps(index, compareRuns);
   return index;
+}
+
+/**
+ * The index entry of the compare or ablation summary `file` (at `path`; `schema` is its schema), with
+ * links to its files beside it, and the run files a compare summary lists; undefined when the
+ * summary reader skips it. Throws DataError for an invalid summary.
+ */
+async function sweepOf(
+  folder: string,
+  file: string,
+  path: string,
+  schema: string,
+): Promise<{ sweep: IndexSweep; runFiles: string[] } | undefined> {
+  const kind = schema.startsWith("geomad.compare/") ? "compare" : "ablation";
+  const s = kind === "compare" ? await readCompareSummary(path) : await readAblationSummary(path);
+  if (!s) return undefined;
+  const base = file.replace(/\.json$/, "");
+  const links: IndexLink[] = [];
+  const kinds: Array<[string, string]> = [
+    ["summary", ".html"],
+    ["markdown", ".md"],
+    ["LaTeX", ".tex"],
+    ["CSV", ".csv"],
+  ];
+  for (const [label, ext] of kinds) {
+    if (await exists(join(folder, base + ext))) links.push({ label, href: base + ext });
+  }
+  links.push({ label: "json", href: file });
+  const preset = typeof s.preset === "string" ? s.preset : s.preset.name;
+  const runs = kind === "compare"
+    ? (s as { runs?: unknown[] }).runs?.length ?? 0
+    : (s as { runs: { used: number } }).runs.used;
+  const sweep: IndexSweep = {
+    kind,
+    file,
+    dataset: s.dataset,
+    preset,
+    createdAt: String(s.createdAt ?? ""),
+    runs,
+    links,
+  };
+  const runFiles = kind === "compare"
+    ? ((s as { runs?: Array<{ file?: string }> }).runs ?? []).flatMap((r) => r.file ? [r.file] : [])
+    : [];
+  return { sweep, runFiles };
 }
 
 async function exists(path: string): Promise<boolean> {
