@@ -184,51 +184,15 @@ export function summarizeAblation(
   const table = new SeedTable(records, classes);
   const keys: ClassKey[] = [...classes, "mean"];
 
-  const cells: SummaryCell[] = [];
-  for (const set of sets) {
-    for (const score of scores) {
-      for (const c of keys) {
-        const v = table.get(set, score, c);
-        if (v.size === 0) continue;
-        cells.push({
-          transforms: set,
-          score,
-          normalClass: c,
-          seeds: [...v.keys()].sort((a, b) => a - b),
-          ...meanSem([...v.values()]),
-        });
-      }
-    }
-  }
-
-  const geometricVsNonGeometric: GeometricFinding[] = [];
-  const rivalsSets = sets.filter((s) => options.nonGeometric.includes(s));
-  for (const score of scores) {
-    for (const c of keys) {
-      const vg = table.get(geometric, score, c);
-      const g = stat(geometric, vg);
-      const rivals = rivalsSets
-        .map((s) => stat(s, table.get(s, score, c)))
-        .filter((x): x is NamedStat => !!x)
-        .sort((x, y) => y.mean - x.mean);
-      if (!g || rivals.length === 0) continue;
-      const best = rivals[0]!;
-      geometricVsNonGeometric.push({
-        score,
-        rivals,
-        ...compare(c, g, best, vg, table.get(best.name, score, c)),
-      });
-    }
-  }
-
-  const dirichletVsSimple: ScoreFinding[] = [];
-  for (const set of sets) {
-    for (const c of keys) {
-      const va = table.get(set, scoreA, c), vb = table.get(set, scoreB, c);
-      const a = stat(scoreA, va), b = stat(scoreB, vb);
-      if (a && b) dirichletVsSimple.push({ transforms: set, ...compare(c, a, b, va, vb) });
-    }
-  }
+  const cells = summaryCells(table, sets, scores, keys);
+  const geometricVsNonGeometric = geometricFindings(
+    table,
+    geometric,
+    sets.filter((s) => options.nonGeometric.includes(s)),
+    scores,
+    keys,
+  );
+  const dirichletVsSimple = scorePairFindings(table, sets, [scoreA, scoreB], keys);
 
   const data: AblationSummaryData = {
     sets,
@@ -247,6 +211,79 @@ export function summarizeAblation(
     scorePair: [scoreA, scoreB],
   });
   return data;
+}
+
+/** Mean and SEM over seeds of every set x score x class (and class mean) that has values. */
+function summaryCells(
+  table: SeedTable,
+  sets: string[],
+  scores: string[],
+  keys: ClassKey[],
+): SummaryCell[] {
+  const cells: SummaryCell[] = [];
+  for (const set of sets) {
+    for (const score of scores) {
+      for (const c of keys) {
+        const v = table.get(set, score, c);
+        if (v.size === 0) continue;
+        cells.push({
+          transforms: set,
+          score,
+          normalClass: c,
+          seeds: [...v.keys()].sort((a, b) => a - b),
+          ...meanSem([...v.values()]),
+        });
+      }
+    }
+  }
+  return cells;
+}
+
+/** Per score and class: the geometric set against the best of `rivalsSets`. */
+function geometricFindings(
+  table: SeedTable,
+  geometric: string,
+  rivalsSets: string[],
+  scores: string[],
+  keys: ClassKey[],
+): GeometricFinding[] {
+  const geometricVsNonGeometric: GeometricFinding[] = [];
+  for (const score of scores) {
+    for (const c of keys) {
+      const vg = table.get(geometric, score, c);
+      const g = stat(geometric, vg);
+      const rivals = rivalsSets
+        .map((s) => stat(s, table.get(s, score, c)))
+        .filter((x): x is NamedStat => !!x)
+        .sort((x, y) => y.mean - x.mean);
+      if (!g || rivals.length === 0) continue;
+      const best = rivals[0]!;
+      geometricVsNonGeometric.push({
+        score,
+        rivals,
+        ...compare(c, g, best, vg, table.get(best.name, score, c)),
+      });
+    }
+  }
+  return geometricVsNonGeometric;
+}
+
+/** Per set and class: score `scoreA` against score `scoreB` (paired by seed). */
+function scorePairFindings(
+  table: SeedTable,
+  sets: string[],
+  [scoreA, scoreB]: readonly [string, string],
+  keys: ClassKey[],
+): ScoreFinding[] {
+  const dirichletVsSimple: ScoreFinding[] = [];
+  for (const set of sets) {
+    for (const c of keys) {
+      const va = table.get(set, scoreA, c), vb = table.get(set, scoreB, c);
+      const a = stat(scoreA, va), b = stat(scoreB, vb);
+      if (a && b) dirichletVsSimple.push({ transforms: set, ...compare(c, a, b, va, vb) });
+    }
+  }
+  return dirichletVsSimple;
 }
 
 function className(c: ClassKey, names: readonly string[] | undefined): string {
