@@ -45,6 +45,7 @@ import {
   jobsFlag,
   parseShard,
   resolveSweepData,
+  type RunSpec,
   runSweep,
   shardOf,
   SWEEP_FLAGS,
@@ -219,13 +220,7 @@ async function main(): Promise<void> {
     dataDir: values["data-dir"],
     presetName,
     preset: { ...plan.preset },
-    grid: {
-      transforms: [...new Set(mine.map((s) => s.overrides!.transforms!))],
-      classes: [...new Set(grid.map((s) => s.normalClass))],
-      seeds: Math.max(...grid.map((s) => s.seed)) + 1,
-      runs: mine.length,
-      shard,
-    },
+    grid: gridOf(grid, mine, shard),
     outcomes,
     precision: plan.precision,
     data: plan.data,
@@ -238,6 +233,21 @@ async function main(): Promise<void> {
         " run again to retry them",
     );
   }
+}
+
+/** The grid as the summary records it: sets of this shard, classes and seeds of all. */
+function gridOf(
+  grid: RunSpec[],
+  mine: RunSpec[],
+  shard: AblationSummary["grid"]["shard"],
+): AblationSummary["grid"] {
+  return {
+    transforms: [...new Set(mine.map((s) => s.overrides!.transforms!))],
+    classes: [...new Set(grid.map((s) => s.normalClass))],
+    seeds: Math.max(...grid.map((s) => s.seed)) + 1,
+    runs: mine.length,
+    shard,
+  };
 }
 
 /**

@@ -34,6 +34,7 @@ import { getMethod, type MethodEntry, methodNames } from "../lib/detectors/catal
 import {
   compareFigure,
   compareMarkdown,
+  type CompareSummaryData,
   compareSummaryRecord,
   type CompareSummaryRun,
   compareTable,
@@ -294,26 +295,9 @@ async function writeCompareSummary(
   },
 ): Promise<void> {
   const { dataset, preset, seeds, classNames } = o;
-  const data = summarizeCompare(
-    outcomes.map((x) => ({
-      method: x.spec.method,
-      normalClass: x.spec.normalClass,
-      seed: x.spec.seed,
-      status: x.status,
-      result: x.result,
-      error: x.error,
-    })),
-    {
-      methods: o.methods.map((m) => ({ ...m })),
-      classes: o.classes,
-      dataset,
-      allClasses: classNames.length,
-    },
-  );
+  const data = summarizeOutcomes(outcomes, o);
   const createdAt = new Date().toISOString();
-  const dataUsed = [
-    ...new Set(outcomes.flatMap((x) => x.result ? [describeSource(x.result.data)] : [])),
-  ].sort();
+  const dataUsed = dataSources(outcomes);
   const meta = {
     schema: COMPARE_SCHEMA,
     createdAt,
@@ -347,6 +331,36 @@ async function writeCompareSummary(
   console.log(formatTable(t.header, t.rows));
   console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
   for (const line of writtenLines(files, tables)) console.log(line);
+}
+
+/** The comparison's cells (method x class, and the mean row) from the sweep's outcomes. */
+function summarizeOutcomes(
+  outcomes: SweepOutcome[],
+  o: { dataset: string; methods: MethodEntry[]; classes: number[]; classNames: readonly string[] },
+): CompareSummaryData {
+  return summarizeCompare(
+    outcomes.map((x) => ({
+      method: x.spec.method,
+      normalClass: x.spec.normalClass,
+      seed: x.spec.seed,
+      status: x.status,
+      result: x.result,
+      error: x.error,
+    })),
+    {
+      methods: o.methods.map((m) => ({ ...m })),
+      classes: o.classes,
+      dataset: o.dataset,
+      allClasses: o.classNames.length,
+    },
+  );
+}
+
+/** The data sources the results were computed on, each once, sorted. */
+function dataSources(outcomes: SweepOutcome[]): string[] {
+  return [
+    ...new Set(outcomes.flatMap((x) => x.result ? [describeSource(x.result.data)] : [])),
+  ].sort();
 }
 
 /** One run's line of summary.json: what ran, how it ended, where its result is. */
