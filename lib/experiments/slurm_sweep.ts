@@ -195,10 +195,7 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
     tasks,
     template,
   });
-  const runsIn = tasks.reduce(
-    (n, t) => n + statuses.filter((_, i) => i % count === t).length,
-    0,
-  );
+  const runsIn = statuses.filter((_, i) => tasks.includes(i % count)).length;
   o.log(
     `${tasks.length} of ${count} array tasks (${runsIn} of ${specs.length} runs, ` +
       `${o.slurm.runsPerTask} per task; finished ones are kept) -> ${arrayPath}`,
@@ -216,8 +213,7 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
     arrayPath,
     summaryPath,
   );
-  const submissions = await readSubmissions(slurmDir);
-  submissions.push({
+  await recordSubmission(slurmDir, {
     arrayJob,
     summaryJob,
     submittedAt: new Date().toISOString(),
@@ -225,15 +221,21 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
     count,
     outs: specs.map((s) => s.out),
   });
-  await writeJsonAtomic(join(slurmDir, "jobs.json"), {
-    schema: SLURM_JOBS_SCHEMA,
-    submissions,
-  });
   console.log(
     `submitted array job ${arrayJob} (${tasks.length} task${tasks.length === 1 ? "" : "s"}) ` +
       `and summary job ${summaryJob} (after the array); logs in ${logDir}`,
   );
   console.log(`follow with: deno task ${o.command} <the same flags> --status`);
+}
+
+/** Adds a submission to `<slurmDir>/jobs.json` (what `--status` reads back). */
+async function recordSubmission(slurmDir: string, submission: Submission): Promise<void> {
+  const submissions = await readSubmissions(slurmDir);
+  submissions.push(submission);
+  await writeJsonAtomic(join(slurmDir, "jobs.json"), {
+    schema: SLURM_JOBS_SCHEMA,
+    submissions,
+  });
 }
 
 /** The `--slurm-template` file, parsed; undefined without one. */
