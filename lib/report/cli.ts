@@ -110,22 +110,7 @@ export async function reportMain(
   textFlag("out", values.out);
   textFlag("png", values.png);
   textFlag("index", values.index);
-  const { records, skipped } = await readResults(folder);
-  if (records.length === 0) {
-    const first = skipped[0] ? ` (e.g. ${skipped[0].source}: ${skipped[0].reason})` : "";
-    throw new DataError(
-      `Cannot build report: no result records in '${folder}', ${skipped.length} skipped${first}`,
-    );
-  }
-  const report: Report = {
-    title: values.title ?? "geomad results",
-    meta: [
-      `${records.length} result records from ${folder}` +
-      (skipped.length ? ` (${skipped.length} files or records skipped)` : ""),
-      `generated ${new Date().toISOString()}`,
-    ],
-    sections: resultSections(records),
-  };
+  const { records, skipped, report } = await resultsReport(folder, values.title);
   const htmlPath = values.out ?? join(folder, "report.html");
   const pngPath = values["no-png"]
     ? false
@@ -156,6 +141,30 @@ export async function reportMain(
     ...(figures ? { figures } : {}),
     ...(index ? { index } : {}),
   };
+}
+
+/**
+ * The report of the result records under `folder`, with the records read and the files skipped.
+ * @throws {DataError} when there is no valid record.
+ */
+async function resultsReport(folder: string, title: string | undefined) {
+  const { records, skipped } = await readResults(folder);
+  if (records.length === 0) {
+    const first = skipped[0] ? ` (e.g. ${skipped[0].source}: ${skipped[0].reason})` : "";
+    throw new DataError(
+      `Cannot build report: no result records in '${folder}', ${skipped.length} skipped${first}`,
+    );
+  }
+  const report: Report = {
+    title: title ?? "geomad results",
+    meta: [
+      `${records.length} result records from ${folder}` +
+      (skipped.length ? ` (${skipped.length} files or records skipped)` : ""),
+      `generated ${new Date().toISOString()}`,
+    ],
+    sections: resultSections(records),
+  };
+  return { records, skipped, report };
 }
 
 /** Writes every figure of the report to `dir` as SVG, PDF and PNG and logs the outcome. */
