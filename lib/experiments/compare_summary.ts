@@ -302,30 +302,14 @@ export function compareTable(
   return { header, rows };
 }
 
-/** Markdown: the table, notes (hindsight, published sources), then failures with reasons. */
-export function compareMarkdown(
+/**
+ * The notes under the comparison table: the hindsight mark, the published numbers' sources,
+ * the primary scores and the data read.
+ */
+function compareNotes(
   data: CompareSummaryData,
-  options: {
-    dataset: string;
-    preset: string;
-    seeds: number;
-    classNames?: readonly string[];
-    createdAt: string;
-    /** Where the runs' data came from (`describeSource` of each distinct record). */
-    dataUsed?: readonly string[];
-  },
-): string {
-  const t = compareTable(data, options);
-  const lines = [
-    `# Method comparison: ${options.dataset}, preset ${options.preset}`,
-    "",
-    `AUROC in percent (normal class = positive) of each method's primary score` +
-    (options.seeds > 1 ? `, mean ± standard error over ${options.seeds} seeds` : ", one seed") +
-    `. Generated ${options.createdAt}.`,
-    "",
-    markdownTable(t.header, t.rows),
-    "",
-  ];
+  options: { dataset: string; dataUsed?: readonly string[] },
+): string[] {
   const notes: string[] = [];
   if (data.cells.some((c) => c.hindsight)) {
     notes.push(
@@ -350,15 +334,47 @@ export function compareMarkdown(
     `Scores: ${data.methods.map((m) => `${m.title} = ${m.primaryScore}`).join(", ")}.`,
   );
   if (options.dataUsed?.length) notes.push(`Data read: ${options.dataUsed.join("; ")}.`);
-  lines.push(...notes.map((n) => `- ${n}`));
+  return notes;
+}
+
+/** The "Failed runs" section: every error of a class cell, by method and class ([] if none). */
+function failedRuns(data: CompareSummaryData): string[] {
   const failures = data.cells.filter((c) => c.normalClass !== "mean" && c.errors.length);
-  if (failures.length) {
-    lines.push("", "## Failed runs", "");
-    for (const c of failures) {
-      const m = data.methods.find((x) => x.name === c.method)!;
-      for (const e of c.errors) lines.push(`- ${m.title}, class ${c.normalClass}, ${e}`);
-    }
+  if (!failures.length) return [];
+  const lines = ["", "## Failed runs", ""];
+  for (const c of failures) {
+    const m = data.methods.find((x) => x.name === c.method)!;
+    for (const e of c.errors) lines.push(`- ${m.title}, class ${c.normalClass}, ${e}`);
   }
+  return lines;
+}
+
+/** Markdown: the table, notes (hindsight, published sources), then failures with reasons. */
+export function compareMarkdown(
+  data: CompareSummaryData,
+  options: {
+    dataset: string;
+    preset: string;
+    seeds: number;
+    classNames?: readonly string[];
+    createdAt: string;
+    /** Where the runs' data came from (`describeSource` of each distinct record). */
+    dataUsed?: readonly string[];
+  },
+): string {
+  const t = compareTable(data, options);
+  const lines = [
+    `# Method comparison: ${options.dataset}, preset ${options.preset}`,
+    "",
+    `AUROC in percent (normal class = positive) of each method's primary score` +
+    (options.seeds > 1 ? `, mean ± standard error over ${options.seeds} seeds` : ", one seed") +
+    `. Generated ${options.createdAt}.`,
+    "",
+    markdownTable(t.header, t.rows),
+    "",
+  ];
+  lines.push(...compareNotes(data, options).map((n) => `- ${n}`));
+  lines.push(...failedRuns(data));
   return lines.join("\n") + "\n";
 }
 
