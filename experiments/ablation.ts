@@ -30,7 +30,7 @@ import { datasetClasses } from "../lib/data/dataset_classes.ts";
 import { dataOptionsOf } from "../lib/data/flags.ts";
 import { describeSource } from "../lib/data/provenance.ts";
 import { ablationMarkdown, ablationReport } from "../lib/report/ablation_report.ts";
-import { writeReportFiles } from "../lib/report/files.ts";
+import { writeReportFiles, writtenLines } from "../lib/report/files.ts";
 import {
   ablationRecord,
   type AblationSummary,
@@ -45,6 +45,7 @@ import {
   jobsFlag,
   parseShard,
   resolveSweepData,
+  type RunSpec,
   runSweep,
   shardOf,
   SWEEP_FLAGS,
@@ -59,6 +60,7 @@ import { parsePrecision, type PrecisionRequest } from "../lib/backend/precision.
 import {
   type CommandSpec,
   COMMON_FLAGS,
+  type FlagValues,
   intFlag,
   intListFlag,
   listFlag,
@@ -76,10 +78,12 @@ import {
   ablationGrid,
   ablationPreset,
   collectAblationRuns,
+  type CollectedRuns,
   DEFAULT_ABLATION_PRESET,
   GEOMETRIC_SET,
   nonGeometricSets,
 } from "./ablation_grid.ts";
+import type { RunResult } from "../lib/experiments/result.ts";
 
 /** The ablation command line (`--help` prints it). */
 export const ABLATION_COMMAND = {
@@ -134,10 +138,11 @@ export const ABLATION_COMMAND = {
   ],
 } as const satisfies CommandSpec;
 
-async function main(): Promise<void> {
-  const parsed = parseCommand(ABLATION_COMMAND, Deno.args);
-  if (!parsed) return;
-  const { values } = parsed;
+/** The flag values of {@link ABLATION_COMMAND}. */
+type AblationValues = FlagValues<typeof ABLATION_COMMAND.flags>;
+
+/** Checks the flags and resolves the data: the grid of runs, not yet started. */
+async function ablationPlan(values: AblationValues) {
   const dataset = textFlag("dataset", values.dataset)!, presetName = values.preset;
   const preset = ablationPreset(presetName);
   const slurm = slurmOptions(values);
@@ -165,12 +170,20 @@ async function main(): Promise<void> {
     ? undefined
     : await resolveSweepData(dataset, values["data-dir"]);
   if (data) { for (const spec of grid) spec.data = data; }
-  const mine = shardOf(grid, shard);
   const dir = ablationDir(values.root, dataset);
+  return { dataset, presetName, preset, slurm, jobs, shard, precision, grid, data, dir };
+}
+
+async function main(): Promise<void> {
+  const parsed = parseCommand(ABLATION_COMMAND, Deno.args);
+  if (!parsed) return;
+  const { values } = parsed;
+  const plan = await ablationPlan(values);
+  const { dataset, presetName, jobs, shard, grid, dir } = plan;
   const log = (line: string) => {
     if (!values.quiet) console.error(`ablation: ${line}`);
   };
-  if (slurm) {
+  if (plan.slurm) {
     return await slurmSweep({
       command: "ablation",
       title: `${dataset}, preset ${presetName}`,
@@ -179,12 +192,13 @@ async function main(): Promise<void> {
       script: new URL(import.meta.url),
       gridArgs: forwardFlags(values, ["root", "data-dir"]),
       writeRoot: values.root!,
-      slurm,
+      slurm: plan.slurm,
       retryFailed: values["retry-failed"],
       ...(values.jobs !== undefined ? { jobs } : {}),
       log,
     });
   }
+  const mine = shardOf(grid, shard);
   log(
     `${dataset}, preset ${presetName}: ${grid.length} runs in the grid` +
       (shard.count > 1 ? `, shard ${shard.index}/${shard.count}: ${mine.length}` : "") +
@@ -205,39 +219,13 @@ async function main(): Promise<void> {
     dataset,
     dataDir: values["data-dir"],
     presetName,
-    preset: { ...preset },
-    grid: {
-      transforms: [...new Set(mine.map((s) => s.overrides!.transforms!))],
-      classes: [...new Set(grid.map((s) => s.normalClass))],
-      seeds: Math.max(...grid.map((s) => s.seed)) + 1,
-      runs: mine.length,
-      shard,
-    },
+    preset: { ...plan.preset },
+    grid: gridOf(grid, mine, shard),
     outcomes,
-    precision,
-    data,
+    precision: plan.precision,
+    data: plan.data,
   });
-  await writeJsonAtomic(join(dir, "summary.json"), summary);
-  await writeTextAtomic(join(dir, "summary.md"), ablationMarkdown(summary));
-  const files = await writeReportFiles(join(dir, "summary"), ablationReport(summary), {
-    png: !values["no-png"],
-  });
-  const tables = await writeTableFiles(join(dir, "summary"), ablationTables(summary), {
-    comment: `deno task ablation: ${dataset}, preset ${presetName}, generated ${summary.createdAt}`,
-  });
-  for (const s of summary.statements) console.log(`- ${s}`);
-  console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
-  console.log(`tables: ${tables.tex}, ${tables.csv.join(", ")}`);
-  if (files.png) {
-    console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
-  }
-  if (files.figures) {
-    console.log(
-      files.figures.ok
-        ? `figures (SVG, PDF, PNG): ${files.figures.dir}/`
-        : `no SVG/PDF figures: ${files.figures.reason}`,
-    );
-  }
+  await writeAblationSummary(dir, summary, { png: !values["no-png"] });
   const crashed = summary.runs.crashed.length;
   if (crashed > 0) {
     throw new RunError(
@@ -245,6 +233,42 @@ async function main(): Promise<void> {
         " run again to retry them",
     );
   }
+}
+
+/** The grid as the summary records it: sets of this shard, classes and seeds of all. */
+function gridOf(
+  grid: RunSpec[],
+  mine: RunSpec[],
+  shard: AblationSummary["grid"]["shard"],
+): AblationSummary["grid"] {
+  return {
+    transforms: [...new Set(mine.map((s) => s.overrides!.transforms!))],
+    classes: [...new Set(grid.map((s) => s.normalClass))],
+    seeds: Math.max(...grid.map((s) => s.seed)) + 1,
+    runs: mine.length,
+    shard,
+  };
+}
+
+/**
+ * Writes the summary to `<dir>/summary.json`, `summary.md`, the report (`summary.html`, its
+ * PNG and figures) and the paper tables, and prints its statements and where they went.
+ */
+async function writeAblationSummary(
+  dir: string,
+  summary: AblationSummary,
+  options: { png: boolean },
+): Promise<void> {
+  await writeJsonAtomic(join(dir, "summary.json"), summary);
+  await writeTextAtomic(join(dir, "summary.md"), ablationMarkdown(summary));
+  const files = await writeReportFiles(join(dir, "summary"), ablationReport(summary), options);
+  const tables = await writeTableFiles(join(dir, "summary"), ablationTables(summary), {
+    comment: `deno task ablation: ${summary.dataset}, preset ${summary.preset.name}, ` +
+      `generated ${summary.createdAt}`,
+  });
+  for (const s of summary.statements) console.log(`- ${s}`);
+  console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
+  for (const line of writtenLines(files, tables)) console.log(line);
 }
 
 /** With `--no-summary`: throws RunError when a run ended without a result. */
@@ -288,17 +312,10 @@ async function buildSummary(
     classNames,
   });
   const setInfo: AblationSummary["setInfo"] = {};
-  const seconds: Record<string, number[]> = {};
   for (const set of data.sets) {
     const t = getTransformSet(set, { height: 32, width: 32 });
     setInfo[set] = { size: t.size, kind: t.kind };
   }
-  for (const { result } of ok) {
-    const set = String(result.hyperparameters.transforms);
-    (seconds[set] ??= []).push(result.timings.totalSeconds);
-  }
-  const found = new Set(collected.results.map((x) => join(dir, "runs", x.file)));
-  const name = (path: string) => path.slice(path.lastIndexOf("/") + 1);
   return {
     schema: ABLATION_SCHEMA,
     version: ABLATION_VERSION,
@@ -310,27 +327,51 @@ async function buildSummary(
     nonGeometric,
     setInfo,
     grid: o.grid,
-    runs: {
-      used: ok.length,
-      failed: collected.results
-        .filter((x) => x.result.status === "failed")
-        .map((x) => ({ file: x.file, reason: x.result.error ?? "failed" })),
-      crashed: o.outcomes
-        .filter((x) => x.status === "crashed")
-        .map((x) => ({ file: name(x.spec.out), reason: `${describeRun(x.spec)}: ${x.error}` })),
-      missing: o.outcomes.filter((x) => !found.has(x.spec.out)).map((x) => name(x.spec.out)),
-      ignored: collected.ignored.map((x) => ({ file: x.file, reason: x.reason })),
-      otherPresets: collected.otherPresets,
-      unknown: collected.unknown,
-    },
+    runs: runAccounting(dir, collected, o.outcomes),
     dataUsed: [
       ...new Set(ok.map(({ result: r }) => `${r.dataset} (${describeSource(r.data)})`)),
     ].sort(),
-    secondsPerRun: Object.fromEntries(
-      Object.entries(seconds).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]),
-    ),
+    secondsPerRun: secondsPerRun(ok.map((x) => x.result)),
     ...data,
   };
+}
+
+/**
+ * What became of every run: used, failed (result says so), crashed (no result), missing (no
+ * file), ignored (another configuration), and files of other presets or unknown ones.
+ */
+function runAccounting(
+  dir: string,
+  collected: CollectedRuns,
+  outcomes: SweepOutcome[],
+): AblationSummary["runs"] {
+  const found = new Set(collected.results.map((x) => join(dir, "runs", x.file)));
+  const name = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+  return {
+    used: collected.results.filter((x) => x.result.status === "ok").length,
+    failed: collected.results
+      .filter((x) => x.result.status === "failed")
+      .map((x) => ({ file: x.file, reason: x.result.error ?? "failed" })),
+    crashed: outcomes
+      .filter((x) => x.status === "crashed")
+      .map((x) => ({ file: name(x.spec.out), reason: `${describeRun(x.spec)}: ${x.error}` })),
+    missing: outcomes.filter((x) => !found.has(x.spec.out)).map((x) => name(x.spec.out)),
+    ignored: collected.ignored.map((x) => ({ file: x.file, reason: x.reason })),
+    otherPresets: collected.otherPresets,
+    unknown: collected.unknown,
+  };
+}
+
+/** Mean wall time of a run per transform set. */
+function secondsPerRun(results: RunResult[]): Record<string, number> {
+  const seconds: Record<string, number[]> = {};
+  for (const result of results) {
+    const set = String(result.hyperparameters.transforms);
+    (seconds[set] ??= []).push(result.timings.totalSeconds);
+  }
+  return Object.fromEntries(
+    Object.entries(seconds).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]),
+  );
 }
 
 if (import.meta.main) runCli("ablation", main);

@@ -243,6 +243,52 @@ export interface CollectedRuns {
 }
 
 /**
+ * The names in a sweep's `runs/` folder, sorted, without writers' temp files and the
+ * checkpoint folders of unfinished runs; undefined when the folder does not exist.
+ */
+async function runFileNames(runsDir: string): Promise<string[] | undefined> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(runsDir)))
+      // temp files of writers, checkpoint folders of unfinished runs (`<result>.ckpt/`)
+      .filter((e) => !/^\..+\.tmp$/.test(e.name) && !(e.isDirectory && e.name.endsWith(".ckpt")))
+      .map((e) => e.name).sort();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Why the record in `file` does not count for this sweep (an unknown transform set, a file
+ * named for another run, a configuration or data other than the sweep's), or undefined.
+ */
+function whyNotUsed(
+  dir: string,
+  file: string,
+  result: RunResult,
+  options: { dataset: string; preset: string; precision?: PrecisionRequest; data?: DataOrigin },
+): string | undefined {
+  const preset = ablationPreset(options.preset);
+  const transforms = result.hyperparameters.transforms;
+  if (typeof transforms !== "string" || !isTransformSetName(transforms)) {
+    return `unknown transforms ${JSON.stringify(transforms)}`;
+  }
+  const own = basename(ablationRunPath(dir, { ...result, preset: options.preset, transforms }));
+  if (own !== file) {
+    return `the record is run ${own}, not ${file}`;
+  }
+  const plan = getMethod("geom").plan(preset.geomPreset, ablationOverrides(preset, transforms));
+  const why = planMismatch(result, plan, {
+    dataset: options.dataset,
+    normalClass: result.normalClass,
+    seed: result.seed,
+    precision: options.precision,
+  }) ?? (result.preset !== plan.preset ? `preset ${result.preset} is not ${plan.preset}` : "");
+  const data = options.data ? dataMismatch(result, options.data) : undefined;
+  return why || data ? `stale: ${why || data}` : undefined;
+}
+
+/**
  * Reads every `<dir>/runs/<preset>__*.json` and keeps the results that are valid records
  * (lib/experiments/result.ts), stored under their own run's name, and match the preset's
  * current definition for their transform set, class and seed (and, with `data`, were computed
@@ -253,19 +299,10 @@ export async function collectAblationRuns(
   dir: string,
   options: { dataset: string; preset: string; precision?: PrecisionRequest; data?: DataOrigin },
 ): Promise<CollectedRuns> {
-  const preset = ablationPreset(options.preset);
   const out: CollectedRuns = { results: [], ignored: [], otherPresets: 0, unknown: [] };
   const runsDir = join(dir, "runs");
-  let names: string[];
-  try {
-    names = (await Array.fromAsync(Deno.readDir(runsDir)))
-      // temp files of writers, checkpoint folders of unfinished runs (`<result>.ckpt/`)
-      .filter((e) => !/^\..+\.tmp$/.test(e.name) && !(e.isDirectory && e.name.endsWith(".ckpt")))
-      .map((e) => e.name).sort();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return out;
-    throw err;
-  }
+  const names = await runFileNames(runsDir);
+  if (!names) return out;
   const named = /^([a-z0-9]+)__([a-z0-9-]+)__class-(0|[1-9][0-9]*)__seed-(0|[1-9][0-9]*)\.json$/;
   for (const file of names) {
     const m = named.exec(file);
@@ -284,25 +321,8 @@ export async function collectAblationRuns(
       out.ignored.push({ file, reason: oneLine(err).replace(/^Cannot read [^:]*: /, "") });
       continue;
     }
-    const transforms = result.hyperparameters.transforms;
-    if (typeof transforms !== "string" || !isTransformSetName(transforms)) {
-      out.ignored.push({ file, reason: `unknown transforms ${JSON.stringify(transforms)}` });
-      continue;
-    }
-    const own = basename(ablationRunPath(dir, { ...result, preset: options.preset, transforms }));
-    if (own !== file) {
-      out.ignored.push({ file, reason: `the record is run ${own}, not ${file}` });
-      continue;
-    }
-    const plan = getMethod("geom").plan(preset.geomPreset, ablationOverrides(preset, transforms));
-    const why = planMismatch(result, plan, {
-      dataset: options.dataset,
-      normalClass: result.normalClass,
-      seed: result.seed,
-      precision: options.precision,
-    }) ?? (result.preset !== plan.preset ? `preset ${result.preset} is not ${plan.preset}` : "");
-    const data = options.data ? dataMismatch(result, options.data) : undefined;
-    if (why || data) out.ignored.push({ file, reason: `stale: ${why || data}` });
+    const reason = whyNotUsed(dir, file, result, options);
+    if (reason) out.ignored.push({ file, reason });
     else out.results.push({ file, result });
   }
   return out;

@@ -34,11 +34,13 @@ import { getMethod, type MethodEntry, methodNames } from "../lib/detectors/catal
 import {
   compareFigure,
   compareMarkdown,
+  type CompareSummaryData,
   compareSummaryRecord,
+  type CompareSummaryRun,
   compareTable,
   summarizeCompare,
 } from "../lib/experiments/compare_summary.ts";
-import { writeReportFiles } from "../lib/report/files.ts";
+import { writeReportFiles, writtenLines } from "../lib/report/files.ts";
 import { compareTables } from "../lib/report/paper_tables.ts";
 import { writeTableFiles } from "../lib/report/table_files.ts";
 import { resultPath } from "../lib/experiments/result.ts";
@@ -63,6 +65,7 @@ import { formatTable } from "../lib/experiments/table.ts";
 import {
   type CommandSpec,
   COMMON_FLAGS,
+  type FlagValues,
   intFlag,
   intListFlag,
   listFlag,
@@ -125,10 +128,29 @@ export const COMPARE_COMMAND = {
   notes: [`methods: ${methodNames().join(", ")}`],
 } as const satisfies CommandSpec;
 
-async function main(): Promise<void> {
-  const parsed = parseCommand(COMPARE_COMMAND, Deno.args);
-  if (!parsed) return;
-  const { values } = parsed;
+/** The flag values of {@link COMPARE_COMMAND}. */
+type CompareValues = FlagValues<typeof COMPARE_COMMAND.flags>;
+
+/** What a compare command line asks for, every flag checked, before anything runs. */
+interface ComparePlan {
+  dataset: string;
+  preset: string;
+  root: string;
+  methods: MethodEntry[];
+  classes: number[];
+  classNames: readonly string[];
+  seeds: number;
+  jobs: number;
+  slurm: ReturnType<typeof slurmOptions>;
+  shard: ReturnType<typeof parseShard>;
+  /** Every run of the comparison (all shards), every preset checked. */
+  grid: RunSpec[];
+  /** Where the summary goes: `<root>/compare/<dataset key>`. */
+  dir: string;
+}
+
+/** Checks the flags and resolves the data; the runs of the comparison, not yet started. */
+async function comparePlan(values: CompareValues): Promise<ComparePlan> {
   if (values.dataset === undefined) throw new UsageError("--dataset is required");
   const dataset = textFlag("dataset", values.dataset)!, preset = values.preset, root = values.root;
   checkOutputFolder("root", root);
@@ -162,12 +184,33 @@ async function main(): Promise<void> {
   };
   const grid = compareGrid(methods, classes, seeds, root, key, shared);
   grid.forEach((s) => planOf(s)); // every preset checked before anything runs
-  const specs = shardOf(grid, shard);
+  const dir = join(root, "compare", key);
+  return {
+    dataset,
+    preset,
+    root,
+    methods,
+    classes,
+    classNames: spec.classNames,
+    seeds,
+    jobs,
+    slurm,
+    shard,
+    grid,
+    dir,
+  };
+}
+
+async function main(): Promise<void> {
+  const parsed = parseCommand(COMPARE_COMMAND, Deno.args);
+  if (!parsed) return;
+  const { values } = parsed;
+  const plan = await comparePlan(values);
+  const { dataset, preset, methods, classes, seeds, jobs, shard, grid, dir } = plan;
   const log = (line: string) => {
     if (!values.quiet) console.error(`compare: ${line}`);
   };
-  const dir = join(root, "compare", key);
-  if (slurm) {
+  if (plan.slurm) {
     return await slurmSweep({
       command: "compare",
       title: `${dataset}, preset ${preset}`,
@@ -175,13 +218,14 @@ async function main(): Promise<void> {
       dir,
       script: new URL(import.meta.url),
       gridArgs: forwardFlags(values, ["root", "data-dir"]),
-      writeRoot: root,
-      slurm,
+      writeRoot: plan.root,
+      slurm: plan.slurm,
       retryFailed: values["retry-failed"],
       ...(values.jobs !== undefined ? { jobs } : {}),
       log,
     });
   }
+  const specs = shardOf(grid, shard);
   log(
     `${dataset}, preset ${preset}: ${methods.map((m) => m.name).join(", ")} x ` +
       `${classes.length} classes x ${seeds} seeds` +
@@ -200,26 +244,15 @@ async function main(): Promise<void> {
   });
   const crashed = outcomes.filter((o) => o.status === "crashed");
   for (const o of crashed) log(`crashed: ${describeRun(o.spec)}: ${o.error}`);
-  const failCrashed = () => {
-    if (crashed.length > 0) {
-      throw new RunError(
-        `${crashed.length} of ${specs.length} runs ended without a result; ` +
-          "run again to retry them",
-      );
-    }
-  };
-  if (values["no-summary"]) return failCrashed();
-
-  await writeCompareSummary(dir, outcomes, {
-    dataset,
-    preset,
-    seeds,
-    methods,
-    classes,
-    classNames: spec.classNames,
-    png: !values["no-png"],
-  });
-  failCrashed();
+  if (!values["no-summary"]) {
+    await writeCompareSummary(dir, outcomes, { ...plan, png: !values["no-png"] });
+  }
+  if (crashed.length > 0) {
+    throw new RunError(
+      `${crashed.length} of ${specs.length} runs ended without a result; ` +
+        "run again to retry them",
+    );
+  }
 }
 
 /** Every run of a comparison: methods x seeds x classes, at their canonical result paths. */
@@ -262,34 +295,9 @@ async function writeCompareSummary(
   },
 ): Promise<void> {
   const { dataset, preset, seeds, classNames } = o;
-  const data = summarizeCompare(
-    outcomes.map((x) => ({
-      method: x.spec.method,
-      normalClass: x.spec.normalClass,
-      seed: x.spec.seed,
-      status: x.status,
-      result: x.result,
-      error: x.error,
-    })),
-    {
-      methods: o.methods.map((m) => ({ ...m })),
-      classes: o.classes,
-      dataset,
-      allClasses: classNames.length,
-    },
-  );
+  const data = summarizeOutcomes(outcomes, o);
   const createdAt = new Date().toISOString();
-  const dataUsed = [
-    ...new Set(outcomes.flatMap((x) => x.result ? [describeSource(x.result.data)] : [])),
-  ].sort();
-  const runs = outcomes.map((x) => ({
-    method: x.spec.method,
-    normalClass: x.spec.normalClass,
-    seed: x.spec.seed,
-    status: x.result?.status === "failed" ? "failed" : x.status,
-    file: x.spec.out,
-    ...(x.error ? { error: x.error } : {}),
-  }));
+  const dataUsed = dataSources(outcomes);
   const meta = {
     schema: COMPARE_SCHEMA,
     createdAt,
@@ -298,7 +306,10 @@ async function writeCompareSummary(
     seeds,
     classNames: [...classNames],
   };
-  await writeJsonAtomic(join(dir, "summary.json"), compareSummaryRecord(data, meta, runs));
+  await writeJsonAtomic(
+    join(dir, "summary.json"),
+    compareSummaryRecord(data, meta, outcomes.map(summaryRun)),
+  );
   await writeTextAtomic(
     join(dir, "summary.md"),
     compareMarkdown(data, { dataset, preset, seeds, classNames, createdAt, dataUsed }),
@@ -319,17 +330,49 @@ async function writeCompareSummary(
   const t = compareTable(data, { dataset, classNames });
   console.log(formatTable(t.header, t.rows));
   console.log(`summary: ${join(dir, "summary.md")}, ${join(dir, "summary.json")}, ${files.html}`);
-  console.log(`tables: ${tables.tex}, ${tables.csv.join(", ")}`);
-  if (files.png) {
-    console.log(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
-  }
-  if (files.figures) {
-    console.log(
-      files.figures.ok
-        ? `figures (SVG, PDF, PNG): ${files.figures.dir}/`
-        : `no SVG/PDF figures: ${files.figures.reason}`,
-    );
-  }
+  for (const line of writtenLines(files, tables)) console.log(line);
+}
+
+/** The comparison's cells (method x class, and the mean row) from the sweep's outcomes. */
+function summarizeOutcomes(
+  outcomes: SweepOutcome[],
+  o: { dataset: string; methods: MethodEntry[]; classes: number[]; classNames: readonly string[] },
+): CompareSummaryData {
+  return summarizeCompare(
+    outcomes.map((x) => ({
+      method: x.spec.method,
+      normalClass: x.spec.normalClass,
+      seed: x.spec.seed,
+      status: x.status,
+      result: x.result,
+      error: x.error,
+    })),
+    {
+      methods: o.methods.map((m) => ({ ...m })),
+      classes: o.classes,
+      dataset: o.dataset,
+      allClasses: o.classNames.length,
+    },
+  );
+}
+
+/** The data sources the results were computed on, each once, sorted. */
+function dataSources(outcomes: SweepOutcome[]): string[] {
+  return [
+    ...new Set(outcomes.flatMap((x) => x.result ? [describeSource(x.result.data)] : [])),
+  ].sort();
+}
+
+/** One run's line of summary.json: what ran, how it ended, where its result is. */
+function summaryRun(x: SweepOutcome): CompareSummaryRun {
+  return {
+    method: x.spec.method,
+    normalClass: x.spec.normalClass,
+    seed: x.spec.seed,
+    status: x.result?.status === "failed" ? "failed" : x.status,
+    file: x.spec.out,
+    ...(x.error ? { error: x.error } : {}),
+  };
 }
 
 if (import.meta.main) runCli("compare", main);

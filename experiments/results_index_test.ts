@@ -5,11 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { reportMain } from "../lib/report/cli.ts";
 import { dumpDom } from "../lib/render/headless.ts";
-import { CHROMIUM, toolGate } from "../lib/util/tool_testing.ts";
-import { sweepArgs } from "./sweep_testing.ts";
+import { CHROMIUM, toolTest } from "../lib/util/tool_testing.ts";
+import { smokeCompare } from "./sweep_testing.ts";
 
 /** The `<tr>` start tags of the runs table in a serialized DOM. */
 function runRows(dom: string): string[] {
@@ -17,69 +16,47 @@ function runRows(dom: string): string[] {
   return body.match(/<tr\b[^>]*>/g) ?? [];
 }
 
-const gate = toolGate(
+toolTest(
   "report: index.html lists the runs of a smoke sweep and filters by method in chromium",
   [CHROMIUM],
-);
-Deno.test({
-  name: gate.name,
-  ignore: gate.ignore,
-  async fn() {
-    const tools = gate.require();
-    const root = await Deno.makeTempDir({ prefix: "geomad-index-" });
-    try {
-      const dataset = "fashion-mnist-sample";
-      const args = sweepArgs("./compare.ts", root, [
-        "--dataset",
-        dataset,
-        "--classes",
-        "0,1",
-        "--methods",
-        "raw-ocsvm,dsebm",
-        "--preset",
-        "smoke",
-      ]);
-      const out = await new Deno.Command(denoExecutable(), { args }).output();
-      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-      const lines: string[] = [];
-      const outcome = await reportMain([root, "--no-png", "--no-figures"], (l) => lines.push(l));
-      assert.equal(outcome.index, join(root, "index.html"));
-      assert.ok(lines.some((l) => /wrote .*index\.html \(4 runs, 1 sweeps, 0 benches/.test(l)));
-      const html = await Deno.readTextFile(outcome.index!);
-      assert.equal(runRows(html).length, 4);
-      // Every run links to the comparison it belongs to.
-      assert.equal(
-        html.match(/<a href="compare\/fashion-mnist-sample\/summary\.html">/g)?.length,
-        5,
-      );
+  async (tools) => {
+    const { root } = await smokeCompare();
+    const lines: string[] = [];
+    const outcome = await reportMain([root, "--no-png", "--no-figures"], (l) => lines.push(l));
+    assert.equal(outcome.index, join(root, "index.html"));
+    assert.ok(lines.some((l) => /wrote .*index\.html \(4 runs, 1 sweeps, 0 benches/.test(l)));
+    const html = await Deno.readTextFile(outcome.index!);
+    assert.equal(runRows(html).length, 4);
+    // Every run links to the comparison it belongs to.
+    assert.equal(
+      html.match(/<a href="compare\/fashion-mnist-sample\/summary\.html">/g)?.length,
+      5,
+    );
 
-      const all = await dumpDom(outcome.index!, { browser: tools.chromium! });
-      assert.ok(all.ok, all.ok ? "" : all.reason);
-      assert.equal(runRows(all.value).filter((r) => !/\shidden/.test(r)).length, 4);
+    const all = await dumpDom(outcome.index!, { browser: tools.chromium! });
+    assert.ok(all.ok, all.ok ? "" : all.reason);
+    assert.equal(runRows(all.value).filter((r) => !/\shidden/.test(r)).length, 4);
 
-      const filtered = await dumpDom(outcome.index!, {
-        browser: tools.chromium!,
-        hash: "#method=dsebm&sort=auroc&dir=desc",
-      });
-      assert.ok(filtered.ok, filtered.ok ? "" : filtered.reason);
-      const rows = runRows(filtered.value);
-      const shown = rows.filter((r) => !/\shidden/.test(r));
-      assert.equal(shown.length, 2);
-      assert.ok(shown.every((r) => r.includes('data-method="dsebm"')), shown.join("\n"));
-      assert.equal(rows.filter((r) => r.includes('data-method="raw-ocsvm"')).length, 2);
-      assert.match(filtered.value, /id="geomad-index-status" data-visible="2">2 of 4 runs shown/);
-      assert.match(filtered.value, /<select data-filter="method" id="filter-method">/);
-      // Sorted by AUROC, highest first, among the visible rows.
-      const aurocs = [
-        ...filtered.value.matchAll(
-          /<tr data-method="dsebm"[^>]*>.*?<td data-key="auroc" data-value="([\d.]+)"/g,
-        ),
-      ]
-        .map((m) => Number(m[1]));
-      assert.equal(aurocs.length, 2);
-      assert.ok(aurocs[0]! >= aurocs[1]!, `sorted descending: ${aurocs}`);
-    } finally {
-      await Deno.remove(root, { recursive: true });
-    }
+    const filtered = await dumpDom(outcome.index!, {
+      browser: tools.chromium!,
+      hash: "#method=dsebm&sort=auroc&dir=desc",
+    });
+    assert.ok(filtered.ok, filtered.ok ? "" : filtered.reason);
+    const rows = runRows(filtered.value);
+    const shown = rows.filter((r) => !/\shidden/.test(r));
+    assert.equal(shown.length, 2);
+    assert.ok(shown.every((r) => r.includes('data-method="dsebm"')), shown.join("\n"));
+    assert.equal(rows.filter((r) => r.includes('data-method="raw-ocsvm"')).length, 2);
+    assert.match(filtered.value, /id="geomad-index-status" data-visible="2">2 of 4 runs shown/);
+    assert.match(filtered.value, /<select data-filter="method" id="filter-method">/);
+    // Sorted by AUROC, highest first, among the visible rows.
+    const aurocs = [
+      ...filtered.value.matchAll(
+        /<tr data-method="dsebm"[^>]*>.*?<td data-key="auroc" data-value="([\d.]+)"/g,
+      ),
+    ]
+      .map((m) => Number(m[1]));
+    assert.equal(aurocs.length, 2);
+    assert.ok(aurocs[0]! >= aurocs[1]!, `sorted descending: ${aurocs}`);
   },
-});
+);

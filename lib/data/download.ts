@@ -77,13 +77,14 @@ export async function downloadFile(
   }
 }
 
-async function download(
+/**
+ * The response to a GET of `url` (no content encoding, so the bytes are the file's).
+ * @throws {DataError} when the request fails or the status is not OK.
+ */
+async function openResponse(
   url: string,
-  dest: string,
-  options: DownloadOptions,
   signal: AbortSignal,
-  onData: () => void,
-): Promise<Downloaded> {
+): Promise<{ res: Response; body: ReadableStream<Uint8Array> }> {
   let res: Response;
   try {
     res = await fetch(url, { headers: { "accept-encoding": "identity" }, signal });
@@ -94,15 +95,30 @@ async function download(
     await res.body?.cancel();
     throw new DataError(`Cannot download ${url}: HTTP ${res.status} ${res.statusText}`.trim());
   }
-  const header = Number(res.headers.get("content-length") ?? NaN);
-  const expected = Number.isFinite(header) ? header : undefined;
-  const total = expected ?? options.bytes ?? 0;
+  return { res, body: res.body };
+}
+
+/** The progress bar of a download of `total` bytes (KiB steps), named after the file. */
+function downloadBar(url: string, total: number, options: DownloadOptions): Progress {
   const name = url.slice(url.lastIndexOf("/") + 1) || url;
-  const bar = new Progress(name, Math.max(1, Math.ceil(total / 1024)), {
+  return new Progress(name, Math.max(1, Math.ceil(total / 1024)), {
     unit: "KiB",
     quiet: options.quiet,
     ...options.progress,
   });
+}
+
+async function download(
+  url: string,
+  dest: string,
+  options: DownloadOptions,
+  signal: AbortSignal,
+  onData: () => void,
+): Promise<Downloaded> {
+  const { res, body } = await openResponse(url, signal);
+  const header = Number(res.headers.get("content-length") ?? NaN);
+  const expected = Number.isFinite(header) ? header : undefined;
+  const bar = downloadBar(url, expected ?? options.bytes ?? 0, options);
   await Deno.mkdir(dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   const hash = md5Stream();
@@ -117,7 +133,7 @@ async function download(
     throw new DataError(`Cannot download ${url}: ${msg}`);
   };
   try {
-    for await (const chunk of res.body) {
+    for await (const chunk of body) {
       onData();
       hash.update(chunk);
       await writeAll(file, chunk);

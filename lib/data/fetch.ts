@@ -64,6 +64,29 @@ async function verified(
   return (await checkFile(fileSpec, path)).status !== "mismatch";
 }
 
+/** Downloads each file of `spec` into `dir` unless a verified copy is there (or `force`). */
+async function fetchFiles(
+  spec: DatasetSpec,
+  dir: string,
+  options: FetchOptions,
+  result: FetchResult,
+): Promise<void> {
+  const dl = { quiet: options.quiet, progress: options.progress };
+  for (const f of spec.files) {
+    const dest = join(dir, f.name);
+    if (!options.force && await verified(dest, f)) {
+      result.present.push(f.name);
+      continue;
+    }
+    await downloadFirst(downloadUrls(spec, f.name, options), dest, {
+      ...dl,
+      md5: f.md5,
+      bytes: f.bytes,
+    });
+    result.downloaded.push(f.name);
+  }
+}
+
 /**
  * Downloads a dataset into the cache and verifies every file; CIFAR archives are extracted
  * into a temporary folder and renamed into place. Files already present and verified are kept.
@@ -89,19 +112,7 @@ export async function fetchDataset(
   const dl = { quiet: options.quiet, progress: options.progress };
 
   if (!spec.archive) {
-    for (const f of spec.files) {
-      const dest = join(dir, f.name);
-      if (!options.force && await verified(dest, f)) {
-        result.present.push(f.name);
-        continue;
-      }
-      await downloadFirst(downloadUrls(spec, f.name, options), dest, {
-        ...dl,
-        md5: f.md5,
-        bytes: f.bytes,
-      });
-      result.downloaded.push(f.name);
-    }
+    await fetchFiles(spec, dir, options, result);
     return result;
   }
 

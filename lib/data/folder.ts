@@ -14,6 +14,7 @@
 import { defaultCacheDir } from "./paths.ts";
 import { UsageError } from "../util/errors.ts";
 import {
+  type CachedFolder,
   FOLDER_CACHE_VERSION,
   folderCachePath,
   readFolderCache,
@@ -26,6 +27,7 @@ import {
   datasetKey,
   folderPathOf,
   type FolderRootOptions,
+  type FolderScan,
   listDigest,
   scanFolder,
 } from "./folder_scan.ts";
@@ -117,61 +119,12 @@ export async function loadFolderDataset(
         `${scan.firstIgnored})`,
     );
   }
-  const key = await cacheKey(scan, decode, FOLDER_CACHE_VERSION);
-  const group = await cacheGroup(scan.root, decode);
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const cachePath = folderCachePath(cacheDir, group, key);
-  const useCache = options.cache !== false;
-  let arrays = useCache ? readFolderCache(cachePath, key) : undefined;
-  let cache: FolderMeta["cache"] = "hit";
-  if (!arrays) {
-    const { train, test } = await decodeFolderFiles(scan.root, scan, {
-      imageSize: options.imageSize,
-      channels: options.channels as 1 | 3 | undefined,
-      concurrency: options.concurrency,
-      quiet: options.quiet,
-      onProgress: options.onProgress,
-    });
-    arrays = { classNames: scan.classNames, train, test };
-    cache = "not-stored";
-    if (useCache) {
-      try {
-        await writeFolderCache(cachePath, key, arrays, { cacheDir, group });
-        cache = "stored";
-      } catch (err) {
-        note(
-          `folder: decoded images not cached (${cachePath}: ${
-            String((err as Error).message).split("\n")[0]
-          }); the next load decodes again`,
-        );
-      }
-    }
-  }
+  const { arrays, cache } = await decodedImages(scan, decode, options, note);
   const { train, test } = arrays;
   const name = datasetKey(dataset);
   const digest = await listDigest(scan);
   const knownAs = KNOWN_FOLDERS[digest];
-  const perClass = (labels: Uint8Array): number => {
-    const counts = new Array(scan.classNames.length).fill(0);
-    for (const l of labels) counts[l]++;
-    return counts.every((c) => c === counts[0]) ? counts[0] : 0;
-  };
-  const spec: DatasetSpec = {
-    name,
-    title: knownAs ?? `Image folder ${scan.root}`,
-    format: "folder",
-    height: train.height,
-    width: train.width,
-    channels: train.channels,
-    classNames: scan.classNames,
-    train: { n: train.n, perClass: perClass(train.labels), files: [] },
-    test: { n: test.n, perClass: perClass(test.labels), files: [] },
-    files: [],
-    mirrors: [],
-    systemDirs: [],
-    license: "the folder owner's",
-    homepage: scan.root,
-  };
+  const spec = folderSpec(name, knownAs ?? `Image folder ${scan.root}`, scan, arrays);
   const folder: FolderMeta = {
     path: scan.root,
     files: { train: train.n, test: test.n },
@@ -197,5 +150,77 @@ export async function loadFolderDataset(
     train: { ...train },
     test: { ...test },
     meta,
+  };
+}
+
+/**
+ * The decoded images of `scan`: read from the cache when it holds them under the same key
+ * (files, sizes, dates, decode options), else decoded and stored there (unless `cache` is
+ * false; a failed store is noted, not fatal).
+ */
+async function decodedImages(
+  scan: FolderScan,
+  decode: { imageSize: number | null; channels: number | null },
+  options: FolderLoadOptions,
+  note: (line: string) => void,
+): Promise<{ arrays: CachedFolder; cache: FolderMeta["cache"] }> {
+  const key = await cacheKey(scan, decode, FOLDER_CACHE_VERSION);
+  const group = await cacheGroup(scan.root, decode);
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const cachePath = folderCachePath(cacheDir, group, key);
+  const useCache = options.cache !== false;
+  const cached = useCache ? readFolderCache(cachePath, key) : undefined;
+  if (cached) return { arrays: cached, cache: "hit" };
+  const { train, test } = await decodeFolderFiles(scan.root, scan, {
+    imageSize: options.imageSize,
+    channels: options.channels as 1 | 3 | undefined,
+    concurrency: options.concurrency,
+    quiet: options.quiet,
+    onProgress: options.onProgress,
+  });
+  const arrays = { classNames: scan.classNames, train, test };
+  let cache: FolderMeta["cache"] = "not-stored";
+  if (useCache) {
+    try {
+      await writeFolderCache(cachePath, key, arrays, { cacheDir, group });
+      cache = "stored";
+    } catch (err) {
+      note(
+        `folder: decoded images not cached (${cachePath}: ${
+          String((err as Error).message).split("\n")[0]
+        }); the next load decodes again`,
+      );
+    }
+  }
+  return { arrays, cache };
+}
+
+/** The dataset spec of a folder: its image shape, classes and counts per split. */
+function folderSpec(
+  name: string,
+  title: string,
+  scan: FolderScan,
+  { train, test }: CachedFolder,
+): DatasetSpec {
+  const perClass = (labels: Uint8Array): number => {
+    const counts = new Array(scan.classNames.length).fill(0);
+    for (const l of labels) counts[l]++;
+    return counts.every((c) => c === counts[0]) ? counts[0] : 0;
+  };
+  return {
+    name,
+    title,
+    format: "folder",
+    height: train.height,
+    width: train.width,
+    channels: train.channels,
+    classNames: scan.classNames,
+    train: { n: train.n, perClass: perClass(train.labels), files: [] },
+    test: { n: test.n, perClass: perClass(test.labels), files: [] },
+    files: [],
+    mirrors: [],
+    systemDirs: [],
+    license: "the folder owner's",
+    homepage: scan.root,
   };
 }

@@ -135,12 +135,7 @@ export async function decodeFolderFiles(
   const opts = { imageSize: options.imageSize, channels: options.channels };
   // The first image fixes the shape every other one must have.
   const first = await decodeImageFile(join(root, all[0]!.rel), opts);
-  if (first.width !== first.height) {
-    throw new UsageError(
-      `Cannot use ${all[0]!.rel}: its images are ${first.width}x${first.height}, not square; ` +
-        `pass --image-size N to resize and centre-crop to N x N`,
-    );
-  }
+  checkSquare(all[0]!.rel, first);
   const size = first.width * first.height * first.channels;
   const out = {
     train: newSplit(splits.train, first),
@@ -152,19 +147,7 @@ export async function decodeFolderFiles(
     write: options.onProgress,
   });
   const place = (i: number, img: DecodedImage) => {
-    if (img.width !== first.width || img.height !== first.height) {
-      throw new UsageError(
-        `Cannot load folder dataset ${root}: ${all[0]!.rel} is ${describe(first)} but ` +
-          `${all[i]!.rel} is ${describe(img)}; pass --image-size N to resize and centre-crop ` +
-          `all images to N x N`,
-      );
-    }
-    if (img.channels !== first.channels) {
-      throw new UsageError(
-        `Cannot load folder dataset ${root}: ${all[0]!.rel} is ${describe(first)} but ` +
-          `${all[i]!.rel} is ${describe(img)}; pass --channels 1 or --channels 3`,
-      );
-    }
+    checkSameShape(root, all, first, img, i);
     const [split, j] = i < splits.train.length
       ? [out.train, i]
       : [out.test, i - splits.train.length];
@@ -191,6 +174,39 @@ export async function decodeFolderFiles(
   if (failed !== undefined) throw failed;
   progress.finish();
   return out;
+}
+
+/** Throws UsageError unless the image of file `rel` is square. */
+function checkSquare(rel: string, img: DecodedImage): void {
+  if (img.width !== img.height) {
+    throw new UsageError(
+      `Cannot use ${rel}: its images are ${img.width}x${img.height}, not square; ` +
+        `pass --image-size N to resize and centre-crop to N x N`,
+    );
+  }
+}
+
+/** Throws UsageError naming both files unless image `i` of `all` (`img`) is shaped as `first`. */
+function checkSameShape(
+  root: string,
+  all: FolderFile[],
+  first: DecodedImage,
+  img: DecodedImage,
+  i: number,
+): void {
+  if (img.width !== first.width || img.height !== first.height) {
+    throw new UsageError(
+      `Cannot load folder dataset ${root}: ${all[0]!.rel} is ${describe(first)} but ` +
+        `${all[i]!.rel} is ${describe(img)}; pass --image-size N to resize and centre-crop ` +
+        `all images to N x N`,
+    );
+  }
+  if (img.channels !== first.channels) {
+    throw new UsageError(
+      `Cannot load folder dataset ${root}: ${all[0]!.rel} is ${describe(first)} but ` +
+        `${all[i]!.rel} is ${describe(img)}; pass --channels 1 or --channels 3`,
+    );
+  }
 }
 
 function newSplit(files: FolderFile[], shape: DecodedImage): DecodedSplit {

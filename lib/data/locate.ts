@@ -74,6 +74,47 @@ function sourceOf(
   return src;
 }
 
+/** An embedded sample's files; DataError naming the first missing one. */
+async function sampleSource(
+  spec: DatasetSpec,
+  sampleDir: string,
+  options: LocateOptions,
+): Promise<DataSource> {
+  const root = join(options.sampleRoot ?? defaultSampleRoot(), sampleDir);
+  const found = await findFiles(root, spec);
+  if (found.missing.length > 0) {
+    throw new DataError(
+      `Cannot load ${spec.name}: sample file ${join(root, found.missing[0]!)} is missing`,
+    );
+  }
+  return sourceOf(spec, spec.name, "sample", root, found);
+}
+
+/**
+ * The files in an explicit data dir (`what` names where it came from), directly in it or in
+ * its `<dataset>/` folder; DataError when the folder or a file is missing.
+ */
+async function dataDirSource(
+  spec: DatasetSpec,
+  dataDir: string,
+  what: string,
+): Promise<DataSource> {
+  if (!(await isDir(dataDir))) {
+    throw new DataError(`Cannot read ${what} '${dataDir}': no such folder`);
+  }
+  let firstMissing: string | undefined;
+  for (const root of [dataDir, join(dataDir, spec.name)]) {
+    const found = await findFiles(root, spec);
+    if (complete(found, spec)) return sourceOf(spec, spec.name, "data-dir", root, found);
+    if (found.missing.length < spec.files.length) firstMissing ??= join(root, found.missing[0]!);
+  }
+  const missing = firstMissing ?? join(dataDir, spec.files[0]!.name);
+  throw new DataError(
+    `Cannot load ${spec.name} from ${what} '${dataDir}': missing ${missing}` +
+      (spec.archive ? ` (or ${spec.archive.name})` : ""),
+  );
+}
+
 /**
  * Finds (or downloads) a dataset's files; see the module doc for the order.
  * @throws {UsageError} for an unknown dataset.
@@ -86,37 +127,14 @@ export async function locateDataset(
 ): Promise<DataSource> {
   const spec = typeof dataset === "string" ? getDatasetSpec(dataset) : dataset;
   const requested = spec.name;
-  if (spec.sampleDir) {
-    const root = join(options.sampleRoot ?? defaultSampleRoot(), spec.sampleDir);
-    const found = await findFiles(root, spec);
-    if (found.missing.length > 0) {
-      throw new DataError(
-        `Cannot load ${spec.name}: sample file ${join(root, found.missing[0]!)} is missing`,
-      );
-    }
-    return sourceOf(spec, requested, "sample", root, found);
-  }
-
+  if (spec.sampleDir) return await sampleSource(spec, spec.sampleDir, options);
   const fromEnv = options.dataDir === undefined && options.useEnv !== false
     ? readEnv(ENV_DATA_DIR)
     : undefined;
   const dataDir = options.dataDir ?? fromEnv;
   if (dataDir !== undefined) {
     const what = options.dataDir !== undefined ? "data dir" : `data dir (${ENV_DATA_DIR})`;
-    if (!(await isDir(dataDir))) {
-      throw new DataError(`Cannot read ${what} '${dataDir}': no such folder`);
-    }
-    let firstMissing: string | undefined;
-    for (const root of [dataDir, join(dataDir, spec.name)]) {
-      const found = await findFiles(root, spec);
-      if (complete(found, spec)) return sourceOf(spec, requested, "data-dir", root, found);
-      if (found.missing.length < spec.files.length) firstMissing ??= join(root, found.missing[0]!);
-    }
-    const missing = firstMissing ?? join(dataDir, spec.files[0]!.name);
-    throw new DataError(
-      `Cannot load ${spec.name} from ${what} '${dataDir}': missing ${missing}` +
-        (spec.archive ? ` (or ${spec.archive.name})` : ""),
-    );
+    return await dataDirSource(spec, dataDir, what);
   }
 
   const cacheRoot = join(options.cacheDir ?? defaultCacheDir(), spec.name);

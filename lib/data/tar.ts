@@ -66,6 +66,27 @@ function paxPath(data: Uint8Array, key: string): string | undefined {
   return found;
 }
 
+/** The path a header names: its name field, after the ustar prefix when there is one. */
+function headerPath(h: Uint8Array): string {
+  const path = field(h, 0, 100);
+  if (!field(h, 257, 6).startsWith("ustar")) return path;
+  const prefix = field(h, 345, 155);
+  return prefix ? `${prefix}/${path}` : path;
+}
+
+/** The entry type of a header's type flag. */
+function entryType(flag: string): TarEntry["type"] {
+  return flag === "0" || flag === "\0" || flag === "7"
+    ? "file"
+    : flag === "5"
+    ? "dir"
+    : flag === "2"
+    ? "symlink"
+    : flag === "1"
+    ? "hardlink"
+    : "other";
+}
+
 /**
  * Lists the entries of an uncompressed tar archive held in memory.
  * @throws {DataError} naming `archive` on a bad header checksum or a truncated archive.
@@ -104,24 +125,10 @@ export function readTar(bytes: Uint8Array, archive: string): TarEntry[] {
       continue;
     }
     if (flag === "g") continue;
-    let path = field(h, 0, 100);
-    const magic = field(h, 257, 6);
-    if (magic.startsWith("ustar")) {
-      const prefix = field(h, 345, 155);
-      if (prefix) path = `${prefix}/${path}`;
-    }
-    if (longName !== undefined) path = longName;
+    const path = longName ?? headerPath(h);
     const linkTarget = longLink ?? field(h, 157, 100);
     longName = longLink = undefined;
-    const type = flag === "0" || flag === "\0" || flag === "7"
-      ? "file"
-      : flag === "5"
-      ? "dir"
-      : flag === "2"
-      ? "symlink"
-      : flag === "1"
-      ? "hardlink"
-      : "other";
+    const type = entryType(flag);
     entries.push(
       type === "symlink" || type === "hardlink"
         ? { path, type, data: data.subarray(0, 0), linkTarget }

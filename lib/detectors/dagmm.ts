@@ -98,17 +98,7 @@ export class DagmmDetector extends DeepDetector<DagmmConfig> {
       seeds: [rng.seed(), rng.seed()],
       name: "dagmm",
     });
-    const seeds = new SeedStream(rng.seed());
-    const widths = [...c.estimationHidden, c.nComponents];
-    const estimation = tf.sequential({ name: "dagmm-estimation" });
-    widths.forEach((units, i) => {
-      estimation.add(tf.layers.dense({
-        units,
-        activation: i < widths.length - 1 ? "tanh" : "softmax",
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }),
-        ...(i === 0 ? { inputShape: [c.codeSize + 2] } : {}),
-      }));
-    });
+    const estimation = this.#estimationNetwork(new SeedStream(rng.seed()));
     this.models.push(encoder, decoder, estimation);
     this.#nets = { encoder, decoder, estimation };
     const vars = trainableVariables(encoder, decoder, estimation);
@@ -137,6 +127,25 @@ export class DagmmDetector extends DeepDetector<DagmmConfig> {
     );
     this.#gmm = await this.#fitMixture(train);
     this.tensors.push(this.#gmm.phi, this.#gmm.mu, this.#gmm.sigma);
+  }
+
+  /**
+   * The estimation network: (code, relative error, cosine similarity) -> tanh hidden layers ->
+   * softmax memberships of the mixture's components.
+   */
+  #estimationNetwork(seeds: SeedStream): tf.Sequential {
+    const c = this.config;
+    const widths = [...c.estimationHidden, c.nComponents];
+    const estimation = tf.sequential({ name: "dagmm-estimation" });
+    widths.forEach((units, i) => {
+      estimation.add(tf.layers.dense({
+        units,
+        activation: i < widths.length - 1 ? "tanh" : "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }),
+        ...(i === 0 ? { inputShape: [c.codeSize + 2] } : {}),
+      }));
+    });
+    return estimation;
   }
 
   /** Mixture parameters from every training image (inference mode). */

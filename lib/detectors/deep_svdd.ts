@@ -69,31 +69,58 @@ export class DeepSvddDetector extends DeepDetector<DeepSvddConfig> {
     });
     this.models.push(net);
     this.#net = net;
-    const pretrainLoop = this.loopOptions(train.n, rng, {
-      method: `${this.label} pretraining`,
-      epochs: c.pretrainEpochs,
-    });
     try {
-      if (c.pretrainEpochs > 0) {
-        this.training.pretrain = await trainAutoencoder(net, decoder, train, {
-          loop: pretrainLoop,
-          adam: c,
-          weightDecay: c.weightDecay,
-          milestone: c.pretrainMilestone,
-          lrDecay: c.lrDecay,
-        });
-      }
+      await this.#pretrain(net, decoder, train, rng);
     } finally {
       decoder.dispose();
     }
-    const codes = await this.#embed(train);
-    const center = new Float32Array(c.codeSize);
-    for (let i = 0; i < train.n; i++) {
-      for (let j = 0; j < c.codeSize; j++) center[j]! += codes[i * c.codeSize + j]! / train.n;
-    }
-    const cen = tf.tensor1d(guardCenter(center, c.centerEps));
+    const cen = tf.tensor1d(guardCenter(await this.#meanCode(train), c.centerEps));
     this.#center = cen;
     this.tensors.push(cen);
+    await this.#minimizeDistance(net, cen, train, rng);
+  }
+
+  /** Pretrains `net` with `decoder` as an autoencoder when `pretrainEpochs` > 0. */
+  async #pretrain(
+    net: tf.LayersModel,
+    decoder: tf.LayersModel,
+    train: Images,
+    rng: Rng,
+  ): Promise<void> {
+    const c = this.config;
+    const loop = this.loopOptions(train.n, rng, {
+      method: `${this.label} pretraining`,
+      epochs: c.pretrainEpochs,
+    });
+    if (c.pretrainEpochs === 0) return;
+    this.training.pretrain = await trainAutoencoder(net, decoder, train, {
+      loop,
+      adam: c,
+      weightDecay: c.weightDecay,
+      milestone: c.pretrainMilestone,
+      lrDecay: c.lrDecay,
+    });
+  }
+
+  /** The mean code of the training images: the centre before {@link guardCenter}. */
+  async #meanCode(train: Images): Promise<Float32Array> {
+    const { codeSize } = this.config;
+    const codes = await this.#embed(train);
+    const center = new Float32Array(codeSize);
+    for (let i = 0; i < train.n; i++) {
+      for (let j = 0; j < codeSize; j++) center[j]! += codes[i * codeSize + j]! / train.n;
+    }
+    return center;
+  }
+
+  /** Deep SVDD's objective: the mean squared distance of the codes to `cen`, plus weight decay. */
+  async #minimizeDistance(
+    net: tf.LayersModel,
+    cen: tf.Tensor1D,
+    train: Images,
+    rng: Rng,
+  ): Promise<void> {
+    const c = this.config;
     const vars = trainableVariables(net);
     this.training.train = await withAdam(c, (opt) =>
       trainLoop(

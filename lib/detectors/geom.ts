@@ -160,25 +160,33 @@ export class GeomDetector implements Detector {
       }),
     });
     this.#timings.trainSeconds = (performance.now() - t0) / 1000;
-    if (this.scores.includes("dirichlet")) {
-      const t1 = performance.now();
-      const probs = await this.#predict(
-        train,
-        "fit-probs",
-        testPairs === undefined ? undefined : (rate) => ({ seconds: testPairs / rate }),
-      );
-      this.#scorer = fitDirichletScorer(probs, {
-        nTransforms: set.size,
-        clamp: c.dirichletClamp,
-        renormalise: c.dirichletRenormalise,
-      });
-      if (c.dirichletFloorCheck) {
-        this.#checkScorer = fitDirichletScorer(probs, { nTransforms: set.size });
-        this.#belowFloor.train = fractionBelow(probs, DEFAULT_CLAMP);
-      }
-      this.#timings.dirichletFitSeconds = (performance.now() - t1) / 1000;
-    }
+    if (this.scores.includes("dirichlet")) await this.#fitDirichlet(train, testPairs);
     return this;
+  }
+
+  /**
+   * Fits the Dirichlet scorer to the softmax outputs on every transformed training image (and,
+   * with `dirichletFloorCheck`, one at the default clamp of 1e-10 and the fraction below it).
+   * `testPairs` (test images x transformations) feeds the time-left estimate.
+   */
+  async #fitDirichlet(train: Images, testPairs: number | undefined): Promise<void> {
+    const c = this.config, nTransforms = this.#transforms!.size;
+    const t1 = performance.now();
+    const probs = await this.#predict(
+      train,
+      "fit-probs",
+      testPairs === undefined ? undefined : (rate) => ({ seconds: testPairs / rate }),
+    );
+    this.#scorer = fitDirichletScorer(probs, {
+      nTransforms,
+      clamp: c.dirichletClamp,
+      renormalise: c.dirichletRenormalise,
+    });
+    if (c.dirichletFloorCheck) {
+      this.#checkScorer = fitDirichletScorer(probs, { nTransforms });
+      this.#belowFloor.train = fractionBelow(probs, DEFAULT_CLAMP);
+    }
+    this.#timings.dirichletFitSeconds = (performance.now() - t1) / 1000;
   }
 
   /**

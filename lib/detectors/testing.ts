@@ -80,7 +80,26 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
   const fast = o.fast ?? { epochs: 1 };
   const train = syntheticImages(o.nTrain ?? 48, { kind: "normal", seed: 1, side });
   const test = syntheticTest(24, { seed: 100, side });
+  const kit = { side, fast, train, test };
+  checkScores(o, kit);
+  checkSeeds(o, kit);
+  checkBadOptions(o);
+  checkNaN(o, kit);
+  checkRepeatedImage(o, kit);
+  checkScoringErrors(o, kit);
+}
 
+/** What the checks of {@link testDeepDetector} share: image side, fast options, data. */
+interface DetectorTestKit {
+  side: number;
+  fast: Record<string, unknown>;
+  train: Images;
+  test: ReturnType<typeof syntheticTest>;
+}
+
+/** Scores: one finite value per image, anomalies ranked higher, no tensor leaked. */
+function checkScores(o: DeepDetectorTestOptions, k: DetectorTestKit): void {
+  const { train, test } = k;
   Deno.test(`${o.name}: scores have one finite value per image and rank anomalies higher`, {
     ...TFJS_SANITIZERS,
   }, async () => {
@@ -101,7 +120,11 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     d.dispose();
     assert.equal(tf.memory().numTensors, before, "tensors leaked");
   });
+}
 
+/** The same seed reproduces the scores; another seed changes them (unless not seeded). */
+function checkSeeds(o: DeepDetectorTestOptions, k: DetectorTestKit): void {
+  const { side, fast, test } = k;
   Deno.test(`${o.name}: the same seed reproduces the scores, another seed changes them`, {
     ...TFJS_SANITIZERS,
   }, async () => {
@@ -119,7 +142,10 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     if (o.seeded === false) assert.deepEqual(a, c);
     else assert.notDeepEqual(a, c);
   });
+}
 
+/** Each bad option is a UsageError naming it. */
+function checkBadOptions(o: DeepDetectorTestOptions): void {
   for (const bad of o.badOptions) {
     Deno.test(`${o.name}: rejects ${JSON.stringify(bad)}`, () => {
       assert.throws(() => o.make(bad), (e: unknown) => {
@@ -130,7 +156,11 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
       });
     });
   }
+}
 
+/** NaN in the training data is a RunError naming epoch and step. */
+function checkNaN(o: DeepDetectorTestOptions, k: DetectorTestKit): void {
+  const { side } = k;
   Deno.test(`${o.name}: NaN in the training data is a RunError naming epoch and step`, {
     ...TFJS_SANITIZERS,
   }, async () => {
@@ -147,7 +177,11 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     });
     d.dispose();
   });
+}
 
+/** A single repeated training image trains, is flagged and scores finite. */
+function checkRepeatedImage(o: DeepDetectorTestOptions, k: DetectorTestKit): void {
+  const { side, fast, test } = k;
   Deno.test(`${o.name}: a single repeated training image trains, is flagged, scores finite`, {
     ...TFJS_SANITIZERS,
   }, async () => {
@@ -162,7 +196,11 @@ export function testDeepDetector(o: DeepDetectorTestOptions): void {
     assert.ok(s.every(Number.isFinite));
     d.dispose();
   });
+}
 
+/** Scoring before fit, or images of another shape, throws. */
+function checkScoringErrors(o: DeepDetectorTestOptions, k: DetectorTestKit): void {
+  const { side, fast, test } = k;
   Deno.test(`${o.name}: scoring before fit or on another image shape throws`, {
     ...TFJS_SANITIZERS,
   }, async () => {

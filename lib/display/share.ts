@@ -19,7 +19,7 @@
  */
 import denoConfig from "../../deno.json" with { type: "json" };
 import type { Figure } from "../plots/figure.ts";
-import { findChromium } from "../render/chromium.ts";
+import { findChromium } from "../render/headless.ts";
 import { clearOfModeBar } from "../render/modebar.ts";
 import { type PaperSize, renderFigureImages } from "../render/vector.ts";
 import { escapeHtml } from "./html.ts";

@@ -11,7 +11,7 @@ import {
 } from "./share.ts";
 import { PLOTLY_MIME } from "./mime.ts";
 import { rocFigure } from "../plots/roc.ts";
-import { CHROMIUM, toolGate } from "../util/tool_testing.ts";
+import { CHROMIUM, toolTest } from "../util/tool_testing.ts";
 
 const fig = rocFigure([{ name: "GEOM", fpr: [0, 0.2, 1], tpr: [0, 0.8, 1], auroc: 0.85 }], {
   title: "ROC <class 0>",
@@ -69,14 +69,10 @@ Deno.test("sharedFigureBundle() in mime and cdn modes", async () => {
   assert.ok(!("image/png" in a));
 });
 
-const gate = toolGate("sharedFigureBundle() in static mode carries a PNG of the chart", [
-  CHROMIUM,
-]);
-Deno.test({
-  name: gate.name,
-  ignore: gate.ignore,
-  async fn() {
-    const { chromium } = gate.require();
+toolTest(
+  "sharedFigureBundle() in static mode carries a PNG of the chart",
+  [CHROMIUM],
+  async ({ chromium }) => {
     const bundle = await sharedFigureBundle(fig, { mode: "static", browser: chromium! });
     const png = Uint8Array.from(atob(bundle["image/png"] as string), (c) => c.charCodeAt(0));
     assert.deepEqual([...png.slice(1, 4)], [80, 78, 71]); // "PNG"
@@ -90,4 +86,4 @@ Deno.test({
     assert.ok(!("image/png" in broken));
     assert.match(broken["text/plain"] as string, /\(no static image: cannot run \/nonexistent\/x/);
   },
-});
+);

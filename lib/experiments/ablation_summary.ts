@@ -184,51 +184,15 @@ export function summarizeAblation(
   const table = new SeedTable(records, classes);
   const keys: ClassKey[] = [...classes, "mean"];
 
-  const cells: SummaryCell[] = [];
-  for (const set of sets) {
-    for (const score of scores) {
-      for (const c of keys) {
-        const v = table.get(set, score, c);
-        if (v.size === 0) continue;
-        cells.push({
-          transforms: set,
-          score,
-          normalClass: c,
-          seeds: [...v.keys()].sort((a, b) => a - b),
-          ...meanSem([...v.values()]),
-        });
-      }
-    }
-  }
-
-  const geometricVsNonGeometric: GeometricFinding[] = [];
-  const rivalsSets = sets.filter((s) => options.nonGeometric.includes(s));
-  for (const score of scores) {
-    for (const c of keys) {
-      const vg = table.get(geometric, score, c);
-      const g = stat(geometric, vg);
-      const rivals = rivalsSets
-        .map((s) => stat(s, table.get(s, score, c)))
-        .filter((x): x is NamedStat => !!x)
-        .sort((x, y) => y.mean - x.mean);
-      if (!g || rivals.length === 0) continue;
-      const best = rivals[0]!;
-      geometricVsNonGeometric.push({
-        score,
-        rivals,
-        ...compare(c, g, best, vg, table.get(best.name, score, c)),
-      });
-    }
-  }
-
-  const dirichletVsSimple: ScoreFinding[] = [];
-  for (const set of sets) {
-    for (const c of keys) {
-      const va = table.get(set, scoreA, c), vb = table.get(set, scoreB, c);
-      const a = stat(scoreA, va), b = stat(scoreB, vb);
-      if (a && b) dirichletVsSimple.push({ transforms: set, ...compare(c, a, b, va, vb) });
-    }
-  }
+  const cells = summaryCells(table, sets, scores, keys);
+  const geometricVsNonGeometric = geometricFindings(
+    table,
+    geometric,
+    sets.filter((s) => options.nonGeometric.includes(s)),
+    scores,
+    keys,
+  );
+  const dirichletVsSimple = scorePairFindings(table, sets, [scoreA, scoreB], keys);
 
   const data: AblationSummaryData = {
     sets,
@@ -247,6 +211,152 @@ export function summarizeAblation(
     scorePair: [scoreA, scoreB],
   });
   return data;
+}
+
+/** Mean and SEM over seeds of every set x score x class (and class mean) that has values. */
+function summaryCells(
+  table: SeedTable,
+  sets: string[],
+  scores: string[],
+  keys: ClassKey[],
+): SummaryCell[] {
+  const cells: SummaryCell[] = [];
+  for (const set of sets) {
+    for (const score of scores) {
+      for (const c of keys) {
+        const v = table.get(set, score, c);
+        if (v.size === 0) continue;
+        cells.push({
+          transforms: set,
+          score,
+          normalClass: c,
+          seeds: [...v.keys()].sort((a, b) => a - b),
+          ...meanSem([...v.values()]),
+        });
+      }
+    }
+  }
+  return cells;
+}
+
+/** Per score and class: the geometric set against the best of `rivalsSets`. */
+function geometricFindings(
+  table: SeedTable,
+  geometric: string,
+  rivalsSets: string[],
+  scores: string[],
+  keys: ClassKey[],
+): GeometricFinding[] {
+  const geometricVsNonGeometric: GeometricFinding[] = [];
+  for (const score of scores) {
+    for (const c of keys) {
+      const vg = table.get(geometric, score, c);
+      const g = stat(geometric, vg);
+      const rivals = rivalsSets
+        .map((s) => stat(s, table.get(s, score, c)))
+        .filter((x): x is NamedStat => !!x)
+        .sort((x, y) => y.mean - x.mean);
+      if (!g || rivals.length === 0) continue;
+      const best = rivals[0]!;
+      geometricVsNonGeometric.push({
+        score,
+        rivals,
+        ...compare(c, g, best, vg, table.get(best.name, score, c)),
+      });
+    }
+  }
+  return geometricVsNonGeometric;
+}
+
+/** Per set and class: score `scoreA` against score `scoreB` (paired by seed). */
+function scorePairFindings(
+  table: SeedTable,
+  sets: string[],
+  [scoreA, scoreB]: readonly [string, string],
+  keys: ClassKey[],
+): ScoreFinding[] {
+  const dirichletVsSimple: ScoreFinding[] = [];
+  for (const set of sets) {
+    for (const c of keys) {
+      const va = table.get(set, scoreA, c), vb = table.get(set, scoreB, c);
+      const a = stat(scoreA, va), b = stat(scoreB, vb);
+      if (a && b) dirichletVsSimple.push({ transforms: set, ...compare(c, a, b, va, vb) });
+    }
+  }
+  return dirichletVsSimple;
+}
+
+/** Per score: does the geometric set beat every non-geometric one (mean, then per class)? */
+function geometricStatements(
+  data: Omit<AblationSummaryData, "statements">,
+  geometric: string,
+  names: readonly string[] | undefined,
+): string[] {
+  const out: string[] = [];
+  if (data.geometricVsNonGeometric.length === 0) {
+    const missing = data.sets.includes(geometric) ? "any non-geometric set" : geometric;
+    out.push(
+      `Does ${geometric} beat every non-geometric set? Cannot tell: no results for ${missing}.`,
+    );
+  }
+  for (const score of data.scores) {
+    const items = data.geometricVsNonGeometric.filter((x) => x.score === score);
+    const mean = items.find((x) => x.normalClass === "mean");
+    if (items.length === 0) continue;
+    const head = mean
+      ? `${mean.holds ? "YES" : "NO"}: ${geometric} ${pctMeanSem(mean.a)} vs the best ` +
+        `non-geometric set ${mean.b.name} ${pctMeanSem(mean.b)} (mean over classes), ` +
+        `${diffText(mean)}`
+      : "no complete seed over all classes for the average";
+    out.push(
+      `Does ${geometric} beat every non-geometric set (${score} score)? ${head}.` +
+        perClassText(items, names, (x) => ` vs ${x.b.name}`),
+    );
+  }
+  return out;
+}
+
+/** Does score A beat score B with the geometric set (mean, then per class)? */
+function scorePairStatement(
+  data: Omit<AblationSummaryData, "statements">,
+  geometric: string,
+  [scoreA, scoreB]: readonly [string, string],
+  names: readonly string[] | undefined,
+): string {
+  const pair = data.dirichletVsSimple.filter((x) => x.transforms === geometric);
+  if (pair.length === 0) {
+    return `Does ${scoreA} beat ${scoreB}? Cannot tell: no ${geometric} results with both.`;
+  }
+  const mean = pair.find((x) => x.normalClass === "mean");
+  const head = mean
+    ? `${mean.holds ? "YES" : "NO"}: ${scoreA} ${pctMeanSem(mean.a)} vs ${scoreB} ` +
+      `${pctMeanSem(mean.b)} (mean over classes), ${diffText(mean)}`
+    : "no complete seed over all classes for the average";
+  return `Does ${scoreA} beat ${scoreB} (with ${geometric})? ${head}.` +
+    perClassText(pair, names, () => "");
+}
+
+/** How often score A beats score B over every set x class, and over the class means. */
+function acrossSetsStatement(
+  data: Omit<AblationSummaryData, "statements">,
+  [scoreA, scoreB]: readonly [string, string],
+): string[] {
+  const out: string[] = [];
+  const all = data.dirichletVsSimple.filter((x) => x.normalClass !== "mean");
+  const allMeans = data.dirichletVsSimple.filter((x) => x.normalClass === "mean");
+  if (all.length > 0) {
+    const wins = all.filter((x) => x.holds).length;
+    const resolvedWins = all.filter((x) => x.holds && x.resolved).length;
+    const resolvedLosses = all.filter((x) => !x.holds && x.resolved).length;
+    out.push(
+      `Across every transform set x class: ${scoreA} is higher than ${scoreB} in ${wins} of ` +
+        `${all.length} cells (resolved beyond 2 standard errors: ${resolvedWins} higher, ` +
+        `${resolvedLosses} lower); averaged over classes, in ${
+          allMeans.filter((x) => x.holds).length
+        } of ${allMeans.length} sets.`,
+    );
+  }
+  return out;
 }
 
 function className(c: ClassKey, names: readonly string[] | undefined): string {
@@ -294,56 +404,11 @@ export function ablationStatements(
   const geometric = options.geometric ?? "geometric72";
   const [scoreA, scoreB] = options.scorePair ?? ["dirichlet", "simple"];
   const names = options.classNames;
-  const out: string[] = [];
-  if (data.geometricVsNonGeometric.length === 0) {
-    const missing = data.sets.includes(geometric) ? "any non-geometric set" : geometric;
-    out.push(
-      `Does ${geometric} beat every non-geometric set? Cannot tell: no results for ${missing}.`,
-    );
-  }
-  for (const score of data.scores) {
-    const items = data.geometricVsNonGeometric.filter((x) => x.score === score);
-    const mean = items.find((x) => x.normalClass === "mean");
-    if (items.length === 0) continue;
-    const head = mean
-      ? `${mean.holds ? "YES" : "NO"}: ${geometric} ${pctMeanSem(mean.a)} vs the best ` +
-        `non-geometric set ${mean.b.name} ${pctMeanSem(mean.b)} (mean over classes), ` +
-        `${diffText(mean)}`
-      : "no complete seed over all classes for the average";
-    out.push(
-      `Does ${geometric} beat every non-geometric set (${score} score)? ${head}.` +
-        perClassText(items, names, (x) => ` vs ${x.b.name}`),
-    );
-  }
-  const pair = data.dirichletVsSimple.filter((x) => x.transforms === geometric);
-  if (pair.length === 0) {
-    out.push(`Does ${scoreA} beat ${scoreB}? Cannot tell: no ${geometric} results with both.`);
-  } else {
-    const mean = pair.find((x) => x.normalClass === "mean");
-    const head = mean
-      ? `${mean.holds ? "YES" : "NO"}: ${scoreA} ${pctMeanSem(mean.a)} vs ${scoreB} ` +
-        `${pctMeanSem(mean.b)} (mean over classes), ${diffText(mean)}`
-      : "no complete seed over all classes for the average";
-    out.push(
-      `Does ${scoreA} beat ${scoreB} (with ${geometric})? ${head}.` +
-        perClassText(pair, names, () => ""),
-    );
-  }
-  const all = data.dirichletVsSimple.filter((x) => x.normalClass !== "mean");
-  const allMeans = data.dirichletVsSimple.filter((x) => x.normalClass === "mean");
-  if (all.length > 0) {
-    const wins = all.filter((x) => x.holds).length;
-    const resolvedWins = all.filter((x) => x.holds && x.resolved).length;
-    const resolvedLosses = all.filter((x) => !x.holds && x.resolved).length;
-    out.push(
-      `Across every transform set x class: ${scoreA} is higher than ${scoreB} in ${wins} of ` +
-        `${all.length} cells (resolved beyond 2 standard errors: ${resolvedWins} higher, ` +
-        `${resolvedLosses} lower); averaged over classes, in ${
-          allMeans.filter((x) => x.holds).length
-        } of ${allMeans.length} sets.`,
-    );
-  }
-  return out;
+  return [
+    ...geometricStatements(data, geometric, names),
+    scorePairStatement(data, geometric, [scoreA, scoreB], names),
+    ...acrossSetsStatement(data, [scoreA, scoreB]),
+  ];
 }
 
 /** The cell of a set x score x class, or undefined. */

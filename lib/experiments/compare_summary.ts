@@ -145,69 +145,94 @@ export function summarizeCompare(
   for (const m of options.methods) {
     const published = publishedFor(m.name, options.dataset);
     const perSeed = new Map<number, Map<number, number>>(); // seed -> class -> auroc
-    const classCells: CompareCell[] = [];
-    for (const c of options.classes) {
-      const mine = runs.filter((r) =>
-        r.method === m.name && r.normalClass === c && r.status !== "missing"
-      );
-      const values: number[] = [];
-      const errors: string[] = [];
-      let hindsight = false;
-      for (const r of mine) {
-        const res = r.result;
-        hindsight ||= isHindsight(res);
-        const v = res?.status === "ok" ? aurocOf(res, m.primaryScore) : undefined;
-        if (v !== undefined) {
-          values.push(v);
-          if (!perSeed.has(r.seed)) perSeed.set(r.seed, new Map());
-          perSeed.get(r.seed)!.set(c, v);
-        } else {
-          const why = res?.error ?? r.error ?? (res ? "no finite AUROC" : "no result");
-          errors.push(`seed ${r.seed}: ${why}`);
-        }
-      }
-      const s = values.length ? meanSem(values) : undefined;
-      const status = mine.length === 0
-        ? "missing"
-        : errors.length === 0
-        ? "ok"
-        : values.length
-        ? "partial"
-        : "failed";
-      classCells.push({
-        method: m.name,
-        normalClass: c,
-        status,
-        ...(s ? { mean: s.mean, sem: s.sem } : {}),
-        n: values.length,
-        errors,
-        hindsight,
-        ...(published?.perClass?.[c] !== undefined ? { published: published.perClass[c] } : {}),
-      });
-    }
-    const withValues = classCells.filter((x) => x.mean !== undefined);
-    const complete = [...perSeed.values()].filter((byClass) =>
-      options.classes.every((c) => byClass.has(c))
-    ).map((byClass) => options.classes.reduce((a, c) => a + byClass.get(c)!, 0) / byClass.size);
-    cells.push(...classCells, {
-      method: m.name,
-      normalClass: "mean",
-      status: withValues.length === 0
-        ? (classCells.some((x) => x.status !== "missing") ? "failed" : "missing")
-        : classCells.every((x) => x.status === "ok")
-        ? "ok"
-        : "partial",
-      ...(withValues.length
-        ? { mean: withValues.reduce((a, x) => a + x.mean!, 0) / withValues.length }
-        : {}),
-      ...(complete.length >= 2 ? { sem: meanSem(complete).sem } : {}),
-      n: withValues.length,
-      errors: classCells.flatMap((x) => x.errors.map((e) => `class ${x.normalClass} ${e}`)),
-      hindsight: classCells.some((x) => x.hindsight),
-      ...publishedMean(published, options.classes, allClasses),
-    });
+    const classCells = options.classes.map((c) => classCell(runs, m, c, published, perSeed));
+    const publishedRow = publishedMean(published, options.classes, allClasses);
+    cells.push(...classCells, meanCell(m, classCells, perSeed, options.classes, publishedRow));
   }
   return { methods: options.methods, classes: options.classes, cells };
+}
+
+/**
+ * The cell of method `m` on normal class `c`: mean and SEM over its seeds' AUROCs, or why
+ * there is none. Each AUROC is also filed in `perSeed` (seed -> class -> AUROC).
+ */
+function classCell(
+  runs: CompareRun[],
+  m: CompareMethod,
+  c: number,
+  published: PublishedResult | undefined,
+  perSeed: Map<number, Map<number, number>>,
+): CompareCell {
+  const mine = runs.filter((r) =>
+    r.method === m.name && r.normalClass === c && r.status !== "missing"
+  );
+  const values: number[] = [];
+  const errors: string[] = [];
+  let hindsight = false;
+  for (const r of mine) {
+    const res = r.result;
+    hindsight ||= isHindsight(res);
+    const v = res?.status === "ok" ? aurocOf(res, m.primaryScore) : undefined;
+    if (v !== undefined) {
+      values.push(v);
+      if (!perSeed.has(r.seed)) perSeed.set(r.seed, new Map());
+      perSeed.get(r.seed)!.set(c, v);
+    } else {
+      const why = res?.error ?? r.error ?? (res ? "no finite AUROC" : "no result");
+      errors.push(`seed ${r.seed}: ${why}`);
+    }
+  }
+  const s = values.length ? meanSem(values) : undefined;
+  const status = mine.length === 0
+    ? "missing"
+    : errors.length === 0
+    ? "ok"
+    : values.length
+    ? "partial"
+    : "failed";
+  return {
+    method: m.name,
+    normalClass: c,
+    status,
+    ...(s ? { mean: s.mean, sem: s.sem } : {}),
+    n: values.length,
+    errors,
+    hindsight,
+    ...(published?.perClass?.[c] !== undefined ? { published: published.perClass[c] } : {}),
+  };
+}
+
+/**
+ * The mean row's cell of method `m`: the mean over the classes with a value; its SEM over the
+ * seeds that have every class (at least two such seeds).
+ */
+function meanCell(
+  m: CompareMethod,
+  classCells: CompareCell[],
+  perSeed: Map<number, Map<number, number>>,
+  classes: number[],
+  published: Pick<CompareCell, "published" | "publishedNote">,
+): CompareCell {
+  const withValues = classCells.filter((x) => x.mean !== undefined);
+  const complete = [...perSeed.values()].filter((byClass) => classes.every((c) => byClass.has(c)))
+    .map((byClass) => classes.reduce((a, c) => a + byClass.get(c)!, 0) / byClass.size);
+  return {
+    method: m.name,
+    normalClass: "mean",
+    status: withValues.length === 0
+      ? (classCells.some((x) => x.status !== "missing") ? "failed" : "missing")
+      : classCells.every((x) => x.status === "ok")
+      ? "ok"
+      : "partial",
+    ...(withValues.length
+      ? { mean: withValues.reduce((a, x) => a + x.mean!, 0) / withValues.length }
+      : {}),
+    ...(complete.length >= 2 ? { sem: meanSem(complete).sem } : {}),
+    n: withValues.length,
+    errors: classCells.flatMap((x) => x.errors.map((e) => `class ${x.normalClass} ${e}`)),
+    hindsight: classCells.some((x) => x.hindsight),
+    ...published,
+  };
 }
 
 /** The published value of a mean row: over the same classes where per-class numbers exist. */
@@ -277,30 +302,14 @@ export function compareTable(
   return { header, rows };
 }
 
-/** Markdown: the table, notes (hindsight, published sources), then failures with reasons. */
-export function compareMarkdown(
+/**
+ * The notes under the comparison table: the hindsight mark, the published numbers' sources,
+ * the primary scores and the data read.
+ */
+function compareNotes(
   data: CompareSummaryData,
-  options: {
-    dataset: string;
-    preset: string;
-    seeds: number;
-    classNames?: readonly string[];
-    createdAt: string;
-    /** Where the runs' data came from (`describeSource` of each distinct record). */
-    dataUsed?: readonly string[];
-  },
-): string {
-  const t = compareTable(data, options);
-  const lines = [
-    `# Method comparison: ${options.dataset}, preset ${options.preset}`,
-    "",
-    `AUROC in percent (normal class = positive) of each method's primary score` +
-    (options.seeds > 1 ? `, mean ± standard error over ${options.seeds} seeds` : ", one seed") +
-    `. Generated ${options.createdAt}.`,
-    "",
-    markdownTable(t.header, t.rows),
-    "",
-  ];
+  options: { dataset: string; dataUsed?: readonly string[] },
+): string[] {
   const notes: string[] = [];
   if (data.cells.some((c) => c.hindsight)) {
     notes.push(
@@ -325,15 +334,47 @@ export function compareMarkdown(
     `Scores: ${data.methods.map((m) => `${m.title} = ${m.primaryScore}`).join(", ")}.`,
   );
   if (options.dataUsed?.length) notes.push(`Data read: ${options.dataUsed.join("; ")}.`);
-  lines.push(...notes.map((n) => `- ${n}`));
+  return notes;
+}
+
+/** The "Failed runs" section: every error of a class cell, by method and class ([] if none). */
+function failedRuns(data: CompareSummaryData): string[] {
   const failures = data.cells.filter((c) => c.normalClass !== "mean" && c.errors.length);
-  if (failures.length) {
-    lines.push("", "## Failed runs", "");
-    for (const c of failures) {
-      const m = data.methods.find((x) => x.name === c.method)!;
-      for (const e of c.errors) lines.push(`- ${m.title}, class ${c.normalClass}, ${e}`);
-    }
+  if (!failures.length) return [];
+  const lines = ["", "## Failed runs", ""];
+  for (const c of failures) {
+    const m = data.methods.find((x) => x.name === c.method)!;
+    for (const e of c.errors) lines.push(`- ${m.title}, class ${c.normalClass}, ${e}`);
   }
+  return lines;
+}
+
+/** Markdown: the table, notes (hindsight, published sources), then failures with reasons. */
+export function compareMarkdown(
+  data: CompareSummaryData,
+  options: {
+    dataset: string;
+    preset: string;
+    seeds: number;
+    classNames?: readonly string[];
+    createdAt: string;
+    /** Where the runs' data came from (`describeSource` of each distinct record). */
+    dataUsed?: readonly string[];
+  },
+): string {
+  const t = compareTable(data, options);
+  const lines = [
+    `# Method comparison: ${options.dataset}, preset ${options.preset}`,
+    "",
+    `AUROC in percent (normal class = positive) of each method's primary score` +
+    (options.seeds > 1 ? `, mean ± standard error over ${options.seeds} seeds` : ", one seed") +
+    `. Generated ${options.createdAt}.`,
+    "",
+    markdownTable(t.header, t.rows),
+    "",
+  ];
+  lines.push(...compareNotes(data, options).map((n) => `- ${n}`));
+  lines.push(...failedRuns(data));
   return lines.join("\n") + "\n";
 }
 

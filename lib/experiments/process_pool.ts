@@ -121,6 +121,39 @@ export async function runPool(tasks: PoolTask[], options: RunPoolOptions): Promi
       }
     }
   };
+  const release = watchForStop(options, stop);
+  // Children share the cores: native (oneDNN/OpenMP) children get cores / jobs threads each,
+  // since OpenMP threads spin-waiting on an oversubscribed machine slow everything down.
+  const ompThreads = ompThreadsFor(options.jobs);
+  let next = 0;
+  const worker = async () => {
+    while (!stopped && next < tasks.length) {
+      const task = tasks[next++]!;
+      const exit = await runChild(command, task, { ompThreads, tailLines, running, options });
+      exits.push(exit);
+      if (!stopped) await options.onExit?.(exit);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.jobs, tasks.length) }, worker));
+  } finally {
+    release();
+  }
+  if (stopped) {
+    throw new RunError(
+      `Cannot finish the runs: ${stopped} (${exits.length} of ${tasks.length} ended; ` +
+        `finished results are kept, run again to resume)`,
+    );
+  }
+  return exits;
+}
+
+/**
+ * Calls `stop` on what stops a pool: `options.signal` aborting, SIGINT or SIGTERM (unless
+ * `handleSignals` is false), the parent process exiting (unless `stopWithParent` is false).
+ * Returns the function that removes these watches.
+ */
+function watchForStop(options: RunPoolOptions, stop: (why: string) => void): () => void {
   const onAbort = () => stop("aborted");
   options.signal?.addEventListener("abort", onAbort);
   if (options.signal?.aborted) stop("aborted");
@@ -140,53 +173,46 @@ export async function runPool(tasks: PoolTask[], options: RunPoolOptions): Promi
     check();
     parentWatch = setInterval(check, options.parentPollMs ?? 200);
   }
-  // Children share the cores: native (oneDNN/OpenMP) children get cores / jobs threads each,
-  // since OpenMP threads spin-waiting on an oversubscribed machine slow everything down.
-  const ompThreads = ompThreadsFor(options.jobs);
-  let next = 0;
-  const worker = async () => {
-    while (!stopped && next < tasks.length) {
-      const task = tasks[next++]!;
-      const t0 = performance.now();
-      const child = new Deno.Command(command, {
-        args: task.args,
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-        env: { [POOL_PARENT_ENV]: String(Deno.pid), OMP_NUM_THREADS: String(ompThreads) },
-      }).spawn();
-      running.add(child);
-      options.onStart?.(task);
-      const [status, stderrTail] = await Promise.all([
-        child.status,
-        tailOf(child.stderr, tailLines),
-      ]);
-      running.delete(child);
-      const exit: PoolExit = {
-        task,
-        code: status.code,
-        signal: status.signal,
-        seconds: (performance.now() - t0) / 1000,
-        stderrTail,
-      };
-      exits.push(exit);
-      if (!stopped) await options.onExit?.(exit);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(options.jobs, tasks.length) }, worker));
-  } finally {
+  return () => {
     if (parentWatch !== undefined) clearInterval(parentWatch);
     options.signal?.removeEventListener("abort", onAbort);
     for (const [sig, handler] of signals) Deno.removeSignalListener(sig, handler);
-  }
-  if (stopped) {
-    throw new RunError(
-      `Cannot finish the runs: ${stopped} (${exits.length} of ${tasks.length} ended; ` +
-        `finished results are kept, run again to resume)`,
-    );
-  }
-  return exits;
+  };
+}
+
+/** Runs one task's child (in `running` while it lives) to its exit, keeping its stderr's tail. */
+async function runChild(
+  command: string,
+  task: PoolTask,
+  c: {
+    ompThreads: number;
+    tailLines: number;
+    running: Set<Deno.ChildProcess>;
+    options: RunPoolOptions;
+  },
+): Promise<PoolExit> {
+  const t0 = performance.now();
+  const child = new Deno.Command(command, {
+    args: task.args,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { [POOL_PARENT_ENV]: String(Deno.pid), OMP_NUM_THREADS: String(c.ompThreads) },
+  }).spawn();
+  c.running.add(child);
+  c.options.onStart?.(task);
+  const [status, stderrTail] = await Promise.all([
+    child.status,
+    tailOf(child.stderr, c.tailLines),
+  ]);
+  c.running.delete(child);
+  return {
+    task,
+    code: status.code,
+    signal: status.signal,
+    seconds: (performance.now() - t0) / 1000,
+    stderrTail,
+  };
 }
 
 /**

@@ -62,19 +62,7 @@ export async function runDetector(
   options: RunDetectorOptions,
 ): Promise<RunOutput> {
   const t0 = performance.now();
-  const base = {
-    schema: RESULT_SCHEMA,
-    method: detector.name,
-    dataset: data.meta.dataset,
-    normalClass: data.meta.normalClass,
-    normalClassName: data.meta.normalClassName,
-    seed: options.seed,
-    preset: options.preset,
-    hyperparameters: detector.hyperparameters,
-    backend: options.backend,
-    versions: runtimeVersions(options.backend.tfjsVersion),
-    data: data.meta,
-  } as const;
+  const base = resultHeader(detector, data, options);
   let fitSeconds = 0, scoreSeconds = 0;
   try {
     await detector.fit(data.train, {
@@ -114,6 +102,23 @@ export async function runDetector(
     };
     return { result, scores: {} };
   }
+}
+
+/** The fields of a run's result record that are known before it runs. */
+function resultHeader(detector: Detector, data: RunData, options: RunDetectorOptions) {
+  return {
+    schema: RESULT_SCHEMA,
+    method: detector.name,
+    dataset: data.meta.dataset,
+    normalClass: data.meta.normalClass,
+    normalClassName: data.meta.normalClassName,
+    seed: options.seed,
+    preset: options.preset,
+    hyperparameters: detector.hyperparameters,
+    backend: options.backend,
+    versions: runtimeVersions(options.backend.tfjsVersion),
+    data: data.meta,
+  } as const;
 }
 
 function safeState(d: Detector): Record<string, unknown> {

@@ -109,19 +109,16 @@ export interface KeptRun extends RunOutput {
 }
 
 /**
- * Like {@linkcode runMethod} but keeps the fitted detector and the data for inspection. On a
- * failed run (status failed) the detector is kept as well; the caller disposes it either way.
+ * The one-vs-rest split a run uses: the preset's subsets of it, at the preset's image size.
+ * @throws {UsageError} when the images are not of the size a preset is built for.
  */
-export async function runMethodKept(
-  methodOrEntry: string | MethodEntry,
+async function loadRunData(
+  method: string,
   run: { dataset: string; normalClass: number },
   options: RunMethodOptions,
-): Promise<KeptRun> {
-  const entry = typeof methodOrEntry === "string" ? getMethod(methodOrEntry) : methodOrEntry;
-  const method = entry.name;
-  const plan = entry.plan(options.preset, options.overrides);
-  const backendName = parseBackend(options.backend);
-  const seed = options.seed ?? 0;
+  plan: MethodPlan,
+  seed: number,
+): Promise<OneVsRestData> {
   const data = await loadOneVsRest(run.dataset, run.normalClass, {
     dataDir: options.dataDir,
     // A preset built for one size (catsvsdogs: 64) resizes folder images to it by default.
@@ -141,6 +138,24 @@ export async function runMethodKept(
         (data.meta.folder ? ` (drop --image-size or pass --image-size ${plan.imageSize})` : ""),
     );
   }
+  return data;
+}
+
+/**
+ * Like {@linkcode runMethod} but keeps the fitted detector and the data for inspection. On a
+ * failed run (status failed) the detector is kept as well; the caller disposes it either way.
+ */
+export async function runMethodKept(
+  methodOrEntry: string | MethodEntry,
+  run: { dataset: string; normalClass: number },
+  options: RunMethodOptions,
+): Promise<KeptRun> {
+  const entry = typeof methodOrEntry === "string" ? getMethod(methodOrEntry) : methodOrEntry;
+  const method = entry.name;
+  const plan = entry.plan(options.preset, options.overrides);
+  const backendName = parseBackend(options.backend);
+  const seed = options.seed ?? 0;
+  const data = await loadRunData(method, run, options, plan, seed);
   const backend = await initBackend(backendName, { precision: options.precision });
   options.onReady?.({ plan, backend, train: data.train.n, test: data.test.n, meta: data.meta });
   const c = options.checkpoint;

@@ -417,6 +417,23 @@ function commandLines(argv: string[]): string {
  * merges every result with `--summary-only`). Every line is commented.
  */
 export function batchScripts(o: BatchScriptOptions): { array: string; summary: string } {
+  const parts = scriptParts(o);
+  return { array: arrayScript(o, parts), summary: summaryScript(o, parts) };
+}
+
+/** The lines both batch scripts share. */
+interface ScriptParts {
+  /** The sweep command's words with `extra` flags appended. */
+  run: (extra: string[]) => string[];
+  /** The opening comment, saying what the script is. */
+  header: (what: string) => string[];
+  /** Strict mode and the Deno executable. */
+  denoLines: string[];
+  /** The template's setup lines, commented. */
+  setup: string[];
+}
+
+function scriptParts(o: BatchScriptOptions): ScriptParts {
   const q = shellQuote;
   const run = (extra: string[]) => [
     `"$DENO"`,
@@ -445,7 +462,13 @@ export function batchScripts(o: BatchScriptOptions): { array: string; summary: s
   const setup = o.template?.setup.length
     ? ["# Setup from the template " + "(as written there).", ...o.template.setup]
     : [];
-  const array = [
+  return { run, header, denoLines, setup };
+}
+
+/** The job array's script: task i runs `--shard i/K` of the grid with `--no-summary`. */
+function arrayScript(o: BatchScriptOptions, p: ScriptParts): string {
+  const { run, header, denoLines, setup } = p;
+  return [
     ...header("This script is one array task: it runs its share of the grid's runs."),
     "# Job name shown by squeue and used in the log file names.",
     `#SBATCH --job-name=${o.jobName}`,
@@ -485,7 +508,12 @@ export function batchScripts(o: BatchScriptOptions): { array: string; summary: s
     ])),
     "",
   ].join("\n");
-  const summary = [
+}
+
+/** The summary job's script: merges every result with `--summary-only`, running nothing. */
+function summaryScript(o: BatchScriptOptions, p: ScriptParts): string {
+  const { run, header, denoLines, setup } = p;
+  return [
     ...header("This script is the summary job: it merges every result into the summary."),
     "# Job name shown by squeue and used in the log file name.",
     `#SBATCH --job-name=${o.jobName}-summary`,
@@ -507,7 +535,6 @@ export function batchScripts(o: BatchScriptOptions): { array: string; summary: s
     "exec " + commandLines(run(["--summary-only"])),
     "",
   ].join("\n");
-  return { array, summary };
 }
 
 /** One array task as `squeue` lists it. */

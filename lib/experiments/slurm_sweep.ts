@@ -171,24 +171,11 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
   const slurmDir = resolve(o.dir, "slurm");
   const specs = o.specs.map((s) => ({ ...s, out: resolve(s.out) }));
   const count = taskCount(specs.length, o.slurm.runsPerTask);
-  let template: SlurmTemplate | undefined;
-  if (o.slurm.templatePath !== undefined) {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(o.slurm.templatePath);
-    } catch (err) {
-      throw new UsageError(`cannot read --slurm-template ${o.slurm.templatePath}: ${oneLine(err)}`);
-    }
-    template = parseTemplate(text, o.slurm.templatePath, o.slurm.directives);
-  }
+  const template = await readTemplate(o.slurm);
   const { statuses, notes } = await sweepStatus(specs, slurmDir, o.commands);
   for (const n of notes) o.log(n);
   if (o.slurm.status) {
-    console.log(`${o.command} ${o.title}: ${specs.length} runs: ${stateCounts(statuses)}`);
-    for (const s of statuses) {
-      if (s.state === "done") continue;
-      console.log(`  ${s.state.padEnd(8)} ${basename(s.out)}${s.detail ? `: ${s.detail}` : ""}`);
-    }
+    printStatus(o, statuses);
     if (!o.slurm.write) return;
   }
   const tasks = tasksToSubmit(statuses, count, o.retryFailed);
@@ -201,9 +188,95 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
     );
     return;
   }
+  const { arrayPath, summaryPath, logDir } = await writeBatchScripts(o, {
+    slurmDir,
+    runs: specs.length,
+    count,
+    tasks,
+    template,
+  });
+  const runsIn = statuses.filter((_, i) => tasks.includes(i % count)).length;
+  o.log(
+    `${tasks.length} of ${count} array tasks (${runsIn} of ${specs.length} runs, ` +
+      `${o.slurm.runsPerTask} per task; finished ones are kept) -> ${arrayPath}`,
+  );
+  if (!o.slurm.submit) {
+    console.log(`batch scripts: ${arrayPath}, ${summaryPath}`);
+    console.log(
+      `submit with: job=$(sbatch --parsable ${arrayPath}) && ` +
+        `sbatch --dependency=afterany:\${job%%;*} ${summaryPath}`,
+    );
+    return;
+  }
+  const { arrayJob, summaryJob } = await submitScripts(
+    o.commands?.sbatch ?? "sbatch",
+    arrayPath,
+    summaryPath,
+  );
+  await recordSubmission(slurmDir, {
+    arrayJob,
+    summaryJob,
+    submittedAt: new Date().toISOString(),
+    tasks,
+    count,
+    outs: specs.map((s) => s.out),
+  });
+  console.log(
+    `submitted array job ${arrayJob} (${tasks.length} task${tasks.length === 1 ? "" : "s"}) ` +
+      `and summary job ${summaryJob} (after the array); logs in ${logDir}`,
+  );
+  console.log(`follow with: deno task ${o.command} <the same flags> --status`);
+}
+
+/** Adds a submission to `<slurmDir>/jobs.json` (what `--status` reads back). */
+async function recordSubmission(slurmDir: string, submission: Submission): Promise<void> {
+  const submissions = await readSubmissions(slurmDir);
+  submissions.push(submission);
+  await writeJsonAtomic(join(slurmDir, "jobs.json"), {
+    schema: SLURM_JOBS_SCHEMA,
+    submissions,
+  });
+}
+
+/** The `--slurm-template` file, parsed; undefined without one. */
+async function readTemplate(slurm: SlurmOptions): Promise<SlurmTemplate | undefined> {
+  if (slurm.templatePath === undefined) return undefined;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(slurm.templatePath);
+  } catch (err) {
+    throw new UsageError(`cannot read --slurm-template ${slurm.templatePath}: ${oneLine(err)}`);
+  }
+  return parseTemplate(text, slurm.templatePath, slurm.directives);
+}
+
+/** `--status`: the counts per state, then every run not done with its state. */
+function printStatus(o: SlurmSweepOptions, statuses: readonly RunStatus[]): void {
+  console.log(`${o.command} ${o.title}: ${statuses.length} runs: ${stateCounts(statuses)}`);
+  for (const s of statuses) {
+    if (s.state === "done") continue;
+    console.log(`  ${s.state.padEnd(8)} ${basename(s.out)}${s.detail ? `: ${s.detail}` : ""}`);
+  }
+}
+
+/**
+ * Writes the array script (the runs of `tasks`) and the summary script into `slurmDir`,
+ * executable, with a logs folder beside them.
+ */
+async function writeBatchScripts(
+  o: SlurmSweepOptions,
+  w: {
+    slurmDir: string;
+    runs: number;
+    count: number;
+    tasks: number[];
+    template: SlurmTemplate | undefined;
+  },
+): Promise<{ arrayPath: string; summaryPath: string; logDir: string }> {
+  const { template } = w;
   const script = o.script instanceof URL ? fileURLToPath(o.script) : resolve(o.script);
   const repo = dirname(dirname(script));
-  const logDir = join(slurmDir, "logs");
+  const logDir = join(w.slurmDir, "logs");
   await Deno.mkdir(logDir, { recursive: true });
   // Runs at once in a task: one per core asked for, but one on a GPU (a TensorFlow process
   // takes the whole GPU's memory).
@@ -215,9 +288,9 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
   const { array, summary } = batchScripts({
     command: o.command,
     title: o.title,
-    runs: specs.length,
-    count,
-    tasks,
+    runs: w.runs,
+    count: w.count,
+    tasks: w.tasks,
     runsPerTask: o.slurm.runsPerTask,
     ...(o.slurm.maxParallel !== undefined ? { maxParallel: o.slurm.maxParallel } : {}),
     jobs,
@@ -237,29 +310,21 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
     logDir,
     jobName: `geomad-${o.command}`,
   });
-  const arrayPath = join(slurmDir, `${o.command}-array.sbatch`);
-  const summaryPath = join(slurmDir, `${o.command}-summary.sbatch`);
+  const arrayPath = join(w.slurmDir, `${o.command}-array.sbatch`);
+  const summaryPath = join(w.slurmDir, `${o.command}-summary.sbatch`);
   await writeTextAtomic(arrayPath, array);
   await writeTextAtomic(summaryPath, summary);
   await Deno.chmod(arrayPath, 0o755);
   await Deno.chmod(summaryPath, 0o755);
-  const runsIn = tasks.reduce(
-    (n, t) => n + statuses.filter((_, i) => i % count === t).length,
-    0,
-  );
-  o.log(
-    `${tasks.length} of ${count} array tasks (${runsIn} of ${specs.length} runs, ` +
-      `${o.slurm.runsPerTask} per task; finished ones are kept) -> ${arrayPath}`,
-  );
-  if (!o.slurm.submit) {
-    console.log(`batch scripts: ${arrayPath}, ${summaryPath}`);
-    console.log(
-      `submit with: job=$(sbatch --parsable ${arrayPath}) && ` +
-        `sbatch --dependency=afterany:\${job%%;*} ${summaryPath}`,
-    );
-    return;
-  }
-  const sbatch = o.commands?.sbatch ?? "sbatch";
+  return { arrayPath, summaryPath, logDir };
+}
+
+/** Submits the array script, then the summary script to start after it ends. */
+async function submitScripts(
+  sbatch: string,
+  arrayPath: string,
+  summaryPath: string,
+): Promise<{ arrayJob: string; summaryJob: string }> {
   const first = await slurmCommand(sbatch, ["--parsable", arrayPath]);
   const arrayJob = first.stdout.trim().split(";")[0]!;
   if (first.code !== 0 || !/^\d+$/.test(arrayJob)) {
@@ -278,24 +343,7 @@ export async function slurmSweep(o: SlurmSweepOptions): Promise<void> {
         `--dependency=afterany:${arrayJob} ${summaryPath}`,
     );
   }
-  const submissions = await readSubmissions(slurmDir);
-  submissions.push({
-    arrayJob,
-    summaryJob,
-    submittedAt: new Date().toISOString(),
-    tasks,
-    count,
-    outs: specs.map((s) => s.out),
-  });
-  await writeJsonAtomic(join(slurmDir, "jobs.json"), {
-    schema: SLURM_JOBS_SCHEMA,
-    submissions,
-  });
-  console.log(
-    `submitted array job ${arrayJob} (${tasks.length} task${tasks.length === 1 ? "" : "s"}) ` +
-      `and summary job ${summaryJob} (after the array); logs in ${logDir}`,
-  );
-  console.log(`follow with: deno task ${o.command} <the same flags> --status`);
+  return { arrayJob, summaryJob };
 }
 
 /** Flags never repeated in the jobs: Slurm's own, and those each job sets itself. */

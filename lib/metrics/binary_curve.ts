@@ -40,7 +40,46 @@ export function binaryCounts(
   options: BinaryMetricOptions & { action?: string } = {},
 ): BinaryCounts {
   const action = options.action ?? "compute binary metric";
-  const positive = options.positive ?? 1;
+  const isPos = positiveMask(scores, labels, options.positive ?? 1, action);
+  const n = scores.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => {
+    const sa = scores[a]!, sb = scores[b]!;
+    return sb > sa ? 1 : sb < sa ? -1 : 0;
+  });
+  const fps: number[] = [];
+  const tps: number[] = [];
+  const thresholds: number[] = [];
+  let tp = 0;
+  for (let r = 0; r < n; r++) {
+    const i = order[r]!;
+    tp += isPos[i]!;
+    const s = scores[i]!;
+    // Close a threshold group where the next score differs (or at the end).
+    if (r === n - 1 || scores[order[r + 1]!]! !== s) {
+      tps.push(tp);
+      fps.push(r + 1 - tp);
+      thresholds.push(s);
+    }
+  }
+  return {
+    fps: Float64Array.from(fps),
+    tps: Float64Array.from(tps),
+    thresholds: Float64Array.from(thresholds),
+  };
+}
+
+/**
+ * Checks `scores` and `labels` as {@link binaryCounts} documents and marks the samples whose
+ * label is `positive` with 1.
+ */
+function positiveMask(
+  scores: ScoreArray,
+  labels: LabelArray,
+  positive: number,
+  action: string,
+): Uint8Array {
   const n = scores.length;
   if (labels.length !== n) {
     throw new RangeError(
@@ -76,30 +115,5 @@ export function binaryCounts(
       `Cannot ${action}: every sample has the positive label ${positive} (need both classes)`,
     );
   }
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => {
-    const sa = scores[a]!, sb = scores[b]!;
-    return sb > sa ? 1 : sb < sa ? -1 : 0;
-  });
-  const fps: number[] = [];
-  const tps: number[] = [];
-  const thresholds: number[] = [];
-  let tp = 0;
-  for (let r = 0; r < n; r++) {
-    const i = order[r]!;
-    tp += isPos[i]!;
-    const s = scores[i]!;
-    // Close a threshold group where the next score differs (or at the end).
-    if (r === n - 1 || scores[order[r + 1]!]! !== s) {
-      tps.push(tp);
-      fps.push(r + 1 - tp);
-      thresholds.push(s);
-    }
-  }
-  return {
-    fps: Float64Array.from(fps),
-    tps: Float64Array.from(tps),
-    thresholds: Float64Array.from(thresholds),
-  };
+  return isPos;
 }

@@ -1,14 +1,68 @@
 /**
- * Two more uses of headless chromium besides screenshots (chromium.ts): the DOM of a page after
- * its scripts ran (`--dump-dom`: how page scripts hand results back, e.g. plotly's SVG export
- * or a self-test of a page), and print-to-PDF (`--print-to-pdf`, vector output; the page's CSS
- * `@page` size sets the paper size).
+ * Running headless chromium: finding the browser, the flags every run starts with, one run of
+ * it ({@link runBrowser}, which screenshots in chromium.ts use too), and two uses: the DOM of a
+ * page after its scripts ran (`--dump-dom`: how page scripts hand results back, e.g. plotly's
+ * SVG export or a self-test of a page), and print-to-PDF (`--print-to-pdf`, vector output; the
+ * page's CSS `@page` size sets the paper size).
  * @module
  */
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tempPathFor } from "../util/atomic.ts";
-import { CHROMIUM_PATHS, findChromium, headlessArgs } from "./chromium.ts";
+
+/** Where to look for a browser, in order, after $GEOMAD_CHROMIUM. */
+export const CHROMIUM_PATHS: readonly string[] = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+];
+
+function envBrowser(): string | undefined {
+  try {
+    return Deno.env.get("GEOMAD_CHROMIUM") || undefined;
+  } catch {
+    return undefined; // no --allow-env: ignore the override
+  }
+}
+
+/** The first browser found ($GEOMAD_CHROMIUM, then {@link CHROMIUM_PATHS}), or undefined. */
+export function findChromium(): string | undefined {
+  const candidates = [envBrowser(), ...CHROMIUM_PATHS].filter((p): p is string => !!p);
+  for (const path of candidates) {
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // missing, or not readable with the granted permissions
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The flags every headless chromium run of geomad starts with: no sandbox or GPU, no network
+ * chatter, a throwaway profile, a virtual-time budget for scripts to settle, the window size.
+ */
+export function headlessArgs(o: {
+  profile: string;
+  settleMs: number;
+  width: number;
+  height: number;
+}): string[] {
+  return [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+    `--user-data-dir=${o.profile}`,
+    `--virtual-time-budget=${o.settleMs}`,
+    `--window-size=${o.width},${o.height}`,
+  ];
+}
 
 /** Options of {@link dumpDom} and {@link printPdf}. */
 export interface HeadlessOptions {
@@ -33,12 +87,19 @@ export interface HeadlessOptions {
 /** A result of a headless run: the value, or why there is none. */
 export type HeadlessResult<T> = { ok: true; value: T; ms: number } | { ok: false; reason: string };
 
-async function runBrowser(
+/**
+ * One headless chromium run on `htmlPath` (with `options.hash`) with the flags of
+ * {@link headlessArgs} plus `extra`, its throwaway profile in `profileDir` (removed after).
+ * `{ ok: false, reason }` when there is no browser, it cannot start, or exits non-zero.
+ */
+export async function runBrowser(
   htmlPath: string,
   extra: string[],
   options: HeadlessOptions,
   profileDir: string,
-): Promise<{ ok: true; stdout: Uint8Array; ms: number } | { ok: false; reason: string }> {
+): Promise<
+  { ok: true; stdout: Uint8Array; ms: number; browser: string } | { ok: false; reason: string }
+> {
   const browser = options.browser ?? findChromium();
   if (!browser) {
     return { ok: false, reason: `no browser found (tried ${CHROMIUM_PATHS.join(", ")})` };
@@ -73,7 +134,7 @@ async function runBrowser(
       const lines = new TextDecoder().decode(out.stderr).trim().split("\n");
       return { ok: false, reason: `${browser} exited ${out.code}: ${lines.at(-1) ?? ""}` };
     }
-    return { ok: true, stdout: out.stdout, ms: performance.now() - start };
+    return { ok: true, stdout: out.stdout, ms: performance.now() - start, browser };
   } finally {
     await Deno.remove(profile, { recursive: true }).catch(() => {});
   }

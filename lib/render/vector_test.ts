@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import sharp from "sharp";
 import {
   figureSlug,
   PAPER_FIGURE,
@@ -11,7 +10,8 @@ import {
 } from "./vector.ts";
 import { rocFigure } from "../plots/roc.ts";
 import { heatmapFigure } from "../plots/heatmap.ts";
-import { CHROMIUM, PDFINFO, pdfInfo, toolGate } from "../util/tool_testing.ts";
+import { CHROMIUM, PDFINFO, toolTest } from "../util/tool_testing.ts";
+import { assertPaperFigureFiles } from "./vector_testing.ts";
 
 const roc = rocFigure([{ name: "GEOM", fpr: [0, 0.1, 1], tpr: [0, 0.8, 1], auroc: 0.9 }], {
   title: "ROC: class 0 (T-shirt/top)",
@@ -40,43 +40,26 @@ Deno.test("figureSlug() and svgPrintPage() name and size the files", () => {
   assert.doesNotMatch(page, /<\?xml/);
 });
 
-const gate = toolGate("writeFigureFiles() writes SVG, one-page vector PDF and 3x PNG per figure", [
-  CHROMIUM,
-  PDFINFO,
-]);
-Deno.test({
-  name: gate.name,
-  ignore: gate.ignore,
-  async fn() {
-    const tools = gate.require();
-    const dir = await Deno.makeTempDir();
-    try {
-      const heat = heatmapFigure([[1, 2], [3, 4]], { title: "heat & map" });
-      const out = await writeFigureFiles([roc, heat], join(dir, "figs"), {
-        browser: tools.chromium!,
-      });
-      assert.ok(out.ok, out.ok ? "" : out.reason);
-      assert.deepEqual(out.files.map((f) => f.svg.slice(dir.length + 1)), [
-        "figs/01-roc-class-0-t-shirt-top.svg",
-        "figs/02-heat-map.svg",
-      ]);
-      for (const f of out.files) {
-        const svg = await Deno.readTextFile(f.svg);
-        assert.match(svg, /^<svg [^>]*width="624" height="384"/);
-        const info = await pdfInfo(tools.pdfinfo!, f.pdf);
-        assert.equal(info.Pages, "1");
-        assert.match(info["Page size"]!, /^468 x 288 pts/);
-        const png = await sharp(f.png).metadata();
-        assert.deepEqual([png.width, png.height], [3 * 624, 3 * 384]);
-      }
-      assert.match(await Deno.readTextFile(out.files[0]!.svg), />ROC: class 0 \(T-shirt\/top\)</);
-      // Text stays text in the PDF (a vector figure, not a screenshot).
-      const pdf = new TextDecoder("latin1").decode(await Deno.readFile(out.files[0]!.pdf));
-      assert.match(pdf, /\/FontFile2|\/FontFile3|\/Font/);
-      const left = [...Deno.readDirSync(dir)].map((e) => e.name);
-      assert.deepEqual(left, ["figs"]); // no temp folders left
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+toolTest(
+  "writeFigureFiles() writes SVG, one-page vector PDF and 3x PNG per figure",
+  [CHROMIUM, PDFINFO],
+  async (tools, dir) => {
+    const heat = heatmapFigure([[1, 2], [3, 4]], { title: "heat & map" });
+    const out = await writeFigureFiles([roc, heat], join(dir, "figs"), {
+      browser: tools.chromium!,
+    });
+    assert.ok(out.ok, out.ok ? "" : out.reason);
+    assert.deepEqual(out.files.map((f) => f.svg.slice(dir.length + 1)), [
+      "figs/01-roc-class-0-t-shirt-top.svg",
+      "figs/02-heat-map.svg",
+    ]);
+    const svgs = [];
+    for (const f of out.files) svgs.push(await assertPaperFigureFiles(tools.pdfinfo!, f));
+    assert.match(svgs[0]!, />ROC: class 0 \(T-shirt\/top\)</);
+    // Text stays text in the PDF (a vector figure, not a screenshot).
+    const pdf = new TextDecoder("latin1").decode(await Deno.readFile(out.files[0]!.pdf));
+    assert.match(pdf, /\/FontFile2|\/FontFile3|\/Font/);
+    const left = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.deepEqual(left, ["figs"]); // no temp folders left
   },
-});
+);

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { DataError, UsageError } from "../util/errors.ts";
 import { type CommandSpec, intFlag, parseCommand, runCli, textFlag } from "../util/cli.ts";
 import type { Report } from "./html.ts";
+import type { Figure } from "../plots/figure.ts";
 import { writeReport } from "./files.ts";
 import { readResults } from "./results.ts";
 import { resultSections } from "./sections.ts";
@@ -109,22 +110,7 @@ export async function reportMain(
   textFlag("out", values.out);
   textFlag("png", values.png);
   textFlag("index", values.index);
-  const { records, skipped } = await readResults(folder);
-  if (records.length === 0) {
-    const first = skipped[0] ? ` (e.g. ${skipped[0].source}: ${skipped[0].reason})` : "";
-    throw new DataError(
-      `Cannot build report: no result records in '${folder}', ${skipped.length} skipped${first}`,
-    );
-  }
-  const report: Report = {
-    title: values.title ?? "geomad results",
-    meta: [
-      `${records.length} result records from ${folder}` +
-      (skipped.length ? ` (${skipped.length} files or records skipped)` : ""),
-      `generated ${new Date().toISOString()}`,
-    ],
-    sections: resultSections(records),
-  };
+  const { records, skipped, report } = await resultsReport(folder, values.title);
   const htmlPath = values.out ?? join(folder, "report.html");
   const pngPath = values["no-png"]
     ? false
@@ -140,31 +126,13 @@ export async function reportMain(
         : `report: no PNG: ${png.reason}`,
     );
   }
-  let figures: FigureFilesResult | undefined;
   const figs = report.sections.flatMap((s) => s.figures ?? []);
-  if (!values["no-figures"] && figs.length > 0) {
-    const dir = htmlPath.replace(/\.html?$/i, "") + "-figures";
-    figures = await writeFigureFiles(figs, dir);
-    log(
-      figures.ok
-        ? `report: wrote ${figures.files.length} figures as SVG, PDF and PNG to ${dir}/ ` +
-          `(${(figures.ms / 1000).toFixed(1)} s)`
-        : `report: no SVG/PDF figures: ${figures.reason}`,
-    );
-  }
-  let index: string | undefined;
-  if (!values["no-index"]) {
-    index = values.index ?? join(folder, "index.html");
-    const found = await collectIndex(folder);
-    await writeTextAtomic(
-      index,
-      indexHtml(found, { generatedAt: new Date().toISOString(), indexDir: dirname(index) }),
-    );
-    log(
-      `report: wrote ${index} (${found.runs.length} runs, ${found.sweeps.length} sweeps, ` +
-        `${found.benches.length} benches, ${found.skipped.length} invalid records)`,
-    );
-  }
+  const figures = !values["no-figures"] && figs.length > 0
+    ? await writeReportFigures(figs, htmlPath.replace(/\.html?$/i, "") + "-figures", log)
+    : undefined;
+  const index = values["no-index"]
+    ? undefined
+    : await writeIndex(folder, values.index ?? join(folder, "index.html"), log);
   return {
     html: htmlPath,
     records: records.length,
@@ -173,6 +141,64 @@ export async function reportMain(
     ...(figures ? { figures } : {}),
     ...(index ? { index } : {}),
   };
+}
+
+/**
+ * The report of the result records under `folder`, with the records read and the files skipped.
+ * @throws {DataError} when there is no valid record.
+ */
+async function resultsReport(folder: string, title: string | undefined) {
+  const { records, skipped } = await readResults(folder);
+  if (records.length === 0) {
+    const first = skipped[0] ? ` (e.g. ${skipped[0].source}: ${skipped[0].reason})` : "";
+    throw new DataError(
+      `Cannot build report: no result records in '${folder}', ${skipped.length} skipped${first}`,
+    );
+  }
+  const report: Report = {
+    title: title ?? "geomad results",
+    meta: [
+      `${records.length} result records from ${folder}` +
+      (skipped.length ? ` (${skipped.length} files or records skipped)` : ""),
+      `generated ${new Date().toISOString()}`,
+    ],
+    sections: resultSections(records),
+  };
+  return { records, skipped, report };
+}
+
+/** Writes every figure of the report to `dir` as SVG, PDF and PNG and logs the outcome. */
+async function writeReportFigures(
+  figs: Figure[],
+  dir: string,
+  log: (line: string) => void,
+): Promise<FigureFilesResult> {
+  const figures = await writeFigureFiles(figs, dir);
+  log(
+    figures.ok
+      ? `report: wrote ${figures.files.length} figures as SVG, PDF and PNG to ${dir}/ ` +
+        `(${(figures.ms / 1000).toFixed(1)} s)`
+      : `report: no SVG/PDF figures: ${figures.reason}`,
+  );
+  return figures;
+}
+
+/** Writes the index page of every record under `folder` to `index`; returns its path. */
+async function writeIndex(
+  folder: string,
+  index: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const found = await collectIndex(folder);
+  await writeTextAtomic(
+    index,
+    indexHtml(found, { generatedAt: new Date().toISOString(), indexDir: dirname(index) }),
+  );
+  log(
+    `report: wrote ${index} (${found.runs.length} runs, ${found.sweeps.length} sweeps, ` +
+      `${found.benches.length} benches, ${found.skipped.length} invalid records)`,
+  );
+  return index;
 }
 
 if (import.meta.main) {

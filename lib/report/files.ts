@@ -8,6 +8,7 @@ import { estimateReportHeight, type Report, reportHtml } from "./html.ts";
 import { plotlySource } from "../render/plotly.ts";
 import { type FigureFilesResult, writeFigureFiles } from "../render/vector.ts";
 import { writeTextAtomic } from "../util/atomic.ts";
+import type { TableFiles } from "./table_files.ts";
 
 /** What {@linkcode writeReportFiles} wrote. */
 export interface ReportFiles {
@@ -70,4 +71,23 @@ export async function writeReportFiles(
   const figs = report.sections.flatMap((s) => s.figures ?? []);
   const figures = figs.length ? await writeFigureFiles(figs, `${base}-figures`) : undefined;
   return { ...files, ...(figures ? { figures } : {}) };
+}
+
+/**
+ * What a sweep's summary wrote besides its own files, as lines to print: the paper tables, the
+ * chart's PNG and the SVG/PDF/PNG figures, or why one of them is missing.
+ */
+export function writtenLines(files: ReportFiles, tables: TableFiles): string[] {
+  const lines = [`tables: ${tables.tex}, ${tables.csv.join(", ")}`];
+  if (files.png) {
+    lines.push(files.png.ok ? `figure: ${files.png.path}` : `no PNG: ${files.png.reason}`);
+  }
+  if (files.figures) {
+    lines.push(
+      files.figures.ok
+        ? `figures (SVG, PDF, PNG): ${files.figures.dir}/`
+        : `no SVG/PDF figures: ${files.figures.reason}`,
+    );
+  }
+  return lines;
 }

@@ -81,59 +81,8 @@ export function reportHtml(report: Report, options: ReportHtmlOptions = {}): str
   const figures: Figure[] = [];
   const body: string[] = [`<h1>${escapeHtml(report.title)}</h1>`];
   for (const line of report.meta ?? []) body.push(`<p class="meta">${escapeHtml(line)}</p>`);
-  for (const section of report.sections) {
-    body.push(`<section>`, `<h2>${escapeHtml(section.title)}</h2>`);
-    for (const p of section.text ?? []) body.push(`<p>${escapeHtml(p)}</p>`);
-    if (section.figures?.length) {
-      body.push(`<div class="figures">`);
-      for (const fig of section.figures) {
-        const height = fig.layout.height ?? FIGURE_HEIGHT;
-        body.push(
-          `<div class="figure" id="figure-${figures.length}" style="height:${height}px"></div>`,
-        );
-        figures.push(fig);
-      }
-      body.push(`</div>`);
-    }
-    for (const image of section.images ?? []) {
-      const { width, height } = pngSize(image.png);
-      const alt = escapeHtml(image.caption ?? "image");
-      body.push(
-        `<figure><img src="data:image/png;base64,${toBase64(image.png)}" width="${width}" ` +
-          `height="${height}" alt="${alt}">` +
-          (image.caption ? `<figcaption>${escapeHtml(image.caption)}</figcaption>` : "") +
-          `</figure>`,
-      );
-    }
-    for (const table of section.tables ?? []) body.push(tableHtml(table.rows, table));
-    body.push(`</section>`);
-  }
-  let scripts = "";
-  if (figures.length > 0) {
-    if (!options.plotly) throw new TypeError("Cannot build report: figures need the plotly source");
-    const specs = figures.map((f) => {
-      const layout = { ...f.layout, autosize: true, height: f.layout.height ?? FIGURE_HEIGHT };
-      return {
-        data: f.data,
-        layout,
-        // Interactive: the title moved out of the mode bar's strip (see modebar.ts).
-        interactive: clearOfModeBar(layout),
-        config: { responsive: true, displaylogo: false, ...(f.config ?? {}) },
-      };
-    });
-    scripts = `<script>${options.plotly}</script>\n` +
-      `<script type="application/json" id="geomad-figures">${scriptJson(specs)}</script>\n` +
-      `<script>
-(function () {
-  var specs = JSON.parse(document.getElementById("geomad-figures").textContent);
-  var still = location.hash === "#static"; // screenshots: no mode bar
-  specs.forEach(function (s, i) {
-    if (still) s.config.displayModeBar = false;
-    Plotly.newPlot("figure-" + i, s.data, still ? s.layout : s.interactive, s.config);
-  });
-})();
-</script>`;
-  }
+  for (const section of report.sections) body.push(...sectionHtml(section, figures));
+  const scripts = figures.length > 0 ? figureScripts(figures, options.plotly) : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -148,6 +97,67 @@ ${scripts}
 </body>
 </html>
 `;
+}
+
+/**
+ * One section's HTML lines: its title, paragraphs, a placeholder per figure (the figures are
+ * appended to `figures`, whose index names the placeholder), images and tables.
+ */
+function sectionHtml(section: ReportSection, figures: Figure[]): string[] {
+  const out: string[] = [];
+  out.push(`<section>`, `<h2>${escapeHtml(section.title)}</h2>`);
+  for (const p of section.text ?? []) out.push(`<p>${escapeHtml(p)}</p>`);
+  if (section.figures?.length) {
+    out.push(`<div class="figures">`);
+    for (const fig of section.figures) {
+      const height = fig.layout.height ?? FIGURE_HEIGHT;
+      out.push(
+        `<div class="figure" id="figure-${figures.length}" style="height:${height}px"></div>`,
+      );
+      figures.push(fig);
+    }
+    out.push(`</div>`);
+  }
+  for (const image of section.images ?? []) {
+    const { width, height } = pngSize(image.png);
+    const alt = escapeHtml(image.caption ?? "image");
+    out.push(
+      `<figure><img src="data:image/png;base64,${toBase64(image.png)}" width="${width}" ` +
+        `height="${height}" alt="${alt}">` +
+        (image.caption ? `<figcaption>${escapeHtml(image.caption)}</figcaption>` : "") +
+        `</figure>`,
+    );
+  }
+  for (const table of section.tables ?? []) out.push(tableHtml(table.rows, table));
+  out.push(`</section>`);
+  return out;
+}
+
+/** plotly.js, the figures' specs as JSON and the script that plots each into its placeholder. */
+function figureScripts(figures: Figure[], plotly: string | undefined): string {
+  if (!plotly) throw new TypeError("Cannot build report: figures need the plotly source");
+  const specs = figures.map((f) => {
+    const layout = { ...f.layout, autosize: true, height: f.layout.height ?? FIGURE_HEIGHT };
+    return {
+      data: f.data,
+      layout,
+      // Interactive: the title moved out of the mode bar's strip (see modebar.ts).
+      interactive: clearOfModeBar(layout),
+      config: { responsive: true, displaylogo: false, ...(f.config ?? {}) },
+    };
+  });
+  return `<script>${plotly}</script>\n` +
+    `<script type="application/json" id="geomad-figures">${scriptJson(specs)}</script>\n` +
+    `<script>
+(function () {
+  var specs = JSON.parse(document.getElementById("geomad-figures").textContent);
+  var still = location.hash === "#static"; // screenshots: no mode bar
+  specs.forEach(function (s, i) {
+    if (still) s.config.displayModeBar = false;
+    Plotly.newPlot("figure-" + i, s.data, still ? s.layout : s.interactive, s.config);
+  });
+})();
+</script>`;
 }
 
 /**

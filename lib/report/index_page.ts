@@ -167,42 +167,10 @@ export async function collectIndex(folder: string): Promise<ResultsIndex> {
       else index.runs.push(runOf(value as RunResult, file));
     } else if (schema.startsWith("geomad.compare/") || schema.startsWith("geomad.ablation/")) {
       try {
-        const kind = schema.startsWith("geomad.compare/") ? "compare" : "ablation";
-        const s = kind === "compare"
-          ? await readCompareSummary(path)
-          : await readAblationSummary(path);
-        if (!s) continue;
-        const base = file.replace(/\.json$/, "");
-        const links: IndexLink[] = [];
-        const kinds: Array<[string, string]> = [
-          ["summary", ".html"],
-          ["markdown", ".md"],
-          ["LaTeX", ".tex"],
-          ["CSV", ".csv"],
-        ];
-        for (const [label, ext] of kinds) {
-          if (await exists(join(folder, base + ext))) links.push({ label, href: base + ext });
-        }
-        links.push({ label: "json", href: file });
-        const preset = typeof s.preset === "string" ? s.preset : s.preset.name;
-        const runs = kind === "compare"
-          ? (s as { runs?: unknown[] }).runs?.length ?? 0
-          : (s as { runs: { used: number } }).runs.used;
-        const sweep: IndexSweep = {
-          kind,
-          file,
-          dataset: s.dataset,
-          preset,
-          createdAt: String(s.createdAt ?? ""),
-          runs,
-          links,
-        };
-        index.sweeps.push(sweep);
-        if (kind === "compare") {
-          for (const r of (s as { runs?: Array<{ file?: string }> }).runs ?? []) {
-            if (r.file) compareRuns.push({ file: r.file, sweep });
-          }
-        }
+        const found = await sweepOf(folder, file, path, schema);
+        if (!found) continue;
+        index.sweeps.push(found.sweep);
+        for (const r of found.runFiles) compareRuns.push({ file: r, sweep: found.sweep });
       } catch (err) {
         index.skipped.push({ file, reason: err instanceof DataError ? err.message : oneLine(err) });
       }
@@ -221,6 +189,51 @@ export async function collectIndex(folder: string): Promise<ResultsIndex> {
   }
   linkRunsToSweeps(index, compareRuns);
   return index;
+}
+
+/**
+ * The index entry of the compare or ablation summary `file` (at `path`; `schema` is its schema), with
+ * links to its files beside it, and the run files a compare summary lists; undefined when the
+ * summary reader skips it. Throws DataError for an invalid summary.
+ */
+async function sweepOf(
+  folder: string,
+  file: string,
+  path: string,
+  schema: string,
+): Promise<{ sweep: IndexSweep; runFiles: string[] } | undefined> {
+  const kind = schema.startsWith("geomad.compare/") ? "compare" : "ablation";
+  const s = kind === "compare" ? await readCompareSummary(path) : await readAblationSummary(path);
+  if (!s) return undefined;
+  const base = file.replace(/\.json$/, "");
+  const links: IndexLink[] = [];
+  const kinds: Array<[string, string]> = [
+    ["summary", ".html"],
+    ["markdown", ".md"],
+    ["LaTeX", ".tex"],
+    ["CSV", ".csv"],
+  ];
+  for (const [label, ext] of kinds) {
+    if (await exists(join(folder, base + ext))) links.push({ label, href: base + ext });
+  }
+  links.push({ label: "json", href: file });
+  const preset = typeof s.preset === "string" ? s.preset : s.preset.name;
+  const runs = kind === "compare"
+    ? (s as { runs?: unknown[] }).runs?.length ?? 0
+    : (s as { runs: { used: number } }).runs.used;
+  const sweep: IndexSweep = {
+    kind,
+    file,
+    dataset: s.dataset,
+    preset,
+    createdAt: String(s.createdAt ?? ""),
+    runs,
+    links,
+  };
+  const runFiles = kind === "compare"
+    ? ((s as { runs?: Array<{ file?: string }> }).runs ?? []).flatMap((r) => r.file ? [r.file] : [])
+    : [];
+  return { sweep, runFiles };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -389,89 +402,97 @@ function fixed(x: number | undefined, digits: number): string {
   return x === undefined ? "" : x.toFixed(digits);
 }
 
-/** The index as one self-contained HTML page (no external scripts or styles). */
-export function indexHtml(index: ResultsIndex, options: IndexHtmlOptions = {}): string {
-  const from = options.indexDir ?? index.folder;
-  const href = (file: string) =>
-    relative(from, resolve(index.folder, file)).split("/").map(encodeURIComponent).join("/");
-  const a = (l: IndexLink) => `<a href="${escapeHtml(href(l.href))}">${escapeHtml(l.label)}</a>`;
-  const columns: Column[] = [
-    { key: "method", title: "method", type: "text", value: (r) => r.method },
-    { key: "dataset", title: "dataset", type: "text", value: (r) => r.dataset },
-    {
-      key: "class",
-      title: "class",
-      type: "number",
-      value: (r) => r.normalClass,
-      html: (r) => `${r.normalClass} <small>${escapeHtml(r.className)}</small>`,
-    },
-    { key: "preset", title: "preset", type: "text", value: (r) => r.preset },
-    { key: "precision", title: "precision", type: "text", value: (r) => r.precision },
-    { key: "backend", title: "backend", type: "text", value: (r) => r.backend },
-    { key: "seed", title: "seed", type: "number", value: (r) => r.seed },
-    {
-      key: "auroc",
-      title: "AUROC",
-      type: "number",
-      value: (r) => r.auroc,
-      html: (r) =>
-        r.auroc === undefined
-          ? (r.status === "failed" ? "failed" : "")
-          : `${fixed(100 * r.auroc, 1)} <small>${escapeHtml(r.score ?? "")}</small>`,
-    },
-    {
-      key: "scores",
-      title: "all scores (AUROC %)",
-      type: "text",
-      value: (r) =>
-        Object.entries(r.aurocs).map(([k, v]) => `${k} ${fixed(100 * v, 1)}`).join(", "),
-    },
-    {
-      key: "time",
-      title: "time (s)",
-      type: "number",
-      value: (r) => r.seconds,
-      html: (r) => fixed(r.seconds, 1),
-    },
-    { key: "date", title: "date", type: "text", value: (r) => r.createdAt },
-    {
-      key: "commit",
-      title: "commit",
-      type: "text",
-      value: (r) => r.commit,
-      html: (r) => r.commit ? `<code>${escapeHtml(r.commit.slice(0, 10))}</code>` : "",
-    },
-    { key: "status", title: "status", type: "text", value: (r) => r.status },
-  ];
-  const head =
-    columns.map((c) => `<th data-key="${c.key}" data-type="${c.type}">${escapeHtml(c.title)}</th>`)
-      .join("") + "<th>reports</th>";
-  const body = index.runs.map((r) => {
-    const data = Object.keys(INDEX_FILTERS).map((k) =>
-      ` data-${k}="${escapeHtml(String(r[k as keyof typeof INDEX_FILTERS]))}"`
-    ).join("");
-    const cells = columns.map((c) => {
-      const v = c.value(r);
-      const text = c.html ? c.html(r) : escapeHtml(v === undefined ? "" : String(v));
-      const cls = c.type === "number" ? ` class="num"` : "";
-      const title = c.key === "status" && r.error ? ` title="${escapeHtml(r.error)}"` : "";
-      return `<td data-key="${c.key}" data-value="${
-        escapeHtml(v === undefined ? "" : String(v))
-      }"` +
-        `${cls}${title}>${text}</td>`;
-    }).join("");
-    const links = [...r.reports, { label: "json", href: r.file }].map(a).join(" ");
-    return `<tr${data}${
-      r.status === "failed" ? ' class="failed"' : ""
-    }>${cells}<td>${links}</td></tr>`;
-  }).join("\n");
-  const selects = Object.entries(INDEX_FILTERS).map(([key, label]) => {
-    const values = [...new Set(index.runs.map((r) => String(r[key as keyof typeof INDEX_FILTERS])))]
+/** Renders a link of the page: `label` pointing at a file named relative to the index folder. */
+type LinkHtml = (l: IndexLink) => string;
+
+/** The columns of the runs table. */
+const COLUMNS: readonly Column[] = [
+  { key: "method", title: "method", type: "text", value: (r) => r.method },
+  { key: "dataset", title: "dataset", type: "text", value: (r) => r.dataset },
+  {
+    key: "class",
+    title: "class",
+    type: "number",
+    value: (r) => r.normalClass,
+    html: (r) => `${r.normalClass} <small>${escapeHtml(r.className)}</small>`,
+  },
+  { key: "preset", title: "preset", type: "text", value: (r) => r.preset },
+  { key: "precision", title: "precision", type: "text", value: (r) => r.precision },
+  { key: "backend", title: "backend", type: "text", value: (r) => r.backend },
+  { key: "seed", title: "seed", type: "number", value: (r) => r.seed },
+  {
+    key: "auroc",
+    title: "AUROC",
+    type: "number",
+    value: (r) => r.auroc,
+    html: (r) =>
+      r.auroc === undefined
+        ? (r.status === "failed" ? "failed" : "")
+        : `${fixed(100 * r.auroc, 1)} <small>${escapeHtml(r.score ?? "")}</small>`,
+  },
+  {
+    key: "scores",
+    title: "all scores (AUROC %)",
+    type: "text",
+    value: (r) => Object.entries(r.aurocs).map(([k, v]) => `${k} ${fixed(100 * v, 1)}`).join(", "),
+  },
+  {
+    key: "time",
+    title: "time (s)",
+    type: "number",
+    value: (r) => r.seconds,
+    html: (r) => fixed(r.seconds, 1),
+  },
+  { key: "date", title: "date", type: "text", value: (r) => r.createdAt },
+  {
+    key: "commit",
+    title: "commit",
+    type: "text",
+    value: (r) => r.commit,
+    html: (r) => r.commit ? `<code>${escapeHtml(r.commit.slice(0, 10))}</code>` : "",
+  },
+  { key: "status", title: "status", type: "text", value: (r) => r.status },
+];
+
+/** The header row of the runs table. */
+function runsHead(): string {
+  return COLUMNS.map((c) =>
+    `<th data-key="${c.key}" data-type="${c.type}">${escapeHtml(c.title)}</th>`
+  ).join("") + "<th>reports</th>";
+}
+
+/** One run's row: its filter fields as data attributes, a cell per column, its links. */
+function runRow(r: IndexRun, a: LinkHtml): string {
+  const data = Object.keys(INDEX_FILTERS).map((k) =>
+    ` data-${k}="${escapeHtml(String(r[k as keyof typeof INDEX_FILTERS]))}"`
+  ).join("");
+  const cells = COLUMNS.map((c) => {
+    const v = c.value(r);
+    const text = c.html ? c.html(r) : escapeHtml(v === undefined ? "" : String(v));
+    const cls = c.type === "number" ? ` class="num"` : "";
+    const title = c.key === "status" && r.error ? ` title="${escapeHtml(r.error)}"` : "";
+    return `<td data-key="${c.key}" data-value="${escapeHtml(v === undefined ? "" : String(v))}"` +
+      `${cls}${title}>${text}</td>`;
+  }).join("");
+  const links = [...r.reports, { label: "json", href: r.file }].map(a).join(" ");
+  return `<tr${data}${
+    r.status === "failed" ? ' class="failed"' : ""
+  }>${cells}<td>${links}</td></tr>`;
+}
+
+/** A select box per filterable field, offering the values the runs hold. */
+function filterSelects(runs: IndexRun[]): string {
+  return Object.entries(INDEX_FILTERS).map(([key, label]) => {
+    const values = [...new Set(runs.map((r) => String(r[key as keyof typeof INDEX_FILTERS])))]
       .sort();
     const opts = values.map((v) => `<option value="${escapeHtml(v)}">${escapeHtml(v)}</option>`);
     return `<label>${escapeHtml(label)} <select data-filter="${key}" id="filter-${key}">` +
       `<option value="">all</option>${opts.join("")}</select></label>`;
   }).join("\n");
+}
+
+/** The sweeps, benchmarks, reports and invalid records of the index (empty strings if none). */
+function otherSections(index: ResultsIndex, a: LinkHtml) {
   const sweeps = index.sweeps.length
     ? `<h2>Sweeps (${index.sweeps.length})</h2><table id="sweeps"><thead><tr><th>kind</th>` +
       `<th>dataset</th><th>preset</th><th>runs</th><th>date</th><th>files</th></tr></thead><tbody>` +
@@ -500,6 +521,19 @@ export function indexHtml(index: ResultsIndex, options: IndexHtmlOptions = {}): 
         .join("") +
       "</ul>"
     : "";
+  return { sweeps, benches, reports, skipped };
+}
+
+/** The index as one self-contained HTML page (no external scripts or styles). */
+export function indexHtml(index: ResultsIndex, options: IndexHtmlOptions = {}): string {
+  const from = options.indexDir ?? index.folder;
+  const href = (file: string) =>
+    relative(from, resolve(index.folder, file)).split("/").map(encodeURIComponent).join("/");
+  const a: LinkHtml = (l) => `<a href="${escapeHtml(href(l.href))}">${escapeHtml(l.label)}</a>`;
+  const head = runsHead();
+  const body = index.runs.map((r) => runRow(r, a)).join("\n");
+  const selects = filterSelects(index.runs);
+  const { sweeps, benches, reports, skipped } = otherSections(index, a);
   const title = options.title ?? "geomad results index";
   return `<!doctype html>
 <html lang="en">

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { escapeLatex, latexDocument, latexTable } from "./latex.ts";
 import { bestCells, type PaperTable } from "./paper_table.ts";
-import { compileLatex, PDFINFO, pdfInfo, PDFLATEX, toolGate } from "../util/tool_testing.ts";
+import { checkPdf, compileLatex, PDFINFO, PDFLATEX, toolTest } from "../util/tool_testing.ts";
 
 const table: PaperTable = {
   rowHeader: "normal class",
@@ -78,24 +78,13 @@ Deno.test("latexTable() is booktabs with mean ± SEM, bold best, paper column, c
   assert.throws(() => latexTable({ ...table, rows: [{ label: "x", cells: [] }] }), RangeError);
 });
 
-const tex = toolGate("latexDocument() compiles with pdflatex into a one-page PDF", [
-  PDFLATEX,
-  PDFINFO,
-]);
-Deno.test({
-  name: tex.name,
-  ignore: tex.ignore,
-  async fn() {
-    const tools = tex.require();
-    const dir = await Deno.makeTempDir({ prefix: "geomad-latex-" });
-    try {
-      const path = join(dir, "t.tex");
-      await Deno.writeTextFile(path, latexDocument([table, { ...table, best: "column" }]));
-      const pdf = await compileLatex(tools.pdflatex!, path);
-      const info = await pdfInfo(tools.pdfinfo!, pdf);
-      assert.equal(info.Pages, "1");
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+toolTest(
+  "latexDocument() compiles with pdflatex into a one-page PDF",
+  [PDFLATEX, PDFINFO],
+  async (tools, dir) => {
+    const path = join(dir, "t.tex");
+    await Deno.writeTextFile(path, latexDocument([table, { ...table, best: "column" }]));
+    await checkPdf(tools.pdfinfo!, await compileLatex(tools.pdflatex!, path), { pages: 1 });
   },
-});
+  { prefix: "geomad-latex-" },
+);

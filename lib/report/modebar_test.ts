@@ -5,7 +5,7 @@ import { reportHtml } from "./html.ts";
 import { plotlySource } from "../render/plotly.ts";
 import { dumpDom } from "../render/headless.ts";
 import { rocFigure } from "../plots/roc.ts";
-import { CHROMIUM, toolGate } from "../util/tool_testing.ts";
+import { CHROMIUM, toolTest } from "../util/tool_testing.ts";
 
 Deno.test("clearOfModeBar() anchors the title above the plot and grows the top margin", () => {
   const layout = { title: { text: "A<br>B" }, font: { size: 10 }, margin: { l: 1, t: 50 } };
@@ -49,34 +49,25 @@ setTimeout(function () {
   return path;
 }
 
-const gate = toolGate("report.html in chromium: the mode bar does not cover a long title", [
-  CHROMIUM,
-]);
-Deno.test({
-  name: gate.name,
-  ignore: gate.ignore,
-  async fn() {
-    const { chromium } = gate.require();
-    const dir = await Deno.makeTempDir();
-    try {
-      const title = "ROC curves of every method on normal class 0, " +
-        "T-shirt/top, with the chance line, one seed";
-      const probe = async (fix: boolean) => {
-        const dom = await dumpDom(await overlapPage(dir, title, fix), {
-          browser: chromium!,
-          width: 700,
-        });
-        assert.ok(dom.ok, dom.ok ? "" : dom.reason);
-        const text = dom.value.match(/<pre id="probe">([^<]*)<\/pre>/)?.[1];
-        assert.ok(text, "the probe ran");
-        return JSON.parse(text) as { overlap: boolean };
-      };
-      // Without the fix plotly puts a long centred title under the bar; with it, never.
-      assert.equal((await probe(false)).overlap, true);
-      const fixed = await probe(true);
-      assert.equal(fixed.overlap, false, JSON.stringify(fixed));
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+toolTest(
+  "report.html in chromium: the mode bar does not cover a long title",
+  [CHROMIUM],
+  async ({ chromium }, dir) => {
+    const title = "ROC curves of every method on normal class 0, " +
+      "T-shirt/top, with the chance line, one seed";
+    const probe = async (fix: boolean) => {
+      const dom = await dumpDom(await overlapPage(dir, title, fix), {
+        browser: chromium!,
+        width: 700,
+      });
+      assert.ok(dom.ok, dom.ok ? "" : dom.reason);
+      const text = dom.value.match(/<pre id="probe">([^<]*)<\/pre>/)?.[1];
+      assert.ok(text, "the probe ran");
+      return JSON.parse(text) as { overlap: boolean };
+    };
+    // Without the fix plotly puts a long centred title under the bar; with it, never.
+    assert.equal((await probe(false)).overlap, true);
+    const fixed = await probe(true);
+    assert.equal(fixed.overlap, false, JSON.stringify(fixed));
   },
-});
+);

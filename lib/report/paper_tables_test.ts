@@ -6,7 +6,7 @@ import { compareTables } from "./paper_tables.ts";
 import { fakeResult } from "../experiments/testing.ts";
 import { latexDocument, latexTable } from "./latex.ts";
 import { csvTable } from "./csv.ts";
-import { compileLatex, PDFLATEX, toolGate } from "../util/tool_testing.ts";
+import { compileLatex, PDFLATEX, toolTest } from "../util/tool_testing.ts";
 
 /** GEOM on classes 0 and 1 with two seeds, OC-SVM (hindsight) with class 1 failed. */
 function compareData() {
@@ -71,25 +71,16 @@ Deno.test("compareTables(): classes x methods, paper columns, best per row, prot
   assert.match(csv, /\r\nTrouser \(1\),98,1,2,97\.6,failed,,,,,\r\n/);
 });
 
-const gate = toolGate("compareTables(): the document with paper columns compiles with pdflatex", [
-  PDFLATEX,
-]);
-Deno.test({
-  name: gate.name,
-  ignore: gate.ignore,
-  async fn() {
-    const tools = gate.require();
-    const dir = await Deno.makeTempDir();
-    try {
-      const tables = compareTables(compareData(), {
-        dataset: "fashion-mnist",
-        preset: "smoke",
-        seeds: 2,
-      });
-      await Deno.writeTextFile(join(dir, "s.tex"), latexDocument(tables));
-      await compileLatex(tools.pdflatex!, join(dir, "s.tex"));
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+toolTest(
+  "compareTables(): the document with paper columns compiles with pdflatex",
+  [PDFLATEX],
+  async (tools, dir) => {
+    const tables = compareTables(compareData(), {
+      dataset: "fashion-mnist",
+      preset: "smoke",
+      seeds: 2,
+    });
+    await Deno.writeTextFile(join(dir, "s.tex"), latexDocument(tables));
+    await compileLatex(tools.pdflatex!, join(dir, "s.tex"));
   },
-});
+);

@@ -102,32 +102,9 @@ export async function gridDecisionValues(
   options: GridDecisionOptions = {},
 ): Promise<Float64Array[]> {
   if (models.length === 0) return [];
-  const train = models[0]!.train, center = models[0]!.center;
-  for (const m of models) {
-    if (m.train !== train || m.center !== center) {
-      throw new RangeError(
-        "Cannot compute grid decision values: models were fitted on different data",
-      );
-    }
-  }
-  checkMatrix(x, "compute decision values");
-  if (x.cols !== train.cols) {
-    throw new RangeError(
-      `Cannot compute decision values: ${x.cols} features, the model has ${train.cols}`,
-    );
-  }
-  // Union of support vectors, and each model's SV positions within it.
-  const inUnion = new Int32Array(train.rows).fill(-1);
-  const union: number[] = [];
-  for (const m of models) {
-    for (const i of m.supportIndices) {
-      if (inUnion[i] === -1) {
-        inUnion[i] = union.length;
-        union.push(i);
-      }
-    }
-  }
-  const positions = models.map((m) => Int32Array.from(m.supportIndices, (i) => inUnion[i]!));
+  checkSharedTraining(models, x);
+  const { train, center } = models[0]!;
+  const { union, positions } = supportUnion(models, train.rows);
   const out = models.map(() => new Float64Array(x.rows));
   const u = union.length;
   if (u === 0) {
@@ -147,16 +124,69 @@ export async function gridDecisionValues(
     for (const gamma of gammas) {
       const k = rbfFromDistances(d, gamma, { out: sameGamma ? d : kb });
       models.forEach((m, j) => {
-        if (m.gamma !== gamma) return;
-        const pos = positions[j]!, coef = m.dualCoef, o = out[j]!, n = pos.length;
-        for (let i = 0; i < nb; i++) {
-          const off = i * u;
-          let s = 0;
-          for (let q = 0; q < n; q++) s += coef[q]! * k[off + pos[q]!]!;
-          o[r0 + i] = s - m.rho;
-        }
+        if (m.gamma === gamma) kernelSums(m, positions[j]!, k, u, out[j]!.subarray(r0, r1));
       });
     }
   }
   return out;
+}
+
+/** Throws unless every model was fitted on the same rows and `x` has their columns. */
+function checkSharedTraining(models: readonly OneClassSvmModel[], x: Matrix): void {
+  const train = models[0]!.train, center = models[0]!.center;
+  for (const m of models) {
+    if (m.train !== train || m.center !== center) {
+      throw new RangeError(
+        "Cannot compute grid decision values: models were fitted on different data",
+      );
+    }
+  }
+  checkMatrix(x, "compute decision values");
+  if (x.cols !== train.cols) {
+    throw new RangeError(
+      `Cannot compute decision values: ${x.cols} features, the model has ${train.cols}`,
+    );
+  }
+}
+
+/**
+ * The union of the models' support vectors (training row indices, in first-seen order), and
+ * each model's support vectors as positions within it.
+ */
+function supportUnion(
+  models: readonly OneClassSvmModel[],
+  trainRows: number,
+): { union: number[]; positions: Int32Array[] } {
+  const inUnion = new Int32Array(trainRows).fill(-1);
+  const union: number[] = [];
+  for (const m of models) {
+    for (const i of m.supportIndices) {
+      if (inUnion[i] === -1) {
+        inUnion[i] = union.length;
+        union.push(i);
+      }
+    }
+  }
+  const positions = models.map((m) => Int32Array.from(m.supportIndices, (i) => inUnion[i]!));
+  return { union, positions };
+}
+
+/**
+ * Decision values of `m` for a block of rows: `out[i] = sum_q coef_q k[i, pos_q] - rho`, with
+ * `k` the block's kernel rows against the `u` union support vectors (float64 sums).
+ */
+function kernelSums(
+  m: OneClassSvmModel,
+  pos: Int32Array,
+  k: Float32Array,
+  u: number,
+  out: Float64Array,
+): void {
+  const coef = m.dualCoef, n = pos.length;
+  for (let i = 0; i < out.length; i++) {
+    const off = i * u;
+    let s = 0;
+    for (let q = 0; q < n; q++) s += coef[q]! * k[off + pos[q]!]!;
+    out[i] = s - m.rho;
+  }
 }

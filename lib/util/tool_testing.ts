@@ -148,3 +148,51 @@ export async function pdfInfo(pdfinfo: string, pdf: string): Promise<Record<stri
   }
   return info;
 }
+
+/**
+ * Declares a `Deno.test` named `name` that needs every one of `tools` (gated as
+ * {@link toolGate} says: skipped outside CI when one is missing, failing in CI). `fn` gets the
+ * found paths by tool name and a fresh temp folder (made with `tempDir`), removed afterwards.
+ */
+export function toolTest(
+  name: string,
+  tools: readonly Tool[],
+  fn: (found: Record<string, string>, dir: string) => Promise<void>,
+  tempDir: Deno.MakeTempOptions = { prefix: "geomad-tool-test-" },
+): void {
+  const gate = toolGate(name, tools);
+  Deno.test({
+    name: gate.name,
+    ignore: gate.ignore,
+    async fn() {
+      const found = gate.require();
+      const dir = await Deno.makeTempDir(tempDir);
+      try {
+        await fn(found, dir);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
+
+/**
+ * Checks with `pdfinfo` that `pdf` is a PDF of `pages` pages (and, when given, that its page
+ * size starts with `pageSize`, e.g. "468 x 288 pts"); throws naming the file otherwise.
+ * Returns pdfinfo's fields.
+ */
+export async function checkPdf(
+  pdfinfo: string,
+  pdf: string,
+  expected: { pages: number; pageSize?: string },
+): Promise<Record<string, string>> {
+  const info = await pdfInfo(pdfinfo, pdf);
+  const size = info["Page size"] ?? "";
+  if (info.Pages !== String(expected.pages)) {
+    throw new Error(`${pdf}: ${info.Pages} pages, expected ${expected.pages}`);
+  }
+  if (expected.pageSize !== undefined && !size.startsWith(expected.pageSize)) {
+    throw new Error(`${pdf}: page size ${size}, expected ${expected.pageSize}`);
+  }
+  return info;
+}
