@@ -15,7 +15,6 @@ import { nativeKernelProfile, profileNativeKernels } from "../lib/backend/native
 import { nativeBackendInfo, registerNativeBackend } from "../lib/backend/native/register.ts";
 import { parsePrecision, type Precision, resolvePrecision } from "../lib/backend/precision.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
-import { fusedAdam } from "../lib/train/fused_adam.ts";
 import { type CommandSpec, intFlag, listFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { UsageError } from "../lib/util/errors.ts";
 import { Rng } from "../lib/util/rng.ts";
@@ -54,13 +53,13 @@ async function profile(precision: Precision, o: {
   const backend = tf.backend() as unknown as NativeBackend;
   backend.precision = precision;
   const net = buildWrn({ depth: 10, widen: 4, inputShape: [32, 32, o.channels], nClasses: 72 });
-  const optimizer = fusedAdam(1e-3, 0.9, 0.999, 1e-7); // the trainer's Adam
   const rng = new Rng(7);
   const x = randomImages(o.batch, o.channels, rng);
   const labels = Int32Array.from({ length: o.batch }, () => rng.int(72));
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
   const xs = randomImages(o.scoreBatch, o.channels, rng);
-  const step = trainStep(net, optimizer, x, y);
+  const train = trainStep(net, x, y);
+  const step = train.run;
 
   const score = async () => {
     const p = tf.tidy(() => net.apply(xs, { training: false }) as tf.Tensor);
@@ -96,7 +95,7 @@ async function profile(precision: Precision, o: {
     printProfile(`${precision} scoring batch`, o.steps, o.top);
   } finally {
     tf.dispose([x, y, xs]);
-    optimizer.dispose();
+    train.dispose();
     net.dispose();
   }
 }

@@ -94,6 +94,11 @@ export class Bf16Cache {
    * (for tests and diagnostics).
    */
   readonly stats = { converted: 0, reused: 0, adopted: 0, widened: 0 };
+  /**
+   * Whether kernels may leave results bf16-primary (default true); false makes `adopt` decline,
+   * so every bf16 result is widened at once (for measurements and bisecting).
+   */
+  primary = true;
 
   constructor(d: Dnnl, options: Bf16CacheOptions) {
     this.#d = d;
@@ -129,11 +134,12 @@ export class Bf16Cache {
   /**
    * The bf16 buffer a kernel is about to write `x`'s new contents into, in place of `x`
    * itself: `x` stays unwritten (pending) until {@linkcode materialise}. Undefined when the
-   * cache cannot track `x` (no generation); then the kernel must write `x` itself.
+   * cache cannot track `x` (no generation) or `primary` is off; then the kernel must write `x`
+   * itself.
    */
   adopt(x: Float32Array): Uint16Array | undefined {
     const gen = this.#generation(x);
-    if (gen === undefined) return undefined;
+    if (gen === undefined || !this.primary) return undefined;
     const old = this.#entries.get(x);
     const data = old && old.gen !== gen ? old.data : new Uint16Array(x.length);
     this.#entries.set(x, { gen, data, exact: true, pending: true });

@@ -256,8 +256,8 @@ function trainForwardPrimitive(
 
 /** Outputs of `batchNormBackward`. */
 export interface BatchNormGrads {
-  /** Gradient with respect to x (shaped like x). */
-  dx: Float32Array;
+  /** Gradient with respect to x (shaped like x; bf16 when x and dy are). */
+  dx: BnData;
   /** sum over rows of dy * (x - mean) / sqrt(var + eps). */
   dScale: Float32Array;
   /** sum over rows of dy. */
@@ -268,24 +268,27 @@ export interface BatchNormGrads {
  * Gradient of batch normalisation. With `batchStats` false (default) the statistics are held
  * constant (dx = dy * scale / sqrt(var + eps)), the gradient of `batchNormForward`; with
  * `batchStats` true they are the batch's own, and dx includes their dependence on x, the
- * gradient of `batchNormTrainForward`. Writes dx, dScale and dShift.
+ * gradient of `batchNormTrainForward`. Writes dx, dScale and dShift. x, dy and dx are all
+ * float32 or all bf16 (computed in float32, dx rounded to bf16 once; dScale and dShift float32).
  */
 export function batchNormBackward(
   d: Dnnl,
   rows: number,
   channels: number,
-  x: Float32Array,
-  dy: Float32Array,
+  x: BnData,
+  dy: BnData,
   s: BatchNormStats,
   out: BatchNormGrads,
   options: { batchStats?: boolean; reluWorkspace?: Float32Array } = {},
 ): void {
+  const bf16 = isBf16(x, dy) && isBf16(x, out.dx);
   const batchStats = options.batchStats ?? false;
   const relu = options.reluWorkspace !== undefined;
   const flags = (batchStats ? 0 : BN_FLAGS.useGlobalStats) | BN_FLAGS.useScale |
     BN_FLAGS.useShift | (relu ? BN_FLAGS.fuseNormRelu : 0);
-  const p = d.cached(`bnb:${rows}:${channels}:${s.epsilon}:${batchStats}:${relu}`, () => {
-    const md = bnMd(d, rows, channels);
+  const k = `bnb:${rows}:${channels}:${s.epsilon}:${batchStats}:${relu}${bf16 ? ":bf16" : ""}`;
+  const p = d.cached(k, () => {
+    const md = bnMd(d, rows, channels, bf16);
     const fwd = d.opDesc();
     d.check(
       d.lib.symbols.dnnl_batch_normalization_forward_desc_init(

@@ -340,6 +340,7 @@ const batchNormTrain: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs
  */
 const batchNormTrainGrad: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const x = f32(backend, inputs.x)!;
+  const dy = f32(backend, inputs.dy)!;
   const shape = inputs.x!.shape;
   const c = shape[shape.length - 1]!;
   const s = {
@@ -349,18 +350,33 @@ const batchNormTrainGrad: NativeKernelFunc = ({ inputs, backend, attrs }: Kernel
     shift: channelVector(backend, inputs.offset, c, 0)!,
     epsilon: (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon,
   };
+  const dx = backend.alloc(x.length);
   const grads = {
-    dx: backend.alloc(x.length),
+    dx: dx as Float32Array | Uint16Array,
     dScale: new Float32Array(c),
     dShift: new Float32Array(c),
   };
+  // bf16 when x and dy both hold bf16 values exactly (a convolution's output and the next
+  // convolution's input gradient): no conversion either way, dx bf16-primary for the
+  // convolution gradients that read it (they would round it to bf16 themselves).
+  const cache = backend.bf16;
+  const x16 = backend.precision === "bf16" ? cache.exact(x) : undefined;
+  const dy16 = x16 ? cache.exact(dy) : undefined;
+  const dx16 = dy16 ? cache.adopt(dx) : undefined;
+  let xs: Float32Array | Uint16Array = x, dys: Float32Array | Uint16Array = dy;
+  if (x16 && dy16 && dx16) {
+    [xs, dys, grads.dx] = [x16, dy16, dx16];
+  } else {
+    backend.materialise(x);
+    backend.materialise(dy);
+  }
   const reluWorkspace = inputs.workspace ? f32(backend, inputs.workspace) : undefined;
-  batchNormBackward(backend.dnnl, x.length / c, c, x, f32(backend, inputs.dy)!, s, grads, {
+  batchNormBackward(backend.dnnl, x.length / c, c, xs, dys, s, grads, {
     batchStats: true,
     ...(reluWorkspace ? { reluWorkspace } : {}),
   });
   return [
-    output(backend, shape, grads.dx),
+    output(backend, shape, dx),
     output(backend, [c], grads.dScale),
     output(backend, [c], grads.dShift),
   ];
@@ -466,6 +482,7 @@ export const BF16_AWARE_ELTWISE_KERNELS: readonly string[] = [
   tf.Add,
   BATCH_NORM_TRAIN,
   BATCH_NORM_RELU,
+  GRAD_KERNELS.batchNormTrainGrad,
 ];
 
 /** Kernels that exist only on `native` (no cpu counterpart), called by `grads.ts`. */
