@@ -7,6 +7,9 @@
  * The cache is keyed by the float32 array itself and is only trusted for arrays whose contents
  * cannot change behind its back: the backend says so through `generation` (kernel outputs are
  * immutable until the buffer pool hands the same array out again, which bumps its generation).
+ * It also holds bf16-primary results: a bf16 kernel writes into `adopt`'s buffer and the float32
+ * array stays unwritten until a float32 reader calls `materialise` (the backend does so on every
+ * storage read outside `NativeBackend.raw`).
  * @module
  */
 import { ARG, type Dnnl, DT_BF16, type Primitive } from "./dnnl.ts";
