@@ -4,18 +4,24 @@
  * compare on a shared machine (wall time includes waiting for a core).
  *
  *   deno task bench:step [--precisions fp32,bf16] [--channels 3] [--batch 128]
- *     [--score-batch 512] [--steps 4] [--threads N] [--top 12]
+ *     [--score-batch 512] [--steps 4] [--threads N] [--top 12] [--primitives N]
  *
  * `--threads` sets oneDNN's OpenMP threads (default: OpenMP's, i.e. OMP_NUM_THREADS or all cores).
+ * `--primitives N` also lists the N costliest oneDNN primitives (kind, implementation, argument
+ * bytes) with the same clocks, e.g. a bf16 convolution apart from the conversions around it.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { NATIVE_BACKEND, type NativeBackend } from "../lib/backend/native/backend.ts";
-import { nativeKernelProfile, profileNativeKernels } from "../lib/backend/native/profile.ts";
+import {
+  nativeKernelProfile,
+  nativePrimitiveProfile,
+  profileNativeKernels,
+  profileNativePrimitives,
+} from "../lib/backend/native/profile.ts";
 import { nativeBackendInfo, registerNativeBackend } from "../lib/backend/native/register.ts";
 import { parsePrecision, type Precision, resolvePrecision } from "../lib/backend/precision.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
-import { fusedAdam } from "../lib/train/fused_adam.ts";
 import { type CommandSpec, intFlag, listFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { UsageError } from "../lib/util/errors.ts";
 import { Rng } from "../lib/util/rng.ts";
@@ -26,7 +32,7 @@ function randomImages(n: number, channels: number, rng: Rng): tf.Tensor4D {
   return tf.tensor4d(v, [n, 32, 32, channels]);
 }
 
-function printProfile(title: string, per: number, top: number): number {
+function printProfile(title: string, per: number, top: number, primitives: number): number {
   const rows = nativeKernelProfile(true);
   let cpu = 0, wall = 0;
   for (const [, v] of rows) cpu += v.cpuMs, wall += v.wallMs;
@@ -41,6 +47,19 @@ function printProfile(title: string, per: number, top: number): number {
         } cpu`,
     );
   }
+  const prims = nativePrimitiveProfile(true);
+  if (primitives > 0) {
+    let pcpu = 0;
+    for (const [, v] of prims) pcpu += v.cpuMs;
+    console.log(`  oneDNN primitives: ${(pcpu / per).toFixed(1)} ms CPU`);
+    for (const [name, v] of prims.slice(0, primitives)) {
+      console.log(
+        `    ${(v.cpuMs / per).toFixed(1).padStart(7)} cpu ${
+          (v.calls / per).toFixed(1).padStart(5)
+        }x ${name}`,
+      );
+    }
+  }
   return cpu / per;
 }
 
@@ -50,17 +69,18 @@ async function profile(precision: Precision, o: {
   scoreBatch: number;
   steps: number;
   top: number;
+  primitives: number;
 }): Promise<void> {
   const backend = tf.backend() as unknown as NativeBackend;
   backend.precision = precision;
   const net = buildWrn({ depth: 10, widen: 4, inputShape: [32, 32, o.channels], nClasses: 72 });
-  const optimizer = fusedAdam(1e-3, 0.9, 0.999, 1e-7); // the trainer's Adam
   const rng = new Rng(7);
   const x = randomImages(o.batch, o.channels, rng);
   const labels = Int32Array.from({ length: o.batch }, () => rng.int(72));
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
   const xs = randomImages(o.scoreBatch, o.channels, rng);
-  const step = trainStep(net, optimizer, x, y);
+  const train = trainStep(net, x, y);
+  const step = train.run;
 
   const score = async () => {
     const p = tf.tidy(() => net.apply(xs, { training: false }) as tf.Tensor);
@@ -70,33 +90,39 @@ async function profile(precision: Precision, o: {
   try {
     for (let i = 0; i < 2; i++) await step();
     profileNativeKernels(true);
+    profileNativePrimitives(o.primitives > 0);
     nativeKernelProfile(true);
+    nativePrimitiveProfile(true);
     let t0 = performance.now();
     for (let i = 0; i < o.steps; i++) await step();
     const stepMs = (performance.now() - t0) / o.steps;
     profileNativeKernels(false);
+    profileNativePrimitives(false);
     console.log(
       `\n${precision}: training step ${stepMs.toFixed(1)} ms (${
         (o.batch * 1000 / stepMs).toFixed(1)
       } ` +
         `img/s), batch ${o.batch}, 32x32x${o.channels}`,
     );
-    printProfile(`${precision} training step`, o.steps, o.top);
+    printProfile(`${precision} training step`, o.steps, o.top, o.primitives);
     for (let i = 0; i < 2; i++) await score();
     profileNativeKernels(true);
+    profileNativePrimitives(o.primitives > 0);
     nativeKernelProfile(true);
+    nativePrimitiveProfile(true);
     t0 = performance.now();
     for (let i = 0; i < o.steps; i++) await score();
     const scoreMs = (performance.now() - t0) / o.steps;
     profileNativeKernels(false);
+    profileNativePrimitives(false);
     console.log(
       `${precision}: scoring batch ${scoreMs.toFixed(1)} ms ` +
         `(${(o.scoreBatch * 1000 / scoreMs).toFixed(1)} img/s), batch ${o.scoreBatch}`,
     );
-    printProfile(`${precision} scoring batch`, o.steps, o.top);
+    printProfile(`${precision} scoring batch`, o.steps, o.top, o.primitives);
   } finally {
     tf.dispose([x, y, xs]);
-    optimizer.dispose();
+    train.dispose();
     net.dispose();
   }
 }
@@ -104,7 +130,7 @@ async function profile(precision: Precision, o: {
 const COMMAND = {
   command: "deno task bench:step",
   usage: "[--precisions fp32,bf16] [--channels N] [--batch N] [--score-batch N] [--steps N] " +
-    "[--threads N] [--top N]",
+    "[--threads N] [--top N] [--primitives N]",
   about: "Per-kernel wall and CPU milliseconds of one WRN-10-4 training step and one scoring " +
     "batch on the native backend, for each precision.",
   flags: {
@@ -164,6 +190,14 @@ const COMMAND = {
       defaultText: "12",
       example: "--top 30",
     },
+    primitives: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 0",
+      help: "oneDNN primitives listed per profile (0: no per-primitive profile)",
+      defaultText: "0",
+      example: "--primitives 15",
+    },
   },
 } as const satisfies CommandSpec;
 
@@ -193,6 +227,7 @@ if (import.meta.main) {
         scoreBatch: intFlag("score-batch", f["score-batch"], 512, positive),
         steps: intFlag("steps", f.steps, 4, positive),
         top: intFlag("top", f.top, 12, positive),
+        primitives: intFlag("primitives", f.primitives, 0, { min: 0 }),
       });
     }
   });

@@ -43,7 +43,6 @@ import {
 import { Bf16Cache } from "../lib/backend/native/bf16.ts";
 import { countMacs } from "../lib/models/count.ts";
 import { buildSmallCnn } from "../lib/models/small_cnn.ts";
-import { fusedAdam } from "../lib/train/fused_adam.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { trainStep } from "./train_step.ts";
@@ -133,7 +132,6 @@ async function measureTfjs(
 ): Promise<Row> {
   const net = build(model, channels);
   const macs = countMacs(net);
-  const optimizer = fusedAdam(1e-3, 0.9, 0.999, 1e-7); // the trainer's Adam
   const rng = new Rng(7);
   const data = Float32Array.from(
     { length: s.batch * 32 * 32 * channels },
@@ -142,9 +140,9 @@ async function measureTfjs(
   const labels = Int32Array.from({ length: s.batch }, () => rng.int(72));
   const x = tf.tensor4d(data, [s.batch, 32, 32, channels]);
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
-  const run = trainStep(net, optimizer, x, y);
+  const steps = trainStep(net, x, y);
   const step = async () => {
-    const loss = await run();
+    const loss = await steps.run();
     if (!Number.isFinite(loss)) throw new Error(`Cannot benchmark: loss is ${loss}`);
   };
 
@@ -185,7 +183,7 @@ async function measureTfjs(
     };
   } finally {
     tf.dispose([x, y]);
-    optimizer.dispose();
+    steps.dispose();
     net.dispose();
   }
 }

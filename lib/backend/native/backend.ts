@@ -63,8 +63,12 @@ export class NativeBackend extends MathBackendCPU {
    * stays f32). Set through `initBackend(..., { precision })`; default `fp32`.
    */
   precision: NativePrecision = "fp32";
-  /** bf16 copies of kernel outputs, made once per generation. */
+  /** bf16 copies of kernel outputs, made once per generation, and bf16-primary outputs. */
   readonly bf16: Bf16Cache;
+  /** Storage lookup that leaves pending bf16-primary values unwritten. */
+  readonly #rawGet: (id: DataId) => { values?: unknown } | undefined;
+  /** Depth of `raw` sections. */
+  #raw = 0;
 
   /** Creates the backend around an opened oneDNN. */
   constructor(dnnl: Dnnl, options: NativeBackendOptions = {}) {
@@ -72,6 +76,19 @@ export class NativeBackend extends MathBackendCPU {
     this.dnnl = dnnl;
     this.#maxPoolBytes = options.maxPoolBytes ?? 4 * 1024 ** 3;
     this.bf16 = new Bf16Cache(dnnl, { generation: (a) => this.#generation.get(a) });
+    // bf16-primary kernel outputs (see Bf16Cache.adopt) get their float32 values written when
+    // anything reads the backend's storage, unless inside `raw` (bf16-aware kernels, and the
+    // bookkeeping that only touches reference counts).
+    const data = this.data as unknown as { get(id: DataId): { values?: unknown } | undefined };
+    const get = data.get.bind(data);
+    this.#rawGet = get;
+    data.get = (id: DataId) => {
+      const entry = get(id);
+      if (this.#raw === 0 && entry?.values instanceof Float32Array) {
+        this.bf16.materialise(entry.values);
+      }
+      return entry;
+    };
     // The cpu backend prints an "install tfjs-node" banner on first write; not useful here.
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
@@ -98,6 +115,25 @@ export class NativeBackend extends MathBackendCPU {
   #handOut(a: Float32Array): Float32Array {
     this.#generation.set(a, (this.#generation.get(a) ?? 0) + 1);
     return a;
+  }
+
+  /**
+   * Runs `f` with storage reads that do not write pending bf16-primary values: for kernels that
+   * read bf16 copies where they exist and call {@linkcode materialise} for the float32 arrays
+   * they really read.
+   */
+  raw<T>(f: () => T): T {
+    this.#raw++;
+    try {
+      return f();
+    } finally {
+      this.#raw--;
+    }
+  }
+
+  /** Writes `values` from its bf16-primary copy if they are still pending. */
+  materialise(values: Float32Array): void {
+    this.bf16.materialise(values);
   }
 
   /** Pool counters since the backend was created. */
@@ -160,10 +196,23 @@ export class NativeBackend extends MathBackendCPU {
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
-    const values = this.data.get(dataId)?.values;
-    const done = super.disposeData(dataId, force);
+    const values = this.#rawGet(dataId)?.values;
+    const done = this.raw(() => super.disposeData(dataId, force));
     if (values !== undefined && !this.data.has(dataId)) this.#ref(values, -1);
     return done;
+  }
+
+  // Reference counting reads the storage entry, not its values.
+  override incRef(dataId: DataId): void {
+    this.raw(() => super.incRef(dataId));
+  }
+
+  override decRef(dataId: DataId): void {
+    this.raw(() => super.decRef(dataId));
+  }
+
+  override refCount(dataId: DataId): number {
+    return this.raw(() => super.refCount(dataId));
   }
 }
 

@@ -7,6 +7,9 @@
  * The cache is keyed by the float32 array itself and is only trusted for arrays whose contents
  * cannot change behind its back: the backend says so through `generation` (kernel outputs are
  * immutable until the buffer pool hands the same array out again, which bumps its generation).
+ * It also holds bf16-primary results: a bf16 kernel writes into `adopt`'s buffer and the float32
+ * array stays unwritten until a float32 reader calls `materialise` (the backend does so on every
+ * storage read outside `NativeBackend.raw`).
  * @module
  */
 import { ARG, type Dnnl, DT_BF16, type Primitive } from "./dnnl.ts";
@@ -68,17 +71,48 @@ export interface Bf16CacheOptions {
   generation: (a: Float32Array) => number | undefined;
 }
 
-/** Converts activations to bf16 once per generation of their float32 array. */
+/** The bf16 copy of one generation of a float32 array. */
+interface Entry {
+  gen: number;
+  data: Uint16Array;
+  /** The float32 values are exactly these bf16 values (a bf16 kernel produced them). */
+  exact: boolean;
+  /** The float32 array is not written yet: `materialise` widens `data` into it. */
+  pending: boolean;
+}
+
+/**
+ * Converts activations to bf16 once per generation of their float32 array, and holds the
+ * bf16-primary results of bf16 kernels: such a kernel writes into {@linkcode Bf16Cache.adopt}'s
+ * buffer and leaves the float32 array unwritten until something that reads float32 asks for it
+ * ({@linkcode Bf16Cache.materialise}, exact: bf16 is float32's upper half). A bf16 consumer reads
+ * the bf16 values directly, so a conv -> batch norm -> conv chain converts nothing.
+ */
 export class Bf16Cache {
   readonly #d: Dnnl;
   readonly #generation: (a: Float32Array) => number | undefined;
-  readonly #entries = new WeakMap<Float32Array, { gen: number; data: Uint16Array }>();
-  /** Conversions done and conversions saved, for tests and diagnostics. */
-  readonly stats = { converted: 0, reused: 0 };
+  readonly #entries = new WeakMap<Float32Array, Entry>();
+  /**
+   * Conversions done and saved, bf16 results adopted, and adopted results widened to float32
+   * (for tests and diagnostics).
+   */
+  readonly stats = { converted: 0, reused: 0, adopted: 0, widened: 0 };
+  /**
+   * Whether kernels may leave results bf16-primary (default true); false makes `adopt` decline,
+   * so every bf16 result is widened at once (for measurements and bisecting).
+   */
+  primary = true;
 
   constructor(d: Dnnl, options: Bf16CacheOptions) {
     this.#d = d;
     this.#generation = options.generation;
+  }
+
+  /** The entry for `x`'s current contents, if any. */
+  #current(x: Float32Array): Entry | undefined {
+    const hit = this.#entries.get(x);
+    if (!hit) return undefined;
+    return hit.gen === this.#generation(x) ? hit : undefined;
   }
 
   /** The bf16 copy of `x` (shared: callers must not write to it). */
@@ -95,8 +129,47 @@ export class Bf16Cache {
     }
     // A recycled array keeps its bf16 buffer: same length, new contents.
     const data = toBf16(this.#d, x, hit?.data);
-    this.#entries.set(x, { gen, data });
+    this.#entries.set(x, { gen, data, exact: false, pending: false });
     this.stats.converted++;
     return data;
+  }
+
+  /**
+   * The bf16 buffer a kernel is about to write `x`'s new contents into, in place of `x`
+   * itself: `x` stays unwritten (pending) until {@linkcode materialise}. Undefined when the
+   * cache cannot track `x` (no generation) or `primary` is off; then the kernel must write `x`
+   * itself.
+   */
+  adopt(x: Float32Array): Uint16Array | undefined {
+    const gen = this.#generation(x);
+    if (gen === undefined || !this.primary) return undefined;
+    const old = this.#entries.get(x);
+    const data = old && old.gen !== gen ? old.data : new Uint16Array(x.length);
+    this.#entries.set(x, { gen, data, exact: true, pending: true });
+    this.stats.adopted++;
+    return data;
+  }
+
+  /**
+   * The bf16 values `x` holds exactly (a bf16 kernel made them), whether or not `x` has been
+   * written yet; undefined when `x` has no such copy (a rounded conversion does not count).
+   */
+  exact(x: Float32Array): Uint16Array | undefined {
+    const e = this.#current(x);
+    return e?.exact ? e.data : undefined;
+  }
+
+  /** Whether `x`'s float32 values are not written yet. */
+  pending(x: Float32Array): boolean {
+    return this.#current(x)?.pending === true;
+  }
+
+  /** Writes `x`'s float32 values from its bf16 copy if they are pending (else does nothing). */
+  materialise(x: Float32Array): void {
+    const e = this.#entries.get(x);
+    if (!e?.pending || e.gen !== this.#generation(x)) return;
+    widenBf16(this.#d, e.data, x);
+    e.pending = false;
+    this.stats.widened++;
   }
 }

@@ -79,6 +79,39 @@ Deno.test({
     const next = cache.convert(a);
     assert.equal(next, tracked, "a new generation reuses the buffer");
     assert.equal(fromBf16(next)[0], 5);
-    assert.deepEqual(cache.stats, { converted: 4, reused: 1 });
+    assert.deepEqual(cache.stats, { converted: 4, reused: 1, adopted: 0, widened: 0 });
+  },
+});
+
+Deno.test({
+  name: "Bf16Cache.adopt leaves an array pending until materialise widens its bf16 values",
+  ignore,
+  fn() {
+    const gens = new Map<Float32Array, number>();
+    const cache = new Bf16Cache(backend().dnnl, { generation: (a) => gens.get(a) });
+    const a = new Float32Array(4).fill(-7);
+    assert.equal(cache.adopt(a), undefined, "an untracked array cannot be adopted");
+    gens.set(a, 1);
+    const a16 = cache.adopt(a)!;
+    a16.set([0x3f80, 0xc040, 0x0000, 0x4049]); // 1, -3, 0, 3.140625
+    assert.ok(cache.pending(a));
+    assert.equal(cache.exact(a), a16);
+    assert.equal(cache.convert(a), a16, "a conversion reads the adopted copy");
+    assert.deepEqual([...a], [-7, -7, -7, -7], "nothing written before materialise");
+    cache.materialise(a);
+    assert.deepEqual([...a], [1, -3, 0, 3.140625]);
+    assert.ok(!cache.pending(a));
+    assert.equal(cache.exact(a), a16, "still exact once written");
+    cache.materialise(a);
+    assert.equal(cache.stats.widened, 1, "written once");
+    // the pool hands `a` out again: its old copy no longer describes it
+    gens.set(a, 2);
+    assert.ok(!cache.pending(a));
+    assert.equal(cache.exact(a), undefined);
+    a.fill(2);
+    assert.equal(fromBf16(cache.convert(a))[0], 2);
+    assert.equal(cache.exact(a), undefined, "a rounded conversion is not exact");
+    gens.set(a, 3);
+    assert.equal(cache.adopt(a), a16, "a recycled array keeps its bf16 buffer");
   },
 });

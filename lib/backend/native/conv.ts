@@ -288,9 +288,28 @@ function filterFor(op: ConvOp, filter: Float32Array): Float32Array | Uint16Array
   return op.wBuf!;
 }
 
-/** The activation as the primitive reads it: through the bf16 cache for a bf16 primitive. */
+/**
+ * The activation as the primitive reads it: through the bf16 cache for a bf16 primitive (a
+ * bf16-primary input is read as it is), else the float32 values (written now if pending).
+ */
 function act(op: ConvOp, x: Float32Array, cache: Bf16Cache | undefined): ArrayBufferView {
-  return op.bf16 ? cache!.convert(x) : x;
+  if (op.bf16) return cache!.convert(x);
+  cache?.materialise(x);
+  return x;
+}
+
+/**
+ * Where a bf16 primitive writes a result bound for `y`: the bf16 buffer the cache adopts for
+ * `y` (which stays bf16-primary, its float32 values written only when read), or, for an array
+ * the cache cannot track, the op's own buffer, widened into `y` after the call.
+ */
+function bf16Result(
+  op: ConvOp,
+  y: Float32Array,
+  cache: Bf16Cache,
+): { dst: Uint16Array; widen: boolean } {
+  const adopted = cache.adopt(y);
+  return adopted ? { dst: adopted, widen: false } : { dst: op.result16(y.length), widen: true };
 }
 
 /** Forward convolution; returns the output activations (NHWC or NCHW like the input). */
@@ -320,14 +339,15 @@ export function convForward(
     }
   });
   const y = options.out ?? new Float32Array(g.batch * g.outH * g.outW * g.outC);
+  const r = op.bf16 ? bf16Result(op, y, options.bf16!) : undefined;
   const args: Array<[number, ArrayBufferView]> = [
     [ARG.src, act(op, x, options.bf16)],
     [ARG.weights, filterFor(op, filter)],
-    [ARG.dst, op.bf16 ? op.result16(y.length) : y],
+    [ARG.dst, r?.dst ?? y],
   ];
   if (options.bias) args.push([ARG.bias, options.bias]);
   op.main.exec(args);
-  if (op.bf16) widenBf16(d, op.result16(y.length), y);
+  if (r?.widen) widenBf16(d, r.dst, y);
   return y;
 }
 
@@ -368,12 +388,13 @@ export function convBackwardData(
     return withFilterReorder(d, main, m, false, { hint, bf16 });
   });
   const dx = options.out ?? new Float32Array(g.batch * g.inH * g.inW * g.inC);
+  const r = op.bf16 ? bf16Result(op, dx, options.bf16!) : undefined;
   op.main.exec([
     [ARG.diffDst, act(op, dy, options.bf16)],
     [ARG.weights, filterFor(op, filter)],
-    [ARG.diffSrc, op.bf16 ? op.result16(dx.length) : dx],
+    [ARG.diffSrc, r?.dst ?? dx],
   ]);
-  if (op.bf16) widenBf16(d, op.result16(dx.length), dx);
+  if (r?.widen) widenBf16(d, r.dst, dx);
   return dx;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { DnnlLib } from "./ffi.ts";
 import { statusText } from "./ffi.ts";
+import { primitiveProfiling, profiledPrimitive } from "./profile.ts";
 
 /** oneDNN enum values (2.x; checked against the library's own *2str functions in tests). */
 export const DT_F32 = 3;
@@ -372,6 +373,8 @@ export class Primitive implements PrimitiveGroup {
   readonly #out = new BigUint64Array(1);
   readonly #threads: number;
   #args = new BigInt64Array(0);
+  /** What the primitive does, as given at creation (e.g. `convolution`, `f32 to bf16`). */
+  readonly what: string;
 
   constructor(
     dnnl: Dnnl,
@@ -381,6 +384,7 @@ export class Primitive implements PrimitiveGroup {
   ) {
     this.#dnnl = dnnl;
     this.pd = pd;
+    this.what = what;
     this.#threads = options.threads ?? 1;
     if (options.descOnly) {
       this.prim = null;
@@ -458,8 +462,18 @@ export class Primitive implements PrimitiveGroup {
       this.#args[2 * i + 1] = ptrValue(mem);
     }
     this.#dnnl.useThreads(this.#threads);
+    if (primitiveProfiling()) {
+      const sizes = args.map(([, d]) => d.byteLength).join("/");
+      profiledPrimitive(`${this.what} ${this.impl} ${sizes}`, () => this.#run(args.length));
+    } else {
+      this.#run(args.length);
+    }
+  }
+
+  #run(nArgs: number): void {
+    const s = this.#dnnl.lib.symbols;
     this.#dnnl.check(
-      s.dnnl_primitive_execute(this.prim, this.#dnnl.stream, args.length, this.#args),
+      s.dnnl_primitive_execute(this.prim, this.#dnnl.stream, nArgs, this.#args),
       "execute primitive",
     );
     this.#dnnl.check(s.dnnl_stream_wait(this.#dnnl.stream), "wait for stream");

@@ -6,7 +6,7 @@
  * sums in `kernels_eltwise.ts`, so it is not used.)
  * @module
  */
-import { ALG, ARG, BN_FLAGS, type Dnnl, type Primitive, PROP } from "./dnnl.ts";
+import { ALG, ARG, BN_FLAGS, type Dnnl, DT_BF16, DT_F32, type Primitive, PROP } from "./dnnl.ts";
 
 /** An optional eltwise post-op, e.g. `{alg: ALG.eltwiseLinear, alpha: -1, beta: 0}` to negate. */
 export interface PostOp {
@@ -17,7 +17,9 @@ export interface PostOp {
 
 /**
  * dst = post(src0 (op) src1), where src1 broadcasts to src0's shape (its dims equal src0's or
- * are 1; same rank).
+ * are 1; same rank). src1 may be bf16 (raw 16-bit patterns; src0 and dst stay float32, and dst
+ * may be src0 itself): oneDNN 2.6 has a JIT kernel for that mix, only a reference loop for a
+ * bf16 src0 with a float32 dst.
  */
 export function binary(
   d: Dnnl,
@@ -25,18 +27,20 @@ export function binary(
   shape0: readonly number[],
   shape1: readonly number[],
   src0: Float32Array,
-  src1: Float32Array,
+  src1: Float32Array | Uint16Array,
   dst: Float32Array,
   post?: PostOp,
 ): void {
+  const bf16 = src1 instanceof Uint16Array;
   const k = `bin:${alg}:${shape0}:${shape1}:${
     post ? `${post.alg},${post.alpha},${post.beta}` : ""
-  }`;
+  }${bf16 ? ":bf16" : ""}`;
   const p = d.cached(k, () => {
     const desc = d.opDesc();
     const md0 = d.md(shape0);
+    const md1 = d.md(shape1, undefined, bf16 ? DT_BF16 : DT_F32);
     d.check(
-      d.lib.symbols.dnnl_binary_desc_init(desc, alg, md0, d.md(shape1), md0),
+      d.lib.symbols.dnnl_binary_desc_init(desc, alg, md0, md1, md0),
       `describe binary ${alg.toString(16)} [${shape0}] [${shape1}]`,
     );
     const attr = post ? d.eltwiseAttr(post.alg, post.alpha, post.beta) : null;
@@ -124,34 +128,47 @@ export interface BatchNormStats {
 }
 
 /** [rows, C] data described as NHWC 4-D (N=rows, H=W=1) so oneDNN picks its nspc kernels. */
-function bnMd(d: Dnnl, rows: number, channels: number) {
-  return d.md([rows, channels, 1, 1], [channels, 1, channels, channels]);
+function bnMd(d: Dnnl, rows: number, channels: number, bf16 = false) {
+  return d.md([rows, channels, 1, 1], [channels, 1, channels, channels], bf16 ? DT_BF16 : DT_F32);
+}
+
+/** Activations of batch normalisation: float32, or bf16 in and out (raw 16-bit patterns). */
+export type BnData = Float32Array | Uint16Array;
+
+function isBf16(x: BnData, y: BnData): boolean {
+  const bf16 = x instanceof Uint16Array;
+  if (bf16 !== y instanceof Uint16Array) {
+    throw new TypeError("Cannot run batch normalisation: x and y must both be float32 or bf16");
+  }
+  return bf16;
 }
 
 /**
  * y = (x - mean) / sqrt(variance + eps) * scale + shift, for x viewed as [rows, C] (channels
  * innermost, e.g. NHWC flattened), with the given statistics; with `relu`, max(0, y) in the
- * same pass.
+ * same pass. x and y are both float32 or both bf16 (computed in float32, y rounded to bf16
+ * once); the statistics are float32.
  */
 export function batchNormForward(
   d: Dnnl,
   rows: number,
   channels: number,
-  x: Float32Array,
+  x: BnData,
   s: BatchNormStats,
-  y: Float32Array,
+  y: BnData,
   options: { relu?: boolean } = {},
 ): void {
   const relu = options.relu ?? false;
+  const bf16 = isBf16(x, y);
   const flags = BN_FLAGS.useGlobalStats | BN_FLAGS.useScale | BN_FLAGS.useShift |
     (relu ? BN_FLAGS.fuseNormRelu : 0);
-  const p = d.cached(`bnf:${rows}:${channels}:${s.epsilon}:${relu}`, () => {
+  const p = d.cached(`bnf:${rows}:${channels}:${s.epsilon}:${relu}${bf16 ? ":bf16" : ""}`, () => {
     const desc = d.opDesc();
     d.check(
       d.lib.symbols.dnnl_batch_normalization_forward_desc_init(
         desc,
         PROP.forwardInference,
-        bnMd(d, rows, channels),
+        bnMd(d, rows, channels, bf16),
         s.epsilon,
         flags,
       ),
@@ -173,18 +190,20 @@ export function batchNormForward(
  * Training-mode batch normalisation in one primitive: computes the batch mean and (biased)
  * variance of x viewed as [rows, C] into `s.mean` / `s.variance`, and normalises with them.
  * With `relu`, y = max(0, normalised) in the same pass, and `workspace` (sized by
- * {@linkcode batchNormTrainWorkspaceBytes}) receives the mask the backward pass needs.
+ * {@linkcode batchNormTrainWorkspaceBytes}) receives the mask the backward pass needs. x and y
+ * are both float32 or both bf16 (statistics in float32 either way).
  */
 export function batchNormTrainForward(
   d: Dnnl,
   rows: number,
   channels: number,
-  x: Float32Array,
+  x: BnData,
   s: BatchNormStats,
-  y: Float32Array,
+  y: BnData,
   options: { relu?: boolean; workspace?: Float32Array } = {},
 ): void {
-  const p = trainForwardPrimitive(d, rows, channels, s.epsilon, options.relu ?? false);
+  const bf16 = isBf16(x, y);
+  const p = trainForwardPrimitive(d, rows, channels, s.epsilon, options.relu ?? false, bf16);
   const args: Array<[number, ArrayBufferView]> = [
     [ARG.src, x],
     [ARG.scale, s.scale],
@@ -206,8 +225,9 @@ export function batchNormTrainWorkspaceBytes(
   rows: number,
   channels: number,
   epsilon: number,
+  bf16 = false,
 ): number {
-  return trainForwardPrimitive(d, rows, channels, epsilon, true).argBytes(ARG.workspace);
+  return trainForwardPrimitive(d, rows, channels, epsilon, true, bf16).argBytes(ARG.workspace);
 }
 
 function trainForwardPrimitive(
@@ -216,14 +236,15 @@ function trainForwardPrimitive(
   channels: number,
   epsilon: number,
   relu: boolean,
+  bf16: boolean,
 ): Primitive {
-  return d.cached(`bnt:${rows}:${channels}:${epsilon}:${relu}`, () => {
+  return d.cached(`bnt:${rows}:${channels}:${epsilon}:${relu}${bf16 ? ":bf16" : ""}`, () => {
     const desc = d.opDesc();
     d.check(
       d.lib.symbols.dnnl_batch_normalization_forward_desc_init(
         desc,
         PROP.forwardTraining,
-        bnMd(d, rows, channels),
+        bnMd(d, rows, channels, bf16),
         epsilon,
         BN_FLAGS.useScale | BN_FLAGS.useShift | (relu ? BN_FLAGS.fuseNormRelu : 0),
       ),
@@ -235,8 +256,8 @@ function trainForwardPrimitive(
 
 /** Outputs of `batchNormBackward`. */
 export interface BatchNormGrads {
-  /** Gradient with respect to x (shaped like x). */
-  dx: Float32Array;
+  /** Gradient with respect to x (shaped like x; bf16 when x and dy are). */
+  dx: BnData;
   /** sum over rows of dy * (x - mean) / sqrt(var + eps). */
   dScale: Float32Array;
   /** sum over rows of dy. */
@@ -247,24 +268,27 @@ export interface BatchNormGrads {
  * Gradient of batch normalisation. With `batchStats` false (default) the statistics are held
  * constant (dx = dy * scale / sqrt(var + eps)), the gradient of `batchNormForward`; with
  * `batchStats` true they are the batch's own, and dx includes their dependence on x, the
- * gradient of `batchNormTrainForward`. Writes dx, dScale and dShift.
+ * gradient of `batchNormTrainForward`. Writes dx, dScale and dShift. x, dy and dx are all
+ * float32 or all bf16 (computed in float32, dx rounded to bf16 once; dScale and dShift float32).
  */
 export function batchNormBackward(
   d: Dnnl,
   rows: number,
   channels: number,
-  x: Float32Array,
-  dy: Float32Array,
+  x: BnData,
+  dy: BnData,
   s: BatchNormStats,
   out: BatchNormGrads,
   options: { batchStats?: boolean; reluWorkspace?: Float32Array } = {},
 ): void {
+  const bf16 = isBf16(x, dy) && isBf16(x, out.dx);
   const batchStats = options.batchStats ?? false;
   const relu = options.reluWorkspace !== undefined;
   const flags = (batchStats ? 0 : BN_FLAGS.useGlobalStats) | BN_FLAGS.useScale |
     BN_FLAGS.useShift | (relu ? BN_FLAGS.fuseNormRelu : 0);
-  const p = d.cached(`bnb:${rows}:${channels}:${s.epsilon}:${batchStats}:${relu}`, () => {
-    const md = bnMd(d, rows, channels);
+  const k = `bnb:${rows}:${channels}:${s.epsilon}:${batchStats}:${relu}${bf16 ? ":bf16" : ""}`;
+  const p = d.cached(k, () => {
+    const md = bnMd(d, rows, channels, bf16);
     const fwd = d.opDesc();
     d.check(
       d.lib.symbols.dnnl_batch_normalization_forward_desc_init(

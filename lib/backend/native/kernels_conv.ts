@@ -1,6 +1,8 @@
 /**
  * tfjs convolution kernels (Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter) on
  * oneDNN. Anything they do not cover (int tensors, PReLU, odd bias shapes) goes to the cpu kernel.
+ * In bf16 their outputs are bf16-primary (see `Bf16Cache.adopt`), and they read bf16-primary
+ * inputs without widening them: all four are in {@linkcode BF16_AWARE_CONV_KERNELS}.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -74,10 +76,28 @@ function bf16(backend: NativeBackend): Bf16Cache | undefined {
   return backend.precision === "bf16" ? backend.bf16 : undefined;
 }
 
+/**
+ * An input's float32 array as these kernels read it (they run inside `NativeBackend.raw`): as it
+ * is in bf16, where the convolution reads bf16-primary values directly and writes the float32
+ * ones itself if it needs them; written out now in fp32.
+ */
+function input(backend: NativeBackend, t: tf.TensorInfo | undefined): Float32Array | undefined {
+  const v = f32(backend, t);
+  if (v && backend.precision !== "bf16") backend.materialise(v);
+  return v;
+}
+
+/** A filter's or bias's float32 values (always written: convolutions read them as float32). */
+function weights(backend: NativeBackend, t: tf.TensorInfo | undefined): Float32Array | undefined {
+  const v = f32(backend, t);
+  if (v) backend.materialise(v);
+  return v;
+}
+
 const conv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const a = attrs as unknown as ConvAttrs;
-  const x = f32(backend, inputs.x);
-  const w = f32(backend, inputs.filter);
+  const x = input(backend, inputs.x);
+  const w = weights(backend, inputs.filter);
   if (!x || !w) return undefined;
   const ci = info(inputs.x!.shape, inputs.filter!.shape, a, a.dilations);
   const y = convForward(backend.dnnl, convGeom(ci), x, w, {
@@ -89,15 +109,15 @@ const conv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
 
 const fusedConv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const a = attrs as unknown as ConvAttrs & { activation?: string; leakyreluAlpha?: number };
-  const x = f32(backend, inputs.x);
-  const w = f32(backend, inputs.filter);
+  const x = input(backend, inputs.x);
+  const w = weights(backend, inputs.filter);
   if (!x || !w || inputs.preluActivationWeights) return undefined;
   const act = activationPostOp(a.activation, a.leakyreluAlpha);
   if (act === null) return undefined;
   const ci = info(inputs.x!.shape, inputs.filter!.shape, a, a.dilations);
   let bias: Float32Array | undefined;
   if (inputs.bias) {
-    bias = f32(backend, inputs.bias);
+    bias = weights(backend, inputs.bias);
     if (!bias || bias.length !== ci.outChannels) return undefined;
   }
   const y = convForward(backend.dnnl, convGeom(ci), x, w, {
@@ -111,8 +131,8 @@ const fusedConv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) =
 
 const conv2DBackpropInput: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
-  const dy = f32(backend, inputs.dy);
-  const w = f32(backend, inputs.filter);
+  const dy = input(backend, inputs.dy);
+  const w = weights(backend, inputs.filter);
   if (!dy || !w) return undefined;
   const ci = info(a.inputShape, inputs.filter!.shape, a);
   const dx = convBackwardData(backend.dnnl, convGeom(ci), dy, w, {
@@ -124,8 +144,8 @@ const conv2DBackpropInput: NativeKernelFunc = ({ inputs, backend, attrs }: Kerne
 
 const conv2DBackpropFilter: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
-  const x = f32(backend, inputs.x);
-  const dy = f32(backend, inputs.dy);
+  const x = input(backend, inputs.x);
+  const dy = input(backend, inputs.dy);
   if (!x || !dy) return undefined;
   const ci = info(inputs.x!.shape, a.filterShape, a);
   const dw = convBackwardFilter(backend.dnnl, convGeom(ci), x, dy, {
@@ -142,3 +162,6 @@ export const CONV_KERNELS: Record<string, NativeKernelFunc> = {
   [tf.Conv2DBackpropInput]: conv2DBackpropInput,
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
 };
+
+/** The kernels above that read their inputs' bf16 copies (run inside `NativeBackend.raw`). */
+export const BF16_AWARE_CONV_KERNELS: readonly string[] = Object.keys(CONV_KERNELS);

@@ -14,6 +14,7 @@ import {
   output,
   sizeOf,
 } from "./backend.ts";
+import { widenBf16 } from "./bf16.ts";
 import { ALG } from "./dnnl.ts";
 import {
   batchNormBackward,
@@ -317,11 +318,13 @@ const batchNormTrain: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs
   };
   const rows = x.length / c;
   const relu = a.relu === true;
-  const workspace = new Float32Array(
-    relu ? Math.ceil(batchNormTrainWorkspaceBytes(backend.dnnl, rows, c, s.epsilon) / 4) : 1,
-  );
   const y = backend.alloc(x.length);
-  batchNormTrainForward(backend.dnnl, rows, c, x, s, y, { relu, workspace });
+  const io = bnData(backend, x, y);
+  const bf16 = io.x instanceof Uint16Array;
+  const workspace = new Float32Array(
+    relu ? Math.ceil(batchNormTrainWorkspaceBytes(backend.dnnl, rows, c, s.epsilon, bf16) / 4) : 1,
+  );
+  batchNormTrainForward(backend.dnnl, rows, c, io.x, s, io.y, { relu, workspace });
   return [
     output(backend, shape, y),
     output(backend, [c], s.mean),
@@ -337,6 +340,7 @@ const batchNormTrain: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs
  */
 const batchNormTrainGrad: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const x = f32(backend, inputs.x)!;
+  const dy = f32(backend, inputs.dy)!;
   const shape = inputs.x!.shape;
   const c = shape[shape.length - 1]!;
   const s = {
@@ -346,18 +350,33 @@ const batchNormTrainGrad: NativeKernelFunc = ({ inputs, backend, attrs }: Kernel
     shift: channelVector(backend, inputs.offset, c, 0)!,
     epsilon: (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon,
   };
+  const dx = backend.alloc(x.length);
   const grads = {
-    dx: backend.alloc(x.length),
+    dx: dx as Float32Array | Uint16Array,
     dScale: new Float32Array(c),
     dShift: new Float32Array(c),
   };
+  // bf16 when x and dy both hold bf16 values exactly (a convolution's output and the next
+  // convolution's input gradient): no conversion either way, dx bf16-primary for the
+  // convolution gradients that read it (they would round it to bf16 themselves).
+  const cache = backend.bf16;
+  const x16 = backend.precision === "bf16" ? cache.exact(x) : undefined;
+  const dy16 = x16 ? cache.exact(dy) : undefined;
+  const dx16 = dy16 ? cache.adopt(dx) : undefined;
+  let xs: Float32Array | Uint16Array = x, dys: Float32Array | Uint16Array = dy;
+  if (x16 && dy16 && dx16) {
+    [xs, dys, grads.dx] = [x16, dy16, dx16];
+  } else {
+    backend.materialise(x);
+    backend.materialise(dy);
+  }
   const reluWorkspace = inputs.workspace ? f32(backend, inputs.workspace) : undefined;
-  batchNormBackward(backend.dnnl, x.length / c, c, x, f32(backend, inputs.dy)!, s, grads, {
+  batchNormBackward(backend.dnnl, x.length / c, c, xs, dys, s, grads, {
     batchStats: true,
     ...(reluWorkspace ? { reluWorkspace } : {}),
   });
   return [
-    output(backend, shape, grads.dx),
+    output(backend, shape, dx),
     output(backend, [c], grads.dScale),
     output(backend, [c], grads.dShift),
   ];
@@ -368,13 +387,73 @@ const batchNormRelu: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs)
   const p = bnInputs(backend, inputs)!;
   const epsilon = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
   const y = backend.alloc(p.x.length);
-  batchNormForward(backend.dnnl, p.rows, p.c, p.x, { ...p, epsilon }, y, { relu: true });
+  const io = bnData(backend, p.x, y);
+  batchNormForward(backend.dnnl, p.rows, p.c, io.x, { ...p, epsilon }, io.y, { relu: true });
   return output(backend, inputs.x!.shape, y);
 };
 
+/**
+ * What a batch normalisation kernel (run inside `NativeBackend.raw`) reads and writes for input
+ * `x` and output `y`: in bf16, when `x` holds bf16 values exactly (a bf16 kernel made it), its
+ * bf16 copy and a bf16-primary `y` (the next convolution reads it without a conversion; PyTorch's
+ * autocast keeps these activations in bf16 too); else float32 (`x` written first if pending).
+ */
+function bnData(
+  backend: NativeBackend,
+  x: Float32Array,
+  y: Float32Array,
+): { x: Float32Array | Uint16Array; y: Float32Array | Uint16Array } {
+  const x16 = backend.precision === "bf16" ? backend.bf16.exact(x) : undefined;
+  const y16 = x16 ? backend.bf16.adopt(y) : undefined;
+  if (x16 && y16) return { x: x16, y: y16 };
+  backend.materialise(x);
+  return { x, y };
+}
+
+/**
+ * Add of two same-shaped float32 tensors (run inside `NativeBackend.raw`) that reads bf16
+ * copies where operands hold bf16 values exactly: a = widen(a16) is written into the output and
+ * b16 added in place, so two bf16-primary convolution outputs (a residual block's two branches)
+ * are summed without writing either one's float32 values. The sum stays float32 and equals the
+ * float32 Add of the widened operands exactly. Anything else: the float32 Add.
+ */
+const add: NativeKernelFunc = (args: KernelArgs) => {
+  const { inputs, backend } = args;
+  const a = f32(backend, inputs.a);
+  const b = f32(backend, inputs.b);
+  const bf16 = backend.precision === "bf16";
+  if (
+    !a || !b || !bf16 || a.length < NATIVE_MIN_ELEMENTS ||
+    !sameShape(inputs.a!.shape, inputs.b!.shape)
+  ) {
+    if (a) backend.materialise(a);
+    if (b) backend.materialise(b);
+    return addF32(args);
+  }
+  let [p, q] = [a, b];
+  let q16 = backend.bf16.exact(q);
+  if (!q16 || (backend.bf16.pending(p) && !backend.bf16.pending(q))) {
+    [p, q] = [b, a];
+    q16 = backend.bf16.exact(q);
+  }
+  if (!q16) {
+    backend.materialise(a);
+    backend.materialise(b);
+    return addF32(args);
+  }
+  const shape = inputs.a!.shape;
+  const out = backend.alloc(a.length);
+  const p16 = backend.bf16.pending(p) ? backend.bf16.exact(p) : undefined;
+  if (p16) widenBf16(backend.dnnl, p16, out);
+  binary(backend.dnnl, ALG.binaryAdd, shape, shape, p16 ? out : p, q16, out);
+  return output(backend, shape, out);
+};
+
+const addF32 = binaryKernel(ALG.binaryAdd, "commute");
+
 /** Native elementwise, reduction and normalisation kernels by tfjs kernel name. */
 export const ELTWISE_KERNELS: Record<string, NativeKernelFunc> = {
-  [tf.Add]: binaryKernel(ALG.binaryAdd, "commute"),
+  [tf.Add]: add,
   [tf.Sub]: binaryKernel(ALG.binarySub, "negate"),
   [tf.Multiply]: binaryKernel(ALG.binaryMul, "commute"),
   [tf.RealDiv]: binaryKernel(ALG.binaryDiv, "none"),
@@ -394,6 +473,17 @@ export const ELTWISE_KERNELS: Record<string, NativeKernelFunc> = {
   [tf.Tile]: tileKernel,
   [tf.FusedBatchNorm]: fusedBatchNorm,
 };
+
+/**
+ * The kernels here that read bf16 copies of their inputs where those exist, so that they run
+ * inside `NativeBackend.raw` (every other kernel sees pending values written first).
+ */
+export const BF16_AWARE_ELTWISE_KERNELS: readonly string[] = [
+  tf.Add,
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_RELU,
+  GRAD_KERNELS.batchNormTrainGrad,
+];
 
 /** Kernels that exist only on `native` (no cpu counterpart), called by `grads.ts`. */
 export const NATIVE_ONLY_KERNELS: Record<string, NativeKernelFunc> = {

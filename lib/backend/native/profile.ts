@@ -15,6 +15,8 @@ export interface KernelProfileEntry {
 
 let enabled = false;
 const totals = new Map<string, KernelProfileEntry>();
+let primitivesOn = false;
+const primitiveTotals = new Map<string, KernelProfileEntry>();
 
 /** Turns kernel profiling on or off (off by default; when off it costs one branch per call). */
 export function profileNativeKernels(on: boolean): void {
@@ -40,6 +42,45 @@ export function profiled<T>(name: string, f: () => T): T {
     const c = process.cpuUsage(c0);
     let e = totals.get(name);
     if (!e) totals.set(name, e = { calls: 0, wallMs: 0, cpuMs: 0 });
+    e.calls++;
+    e.wallMs += performance.now() - t0;
+    e.cpuMs += (c.user + c.system) / 1000;
+  }
+}
+
+/**
+ * Turns per-primitive profiling on or off: every oneDNN primitive execution (convolution,
+ * reorder, batch normalisation, ...) recorded under its kind, implementation and argument sizes,
+ * so a kernel's time splits into its primitives (e.g. a bf16 convolution and the conversions
+ * around it). Off by default.
+ */
+export function profileNativePrimitives(on: boolean): void {
+  primitivesOn = on;
+}
+
+/** Whether per-primitive profiling is on (checked by `Primitive.exec`). */
+export function primitiveProfiling(): boolean {
+  return primitivesOn;
+}
+
+/** Primitive totals since the last reset, largest CPU time first. */
+export function nativePrimitiveProfile(reset = false): Array<[string, KernelProfileEntry]> {
+  const out = [...primitiveTotals].map(([k, v]) => [k, { ...v }] as [string, KernelProfileEntry])
+    .sort((a, b) => b[1].cpuMs - a[1].cpuMs);
+  if (reset) primitiveTotals.clear();
+  return out;
+}
+
+/** Runs `f` as primitive `name`, recording it (callers check `primitiveProfiling()` first). */
+export function profiledPrimitive(name: string, f: () => void): void {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    f();
+  } finally {
+    const c = process.cpuUsage(c0);
+    let e = primitiveTotals.get(name);
+    if (!e) primitiveTotals.set(name, e = { calls: 0, wallMs: 0, cpuMs: 0 });
     e.calls++;
     e.wallMs += performance.now() - t0;
     e.cpuMs += (c.user + c.system) / 1000;

@@ -8,8 +8,12 @@ import { NATIVE_BACKEND, NativeBackend, type NativeKernelFunc } from "./backend.
 import { Dnnl } from "./dnnl.ts";
 import { loadDnnl, type LoadDnnlOptions } from "./ffi.ts";
 import { installNativeGradients, NATIVE_GRADIENT_KERNELS } from "./grads.ts";
-import { CONV_KERNELS } from "./kernels_conv.ts";
-import { ELTWISE_KERNELS, NATIVE_ONLY_KERNELS } from "./kernels_eltwise.ts";
+import { BF16_AWARE_CONV_KERNELS, CONV_KERNELS } from "./kernels_conv.ts";
+import {
+  BF16_AWARE_ELTWISE_KERNELS,
+  ELTWISE_KERNELS,
+  NATIVE_ONLY_KERNELS,
+} from "./kernels_eltwise.ts";
 import { MATMUL_KERNELS } from "./kernels_matmul.ts";
 import { POOL_KERNELS } from "./kernels_pool.ts";
 import { profiled } from "./profile.ts";
@@ -49,6 +53,23 @@ export const NATIVE_KERNELS: Record<string, NativeKernelFunc> = {
   ...POOL_KERNELS,
   ...MATMUL_KERNELS,
 };
+
+/**
+ * Kernels that read bf16-primary inputs as they are (see `Bf16Cache.adopt`): they run inside
+ * `NativeBackend.raw`; every other kernel reads its inputs' float32 values, written on access.
+ */
+const BF16_AWARE = new Set([...BF16_AWARE_CONV_KERNELS, ...BF16_AWARE_ELTWISE_KERNELS]);
+/** cpu kernels that only share their input's storage (they look at its entry, not its values). */
+const STORAGE_ONLY = new Set<string>([tf.Reshape, tf.Identity]);
+
+/** Runs native kernel `f`, inside `raw` when it is bf16-aware. */
+function runNative(
+  name: string,
+  f: NativeKernelFunc,
+  args: Parameters<NativeKernelFunc>[0],
+): ReturnType<NativeKernelFunc> {
+  return BF16_AWARE.has(name) ? args.backend.raw(() => f(args)) : f(args);
+}
 
 let registered: NativeBackendInfo | undefined;
 const stats = new Map<string, { native: number; fallback: number }>();
@@ -104,10 +125,16 @@ export function registerNativeBackend(
     const kernelFunc = mine
       ? ((args: Parameters<tf.KernelFunc>[0]) =>
         profiled(name, () => {
-          const out = mine(args as Parameters<NativeKernelFunc>[0]);
+          const out = runNative(name, mine, args as Parameters<NativeKernelFunc>[0]);
           count(name, out !== undefined);
           return out ?? cpuFunc(args);
         })) as tf.KernelFunc
+      : STORAGE_ONLY.has(name)
+      ? ((args: Parameters<tf.KernelFunc>[0]) =>
+        profiled(
+          name,
+          () => (args.backend as NativeBackend).raw(() => cpuFunc(args)),
+        )) as tf.KernelFunc
       : ((args: Parameters<tf.KernelFunc>[0]) =>
         profiled(name, () => cpuFunc(args))) as tf.KernelFunc;
     tf.registerKernel({ ...cpu, backendName: NATIVE_BACKEND, kernelFunc });
@@ -116,7 +143,7 @@ export function registerNativeBackend(
     const kernelFunc = ((args: Parameters<tf.KernelFunc>[0]) =>
       profiled(kernelName, () => {
         count(kernelName, true);
-        return func(args as Parameters<NativeKernelFunc>[0])!;
+        return runNative(kernelName, func, args as Parameters<NativeKernelFunc>[0])!;
       })) as tf.KernelFunc;
     tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc });
   }

@@ -1,0 +1,50 @@
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert/strict";
+import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
+import {
+  nativeKernelProfile,
+  nativePrimitiveProfile,
+  profileNativeKernels,
+  profileNativePrimitives,
+} from "./profile.ts";
+import { randomTensor, skipReason } from "./testing.ts";
+
+Deno.test({
+  name: "the per-primitive profile splits a bf16 convolution from its conversions, when on",
+  ignore: skipReason !== undefined,
+  async fn() {
+    await tf.setBackend(NATIVE_BACKEND);
+    const b = tf.backend() as unknown as NativeBackend;
+    const x = randomTensor([4, 16, 16, 16], 1) as tf.Tensor4D;
+    const f = randomTensor([3, 3, 16, 32], 2) as tf.Tensor4D;
+    const conv = () => tf.tidy(() => tf.conv2d(x, f, 1, "same").dataSync());
+    b.precision = "bf16";
+    try {
+      nativePrimitiveProfile(true);
+      conv();
+      assert.deepEqual(nativePrimitiveProfile(true), [], "off by default");
+      profileNativePrimitives(true);
+      profileNativeKernels(true);
+      conv();
+      conv();
+      const rows = new Map(nativePrimitiveProfile(true));
+      const kernels = new Map(nativeKernelProfile(true));
+      const keys = [...rows.keys()];
+      const convKey = keys.find((k) => k.startsWith("convolution "));
+      assert.ok(convKey, `a convolution row among ${keys.join("; ")}`);
+      // x (f32) is narrowed, the output widened when dataSync reads it
+      assert.ok(keys.some((k) => k.startsWith("f32 to bf16 ")), "the narrowing of x");
+      assert.ok(keys.some((k) => k.startsWith("bf16 to f32 ")), "the widening for dataSync");
+      assert.equal(rows.get(convKey)!.calls, 2);
+      assert.match(convKey, / 32768\/\d+\/65536$/, "argument bytes: bf16 src, filter, bf16 dst");
+      const total = [...rows.values()].reduce((s, v) => s + v.calls, 0);
+      assert.ok(total >= 6, `${total} primitive calls`);
+      assert.equal(kernels.get(tf.Conv2D)?.calls, 2, "kernel totals as before");
+    } finally {
+      profileNativePrimitives(false);
+      profileNativeKernels(false);
+      b.precision = "fp32";
+      tf.dispose([x, f]);
+    }
+  },
+});
