@@ -88,6 +88,7 @@ export async function runDetector(
       onProgress: options.onProgress,
       checkpoint: options.checkpoint,
       testSize: data.test.n,
+      dataset: data.meta.dataset,
     });
     fitSeconds = (performance.now() - t0) / 1000;
     if (options.afterFit) await options.afterFit(detector, data);

@@ -82,5 +82,12 @@ export function buildMultiHead(name: string, options: BuildMultiHeadOptions): tf
   const output = outs.length === 1
     ? outs[0]!
     : tf.layers.concatenate({ axis: -1 }).apply(outs) as tf.SymbolicTensor;
-  return tf.model({ inputs: backbone.inputs, outputs: output, name: `${backbone.name}-heads` });
+  const model = tf.model({
+    inputs: backbone.inputs,
+    outputs: output,
+    name: `${backbone.name}-heads`,
+  });
+  // The backbone's own classifier is not part of the new model: free its weights.
+  backbone.layers[backbone.layers.length - 1]!.dispose();
+  return model;
 }
