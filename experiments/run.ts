@@ -90,7 +90,7 @@ export const RUN_FLAGS = {
     type: "string",
     arg: "SET",
     kind: "transform set name",
-    help: "GEOM: transform set instead of the preset's",
+    help: "GEOM, GOAD: transform set instead of the preset's",
     defaultText: "the preset's (geometric72)",
     example: "--transforms rot4",
   },
@@ -98,7 +98,7 @@ export const RUN_FLAGS = {
     type: "string",
     arg: "N",
     kind: "integer >= 1",
-    help: "GEOM: training epochs instead of the preset's",
+    help: "GEOM, GOAD, rot-trans: training epochs instead of the preset's",
     defaultText: "the preset's",
     example: "--epochs 2",
   },
@@ -106,7 +106,7 @@ export const RUN_FLAGS = {
     type: "string",
     arg: "NAME",
     kind: "network name",
-    help: "GEOM: network instead of the preset's",
+    help: "GEOM, GOAD, rot-trans: network instead of the preset's",
     defaultText: "the preset's",
     example: "--model small-cnn",
   },
@@ -114,7 +114,8 @@ export const RUN_FLAGS = {
     type: "string",
     arg: "LIST",
     kind: "comma-separated score names",
-    help: "GEOM: scores to compute, the first one primary",
+    help:
+      "GEOM (GOAD: goad,goad-eps0; rot-trans: heads,heads-log): scores to compute, the first one primary",
     defaultText: "dirichlet,simple,max-softmax,entropy",
     example: "--score dirichlet,simple",
   },
@@ -183,7 +184,8 @@ export const RUN_FLAGS = {
     type: "string",
     arg: "S",
     kind: "integer >= 0 (seconds)",
-    help: "GEOM: save the run's state every S seconds and at each epoch end in <out>.ckpt/; " +
+    help:
+      "GEOM, GOAD, rot-trans: save the run's state every S seconds and at each epoch end in <out>.ckpt/; " +
       "the same command run again resumes from there",
     defaultText: String(DEFAULT_CHECKPOINT_SECONDS),
     example: "--checkpoint-interval 60",

@@ -109,3 +109,20 @@ Deno.test("planMismatch() never reuses a result of another precision", () => {
   assert.equal(planMismatch(old, plan, run), undefined);
   assert.match(planMismatch(old, plan, { ...run, precision: "bf16" })!, /fp32 is not bf16/);
 });
+
+Deno.test("goad and rot-trans plan their presets and overrides", () => {
+  const goad = getMethod("goad"), rt = getMethod("rot-trans");
+  assert.equal(goad.primaryScore, "goad");
+  assert.equal(rt.primaryScore, "heads");
+  const g = goad.plan("paper", { transforms: "rot4", trainLimit: 10 });
+  assert.equal(g.expected.transforms, "rot4");
+  assert.equal(g.expected.epochs, 16);
+  assert.equal(g.trainLimit, 10);
+  const r = rt.plan("paper");
+  assert.equal(r.expected.epochs, 6);
+  assert.equal(r.expected.transforms, "rot-trans36");
+  assert.throws(() => rt.plan("smoke", { transforms: "rot4" }), /takes no 'transforms'/);
+  assert.throws(() => goad.plan("smoke", { scores: ["dirichlet"] }), /unknown GOAD score/);
+  assert.throws(() => rt.plan("smoke", { model: "resnet" }), /unknown model 'resnet'/);
+  assert.deepEqual(goad.plan("smoke", { scores: ["goad-eps0"] }).expected.scores, ["goad-eps0"]);
+});
