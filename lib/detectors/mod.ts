@@ -8,4 +8,8 @@ export * from "./dsebm.ts";
 export * from "./dagmm.ts";
 export * from "./adgan.ts";
 export * from "./deep_svdd.ts";
+export * from "./goad.ts";
+export * from "./goad_presets.ts";
+export * from "./rot_trans.ts";
+export * from "./rot_trans_presets.ts";
 export * from "./registry.ts";
