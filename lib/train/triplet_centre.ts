@@ -29,9 +29,13 @@ export function tripletCentreLoss(z: tf.Tensor, nTransforms: number, margin: num
     const b = rows / T;
     const zs = tf.reshape(z, [b, T, d]);
     const centres = tf.mean(zs, 0); // [T, d]
-    // dist[i, t, j] = ||z[i, t] - c_j||^2
-    const diff = tf.sub(tf.expandDims(zs, 2), tf.reshape(centres, [1, 1, T, d]));
-    const dist = tf.sum(tf.square(diff), -1); // [b, T, T]
+    // dist[i, t, j] = ||z[i, t] - c_j||^2 = ||z||^2 - 2 z.c_j + ||c_j||^2, as one matmul: the
+    // broadcast difference would be a [b, T, T, d] tensor (170 MB for 4 x 72 x 72 x 2048, and
+    // as much again in the backward pass). Rounding can push a tiny distance below 0: clamp.
+    const zz = tf.sum(tf.square(z), -1, true); // [b * T, 1]
+    const cc = tf.reshape(tf.sum(tf.square(centres), -1), [1, T]);
+    const cross = tf.matMul(z, centres, false, true); // [b * T, T]
+    const dist = tf.reshape(tf.relu(tf.add(tf.sub(zz, tf.mul(cross, 2)), cc)), [b, T, T]);
     const eye = tf.reshape(tf.eye(T), [1, T, T]);
     const pos = tf.sum(tf.mul(dist, eye), -1); // [b, T]
     // The own centre never counts as the nearest other one (the official code adds 1e6).
