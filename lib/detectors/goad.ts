@@ -13,7 +13,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
 import { buildModel } from "../models/build.ts";
 import { outputWidth, withFeatures } from "../models/multi_head.ts";
-import { goadScore, transformCentres } from "../scores/goad_score.ts";
+import { goadScores, transformCentres } from "../scores/goad_score.ts";
 import { predictTransformed, type TrainRecord, trainTransformClassifier } from "../train/mod.ts";
 import { goadLoss } from "../train/triplet_centre.ts";
 import { getTransformSet, type TransformSet } from "../transforms/mod.ts";
@@ -156,11 +156,12 @@ export class GoadDetector implements Detector {
     const t0 = performance.now();
     const z = await this.#features(x, "score");
     const shape = { nTransforms: this.#transforms!.size, dim: this.#dim };
+    const epsilons = this.scores.map((name) => name === "goad" ? this.config.scoreEpsilon : 0);
+    const normality = goadScores(z, this.#centres, { ...shape, epsilons });
     const out: Record<string, Float64Array> = {};
-    for (const name of this.scores) {
-      const epsilon = name === "goad" ? this.config.scoreEpsilon : 0;
-      out[name] = goadScore(z, this.#centres, { ...shape, epsilon }).map((v) => -v);
-    }
+    this.scores.forEach((name, i) => {
+      out[name] = normality[i]!.map((v) => -v);
+    });
     this.#timings.scoreSeconds = (performance.now() - t0) / 1000;
     return out;
   }

@@ -70,41 +70,60 @@ export function goadScore(
   centres: ArrayLike<number>,
   options: GoadScoreOptions,
 ): Float64Array {
+  const { epsilon, ...shape } = options;
+  return goadScores(features, centres, { ...shape, epsilons: [epsilon] })[0]!;
+}
+
+/**
+ * {@linkcode goadScore} for several eps at once (one per entry of `options.epsilons`, in order):
+ * the squared distances, the costly part (n x T x T x d), are computed once for all of them.
+ */
+export function goadScores(
+  features: ArrayLike<number>,
+  centres: ArrayLike<number>,
+  options: FeatureShape & { epsilons: readonly number[] },
+): Float64Array[] {
   const n = checkFeatures("compute GOAD scores", features, options);
-  const { nTransforms: T, dim: d, epsilon } = options;
+  const { nTransforms: T, dim: d, epsilons } = options;
   if (centres.length !== T * d) {
     throw new RangeError(
       `Cannot compute GOAD scores: centres have ${centres.length} values, not ${T}x${d}`,
     );
   }
-  if (!(Number.isFinite(epsilon) && epsilon >= 0)) {
-    throw new RangeError(
-      `Cannot compute GOAD scores: epsilon ${epsilon} is not a finite number >= 0`,
-    );
+  for (const epsilon of epsilons) {
+    if (!(Number.isFinite(epsilon) && epsilon >= 0)) {
+      throw new RangeError(
+        `Cannot compute GOAD scores: epsilon ${epsilon} is not a finite number >= 0`,
+      );
+    }
   }
-  const logEps = epsilon > 0 ? Math.log(epsilon) : -Infinity;
-  const out = new Float64Array(n);
+  const logEps = epsilons.map((e) => (e > 0 ? Math.log(e) : -Infinity));
+  const out = epsilons.map(() => new Float64Array(n));
+  const dist = new Float64Array(T);
   const a = new Float64Array(T);
   for (let i = 0; i < n; i++) {
-    let total = 0;
     for (let t = 0; t < T; t++) {
       const zb = (i * T + t) * d;
-      let max = -Infinity;
       for (let j = 0; j < T; j++) {
-        let dist = 0;
+        let s = 0;
         for (let k = 0; k < d; k++) {
           const v = features[zb + k]! - centres[j * d + k]!;
-          dist += v * v;
+          s += v * v;
         }
-        // log(exp(-dist) + eps)
-        a[j] = logAddExp(-dist, logEps);
-        if (a[j]! > max) max = a[j]!;
+        dist[j] = s;
       }
-      let sum = 0;
-      for (let j = 0; j < T; j++) sum += Math.exp(a[j]! - max);
-      total += a[t]! - (max + Math.log(sum));
+      for (let e = 0; e < logEps.length; e++) {
+        let max = -Infinity;
+        for (let j = 0; j < T; j++) {
+          // log(exp(-dist) + eps)
+          a[j] = logAddExp(-dist[j]!, logEps[e]!);
+          if (a[j]! > max) max = a[j]!;
+        }
+        let sum = 0;
+        for (let j = 0; j < T; j++) sum += Math.exp(a[j]! - max);
+        out[e]![i]! += a[t]! - (max + Math.log(sum));
+      }
     }
-    out[i] = total;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { goadScore, transformCentres } from "./goad_score.ts";
+import { goadScore, goadScores, transformCentres } from "./goad_score.ts";
 
 // Toy feature set: 3 training images x 2 transformations x 2-d features, [n, T, d].
 const TRAIN = [
@@ -57,4 +57,12 @@ Deno.test("goadScore stays finite far from every centre; eps pulls such points t
   assert.ok(Math.abs(withEps - 2 * Math.log(0.5)) < 1e-12);
   assert.throws(() => goadScore(far, centres, { ...SHAPE, epsilon: -1 }), RangeError);
   assert.throws(() => goadScore(far, [0, 0], { ...SHAPE, epsilon: 0 }), RangeError);
+});
+
+Deno.test("goadScores computes several eps from one pass, each equal to goadScore", () => {
+  const centres = transformCentres(TRAIN, SHAPE);
+  const test = [[[0.5, 0], [3, 1]], [[3, 2], [0, 0]], [[40, 1], [1, -30]]].flat(2);
+  const [a, b] = goadScores(test, centres, { ...SHAPE, epsilons: [1e-10, 0] });
+  assert.deepEqual(a, goadScore(test, centres, { ...SHAPE, epsilon: 1e-10 }));
+  assert.deepEqual(b, goadScore(test, centres, { ...SHAPE, epsilon: 0 }));
 });
