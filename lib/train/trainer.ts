@@ -19,7 +19,7 @@ import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { fusedAdam } from "./fused_adam.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
-import { lossError } from "./loop.ts";
+import { runEpochs } from "./loop.ts";
 import { gatherPairs } from "./pairs.ts";
 import {
   captureTrainState,
@@ -208,68 +208,77 @@ export async function trainTransformClassifier(
       windowSeconds: 300,
       later: options.later,
     });
-    const { lossHistory } = pos;
-    let steps = pos.steps;
-    for (let epoch = pos.epochsDone + 1; epoch <= epochs; epoch++) {
-      const resumeStep = epoch === pos.epochsDone + 1 ? pos.step : 0;
-      const rngEpoch = resumeStep > 0 ? pos.rngEpoch : rng.state;
-      rng.state = rngEpoch;
-      const order = run.wholeImages
-        ? imageMajorOrder(rng.permutation(images.n), T)
-        : rng.permutation(total);
-      if (resumeStep > 0) rng.state = pos.rng; // the permutation and the batch seeds drawn
-      let sum = resumeStep > 0 ? pos.lossSum : 0;
-      let step = resumeStep;
-      for (let b = step * batchSize; b < total; b += batchSize) {
-        step++;
-        const batch = gatherPairs(images, order.subarray(b, b + batchSize), { nTransforms: T });
+    const stepsPerEpoch = Math.ceil(total / batchSize);
+    let rngEpoch = rng.state;
+    const { position } = await runEpochs({
+      method: options.method,
+      epochs,
+      stepsPerEpoch,
+      start: {
+        epochsDone: pos.epochsDone,
+        step: pos.step,
+        steps: pos.steps,
+        sums: pos.step > 0 ? { loss: pos.lossSum } : {},
+        seen: Math.min(total, pos.step * batchSize),
+        history: { loss: pos.lossHistory },
+      },
+      progress,
+      units: (m) => m,
+      format: (mean) => mean.toFixed(4),
+      epochStart: (_epoch, resumeStep) => {
+        rngEpoch = resumeStep > 0 ? pos.rngEpoch : rng.state;
+        rng.state = rngEpoch;
+        const order = run.wholeImages
+          ? imageMajorOrder(rng.permutation(images.n), T)
+          : rng.permutation(total);
+        if (resumeStep > 0) rng.state = pos.rng; // the permutation and the batch seeds drawn
+        return (s) => order.subarray((s - 1) * batchSize, s * batchSize);
+      },
+      step: (pairs) => {
+        const batch = gatherPairs(images, pairs, { nTransforms: T });
         const seed = 1 + rng.int(2147483646);
-        const cost = tf.tidy(() => {
+        return tf.tidy(() => {
           const x = tf.tensor4d(batch.data, [batch.m, height, width, channels]);
           const xt = transforms.apply(x, batch.t, { seed });
           const labels = tf.tensor1d(batch.t, "int32");
           return adamStep(model, optimizer, vars, xt, labels, options.loss, modelLosses, T);
         });
-        const loss = (await cost.data())[0]!;
-        cost.dispose();
-        steps++;
-        if (!Number.isFinite(loss)) {
-          throw lossError(options.method, "loss", loss, epoch, step);
-        }
-        sum += loss * batch.m;
-        progress.tick(batch.m, {
-          epoch: `${epoch}/${epochs}`,
-          loss: (sum / (b + batch.m)).toFixed(4),
-        });
+      },
+      afterStep: async (p) => {
         const now = performance.now();
-        if (ck && b + batch.m < total && now - lastSave >= ck.intervalSeconds * 1000) {
+        if (ck && p.step < stepsPerEpoch && now - lastSave >= ck.intervalSeconds * 1000) {
           await save({
-            epochsDone: epoch - 1,
-            step,
-            steps,
+            epochsDone: p.epochsDone,
+            step: p.step,
+            steps: p.steps,
             rngEpoch,
             rng: rng.state,
-            lossSum: sum,
+            lossSum: p.sums.loss!,
+            lossHistory: p.history.loss ?? [],
+          });
+        }
+      },
+      afterEpoch: async (p) => {
+        const lossHistory = p.history.loss!;
+        if (ck) {
+          await save({
+            epochsDone: p.epochsDone,
+            step: 0,
+            steps: p.steps,
+            rngEpoch: rng.state,
+            rng: rng.state,
+            lossSum: 0,
             lossHistory,
           });
         }
-      }
-      const epochLoss = sum / total;
-      lossHistory.push(epochLoss);
-      if (ck) {
-        await save({
-          epochsDone: epoch,
-          step: 0,
-          steps,
-          rngEpoch: rng.state,
-          rng: rng.state,
-          lossSum: 0,
-          lossHistory,
+        options.onEpochEnd?.({
+          epoch: p.epochsDone,
+          loss: lossHistory[lossHistory.length - 1]!,
+          steps: p.steps,
         });
-      }
-      options.onEpochEnd?.({ epoch, loss: epochLoss, steps });
-    }
-    pos = { ...pos, steps };
+      },
+    });
+    pos = { ...pos, steps: position.steps, lossHistory: position.history.loss ?? [] };
   } finally {
     optimizer.dispose();
   }
