@@ -11,21 +11,16 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
+import type { Rng } from "../util/rng.ts";
 import { buildModel } from "../models/build.ts";
 import { outputWidth, withFeatures } from "../models/multi_head.ts";
 import { goadScores, transformCentres } from "../scores/goad_score.ts";
-import { predictTransformed, type TrainRecord, trainTransformClassifier } from "../train/mod.ts";
+import { predictTransformed, trainTransformClassifier } from "../train/mod.ts";
 import { goadLoss } from "../train/triplet_centre.ts";
 import { getTransformSet, type TransformSet } from "../transforms/mod.ts";
 import { UsageError } from "../util/errors.ts";
-import type { Detector, FitOptions } from "./detector.ts";
-import {
-  allImagesEqual,
-  checkScoreImages,
-  checkTrainImages,
-  ConfigCheck,
-  type ImageShape,
-} from "./validate.ts";
+import { DeepDetector } from "./deep_detector.ts";
+import type { ImageShape } from "./validate.ts";
 import { type GoadConfig, resolveMargin } from "./goad_presets.ts";
 
 /**
@@ -54,41 +49,30 @@ export interface GoadDetectorOptions {
   scores?: GoadScoreName[];
 }
 
-/** GOAD as a {@linkcode Detector}. */
-export class GoadDetector implements Detector {
+/** GOAD as a {@linkcode Detector}, on the deep-detector base (it never sees a test label). */
+export class GoadDetector extends DeepDetector<GoadConfig> {
   readonly name = "goad";
-  /** GOAD never sees a test label. */
-  readonly selectsByTestLabels = false;
-  readonly config: GoadConfig;
   readonly scores: GoadScoreName[];
-  #base?: tf.LayersModel;
-  #model?: tf.LayersModel;
   #transforms?: TransformSet;
   #centres?: Float64Array;
   #dim = 0;
   #margin?: number;
-  #train?: TrainRecord;
-  #fitOptions: FitOptions = {};
-  #seed = 0;
-  #timings: Record<string, number> = {};
-  #shape?: ImageShape;
-  #identical = false;
 
   /** @throws {UsageError} for an unknown transform set or score, or a bad hyperparameter. */
   constructor(options: GoadDetectorOptions) {
-    this.config = options.config;
-    const c = this.config, check = new ConfigCheck("GOAD");
-    check.int("epochs", c.epochs).int("imagesPerBatch", c.imagesPerBatch).positive("lr", c.lr)
-      .unit("betas[0]", c.betas[0]).unit("betas[1]", c.betas[1])
-      .positive("adamEpsilon", c.adamEpsilon).nonNegative("lambda", c.lambda)
-      .nonNegative("featurePenalty", c.featurePenalty).nonNegative("scoreEpsilon", c.scoreEpsilon)
-      .int("predictBatchSize", c.predictBatchSize);
-    if (c.margin !== "paper") check.nonNegative("margin", c.margin);
-    getTransformSet(c.transforms, { height: 32, width: 32 }); // validates the name
+    super("GOAD", options.config, (check, c) => {
+      check.int("epochs", c.epochs).int("imagesPerBatch", c.imagesPerBatch).positive("lr", c.lr)
+        .unit("betas[0]", c.betas[0]).unit("betas[1]", c.betas[1])
+        .positive("adamEpsilon", c.adamEpsilon).nonNegative("lambda", c.lambda)
+        .nonNegative("featurePenalty", c.featurePenalty)
+        .nonNegative("scoreEpsilon", c.scoreEpsilon).int("predictBatchSize", c.predictBatchSize);
+      if (c.margin !== "paper") check.nonNegative("margin", c.margin);
+      getTransformSet(c.transforms, { height: 32, width: 32 }); // validates the name
+    });
     this.scores = parseGoadScores(options.scores ?? [...GOAD_SCORES]);
   }
 
-  get hyperparameters(): Record<string, unknown> {
+  override get hyperparameters(): Record<string, unknown> {
     return { ...this.config, scores: this.scores };
   }
 
@@ -97,27 +81,26 @@ export class GoadDetector implements Detector {
     return this.#centres;
   }
 
-  async fit(train: Images, options: FitOptions = {}): Promise<this> {
-    this.dispose();
-    this.#fitOptions = options;
-    this.#seed = options.seed ?? 0;
-    const shape = checkTrainImages(train, { method: "GOAD" });
-    this.#identical = allImagesEqual(train);
+  /** The network with its feature output (undefined before fit). */
+  get #model(): tf.LayersModel | undefined {
+    return this.models[0];
+  }
+
+  protected async fitModels(train: Images, _rng: Rng, shape: ImageShape): Promise<void> {
+    const seed = this.fitOptions.seed ?? 0;
     const c = this.config;
     const set = getTransformSet(c.transforms, { height: train.height, width: train.width });
     this.#transforms = set;
     const T = set.size;
-    this.#base = buildModel(c.model, {
-      inputShape: [train.height, train.width, train.channels],
-      nClasses: T,
-      seed: this.#seed,
-    });
-    this.#model = withFeatures(this.#base);
-    this.#dim = outputWidth(this.#model, 0);
-    this.#margin = resolveMargin(c.margin, options.dataset);
-    const ck = options.checkpoint;
+    const base = buildModel(c.model, { inputShape: shape, nClasses: T, seed });
+    // The feature model holds every layer of the base model (shared): it is the one to dispose.
+    const model = withFeatures(base);
+    this.models.push(model);
+    this.#dim = outputWidth(model, 0);
+    this.#margin = resolveMargin(c.margin, this.fitOptions.dataset);
+    const ck = this.fitOptions.checkpoint;
     const t0 = performance.now();
-    this.#train = await trainTransformClassifier(this.#model, train, {
+    this.training.train = await trainTransformClassifier(model, train, {
       transforms: set,
       epochs: c.epochs,
       batchSize: c.imagesPerBatch * T,
@@ -132,35 +115,34 @@ export class GoadDetector implements Detector {
       lr: c.lr,
       betas: c.betas,
       epsilon: c.adamEpsilon,
-      seed: this.#seed,
+      seed,
       method: "GOAD",
-      quiet: options.quiet,
-      onProgress: options.onProgress,
+      quiet: this.fitOptions.quiet,
+      onProgress: this.fitOptions.onProgress,
       checkpoint: ck ? await ck.trainer(train) : undefined,
     });
-    this.#timings.trainSeconds = (performance.now() - t0) / 1000;
-    this.#shape = shape;
+    this.timings.trainSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     const features = await this.#features(train, "fit-features");
     this.#centres = transformCentres(features, { nTransforms: T, dim: this.#dim });
-    this.#timings.centreSeconds = (performance.now() - t1) / 1000;
-    return this;
+    this.timings.centreSeconds = (performance.now() - t1) / 1000;
   }
 
   /** Features z [n, T, d] of every transformation of `x` (inference mode). */
   async #features(x: Images, label: "fit-features" | "score" | "predict"): Promise<Float32Array> {
-    if (!this.#model || !this.#transforms) {
+    const model = this.#model;
+    if (!model || !this.#transforms) {
       throw new Error("Cannot score with GOAD: detector is not fitted");
     }
-    const ck = label === "predict" ? undefined : this.#fitOptions.checkpoint;
-    return await predictTransformed(this.#model, x, {
+    const ck = label === "predict" ? undefined : this.fitOptions.checkpoint;
+    return await predictTransformed(model, x, {
       transforms: this.#transforms,
       batchSize: this.config.predictBatchSize,
-      seed: this.#seed + 7919,
+      seed: (this.fitOptions.seed ?? 0) + 7919,
       forward: (m, xt) => (m.apply(xt, { training: false }) as tf.Tensor[])[0]!,
       outputWidth: this.#dim,
-      quiet: this.#fitOptions.quiet,
-      onProgress: this.#fitOptions.onProgress,
+      quiet: this.fitOptions.quiet,
+      onProgress: this.fitOptions.onProgress,
       label: `${label} features`,
       checkpoint: ck ? await ck.predictor(label, x) : undefined,
     });
@@ -171,14 +153,17 @@ export class GoadDetector implements Detector {
     return this.#features(x, "predict");
   }
 
-  async score(x: Images): Promise<Float64Array> {
-    return (await this.scoreAll(x))[this.scores[0]!]!;
+  protected async scoreImages(x: Images): Promise<Float64Array> {
+    return (await this.#variants(x))[this.scores[0]!]!;
   }
 
-  async scoreAll(x: Images): Promise<Record<string, Float64Array>> {
+  /** Every requested score variant (anomaly scores), from one feature pass. */
+  scoreAll(x: Images): Promise<Record<string, Float64Array>> {
+    return this.scoreChecked(x, () => this.#variants(x));
+  }
+
+  async #variants(x: Images): Promise<Record<string, Float64Array>> {
     if (!this.#centres) throw new Error("Cannot score with GOAD: detector is not fitted");
-    checkScoreImages(x, { method: "GOAD", shape: this.#shape });
-    const t0 = performance.now();
     const z = await this.#features(x, "score");
     const shape = { nTransforms: this.#transforms!.size, dim: this.#dim };
     const epsilons = this.scores.map((name) => name === "goad" ? this.config.scoreEpsilon : 0);
@@ -187,29 +172,19 @@ export class GoadDetector implements Detector {
     this.scores.forEach((name, i) => {
       out[name] = normality[i]!.map((v) => -v);
     });
-    this.#timings.scoreSeconds = (performance.now() - t0) / 1000;
     return out;
   }
 
-  state(): Record<string, unknown> {
+  protected override extraState(): Record<string, unknown> {
     return {
-      fitted: this.#centres !== undefined,
       nTransforms: this.#transforms?.size,
       featureSize: this.#dim || undefined,
       margin: this.#margin,
-      identicalTrainImages: this.#identical,
-      parameters: this.#base?.countParams(),
-      training: this.#train,
-      timings: { ...this.#timings },
     };
   }
 
-  dispose(): void {
-    // The feature model holds every layer of the base model (shared): dispose it once.
-    this.#model?.dispose();
-    this.#model = undefined;
-    this.#base = undefined;
+  override dispose(): void {
+    super.dispose();
     this.#centres = undefined;
-    this.#shape = undefined;
   }
 }

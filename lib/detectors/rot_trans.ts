@@ -11,9 +11,10 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Images } from "../data/types.ts";
+import type { Rng } from "../util/rng.ts";
 import { buildMultiHead } from "../models/multi_head.ts";
 import { headLogScore, headProbabilityScore } from "../scores/head_scores.ts";
-import { predictTransformed, type TrainRecord, trainTransformClassifier } from "../train/mod.ts";
+import { predictTransformed, trainTransformClassifier } from "../train/mod.ts";
 import { headLabelTable, multiHeadLoss } from "../train/multi_head_loss.ts";
 import {
   type GeometricSet,
@@ -22,14 +23,8 @@ import {
   rotTransLabels,
 } from "../transforms/mod.ts";
 import { UsageError } from "../util/errors.ts";
-import type { Detector, FitOptions } from "./detector.ts";
-import {
-  allImagesEqual,
-  checkScoreImages,
-  checkTrainImages,
-  ConfigCheck,
-  type ImageShape,
-} from "./validate.ts";
+import { DeepDetector } from "./deep_detector.ts";
+import type { ImageShape } from "./validate.ts";
 import { type RotTransConfig, rotTransEpochs } from "./rot_trans_presets.ts";
 
 /** Score variants: probabilities summed (the primary), or log probabilities summed. */
@@ -57,34 +52,27 @@ export interface RotTransDetectorOptions {
 
 const WIDTH = ROT_TRANS_HEADS.reduce((a, b) => a + b, 0);
 
-/** The rotation + translation multi-head detector as a {@linkcode Detector}. */
-export class RotTransDetector implements Detector {
+/**
+ * The rotation + translation multi-head detector as a {@linkcode Detector}, on the deep-detector
+ * base (it never sees a test label).
+ */
+export class RotTransDetector extends DeepDetector<RotTransConfig> {
   readonly name = "rot-trans";
-  /** The heads never see a test label. */
-  readonly selectsByTestLabels = false;
-  readonly config: RotTransConfig;
   readonly scores: RotTransScoreName[];
-  #model?: tf.LayersModel;
   #transforms?: GeometricSet;
-  #train?: TrainRecord;
-  #fitOptions: FitOptions = {};
-  #seed = 0;
-  #timings: Record<string, number> = {};
-  #shape?: ImageShape;
-  #identical = false;
 
   /** @throws {UsageError} for an unknown score or a bad hyperparameter. */
   constructor(options: RotTransDetectorOptions) {
-    this.config = options.config;
-    const c = this.config, check = new ConfigCheck("rot-trans");
-    if (c.epochs !== "paper") check.int("epochs", c.epochs);
-    check.int("batchSize", c.batchSize).positive("lr", c.lr).unit("betas[0]", c.betas[0])
-      .unit("betas[1]", c.betas[1]).positive("adamEpsilon", c.adamEpsilon)
-      .int("predictBatchSize", c.predictBatchSize);
+    super("rot-trans", options.config, (check, c) => {
+      if (c.epochs !== "paper") check.int("epochs", c.epochs);
+      check.int("batchSize", c.batchSize).positive("lr", c.lr).unit("betas[0]", c.betas[0])
+        .unit("betas[1]", c.betas[1]).positive("adamEpsilon", c.adamEpsilon)
+        .int("predictBatchSize", c.predictBatchSize);
+    });
     this.scores = parseRotTransScores(options.scores ?? [...ROT_TRANS_SCORES]);
   }
 
-  get hyperparameters(): Record<string, unknown> {
+  override get hyperparameters(): Record<string, unknown> {
     return {
       ...this.config,
       epochs: rotTransEpochs(this.config.epochs),
@@ -97,26 +85,19 @@ export class RotTransDetector implements Detector {
 
   /** The trained network, heads concatenated [batch, 10] (undefined before fit). */
   get model(): tf.LayersModel | undefined {
-    return this.#model;
+    return this.models[0];
   }
 
-  async fit(train: Images, options: FitOptions = {}): Promise<this> {
-    this.dispose();
-    this.#fitOptions = options;
-    this.#seed = options.seed ?? 0;
-    const shape = checkTrainImages(train, { method: "rot-trans" });
-    this.#identical = allImagesEqual(train);
+  protected async fitModels(train: Images, _rng: Rng, shape: ImageShape): Promise<void> {
+    const seed = this.fitOptions.seed ?? 0;
     const c = this.config;
     const set = rotTrans36({ height: train.height, width: train.width });
     this.#transforms = set;
-    this.#model = buildMultiHead(c.model, {
-      inputShape: [train.height, train.width, train.channels],
-      heads: ROT_TRANS_HEADS,
-      seed: this.#seed,
-    });
-    const ck = options.checkpoint;
+    const model = buildMultiHead(c.model, { inputShape: shape, heads: ROT_TRANS_HEADS, seed });
+    this.models.push(model);
+    const ck = this.fitOptions.checkpoint;
     const t0 = performance.now();
-    this.#train = await trainTransformClassifier(this.#model, train, {
+    this.training.train = await trainTransformClassifier(model, train, {
       transforms: set,
       epochs: rotTransEpochs(c.epochs),
       batchSize: c.batchSize,
@@ -128,43 +109,45 @@ export class RotTransDetector implements Detector {
       lr: c.lr,
       betas: c.betas,
       epsilon: c.adamEpsilon,
-      seed: this.#seed,
+      seed,
       method: "rot-trans",
-      quiet: options.quiet,
-      onProgress: options.onProgress,
+      quiet: this.fitOptions.quiet,
+      onProgress: this.fitOptions.onProgress,
       checkpoint: ck ? await ck.trainer(train) : undefined,
     });
-    this.#timings.trainSeconds = (performance.now() - t0) / 1000;
-    this.#shape = shape;
-    return this;
+    this.timings.trainSeconds = (performance.now() - t0) / 1000;
   }
 
   /** The heads' outputs [n, 36, 10] for every transformation of `x`. */
   async predictHeads(x: Images, label: "score" | "predict" = "predict"): Promise<Float32Array> {
-    if (!this.#model || !this.#transforms) {
+    const model = this.model;
+    if (!model || !this.#transforms) {
       throw new Error("Cannot score with rot-trans: detector is not fitted");
     }
-    const ck = label === "predict" ? undefined : this.#fitOptions.checkpoint;
-    return await predictTransformed(this.#model, x, {
+    const ck = label === "predict" ? undefined : this.fitOptions.checkpoint;
+    return await predictTransformed(model, x, {
       transforms: this.#transforms,
       batchSize: this.config.predictBatchSize,
-      seed: this.#seed + 7919,
+      seed: (this.fitOptions.seed ?? 0) + 7919,
       forward: (m, xt) => m.apply(xt, { training: false }) as tf.Tensor,
       outputWidth: WIDTH,
-      quiet: this.#fitOptions.quiet,
-      onProgress: this.#fitOptions.onProgress,
+      quiet: this.fitOptions.quiet,
+      onProgress: this.fitOptions.onProgress,
       label: `${label} predict`,
       checkpoint: ck ? await ck.predictor(label, x) : undefined,
     });
   }
 
-  async score(x: Images): Promise<Float64Array> {
-    return (await this.scoreAll(x))[this.scores[0]!]!;
+  protected async scoreImages(x: Images): Promise<Float64Array> {
+    return (await this.#variants(x))[this.scores[0]!]!;
   }
 
-  async scoreAll(x: Images): Promise<Record<string, Float64Array>> {
-    checkScoreImages(x, { method: "rot-trans", shape: this.#shape });
-    const t0 = performance.now();
+  /** Every requested score variant (anomaly scores), from one pass over the 36 copies. */
+  scoreAll(x: Images): Promise<Record<string, Float64Array>> {
+    return this.scoreChecked(x, () => this.#variants(x));
+  }
+
+  async #variants(x: Images): Promise<Record<string, Float64Array>> {
     const outputs = await this.predictHeads(x, "score");
     const opts = {
       heads: ROT_TRANS_HEADS,
@@ -178,24 +161,10 @@ export class RotTransDetector implements Detector {
         : headLogScore(outputs, opts);
       out[name] = s.map((v) => -v);
     }
-    this.#timings.scoreSeconds = (performance.now() - t0) / 1000;
     return out;
   }
 
-  state(): Record<string, unknown> {
-    return {
-      fitted: this.#model !== undefined,
-      nTransforms: this.#transforms?.size,
-      identicalTrainImages: this.#identical,
-      parameters: this.#model?.countParams(),
-      training: this.#train,
-      timings: { ...this.#timings },
-    };
-  }
-
-  dispose(): void {
-    this.#model?.dispose();
-    this.#model = undefined;
-    this.#shape = undefined;
+  protected override extraState(): Record<string, unknown> {
+    return { nTransforms: this.#transforms?.size };
   }
 }

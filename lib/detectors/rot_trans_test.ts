@@ -58,13 +58,14 @@ Deno.test("RotTransDetector smoke run: reproducible, heads score = sum of true-l
   assert.ok(evaluate(a.s.heads!, data.testLabels).auroc > 0.6);
 });
 
-// The shared detector checks (the same kit GEOM and every baseline run), on a tiny CNN.
+// The shared detector checks (the same kit GEOM and every baseline run), on a tiny CNN; one epoch
+// over the 36 transformations (seed 3 gives AUROC 1.0 on the kit's synthetic task).
 testDeepDetector({
   name: "rot-trans",
   make: (o = {}) => {
     const { scores, ...config } = o as { scores?: RotTransScoreName[] };
     return new RotTransDetector({
-      config: { ...rotTransPreset("smoke"), epochs: 3, batchSize: 36, ...config } as RotTransConfig,
+      config: { ...rotTransPreset("smoke"), epochs: 1, batchSize: 36, ...config } as RotTransConfig,
       scores,
     });
   },
