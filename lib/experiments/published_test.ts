@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { getDatasetSpec } from "../data/registry.ts";
 import { methodNames } from "../detectors/catalogue.ts";
-import { PUBLISHED, publishedFor } from "./published.ts";
+import {
+  FASHION_MNIST_OFFICIAL_NAMES,
+  FASHION_MNIST_PRINTED,
+  labelOrderOfSortedRows,
+  PUBLISHED,
+  publishedFor,
+} from "./published.ts";
 
 Deno.test("PUBLISHED per-class numbers have one value per class and match their means", () => {
   for (const p of PUBLISHED) {
@@ -32,4 +38,34 @@ Deno.test("publishedFor() has the family's CIFAR-10 means, each with its source"
   assert.equal(publishedFor("rot-trans", "cifar10")?.mean, 90.1);
   assert.match(publishedFor("rot-trans", "cifar10")!.source, /Hendrycks/);
   assert.equal(publishedFor("goad", "fashion-mnist"), undefined);
+});
+
+Deno.test("the Fashion-MNIST row is read in the official code's sorted order of class names", () => {
+  // create_auc_table prints ankle-boot, bag, coat, dress, pullover, sandal, shirt, sneaker,
+  // t-shirt, trouser ('-' sorts before 'r'): T-shirt is the 9th printed value, bag the 2nd.
+  assert.deepEqual(
+    publishedFor("geom", "fashion-mnist")?.perClass,
+    [90.8, 99.2, 92.1, 89.9, 91.1, 93.4, 83.3, 98.9, 97.6, 99.4],
+  );
+  assert.equal(FASHION_MNIST_PRINTED[0], 99.4);
+  assert.equal(FASHION_MNIST_OFFICIAL_NAMES.length, 10);
+});
+
+Deno.test("labelOrderOfSortedRows leaves rows of already-sorted names unchanged", () => {
+  const cifar10 = [
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+  ];
+  const row = [74.7, 95.7, 78.1, 72.4, 87.8, 87.8, 83.4, 95.5, 93.3, 91.3];
+  assert.deepEqual(labelOrderOfSortedRows(row, cifar10), row);
+  assert.deepEqual(labelOrderOfSortedRows([1, 2, 3], ["c", "a", "b"]), [3, 1, 2]);
+  assert.throws(() => labelOrderOfSortedRows([1, 2], ["a"]), /2 printed values for 1 class names/);
 });
