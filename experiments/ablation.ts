@@ -70,12 +70,15 @@ import {
 } from "../lib/util/cli.ts";
 import { checkOutputFolder } from "../lib/util/sandbox.ts";
 import {
+  ABLATION_METHODS,
   ABLATION_PRESET_NAMES,
   ABLATION_SCHEMA,
   ABLATION_TRANSFORMS,
   ABLATION_VERSION,
   ablationDir,
   ablationGrid,
+  type AblationMethod,
+  ablationMethod,
   ablationPreset,
   collectAblationRuns,
   type CollectedRuns,
@@ -112,12 +115,21 @@ export const ABLATION_COMMAND = {
       example: "--preset smoke",
     },
     classes: COMMON_FLAGS.classes("the preset's", "--classes 0,6,8"),
+    method: {
+      type: "string",
+      default: "geom",
+      arg: "M",
+      kind: Object.keys(ABLATION_METHODS).join("|"),
+      help: "method trained on every set (goad: GOAD with the same presets, scores goad, " +
+        "goad-eps0; runs and summaries under <root>/goad/<dataset>/)",
+      example: "--method goad",
+    },
     transforms: {
       type: "string",
       arg: "LIST",
       kind: "comma-separated transform set names",
       help: "transform sets to compare",
-      defaultText: "all nine",
+      defaultText: "all nine (rot-trans36 on request)",
       example: "--transforms geometric72,rot4",
     },
     shard: COMMON_FLAGS.shard(
@@ -152,8 +164,10 @@ async function ablationPlan(values: AblationValues) {
   const precision = parsePrecision(values.precision);
   checkOutputFolder("root", values.root);
   checkSweepFlags(values);
+  const method = ablationMethod(values.method);
   const grid = ablationGrid({
     dataset,
+    method,
     preset: presetName,
     classes: intListFlag("classes", values.classes, { min: 0 }),
     seeds: values.seeds === undefined ? undefined : intFlag("seeds", values.seeds, 1, { min: 1 }),
@@ -170,8 +184,8 @@ async function ablationPlan(values: AblationValues) {
     ? undefined
     : await resolveSweepData(dataset, values["data-dir"]);
   if (data) { for (const spec of grid) spec.data = data; }
-  const dir = ablationDir(values.root, dataset);
-  return { dataset, presetName, preset, slurm, jobs, shard, precision, grid, data, dir };
+  const dir = ablationDir(values.root, dataset, method);
+  return { dataset, method, presetName, preset, slurm, jobs, shard, precision, grid, data, dir };
 }
 
 async function main(): Promise<void> {
@@ -179,7 +193,7 @@ async function main(): Promise<void> {
   if (!parsed) return;
   const { values } = parsed;
   const plan = await ablationPlan(values);
-  const { dataset, presetName, jobs, shard, grid, dir } = plan;
+  const { dataset, method, presetName, jobs, shard, grid, dir } = plan;
   const log = (line: string) => {
     if (!values.quiet) console.error(`ablation: ${line}`);
   };
@@ -217,6 +231,7 @@ async function main(): Promise<void> {
 
   const summary = await buildSummary(dir, {
     dataset,
+    method,
     dataDir: values["data-dir"],
     presetName,
     preset: { ...plan.preset },
@@ -287,6 +302,7 @@ async function buildSummary(
   dir: string,
   o: {
     dataset: string;
+    method: AblationMethod;
     dataDir?: string;
     presetName: string;
     preset: Record<string, unknown>;
@@ -301,6 +317,7 @@ async function buildSummary(
     preset: o.presetName,
     precision: o.precision,
     data: o.data,
+    method: o.method,
   });
   const ok = collected.results.filter((x) => x.result.status === "ok");
   const nonGeometric = nonGeometricSets();
@@ -310,6 +327,8 @@ async function buildSummary(
     geometric: GEOMETRIC_SET,
     setOrder: ABLATION_TRANSFORMS,
     classNames,
+    scoreOrder: ABLATION_METHODS[o.method].scores,
+    scorePair: ABLATION_METHODS[o.method].pair,
   });
   const setInfo: AblationSummary["setInfo"] = {};
   for (const set of data.sets) {
@@ -322,7 +341,11 @@ async function buildSummary(
     createdAt: new Date().toISOString(),
     dataset: o.dataset,
     classNames,
-    preset: { name: o.presetName, ...o.preset },
+    preset: {
+      name: o.presetName,
+      ...o.preset,
+      ...(o.method !== "geom" ? { method: o.method } : {}),
+    },
     geometric: GEOMETRIC_SET,
     nonGeometric,
     setInfo,

@@ -112,8 +112,39 @@ export const ABLATION_PRESETS: Readonly<Record<AblationPresetName, AblationPrese
   },
 };
 
-/** The transform sets of the ablation, in table order (every set of lib/transforms). */
-export const ABLATION_TRANSFORMS: readonly TransformSetName[] = TRANSFORM_SETS;
+/**
+ * The transform sets of the ablation, in table order: every set of lib/transforms except
+ * `rot-trans36` (the multi-head detector's set; `--transforms rot-trans36` adds it).
+ */
+export const ABLATION_TRANSFORMS: readonly TransformSetName[] = TRANSFORM_SETS.filter((s) =>
+  s !== "rot-trans36"
+);
+
+/**
+ * Methods the ablation trains (each run: one model, every score variant): GEOM, and GOAD on
+ * the same transform sets (docs/protocol.md, section 12). `scores` orders the tables and
+ * `pair` is the score comparison of the summary.
+ */
+export const ABLATION_METHODS = {
+  geom: {
+    scores: ["dirichlet", "simple", "max-softmax", "entropy"],
+    pair: ["dirichlet", "simple"],
+  },
+  goad: { scores: ["goad", "goad-eps0"], pair: ["goad", "goad-eps0"] },
+} as const satisfies Record<string, { scores: readonly string[]; pair: readonly [string, string] }>;
+/** A method the ablation trains. */
+export type AblationMethod = keyof typeof ABLATION_METHODS;
+
+/** Checks `--method` of the ablation (default geom). */
+export function ablationMethod(name: string | undefined): AblationMethod {
+  const m = name ?? "geom";
+  if (!(m in ABLATION_METHODS)) {
+    throw new UsageError(
+      `the ablation trains ${Object.keys(ABLATION_METHODS).join(" or ")}, not '${m}'`,
+    );
+  }
+  return m as AblationMethod;
+}
 
 /** The geometric set under test. */
 export const GEOMETRIC_SET: TransformSetName = "geometric72";
@@ -152,6 +183,8 @@ export function ablationOverrides(preset: AblationPreset, transforms: string): M
 /** Options for {@linkcode ablationGrid}. */
 export interface AblationGridOptions {
   dataset: string;
+  /** Method trained on every set (default geom). */
+  method?: string;
   /** Preset name (default {@linkcode DEFAULT_ABLATION_PRESET}). */
   preset?: string;
   /** Normal classes (default: the preset's, else every class). */
@@ -173,9 +206,12 @@ export interface AblationGridOptions {
 }
 
 /** `<root>/<dataset>`: where runs/, summary.json and summary.md of an ablation live (a folder
- * dataset's path-safe name, `folder-<name>`, for `folder:DIR`). */
-export function ablationDir(root: string, dataset: string): string {
-  return join(root, datasetKey(dataset));
+ * dataset's path-safe name, `folder-<name>`, for `folder:DIR`); `<root>/<method>/<dataset>` for
+ * a method other than GEOM. */
+export function ablationDir(root: string, dataset: string, method: string = "geom"): string {
+  return method === "geom"
+    ? join(root, datasetKey(dataset))
+    : join(root, method, datasetKey(dataset));
 }
 
 /** The result file of one run: `<dir>/runs/<preset>__<set>__class-<c>__seed-<s>.json`. */
@@ -206,7 +242,8 @@ export function ablationGrid(options: AblationGridOptions): RunSpec[] {
   const sets = options.transforms ?? ABLATION_TRANSFORMS;
   for (const s of sets) getTransformSet(s, { height: 32, width: 32 }); // validates names
   if (new Set(sets).size !== sets.length) throw new UsageError("--transforms has duplicates");
-  const dir = ablationDir(options.root ?? "results/ablation", options.dataset);
+  const method = ablationMethod(options.method);
+  const dir = ablationDir(options.root ?? "results/ablation", options.dataset, method);
   const shared = { ...options, preset: preset.geomPreset };
   const runs: RunSpec[] = [];
   for (let seed = 0; seed < seeds; seed++) {
@@ -214,7 +251,7 @@ export function ablationGrid(options: AblationGridOptions): RunSpec[] {
       for (const transforms of sets) {
         const out = ablationRunPath(dir, { preset: presetName, transforms, normalClass, seed });
         const overrides = ablationOverrides(preset, transforms);
-        runs.push(specFor({ method: "geom", normalClass, seed, out, overrides }, shared));
+        runs.push(specFor({ method, normalClass, seed, out, overrides }, shared));
       }
     }
   }
@@ -266,9 +303,16 @@ function whyNotUsed(
   dir: string,
   file: string,
   result: RunResult,
-  options: { dataset: string; preset: string; precision?: PrecisionRequest; data?: DataOrigin },
+  options: {
+    dataset: string;
+    preset: string;
+    precision?: PrecisionRequest;
+    data?: DataOrigin;
+    method?: string;
+  },
 ): string | undefined {
   const preset = ablationPreset(options.preset);
+  const method = ablationMethod(options.method);
   const transforms = result.hyperparameters.transforms;
   if (typeof transforms !== "string" || !isTransformSetName(transforms)) {
     return `unknown transforms ${JSON.stringify(transforms)}`;
@@ -277,7 +321,7 @@ function whyNotUsed(
   if (own !== file) {
     return `the record is run ${own}, not ${file}`;
   }
-  const plan = getMethod("geom").plan(preset.geomPreset, ablationOverrides(preset, transforms));
+  const plan = getMethod(method).plan(preset.geomPreset, ablationOverrides(preset, transforms));
   const why = planMismatch(result, plan, {
     dataset: options.dataset,
     normalClass: result.normalClass,
@@ -297,7 +341,14 @@ function whyNotUsed(
  */
 export async function collectAblationRuns(
   dir: string,
-  options: { dataset: string; preset: string; precision?: PrecisionRequest; data?: DataOrigin },
+  options: {
+    dataset: string;
+    preset: string;
+    precision?: PrecisionRequest;
+    data?: DataOrigin;
+    /** Method of the runs (default geom). */
+    method?: string;
+  },
 ): Promise<CollectedRuns> {
   const out: CollectedRuns = { results: [], ignored: [], otherPresets: 0, unknown: [] };
   const runsDir = join(dir, "runs");

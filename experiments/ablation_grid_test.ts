@@ -7,7 +7,9 @@ import { fakeResult } from "../lib/experiments/testing.ts";
 import { UsageError } from "../lib/util/errors.ts";
 import {
   ABLATION_PRESETS,
+  ABLATION_TRANSFORMS,
   ablationGrid,
+  ablationMethod,
   ablationOverrides,
   ablationRunPath,
   collectAblationRuns,
@@ -208,4 +210,22 @@ Deno.test("ablationGrid() on a folder dataset: its classes, results under folder
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("ablation --method goad: same grid and presets, its own folder, GOAD plans", () => {
+  const geom = ablationGrid({ dataset: "fashion-mnist", preset: "smoke" });
+  const goad = ablationGrid({ dataset: "fashion-mnist", preset: "smoke", method: "goad" });
+  assert.equal(goad.length, geom.length);
+  assert.ok(goad.every((s) => s.method === "goad"));
+  assert.ok(goad[0]!.out.startsWith(join("results/ablation", "goad", "fashion-mnist", "runs")));
+  assert.deepEqual(goad.map((s) => s.overrides), geom.map((s) => s.overrides));
+  assert.ok(!ABLATION_TRANSFORMS.includes("rot-trans36"));
+  const extra = ablationGrid({
+    dataset: "fashion-mnist",
+    preset: "smoke",
+    transforms: ["rot-trans36"],
+  });
+  assert.equal(extra[0]!.overrides!.transforms, "rot-trans36");
+  assert.throws(() => ablationGrid({ dataset: "fashion-mnist", method: "rot-trans" }), UsageError);
+  assert.throws(() => ablationMethod("dagmm"), /trains geom or goad/);
 });

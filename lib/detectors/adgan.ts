@@ -124,7 +124,7 @@ export class AdganDetector extends DeepDetector<AdganConfig> {
       "ADGAN",
       config,
       (c, cfg) =>
-        c.int("zDim", cfg.zDim).int("stepsPerEpoch", cfg.stepsPerEpoch)
+        c.training(cfg).int("zDim", cfg.zDim).int("stepsPerEpoch", cfg.stepsPerEpoch)
           .int("criticSteps", cfg.criticSteps).nonNegative("gpWeight", cfg.gpWeight)
           .int("searchSeeds", cfg.searchSeeds).int("searchSteps", cfg.searchSteps, 0)
           .positive("zLr", cfg.zLr).positive("genLr", cfg.genLr)

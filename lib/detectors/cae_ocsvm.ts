@@ -35,7 +35,10 @@ export class CaeOcsvmDetector extends DeepDetector<CaeOcsvmConfig> {
       "CAE-OC-SVM",
       config,
       (c, cfg) =>
-        c.int("codeSize", cfg.codeSize).oneOf("selection", cfg.selection, ["paper", "fair"])
+        c.training(cfg).int("codeSize", cfg.codeSize).oneOf("selection", cfg.selection, [
+          "paper",
+          "fair",
+        ])
           .that("nu", cfg.nu, cfg.nu > 0 && cfg.nu <= 1, "is not in (0, 1]")
           .that(
             "gamma",

@@ -30,9 +30,13 @@ import { DeepSvddDetector } from "./deep_svdd.ts";
 import { DsebmDetector } from "./dsebm.ts";
 import { GeomDetector, type GeomScoreName, parseGeomScores } from "./geom.ts";
 import { GEOM_PRESETS, type GeomConfig, geomPreset } from "./geom_presets.ts";
+import { GoadDetector, type GoadScoreName, parseGoadScores } from "./goad.ts";
+import { GOAD_PRESETS, type GoadConfig, goadPreset } from "./goad_presets.ts";
 import type { Gamma } from "../svm/kernel.ts";
 import { OcsvmDetector, type OcsvmDetectorOptions, PAPER_GAMMAS, PAPER_NUS } from "./ocsvm.ts";
 import { type MethodOverrides, OVERRIDE_NAMES, type OverrideName } from "./overrides.ts";
+import { parseRotTransScores, RotTransDetector, type RotTransScoreName } from "./rot_trans.ts";
+import { ROT_TRANS_PRESETS, type RotTransConfig, rotTransPreset } from "./rot_trans_presets.ts";
 
 export { type MethodOverrides, OVERRIDE_NAMES, type OverrideName };
 
@@ -191,6 +195,15 @@ const FIELD_LIMITS = {
   },
 };
 
+/** Checks a `model` override (a network `buildModel` knows). */
+function checkModelName(method: string, model: string): void {
+  if (!/^wrn-\d+-\d+$/.test(model) && !(MODEL_NAMES as readonly string[]).includes(model)) {
+    throw new UsageError(
+      `Cannot plan ${method}: unknown model '${model}' (choose from ${MODEL_NAMES.join(", ")})`,
+    );
+  }
+}
+
 /** GEOM's preset config plus the score variants a run asks for (none: all four). */
 type GeomPlanConfig = GeomConfig & { scores?: GeomScoreName[] };
 
@@ -207,19 +220,51 @@ const geom = defineMethod<GeomPlanConfig>({
       getTransformSet(o.transforms, { height: 32, width: 32 }); // validates the name
       c.transforms = o.transforms;
     }
-    if (o.model !== undefined) {
-      if (!/^wrn-\d+-\d+$/.test(o.model) && !(MODEL_NAMES as readonly string[]).includes(o.model)) {
-        throw new UsageError(
-          `Cannot plan geom: unknown model '${o.model}' (choose from ${MODEL_NAMES.join(", ")})`,
-        );
-      }
-      c.model = o.model;
-    }
+    if (o.model !== undefined) checkModelName("geom", o.model), c.model = o.model;
     if (o.epochs !== undefined) c.epochs = o.epochs;
     if (o.scores !== undefined) c.scores = parseGeomScores(o.scores);
   },
   limits: FIELD_LIMITS,
   create: ({ scores, ...config }) => new GeomDetector({ config, scores }),
+});
+
+// GEOM's family beyond GEOM (docs/protocol.md, "GOAD" and "Rotation + translation heads").
+const goad = defineMethod<GoadConfig & { scores?: GoadScoreName[] }>({
+  name: "goad",
+  title: "GOAD",
+  description: "Bergman & Hoshen 2020: transformation classifier + triplet-centre features",
+  presets: GOAD_PRESETS,
+  primaryScore: "goad",
+  overrides: ["transforms", "epochs", "model", "scores"],
+  config: (preset) => goadPreset(preset),
+  apply(c, o) {
+    if (o.transforms !== undefined) {
+      getTransformSet(o.transforms, { height: 32, width: 32 }); // validates the name
+      c.transforms = o.transforms;
+    }
+    if (o.model !== undefined) checkModelName("goad", o.model), c.model = o.model;
+    if (o.epochs !== undefined) c.epochs = o.epochs;
+    if (o.scores !== undefined) c.scores = parseGoadScores(o.scores);
+  },
+  limits: FIELD_LIMITS,
+  create: ({ scores, ...config }) => new GoadDetector({ config, scores }),
+});
+
+const rotTrans = defineMethod<RotTransConfig & { scores?: RotTransScoreName[] }>({
+  name: "rot-trans",
+  title: "RotNet+Trans",
+  description: "Hendrycks et al. 2019: rotation, row- and column-shift heads on one network",
+  presets: ROT_TRANS_PRESETS,
+  primaryScore: "heads",
+  overrides: ["epochs", "model", "scores"],
+  config: (preset) => rotTransPreset(preset),
+  apply(c, o) {
+    if (o.model !== undefined) checkModelName("rot-trans", o.model), c.model = o.model;
+    if (o.epochs !== undefined) c.epochs = o.epochs;
+    if (o.scores !== undefined) c.scores = parseRotTransScores(o.scores);
+  },
+  limits: FIELD_LIMITS,
+  create: ({ scores, ...config }) => new RotTransDetector({ config, scores }),
 });
 
 /** RAW-OC-SVM data sizes per preset (the SVM itself has no training schedule). */
@@ -320,6 +365,8 @@ export const METHODS: readonly MethodEntry[] = [
     "one-class Deep SVDD (the paper's E2E-OC-SVM column)",
     (c) => new DeepSvddDetector(c),
   ),
+  goad,
+  rotTrans,
 ];
 
 /** Registered method names, in table order. */

@@ -124,3 +124,24 @@ Deno.test("raw-ocsvm plans say their whole grid (the reuse check covers it)", ()
     gamma: "scale",
   });
 });
+
+Deno.test("goad and rot-trans plan their presets and overrides", () => {
+  const goad = getMethod("goad"), rt = getMethod("rot-trans");
+  assert.equal(goad.primaryScore, "goad");
+  assert.equal(rt.primaryScore, "heads");
+  const g = goad.plan("paper", { transforms: "rot4", trainLimit: 10 });
+  assert.equal(g.expected.transforms, "rot4");
+  assert.equal(g.expected.epochs, 16);
+  assert.equal(g.trainLimit, 10);
+  const r = rt.plan("paper");
+  assert.equal(r.expected.epochs, 6);
+  const detector = r.create();
+  assert.equal(detector.hyperparameters.transforms, "rot-trans36"); // fixed: not a config key
+  assert.equal(detector.selectsByTestLabels, false);
+  detector.dispose();
+  assert.equal(goad.plan("smoke").create().selectsByTestLabels, false);
+  assert.throws(() => rt.plan("smoke", { transforms: "rot4" }), /takes no 'transforms'/);
+  assert.throws(() => goad.plan("smoke", { scores: ["dirichlet"] }), /unknown GOAD score/);
+  assert.throws(() => rt.plan("smoke", { model: "resnet" }), /unknown model 'resnet'/);
+  assert.deepEqual(goad.plan("smoke", { scores: ["goad-eps0"] }).expected.scores, ["goad-eps0"]);
+});

@@ -63,7 +63,7 @@ export class DagmmDetector extends DeepDetector<DagmmConfig> {
       "DAGMM",
       config,
       (c, cfg) =>
-        c.int("codeSize", cfg.codeSize).ints("estimationHidden", cfg.estimationHidden)
+        c.training(cfg).int("codeSize", cfg.codeSize).ints("estimationHidden", cfg.estimationHidden)
           .unit("dropout", cfg.dropout).int("nComponents", cfg.nComponents)
           .nonNegative("lambdaEnergy", cfg.lambdaEnergy).nonNegative("lambdaCov", cfg.lambdaCov)
           .positive("covJitter", cfg.covJitter).nonNegative("densityEps", cfg.densityEps),

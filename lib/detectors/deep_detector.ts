@@ -1,8 +1,11 @@
 /**
- * What every deep detector shares (any network: the conv baselines pass their `filters` for
- * the input check, a WRN-based one need not): config validation, the fit/score frame (input
- * checks, seeding, timings, degenerate-data flag), non-finite score detection and disposal.
- * Subclasses implement `fitModels` and `scoreImages`.
+ * What every deep detector shares (any network and config: the conv baselines pass their
+ * `filters` for the input check and their Adam fields to `ConfigCheck.training`; GOAD and the
+ * rotation + translation heads, on GEOM's trainer and WRN builder, use it as well): config
+ * validation, the fit/score frame (input checks, seeding, timings, degenerate-data flag),
+ * non-finite score detection (of every score variant) and disposal. Subclasses implement
+ * `fitModels` and `scoreImages` (and, with several score variants, `scoreAll` through
+ * `scoreChecked`).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -11,6 +14,7 @@ import type { Detector, FitOptions } from "./detector.ts";
 import { RunError } from "../util/errors.ts";
 import { Rng } from "../util/rng.ts";
 import type { LoopRecord, TrainLoopOptions } from "../train/loop.ts";
+import type { TrainRecord } from "../train/trainer.ts";
 import {
   allImagesEqual,
   checkScoreImages,
@@ -21,7 +25,7 @@ import {
 } from "./validate.ts";
 
 /** Base class of the deep baseline detectors (see the module doc). */
-export abstract class DeepDetector<C extends TrainingFields> implements Detector {
+export abstract class DeepDetector<C extends object> implements Detector {
   /** Method name in results, e.g. `dsebm`. */
   abstract readonly name: string;
   /** The method as it reads in messages, e.g. `DSEBM`. */
@@ -35,7 +39,7 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
   /** Tensors owned by the detector besides model weights (disposed by `dispose`). */
   protected tensors: tf.Tensor[] = [];
   /** Training records by phase (e.g. `pretrain`, `train`). */
-  protected training: Record<string, LoopRecord> = {};
+  protected training: Record<string, LoopRecord | TrainRecord> = {};
   /** Seconds by phase. */
   protected timings: Record<string, number> = {};
   /** Options of the last fit (progress output). */
@@ -44,14 +48,13 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
   #trainSize = 0;
 
   /**
-   * Validates `config` with the shared training checks plus `check`.
+   * Validates `config` with `check` (the baselines start it with `c.training(config)`).
    * @throws {UsageError} for a bad hyperparameter.
    */
   constructor(label: string, config: C, check: (c: ConfigCheck, config: C) => void) {
     this.label = label;
     this.config = structuredClone(config);
-    const c = new ConfigCheck(label).training(this.config);
-    check(c, this.config);
+    check(new ConfigCheck(label), this.config);
   }
 
   /** Deep detectors never see test labels (CAE-OC-SVM's paper preset overrides this). */
@@ -98,18 +101,33 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
    *   score is NaN or infinite.
    */
   async score(x: Images): Promise<Float64Array> {
+    const label = this.scoreLabel;
+    return (await this.scoreChecked(x, async () => ({ [label]: await this.scoreImages(x) })))[
+      label
+    ]!;
+  }
+
+  /**
+   * Score variants by name from `variants`, run on checked images and timed.
+   * @throws {Error} before fit; {RangeError} for images of another shape; {RunError} when a
+   *   score of any variant is NaN or infinite.
+   */
+  protected async scoreChecked(
+    x: Images,
+    variants: () => Promise<Record<string, Float64Array>>,
+  ): Promise<Record<string, Float64Array>> {
     checkScoreImages(x, { method: this.label, shape: this.shape });
     const t0 = performance.now();
-    const s = await this.scoreImages(x);
-    for (let i = 0; i < s.length; i++) {
-      if (!Number.isFinite(s[i]!)) {
-        throw new RunError(
-          `Cannot score with ${this.label}: ${this.scoreLabel} is ${s[i]} for image ${i}`,
-        );
+    const all = await variants();
+    for (const [name, s] of Object.entries(all)) {
+      for (let i = 0; i < s.length; i++) {
+        if (!Number.isFinite(s[i]!)) {
+          throw new RunError(`Cannot score with ${this.label}: ${name} is ${s[i]} for image ${i}`);
+        }
       }
     }
     this.timings.scoreSeconds = (performance.now() - t0) / 1000;
-    return s;
+    return all;
   }
 
   /**
@@ -117,6 +135,7 @@ export abstract class DeepDetector<C extends TrainingFields> implements Detector
    * and a seed drawn from `rng`; `extra` overrides.
    */
   protected loopOptions(
+    this: DeepDetector<TrainingFields>,
     n: number,
     rng: Rng,
     extra: Partial<TrainLoopOptions> = {},

@@ -38,7 +38,7 @@ export class DeepSvddDetector extends DeepDetector<DeepSvddConfig> {
   /** @throws {UsageError} for a bad hyperparameter. */
   constructor(config: DeepSvddConfig) {
     super("Deep SVDD", config, (c, cfg) => {
-      c.int("codeSize", cfg.codeSize).unit("lrDecay", cfg.lrDecay)
+      c.training(cfg).int("codeSize", cfg.codeSize).unit("lrDecay", cfg.lrDecay)
         .nonNegative("weightDecay", cfg.weightDecay).int("pretrainEpochs", cfg.pretrainEpochs, 0)
         .positive("centerEps", cfg.centerEps).oneOf("activation", cfg.activation, [
           "relu",

@@ -34,6 +34,9 @@ export interface FitOptions {
   checkpoint?: RunCheckpoint;
   /** Images `score` will be given after this fit (for the run's ETA in progress lines). */
   testSize?: number;
+  /** The dataset's name (e.g. `cifar10`), for settings the paper gives per dataset (GOAD's
+   * margin). */
+  dataset?: string;
 }
 
 /** A fitted or unfitted anomaly detector. */

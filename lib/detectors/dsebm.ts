@@ -29,7 +29,7 @@ export class DsebmDetector extends DeepDetector<DsebmConfig> {
     super(
       "DSEBM",
       config,
-      (c, cfg) => c.int("codeSize", cfg.codeSize).positive("noiseStd", cfg.noiseStd),
+      (c, cfg) => c.training(cfg).int("codeSize", cfg.codeSize).positive("noiseStd", cfg.noiseStd),
     );
   }
 

@@ -67,8 +67,8 @@ async function fitAndSelect(
 const TFJS_SANITIZERS = { sanitizeOps: false, sanitizeResources: false };
 
 /**
- * Registers the checks every detector must pass (the project's check_estimator; GEOM, OC-SVM and
- * every deep baseline run it): scores of the right length and direction (AUROC floor), same
+ * Registers the checks every detector must pass (the project's check_estimator; every catalogue
+ * method runs it: GEOM, GOAD, rot-trans, OC-SVM, every deep baseline): scores of the right length and direction (AUROC floor), same
  * seed -> same scores, a different seed -> different ones (same ones for a deterministic
  * method), hindsight selection exactly when the detector declares it, bad
  * hyperparameters -> UsageError, NaN inputs -> RunError naming method/epoch/step, a single

@@ -32,6 +32,14 @@ Deno.test("PUBLISHED names only methods the registry knows or the baselines to c
   for (const p of PUBLISHED) assert.ok(known.has(p.method), p.method);
 });
 
+Deno.test("publishedFor() has the family's CIFAR-10 means, each with its source", () => {
+  assert.equal(publishedFor("goad", "cifar10")?.mean, 88.2);
+  assert.match(publishedFor("goad", "cifar10")!.source, /Bergman & Hoshen/);
+  assert.equal(publishedFor("rot-trans", "cifar10")?.mean, 90.1);
+  assert.match(publishedFor("rot-trans", "cifar10")!.source, /Hendrycks/);
+  assert.equal(publishedFor("goad", "fashion-mnist"), undefined);
+});
+
 Deno.test("the Fashion-MNIST row is read in the official code's sorted order of class names", () => {
   // create_auc_table prints ankle-boot, bag, coat, dress, pullover, sandal, shirt, sneaker,
   // t-shirt, trouser ('-' sorts before 'r'): T-shirt is the 9th printed value, bag the 2nd.

@@ -71,6 +71,7 @@ export async function runDetector(
       onProgress: options.onProgress,
       checkpoint: options.checkpoint,
       testSize: data.test.n,
+      dataset: data.meta.dataset,
     });
     fitSeconds = (performance.now() - t0) / 1000;
     // The paper's hindsight protocol, for the detectors that declare it (Detector contract).

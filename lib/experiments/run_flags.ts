@@ -83,7 +83,8 @@ export const RUN_FLAGS = {
     type: "string",
     arg: "S",
     kind: "integer >= 0 (seconds)",
-    help: "GEOM: save the run's state every S seconds and at each epoch end in <out>.ckpt/; " +
+    help:
+      "GEOM, GOAD, rot-trans: save the run's state every S seconds and at each epoch end in <out>.ckpt/; " +
       "the same command run again resumes from there",
     defaultText: String(DEFAULT_CHECKPOINT_SECONDS),
     example: "--checkpoint-interval 60",

@@ -14,3 +14,4 @@ export * from "./small_cnn.ts";
 export * from "./count.ts";
 export { SeedStream, WEIGHT_DECAY } from "./init.ts";
 export * from "./build.ts";
+export * from "./multi_head.ts";

@@ -88,7 +88,9 @@ function tables(s: AblationSummary): Table[] {
 export function ablationMarkdown(s: AblationSummary): string {
   const r = s.runs;
   const lines = [
-    `# GEOM ablation: transform sets and scores (${s.dataset}, preset ${s.preset.name})`,
+    `# ${
+      methodTitle(s)
+    } ablation: transform sets and scores (${s.dataset}, preset ${s.preset.name})`,
     "",
     `AUROC in percent (normal class = positive), mean ± standard error over seeds; ` +
     `differences are paired by seed (same seed = same data subset and initialisation). ` +
@@ -208,7 +210,7 @@ function htmlTable(t: Table): ReportTable {
 /** The plotly report of an ablation (findings, figures, tables). */
 export function ablationReport(s: AblationSummary): Report {
   return {
-    title: `GEOM ablation: ${s.dataset}, preset ${s.preset.name}`,
+    title: `${methodTitle(s)} ablation: ${s.dataset}, preset ${s.preset.name}`,
     meta: [
       `${s.runs.used} runs; AUROC %, mean ± standard error over seeds ${s.seeds.join(", ")}`,
       `generated ${s.createdAt}`,
@@ -218,4 +220,9 @@ export function ablationReport(s: AblationSummary): Report {
       { title: "Tables", tables: tables(s).map(htmlTable) },
     ],
   };
+}
+
+/** The trained method's title: GEOM, or the summary's `preset.method` (e.g. GOAD). */
+function methodTitle(s: AblationSummary): string {
+  return typeof s.preset.method === "string" ? s.preset.method.toUpperCase() : "GEOM";
 }

@@ -45,3 +45,5 @@ export {
 export { entropyScore, maxSoftmaxScore, simpleScore } from "./softmax_scores.ts";
 export { type ProbArray, type TransformShapeOptions } from "./transform_probs.ts";
 export { sampleDirichlet, type SampleDirichletOptions, sampleGamma } from "./sample_dirichlet.ts";
+export * from "./goad_score.ts";
+export * from "./head_scores.ts";

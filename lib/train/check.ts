@@ -34,6 +34,11 @@ export interface CheckModelOptions {
   images: Images;
   /** Number of transformations = classes. */
   nTransforms: number;
+  /**
+   * Check the output too (default true); false when a custom loss or forward pass owns the
+   * model's outputs (GOAD's features, the multi-head network's heads).
+   */
+  outputs?: boolean;
 }
 
 /**
@@ -42,7 +47,8 @@ export interface CheckModelOptions {
  */
 export function checkModel(model: tf.LayersModel, options: CheckModelOptions): void {
   const { action, images, nTransforms } = options;
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+  const outputs = options.outputs ?? true;
+  if (model.inputs.length !== 1 || (outputs && model.outputs.length !== 1)) {
     throw new RangeError(`Cannot ${action}: the model must have one input and one output`);
   }
   const [, h, w, c] = model.inputs[0]!.shape;
@@ -52,6 +58,7 @@ export function checkModel(model: tf.LayersModel, options: CheckModelOptions): v
         `${images.height}x${images.width}x${images.channels}`,
     );
   }
+  if (!outputs) return;
   const out = model.outputs[0]!.shape;
   if (out.length !== 2 || out[1] !== nTransforms) {
     throw new RangeError(

@@ -226,7 +226,7 @@ export class RunCheckpoint {
             end: Number(f.m![2]),
           }));
         if (files.length === 0) return undefined;
-        const T = run.nTransforms;
+        const T = run.outputWidth ?? run.nTransforms;
         let done = 0, rng = 0, savedAt = 0;
         const used = new Set<string>();
         for (;;) {
@@ -269,7 +269,7 @@ export class RunCheckpoint {
       },
       save: async (out: Float32Array, start: number, end: number, rng: number, run: PredictRun) => {
         await this.#ensure();
-        const T = run.nTransforms;
+        const T = run.outputWidth ?? run.nTransforms;
         const bytes = await encodeBundle(
           { kind: "predict", phase, run, data, start, end, rng, savedAt: Date.now() },
           [{ name: "probs", shape: [end - start, T], data: out.subarray(start * T, end * T) }],

@@ -1,5 +1,7 @@
 /**
- * The training loop the deep baselines share: seeded batches (shuffled passes over the data, or
+ * The one training loop ({@linkcode runEpochs}: per-step loss reading, the non-finite loss check,
+ * per-epoch loss history, the progress bar), used by GEOM's family (trainer.ts, with checkpoints)
+ * and by the deep baselines through {@linkcode trainLoop}: seeded batches (shuffled passes over the data, or
  * a fixed number of batches drawn without replacement per epoch as the official ADGAN code
  * does), a progress bar, per-epoch mean losses, and a RunError naming the method, epoch and
  * step as soon as any loss is NaN or infinite.
@@ -101,8 +103,105 @@ export function batchTensor(images: Images, indices: ArrayLike<number>): tf.Tens
 }
 
 /**
- * Runs `step` over seeded batches for `epochs` epochs. `step` receives the batch's image
- * indices and returns its loss tensor(s), which the loop reads, checks and disposes.
+ * Where a run of {@linkcode runEpochs} stands: what a checkpoint saves and a resume starts from.
+ */
+export interface LoopPosition {
+  /** Epochs finished. */
+  epochsDone: number;
+  /** Steps done in the epoch after them (0 at an epoch boundary). */
+  step: number;
+  /** Steps taken in all. */
+  steps: number;
+  /** Sums of each named loss times its batch size over the unfinished epoch so far. */
+  sums: Record<string, number>;
+  /** Images (or pairs) of the unfinished epoch so far. */
+  seen: number;
+  /** Mean of each named loss over each finished epoch (weighted by batch size). */
+  history: Record<string, number[]>;
+}
+
+/** Options of {@linkcode runEpochs}. */
+export interface RunEpochsOptions {
+  /** Method name for the message of a non-finite loss, e.g. `GEOM` (may be absent). */
+  method?: string;
+  epochs: number;
+  stepsPerEpoch: number;
+  /** Where to start (a resumed run); default: the beginning. Its arrays are extended in place. */
+  start?: LoopPosition;
+  /** The progress bar each step ticks. */
+  progress: Progress;
+  /** Progress units of a batch of `m` (default 1: steps). */
+  units?: (m: number) => number;
+  /** How the running mean of the first loss reads in the progress line (default 4 digits). */
+  format?: (mean: number) => string;
+  /**
+   * Called at the start of each epoch (1-based; `resumeStep` > 0 for an epoch resumed after
+   * that many steps): draws the epoch's order and returns the batch (indices) of step s.
+   */
+  epochStart(epoch: number, resumeStep: number): (s: number) => Int32Array;
+  /** One optimiser step on `batch`; its loss tensor(s), which the loop reads and disposes. */
+  step(batch: Int32Array, at: { epoch: number; step: number }): StepLosses | Promise<StepLosses>;
+  /** After every step (e.g. a checkpoint save within the epoch). */
+  afterStep?(position: LoopPosition): void | Promise<void>;
+  /** After every epoch, its mean losses in `history` (e.g. a save, an epoch callback). */
+  afterEpoch?(position: LoopPosition): void | Promise<void>;
+}
+
+/**
+ * The one training loop (GEOM's family through trainer.ts, the deep baselines through
+ * {@linkcode trainLoop}): epochs of `stepsPerEpoch` steps from an optional resume position; each
+ * step's losses are read, checked (a non-finite one is a RunError naming the method, epoch and
+ * step), summed weighted by batch size into per-epoch means, and shown on the progress bar.
+ * Randomness is the caller's: `epochStart` and `step` draw from their own generator, in the order
+ * they are called (the epoch's start, then each step's batch, then the step).
+ * @returns the position at the end and the images (or pairs) trained on in this call.
+ */
+export async function runEpochs(
+  o: RunEpochsOptions,
+): Promise<{ position: LoopPosition; images: number }> {
+  const history = o.start?.history ?? {};
+  const first = (o.start?.epochsDone ?? 0) + 1;
+  const format = o.format ?? ((v: number) => v.toPrecision(4));
+  let steps = o.start?.steps ?? 0, images = 0;
+  for (let epoch = first; epoch <= o.epochs; epoch++) {
+    const resumeStep = epoch === first ? o.start?.step ?? 0 : 0;
+    const batchOf = o.epochStart(epoch, resumeStep);
+    const sums: Record<string, number> = resumeStep > 0 ? { ...o.start!.sums } : {};
+    let seen = resumeStep > 0 ? o.start!.seen : 0;
+    for (let s = resumeStep + 1; s <= o.stepsPerEpoch; s++) {
+      const batch = batchOf(s);
+      const out = await o.step(batch, { epoch, step: s });
+      const named = out instanceof tf.Tensor ? { loss: out } : out;
+      const values: Record<string, number> = {};
+      for (const [k, t] of Object.entries(named)) {
+        values[k] = (await t.data())[0]!;
+        t.dispose();
+      }
+      steps++;
+      for (const [k, v] of Object.entries(values)) {
+        if (!Number.isFinite(v)) throw lossError(o.method, k, v, epoch, s);
+        sums[k] = (sums[k] ?? 0) + v * batch.length;
+      }
+      seen += batch.length;
+      images += batch.length;
+      const main = Object.keys(values)[0];
+      o.progress.tick(o.units ? o.units(batch.length) : 1, {
+        epoch: `${epoch}/${o.epochs}`,
+        ...(main ? { [main]: format(sums[main]! / seen) } : {}),
+      });
+      await o.afterStep?.({ epochsDone: epoch - 1, step: s, steps, sums, seen, history });
+    }
+    for (const [k, v] of Object.entries(sums)) (history[k] ??= []).push(v / seen);
+    await o.afterEpoch?.({ epochsDone: epoch, step: 0, steps, sums: {}, seen: 0, history });
+  }
+  const position = { epochsDone: o.epochs, step: 0, steps, sums: {}, seen: 0, history };
+  return { position, images };
+}
+
+/**
+ * Runs `step` over seeded batches for `epochs` epochs (through {@linkcode runEpochs}). `step`
+ * receives the batch's image indices and returns its loss tensor(s), which the loop reads,
+ * checks and disposes.
  * @throws {RunError} `Cannot train <method>: <loss> is NaN at epoch E step S` on a non-finite
  *   loss.
  */
@@ -118,44 +217,25 @@ export async function trainLoop(
     quiet: options.quiet,
     write: options.onProgress,
   });
-  const history: Record<string, number[]> = {};
   const start = performance.now();
-  let steps = 0, images = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    options.onEpochStart?.(epoch);
-    const order = options.stepsPerEpoch === undefined ? rng.permutation(n) : undefined;
-    const sums: Record<string, number> = {};
-    let seen = 0;
-    for (let s = 1; s <= perEpoch; s++) {
-      const batch = order
-        ? order.subarray((s - 1) * batchSize, s * batchSize)
-        : sampleWithoutReplacement(n, batchSize, rng);
-      const out = await step(batch, { epoch, step: s, rng: new Rng(rng.seed()) });
-      const named = out instanceof tf.Tensor ? { loss: out } : out;
-      const values: Record<string, number> = {};
-      for (const [k, t] of Object.entries(named)) {
-        values[k] = (await t.data())[0]!;
-        t.dispose();
-      }
-      steps++;
-      for (const [k, v] of Object.entries(values)) {
-        if (!Number.isFinite(v)) {
-          throw lossError(method, k, v, epoch, s);
-        }
-        sums[k] = (sums[k] ?? 0) + v * batch.length;
-      }
-      seen += batch.length;
-      images += batch.length;
-      const main = Object.keys(values)[0];
-      progress.tick(1, {
-        epoch: `${epoch}/${epochs}`,
-        ...(main ? { [main]: (sums[main]! / seen).toPrecision(4) } : {}),
-      });
-    }
-    for (const [k, v] of Object.entries(sums)) (history[k] ??= []).push(v / seen);
-  }
+  const { position, images } = await runEpochs({
+    method,
+    epochs,
+    stepsPerEpoch: perEpoch,
+    progress,
+    epochStart: (epoch) => {
+      options.onEpochStart?.(epoch);
+      const order = options.stepsPerEpoch === undefined ? rng.permutation(n) : undefined;
+      return (s) =>
+        order
+          ? order.subarray((s - 1) * batchSize, s * batchSize)
+          : sampleWithoutReplacement(n, batchSize, rng);
+    },
+    step: (batch, at) => step(batch, { ...at, rng: new Rng(rng.seed()) }),
+  });
   const seconds = (performance.now() - start) / 1000;
   progress.finish();
+  const { history, steps } = position;
   const finalLoss: Record<string, number> = {};
   for (const [k, v] of Object.entries(history)) finalLoss[k] = v[v.length - 1]!;
   return {

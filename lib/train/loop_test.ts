@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { RunError } from "../util/errors.ts";
 import { Rng } from "../util/rng.ts";
-import { batchTensor, mapBatches, sampleWithoutReplacement, trainLoop } from "./loop.ts";
+import {
+  batchTensor,
+  type LoopPosition,
+  mapBatches,
+  runEpochs,
+  sampleWithoutReplacement,
+  trainLoop,
+} from "./loop.ts";
+import { Progress } from "../util/progress.ts";
 import { useCpu } from "../backend/testing.ts";
 import { syntheticImages } from "../data/testdata/synthetic.ts";
 
@@ -79,4 +87,60 @@ Deno.test("sampleWithoutReplacement() and batchTensor()/mapBatches() keep image 
     const want = x.data.slice(i * 64, (i + 1) * 64).reduce((a, b) => a + b, 0) / 64;
     assert.ok(Math.abs(means[i]! - want) < 1e-5);
   }
+});
+
+Deno.test("runEpochs(): resumed from a mid-epoch position, it ends as the uninterrupted run", async () => {
+  await useCpu();
+  // Losses depend on (epoch, step) only; batches of 3, 3 and 1 images per epoch.
+  const sizes = [3, 3, 1];
+  const run = async (start?: LoopPosition, stopAfter?: number) => {
+    const positions: LoopPosition[] = [];
+    const calls: string[] = [];
+    const out = await runEpochs({
+      method: "R",
+      epochs: 2,
+      stepsPerEpoch: 3,
+      start,
+      progress: new Progress("t", 14, { quiet: true }),
+      units: (m) => m,
+      epochStart: (epoch, resumeStep) => {
+        calls.push(`start ${epoch} ${resumeStep}`);
+        return (s) => new Int32Array(sizes[s - 1]!);
+      },
+      step: (_batch, { epoch, step }) => {
+        calls.push(`step ${epoch}.${step}`);
+        return { loss: tf.scalar(epoch * 10 + step), aux: tf.scalar(step) };
+      },
+      afterStep: (p) => {
+        positions.push(structuredClone(p));
+        if (stopAfter !== undefined && p.steps === stopAfter) throw new Error("killed");
+      },
+    }).catch((e: Error) => e);
+    return { out, positions, calls };
+  };
+  const whole = await run();
+  assert.ok(!(whole.out instanceof Error));
+  const { position, images } = whole.out;
+  assert.equal(images, 14);
+  assert.equal(position.steps, 6);
+  // Epoch 1: (11*3 + 12*3 + 13*1) / 7; epoch 2: (21*3 + 22*3 + 23*1) / 7.
+  assert.deepEqual(position.history.loss, [82 / 7, 152 / 7]);
+  assert.deepEqual(position.history.aux, [12 / 7, 12 / 7]);
+  // Killed after step 2 of epoch 2, resumed from the position saved there.
+  const killed = await run(undefined, 5);
+  assert.ok(killed.out instanceof Error);
+  const saved = killed.positions.at(-1)!;
+  assert.deepEqual({ ...saved, history: undefined }, {
+    epochsDone: 1,
+    step: 2,
+    steps: 5,
+    sums: { loss: 21 * 3 + 22 * 3, aux: 1 * 3 + 2 * 3 },
+    seen: 6,
+    history: undefined,
+  });
+  const resumed = await run(saved);
+  assert.deepEqual(resumed.calls, ["start 2 2", "step 2.3"]);
+  assert.ok(!(resumed.out instanceof Error));
+  assert.deepEqual(resumed.out.position, position);
+  assert.equal(resumed.out.images, 1);
 });

@@ -26,3 +26,5 @@ export {
   type RunCheckpointOptions,
 } from "./checkpoint.ts";
 export type { TrainPosition, TrainSnapshot } from "./train_state.ts";
+export * from "./triplet_centre.ts";
+export * from "./multi_head_loss.ts";

@@ -22,6 +22,8 @@ export interface PredictRun {
   nTransforms: number;
   batchSize: number;
   seed: number;
+  /** Values per pair when not the T softmax outputs (GOAD's features, the heads); else absent. */
+  outputWidth?: number;
 }
 
 /** Where a prediction keeps its outputs so far (e.g. {@linkcode RunCheckpoint.predictor}). */
@@ -56,6 +58,14 @@ export interface PredictTransformedOptions {
   onProgress?: (line: string, final: boolean) => void;
   /** Progress label (default "predict"). */
   label?: string;
+  /**
+   * What to keep per pair instead of the model's softmax (GOAD's features, the multi-head
+   * network's heads): a [m, outputWidth] tensor from the model and the transformed batch,
+   * computed in inference mode. Requires `outputWidth`.
+   */
+  forward?: (model: tf.LayersModel, xt: tf.Tensor4D) => tf.Tensor;
+  /** Values per pair that `forward` returns. */
+  outputWidth?: number;
   /** Save outputs every few minutes; resume after the saved ones. */
   checkpoint?: PredictCheckpoint;
   /** Seconds of the run's work after this phase at a given rate (progress line's run ETA). */
@@ -65,7 +75,8 @@ export interface PredictTransformedOptions {
 /**
  * Runs `model` (inference mode) on every image of `images` under every transformation.
  * Returns softmax probabilities shaped [n, T, T] (row-major): entry
- * `((i * T) + t) * T + k` is the probability of class k for image i under transformation t.
+ * `((i * T) + t) * T + k` is the probability of class k for image i under transformation t
+ * (with `forward`: [n, T, outputWidth], what it returns for each pair).
  * Batches run over the n * T pairs in order, so every batch is full except the last.
  */
 export async function predictTransformed(
@@ -81,17 +92,31 @@ export async function predictTransformed(
       `Cannot predict: number of transformations ${T} is not a positive integer`,
     );
   }
-  checkModel(model, { action: "predict", images, nTransforms: T });
+  const forward = options.forward;
+  if (forward && !(Number.isInteger(options.outputWidth) && options.outputWidth! >= 1)) {
+    throw new RangeError(`Cannot predict: a custom forward pass needs a positive outputWidth`);
+  }
+  checkModel(model, { action: "predict", images, nTransforms: T, outputs: !forward });
+  const outWidth = forward ? options.outputWidth! : T;
   const batchSize = options.batchSize ?? 512;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`Cannot predict: batchSize ${batchSize} is not a positive integer`);
   }
   const { height, width, channels } = images;
   const total = images.n * T;
-  const out = new Float32Array(total * T);
+  const out = new Float32Array(total * outWidth);
   const seed = options.seed ?? 0;
   const rng = new Rng(seed);
-  const run: PredictRun = { n: images.n, height, width, channels, nTransforms: T, batchSize, seed };
+  const run: PredictRun = {
+    n: images.n,
+    height,
+    width,
+    channels,
+    nTransforms: T,
+    batchSize,
+    seed,
+    ...(forward ? { outputWidth: outWidth } : {}),
+  };
   const ck = options.checkpoint;
   const label = options.label ?? "predict";
   let start = 0;
@@ -136,10 +161,10 @@ export async function predictTransformed(
     const probs = tf.tidy(() => {
       const x = tf.tensor4d(batch.data, [m, height, width, channels]);
       const xt = transforms.apply(x, batch.t, { seed });
-      return model.apply(xt, { training: false }) as tf.Tensor;
+      return forward ? forward(model, xt) : model.apply(xt, { training: false }) as tf.Tensor;
     });
     try {
-      out.set(await probs.data() as Float32Array, p0 * T);
+      out.set(await probs.data() as Float32Array, p0 * outWidth);
     } finally {
       probs.dispose();
     }

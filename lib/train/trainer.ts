@@ -19,7 +19,7 @@ import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
 import { fusedAdam } from "./fused_adam.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
-import { lossError } from "./loop.ts";
+import { runEpochs } from "./loop.ts";
 import { gatherPairs } from "./pairs.ts";
 import {
   captureTrainState,
@@ -54,12 +54,34 @@ export interface EpochInfo {
   steps: number;
 }
 
+/**
+ * A training loss other than cross-entropy on a softmax output (GOAD, the multi-head network):
+ * the scalar to minimise from the model's outputs on a batch (one tensor per model output) and
+ * the transformation index of every pair. Runs inside the trainer's `tf.tidy`.
+ */
+export interface TrainLoss {
+  (outputs: tf.Tensor[], labels: tf.Tensor1D): tf.Scalar;
+}
+
 /** Options for {@linkcode trainTransformClassifier}. */
 export interface TrainOptions {
   /** The transformations whose index is the label. */
   transforms: TransformApplier;
   /** Passes over all n * T pairs. */
   epochs: number;
+  /**
+   * The loss (default: cross-entropy of the one softmax output against the transformation).
+   * With a custom loss the model's outputs are not checked; it must accept them.
+   */
+  loss?: TrainLoss;
+  /** Add the model's own regularisation terms (its L2) to the loss (default true). */
+  modelLosses?: boolean;
+  /**
+   * Batches of whole images (GOAD): each epoch shuffles the images, not the pairs, and every
+   * image brings all T of its pairs in transformation order, so a batch of `batchSize` (a
+   * multiple of T) pairs holds batchSize / T images x all T transformations. Default false.
+   */
+  wholeImages?: boolean;
   /** Pairs per step (default 128). */
   batchSize?: number;
   /** Adam learning rate (default 1e-3). */
@@ -135,6 +157,7 @@ export async function trainTransformClassifier(
   const { transforms } = options;
   const run = checkedRun(model, images, options);
   const { nTransforms: T, epochs, batchSize } = run;
+  const modelLosses = options.modelLosses ?? true;
   const { height, width, channels } = images;
   const total = images.n * T;
   const rng = new Rng(options.seed ?? 0);
@@ -185,66 +208,77 @@ export async function trainTransformClassifier(
       windowSeconds: 300,
       later: options.later,
     });
-    const { lossHistory } = pos;
-    let steps = pos.steps;
-    for (let epoch = pos.epochsDone + 1; epoch <= epochs; epoch++) {
-      const resumeStep = epoch === pos.epochsDone + 1 ? pos.step : 0;
-      const rngEpoch = resumeStep > 0 ? pos.rngEpoch : rng.state;
-      rng.state = rngEpoch;
-      const order = rng.permutation(total);
-      if (resumeStep > 0) rng.state = pos.rng; // the permutation and the batch seeds drawn
-      let sum = resumeStep > 0 ? pos.lossSum : 0;
-      let step = resumeStep;
-      for (let b = step * batchSize; b < total; b += batchSize) {
-        step++;
-        const batch = gatherPairs(images, order.subarray(b, b + batchSize), { nTransforms: T });
+    const stepsPerEpoch = Math.ceil(total / batchSize);
+    let rngEpoch = rng.state;
+    const { position } = await runEpochs({
+      method: options.method,
+      epochs,
+      stepsPerEpoch,
+      start: {
+        epochsDone: pos.epochsDone,
+        step: pos.step,
+        steps: pos.steps,
+        sums: pos.step > 0 ? { loss: pos.lossSum } : {},
+        seen: Math.min(total, pos.step * batchSize),
+        history: { loss: pos.lossHistory },
+      },
+      progress,
+      units: (m) => m,
+      format: (mean) => mean.toFixed(4),
+      epochStart: (_epoch, resumeStep) => {
+        rngEpoch = resumeStep > 0 ? pos.rngEpoch : rng.state;
+        rng.state = rngEpoch;
+        const order = run.wholeImages
+          ? imageMajorOrder(rng.permutation(images.n), T)
+          : rng.permutation(total);
+        if (resumeStep > 0) rng.state = pos.rng; // the permutation and the batch seeds drawn
+        return (s) => order.subarray((s - 1) * batchSize, s * batchSize);
+      },
+      step: (pairs) => {
+        const batch = gatherPairs(images, pairs, { nTransforms: T });
         const seed = 1 + rng.int(2147483646);
-        const cost = tf.tidy(() => {
+        return tf.tidy(() => {
           const x = tf.tensor4d(batch.data, [batch.m, height, width, channels]);
           const xt = transforms.apply(x, batch.t, { seed });
-          const y = tf.oneHot(tf.tensor1d(batch.t, "int32"), T);
-          return adamStep(model, optimizer, vars, xt, y);
+          const labels = tf.tensor1d(batch.t, "int32");
+          return adamStep(model, optimizer, vars, xt, labels, options.loss, modelLosses, T);
         });
-        const loss = (await cost.data())[0]!;
-        cost.dispose();
-        steps++;
-        if (!Number.isFinite(loss)) {
-          throw lossError(options.method, "loss", loss, epoch, step);
-        }
-        sum += loss * batch.m;
-        progress.tick(batch.m, {
-          epoch: `${epoch}/${epochs}`,
-          loss: (sum / (b + batch.m)).toFixed(4),
-        });
+      },
+      afterStep: async (p) => {
         const now = performance.now();
-        if (ck && b + batch.m < total && now - lastSave >= ck.intervalSeconds * 1000) {
+        if (ck && p.step < stepsPerEpoch && now - lastSave >= ck.intervalSeconds * 1000) {
           await save({
-            epochsDone: epoch - 1,
-            step,
-            steps,
+            epochsDone: p.epochsDone,
+            step: p.step,
+            steps: p.steps,
             rngEpoch,
             rng: rng.state,
-            lossSum: sum,
+            lossSum: p.sums.loss!,
+            lossHistory: p.history.loss ?? [],
+          });
+        }
+      },
+      afterEpoch: async (p) => {
+        const lossHistory = p.history.loss!;
+        if (ck) {
+          await save({
+            epochsDone: p.epochsDone,
+            step: 0,
+            steps: p.steps,
+            rngEpoch: rng.state,
+            rng: rng.state,
+            lossSum: 0,
             lossHistory,
           });
         }
-      }
-      const epochLoss = sum / total;
-      lossHistory.push(epochLoss);
-      if (ck) {
-        await save({
-          epochsDone: epoch,
-          step: 0,
-          steps,
-          rngEpoch: rng.state,
-          rng: rng.state,
-          lossSum: 0,
-          lossHistory,
+        options.onEpochEnd?.({
+          epoch: p.epochsDone,
+          loss: lossHistory[lossHistory.length - 1]!,
+          steps: p.steps,
         });
-      }
-      options.onEpochEnd?.({ epoch, loss: epochLoss, steps });
-    }
-    pos = { ...pos, steps };
+      },
+    });
+    pos = { ...pos, steps: position.steps, lossHistory: position.history.loss ?? [] };
   } finally {
     optimizer.dispose();
   }
@@ -307,9 +341,17 @@ async function resume(
 function checkedRun(model: tf.LayersModel, images: Images, options: TrainOptions) {
   checkImages(images, "train");
   const T = positiveInt("number of transformations", options.transforms.size);
-  checkModel(model, { action: "train", images, nTransforms: T });
+  checkModel(model, { action: "train", images, nTransforms: T, outputs: !options.loss });
   const epochs = positiveInt("epochs", options.epochs);
   const batchSize = positiveInt("batchSize", options.batchSize ?? 128);
+  const wholeImages = options.wholeImages ?? false;
+  if (wholeImages && batchSize % T !== 0) {
+    throw new RangeError(
+      `Cannot train: batchSize ${batchSize} is not a multiple of the ${T} transformations ` +
+        `(batches of whole images)`,
+    );
+  }
+  const modelLosses = options.modelLosses ?? true;
   const lr = positive("lr", options.lr ?? 1e-3);
   const [beta1, beta2] = options.betas ?? [0.9, 0.999];
   const eps = positive("epsilon", options.epsilon ?? 1e-7);
@@ -328,26 +370,49 @@ function checkedRun(model: tf.LayersModel, images: Images, options: TrainOptions
     lr,
     betas: [beta1, beta2] as [number, number],
     epsilon: eps,
+    // Only when set, so checkpoints of the default schedule stay valid.
+    ...(wholeImages ? { wholeImages } : {}),
+    ...(modelLosses ? {} : { modelLosses }),
   };
 }
 
-/** One Adam step on cross-entropy plus the model's regularisation terms; the cost tensor. */
+/**
+ * One Adam step on the loss (cross-entropy against the transformation by default) plus the
+ * model's regularisation terms when `modelLosses`; the cost tensor.
+ */
 function adamStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   vars: tf.Variable[],
   x: tf.Tensor,
-  y: tf.Tensor,
+  labels: tf.Tensor1D,
+  loss: TrainLoss | undefined,
+  modelLosses: boolean,
+  T: number,
 ): tf.Scalar {
+  const y = loss ? undefined : tf.oneHot(labels, T);
   return optimizer.minimize(
     () => {
-      const probs = model.apply(x, { training: true }) as tf.Tensor;
-      const terms = [categoricalCrossEntropy(y, probs), ...model.calculateLosses()];
+      const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+      const main = loss
+        ? loss(Array.isArray(out) ? out : [out], labels)
+        : categoricalCrossEntropy(y!, out as tf.Tensor);
+      const terms = [main, ...(modelLosses ? model.calculateLosses() : [])];
       return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
     },
     true,
     vars,
   )!;
+}
+
+/** The pairs of the images in `imageOrder`, each image's T pairs together in order. */
+export function imageMajorOrder(imageOrder: ArrayLike<number>, T: number): Int32Array {
+  const out = new Int32Array(imageOrder.length * T);
+  for (let j = 0; j < imageOrder.length; j++) {
+    const base = imageOrder[j]! * T;
+    for (let t = 0; t < T; t++) out[j * T + t] = base + t;
+  }
+  return out;
 }
 
 /** Why a snapshot was not made by this run (data size, schedule, hyperparameters). */

@@ -14,6 +14,7 @@
  * | sharpen | 5 | amount index | unsharp mask x + a (x - blur_1(x)), a = 0, 0.5, 1, 2, 4, clipped |
  * | gamma | 5 | gamma index | 2 ((x+1)/2)^g - 1, g = 1, 0.5, 0.707, 1.414, 2 |
  * | rot4-noise | 16 | 4 noiseIdx + k | rot4, then noise sigma 0, 0.1, 0.2, 0.4; needs a seed |
+ * | rot-trans36 | 36 | 9 k + 3 txIdx + tyIdx | reflected translation, then rotation (the multi-head detector's set) |
  *
  * Noise is drawn from `options.seed` for the whole batch in NHWC order: the same seed, batch
  * and indices give the same output. Pass a fresh seed per training batch and a fixed one per
@@ -39,6 +40,7 @@ export * from "./blur.ts";
 export * from "./noise.ts";
 export * from "./gamma.ts";
 export * from "./mixed.ts";
+export * from "./rot_trans.ts";
 export * from "./apply.ts";
 export * from "./registry.ts";
 export * from "./images.ts";

@@ -8,6 +8,7 @@ import { gammaSet } from "./gamma.ts";
 import { flipRot8, geometric72, rot4, translate9 } from "./geometric.ts";
 import { rot4NoiseSet } from "./mixed.ts";
 import { noiseSet } from "./noise.ts";
+import { rotTrans36 } from "./rot_trans.ts";
 import type { ImageShape, TransformSet } from "./types.ts";
 
 /** Every transform set name, as accepted by `--transforms`. */
@@ -21,6 +22,7 @@ export const TRANSFORM_SETS = [
   "sharpen",
   "gamma",
   "rot4-noise",
+  "rot-trans36",
 ] as const;
 
 /** A transform set name. */
@@ -36,6 +38,7 @@ const FACTORIES: Record<TransformSetName, (shape: ImageShape) => TransformSet> =
   "sharpen": sharpenSet,
   "gamma": gammaSet,
   "rot4-noise": rot4NoiseSet,
+  "rot-trans36": rotTrans36,
 };
 
 /** True when `name` is a known transform set name. */

@@ -26,6 +26,7 @@ Deno.test("TRANSFORM_SETS lists every set with its size and kind", () => {
     "sharpen:5:non-geometric",
     "gamma:5:non-geometric",
     "rot4-noise:16:mixed",
+    "rot-trans36:36:geometric",
   ]);
   assert.ok(isTransformSetName("rot4") && !isTransformSetName("rot5"));
 });
