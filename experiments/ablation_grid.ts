@@ -295,6 +295,16 @@ async function runFileNames(runsDir: string): Promise<string[] | undefined> {
   }
 }
 
+/** Which runs {@linkcode collectAblationRuns} keeps: the sweep's dataset, preset, data, method. */
+interface CollectOptions {
+  dataset: string;
+  preset: string;
+  precision?: PrecisionRequest;
+  data?: DataOrigin;
+  /** Method of the runs (default geom). */
+  method?: string;
+}
+
 /**
  * Why the record in `file` does not count for this sweep (an unknown transform set, a file
  * named for another run, a configuration or data other than the sweep's), or undefined.
@@ -303,13 +313,7 @@ function whyNotUsed(
   dir: string,
   file: string,
   result: RunResult,
-  options: {
-    dataset: string;
-    preset: string;
-    precision?: PrecisionRequest;
-    data?: DataOrigin;
-    method?: string;
-  },
+  options: CollectOptions,
 ): string | undefined {
   const preset = ablationPreset(options.preset);
   const method = ablationMethod(options.method);
@@ -341,14 +345,7 @@ function whyNotUsed(
  */
 export async function collectAblationRuns(
   dir: string,
-  options: {
-    dataset: string;
-    preset: string;
-    precision?: PrecisionRequest;
-    data?: DataOrigin;
-    /** Method of the runs (default geom). */
-    method?: string;
-  },
+  options: CollectOptions,
 ): Promise<CollectedRuns> {
   const out: CollectedRuns = { results: [], ignored: [], otherPresets: 0, unknown: [] };
   const runsDir = join(dir, "runs");

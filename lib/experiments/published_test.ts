@@ -52,18 +52,7 @@ Deno.test("the Fashion-MNIST row is read in the official code's sorted order of 
 });
 
 Deno.test("labelOrderOfSortedRows leaves rows of already-sorted names unchanged", () => {
-  const cifar10 = [
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-  ];
+  const cifar10 = getDatasetSpec("cifar10").classNames; // label order = sorted order
   const row = [74.7, 95.7, 78.1, 72.4, 87.8, 87.8, 83.4, 95.5, 93.3, 91.3];
   assert.deepEqual(labelOrderOfSortedRows(row, cifar10), row);
   assert.deepEqual(labelOrderOfSortedRows([1, 2, 3], ["c", "a", "b"]), [3, 1, 2]);

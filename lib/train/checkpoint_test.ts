@@ -3,25 +3,12 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { checkpointRoot, RunCheckpoint } from "./checkpoint.ts";
 import { predictTransformed } from "./predict.ts";
-import { flips4, tinyImages, tinyModel } from "./testdata/tiny.ts";
+import { flips4, killable, tinyImages, tinyModel } from "./testdata/tiny.ts";
 import { trainTransformClassifier } from "./trainer.ts";
 
 await tf.setBackend("cpu");
 
 const config = { method: "geom", dataset: "x", normalClass: 0, seed: 0, plan: { epochs: 2 } };
-
-/** flips4 that throws ("killed") on its `killAt`-th apply. */
-function killable(killAt: number) {
-  const t = flips4();
-  let calls = 0;
-  return {
-    size: t.size,
-    apply: (x: tf.Tensor4D, idx: ArrayLike<number>, o?: { seed?: number }) => {
-      if (++calls === killAt) throw new Error("killed");
-      return t.apply(x, idx, o);
-    },
-  };
-}
 
 async function withDir(f: (root: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "geomad-ckpt-" });

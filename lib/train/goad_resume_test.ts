@@ -5,24 +5,11 @@ import * as tf from "@tensorflow/tfjs";
 import { withFeatures } from "../models/multi_head.ts";
 import { checkpointRoot, RunCheckpoint } from "./checkpoint.ts";
 import { predictTransformed } from "./predict.ts";
-import { flips4, tinyImages, tinyModel } from "./testdata/tiny.ts";
+import { flips4, killable, tinyImages, tinyModel } from "./testdata/tiny.ts";
 import { trainTransformClassifier } from "./trainer.ts";
 import { goadLoss } from "./triplet_centre.ts";
 
 await tf.setBackend("cpu");
-
-/** flips4 that throws ("killed") on its `killAt`-th apply. */
-function killable(killAt: number) {
-  const t = flips4();
-  let calls = 0;
-  return {
-    size: t.size,
-    apply: (x: tf.Tensor4D, idx: ArrayLike<number>, o?: { seed?: number }) => {
-      if (++calls === killAt) throw new Error("killed");
-      return t.apply(x, idx, o);
-    },
-  };
-}
 
 Deno.test("GOAD training killed mid-epoch resumes bit for bit; its features resume too", async () => {
   const dir = await Deno.makeTempDir({ prefix: "geomad-goad-ckpt-" });

@@ -58,3 +58,16 @@ export function tinyModel(seed: number, classes = 4, size = 8, channels = 1): tf
   }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
 }
+
+/** flips4 that throws ("killed") on its `killAt`-th apply. */
+export function killable(killAt: number) {
+  const t = flips4();
+  let calls = 0;
+  return {
+    size: t.size,
+    apply: (x: tf.Tensor4D, idx: ArrayLike<number>, o?: { seed?: number }) => {
+      if (++calls === killAt) throw new Error("killed");
+      return t.apply(x, idx, o);
+    },
+  };
+}
