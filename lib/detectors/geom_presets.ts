@@ -4,7 +4,7 @@
  * @module
  */
 import { FLOAT32_MIN_POSITIVE } from "../scores/dirichlet_mle.ts";
-import { UsageError } from "../util/errors.ts";
+import { presetCopy, type TrainingConfig } from "./training_config.ts";
 
 /** Names of the GEOM presets; the `catsvsdogs-*` family is for 64x64 images (see below). */
 export const GEOM_PRESETS = [
@@ -18,21 +18,13 @@ export const GEOM_PRESETS = [
 /** A preset name. */
 export type GeomPresetName = (typeof GEOM_PRESETS)[number];
 
-/** Every hyperparameter of a GEOM run. */
-export interface GeomConfig {
-  /** Network: `wrn-<depth>-<widen>` (e.g. `wrn-10-4`), `small-cnn` or `tiny-cnn`. */
-  model: string;
+/** Every hyperparameter of a GEOM run (Adam epsilon: Keras 2.2's default, as the official code). */
+export interface GeomConfig extends TrainingConfig {
   /** Transform set name (lib/transforms registry). */
   transforms: string;
   /** Epochs over all n*T pairs; "paper" = ceil(200 / T) as the official code does. */
   epochs: number | "paper";
   batchSize: number;
-  lr: number;
-  betas: [number, number];
-  /** Adam epsilon (Keras 2.2's default, as the official code used). */
-  adamEpsilon: number;
-  /** Pairs per forward pass when scoring. */
-  predictBatchSize: number;
   /** Probability floor before logs in the Dirichlet fit and score. */
   dirichletClamp: number;
   /** Renormalise floored softmax rows to sum 1 before the logs. */
@@ -42,10 +34,6 @@ export interface GeomConfig {
    * the fraction of softmax entries below 1e-10 (training and test), to show what the floor does.
    */
   dirichletFloorCheck: boolean;
-  /** Normal training images used (undefined = all, as the paper). Seeded subset. */
-  trainLimit?: number;
-  /** Test images used (undefined = the full test split, as the paper). Seeded, stratified. */
-  testLimit?: number;
   /** The square image size the preset is built for (the catsvsdogs family: 64). A folder
    * dataset is resized and centre-cropped to it unless `--image-size` says otherwise; other
    * sizes are refused. Undefined: any size. */
@@ -123,11 +111,7 @@ const PRESETS: Record<GeomPresetName, GeomConfig> = {
 
 /** The configuration of a preset (a fresh copy). Unknown name -> UsageError. */
 export function geomPreset(name: string): GeomConfig {
-  if (!(GEOM_PRESETS as readonly string[]).includes(name)) {
-    throw new UsageError(`unknown preset '${name}' (choose from ${GEOM_PRESETS.join(", ")})`);
-  }
-  const p = PRESETS[name as GeomPresetName];
-  return { ...p, betas: [...p.betas] };
+  return presetCopy(GEOM_PRESETS, PRESETS, name);
 }
 
 /** Epochs actually run for a config and a number of transformations. */

@@ -8,7 +8,7 @@
  * official code and why.
  * @module
  */
-import { UsageError } from "../util/errors.ts";
+import { presetCopy, type TrainingConfig } from "./training_config.ts";
 
 /** Names of the GOAD presets. */
 export const GOAD_PRESETS = ["paper", "quick", "smoke"] as const;
@@ -28,20 +28,18 @@ export const PAPER_MARGINS: Readonly<Record<string, number>> = {
 /** The margin of datasets the paper gives none for (its CIFAR-10 value). */
 export const DEFAULT_MARGIN = 0.1;
 
-/** Every hyperparameter of a GOAD run. */
-export interface GoadConfig {
-  /** Network (`wrn-<d>-<k>`, `small-cnn`, `tiny-cnn`); its penultimate feature is z. */
-  model: string;
+/**
+ * Every hyperparameter of a GOAD run (`model`'s penultimate feature is z; Adam epsilon:
+ * PyTorch's default, as the official code; `predictBatchSize`: pairs per forward pass when
+ * computing features).
+ */
+export interface GoadConfig extends TrainingConfig {
   /** Transform set (lib/transforms registry). */
   transforms: string;
   /** Epochs over all n x T pairs. */
   epochs: number;
   /** Whole images per batch; a batch is imagesPerBatch x T pairs (official 288 = 4 x 72). */
   imagesPerBatch: number;
-  lr: number;
-  betas: [number, number];
-  /** Adam epsilon (PyTorch's default, as the official code). */
-  adamEpsilon: number;
   /** Triplet-centre margin m, or "paper": by dataset ({@linkcode PAPER_MARGINS}). */
   margin: number | "paper";
   /** Weight of the triplet-centre loss. */
@@ -52,12 +50,6 @@ export interface GoadConfig {
   weightDecay: boolean;
   /** The eps added to every probability of the score (paper Eq. 4). */
   scoreEpsilon: number;
-  /** Pairs per forward pass when computing features. */
-  predictBatchSize: number;
-  /** Normal training images used (undefined = all). Seeded subset. */
-  trainLimit?: number;
-  /** Test images used (undefined = the full test split). Seeded, stratified. */
-  testLimit?: number;
 }
 
 const PAPER: GoadConfig = {
@@ -92,11 +84,7 @@ const PRESETS: Record<GoadPresetName, GoadConfig> = {
 
 /** The configuration of a preset (a fresh copy). Unknown name -> UsageError. */
 export function goadPreset(name: string): GoadConfig {
-  if (!(GOAD_PRESETS as readonly string[]).includes(name)) {
-    throw new UsageError(`unknown preset '${name}' (choose from ${GOAD_PRESETS.join(", ")})`);
-  }
-  const p = PRESETS[name as GoadPresetName];
-  return { ...p, betas: [...p.betas] };
+  return presetCopy(GOAD_PRESETS, PRESETS, name);
 }
 
 /** The margin a run uses: the config's number, or the paper's for `dataset`. */

@@ -7,29 +7,18 @@
  * `smoke` runs in seconds.
  * @module
  */
-import { UsageError } from "../util/errors.ts";
+import { presetCopy, type TrainingConfig } from "./training_config.ts";
 
 /** Names of the rotation + translation presets. */
 export const ROT_TRANS_PRESETS = ["paper", "quick", "smoke"] as const;
 /** A preset name. */
 export type RotTransPresetName = (typeof ROT_TRANS_PRESETS)[number];
 
-/** Every hyperparameter of a rotation + translation run. */
-export interface RotTransConfig {
-  /** Backbone (`wrn-<d>-<k>`, `small-cnn`, `tiny-cnn`); three heads on its feature. */
-  model: string;
+/** Every hyperparameter of a rotation + translation run (`model`: the backbone, three heads on its feature). */
+export interface RotTransConfig extends TrainingConfig {
   /** Epochs over all n x 36 pairs; "paper" = ceil(200 / 36) as GEOM's schedule. */
   epochs: number | "paper";
   batchSize: number;
-  lr: number;
-  betas: [number, number];
-  adamEpsilon: number;
-  /** Pairs per forward pass when scoring. */
-  predictBatchSize: number;
-  /** Normal training images used (undefined = all). Seeded subset. */
-  trainLimit?: number;
-  /** Test images used (undefined = the full test split). Seeded, stratified. */
-  testLimit?: number;
 }
 
 const PAPER: RotTransConfig = {
@@ -50,11 +39,7 @@ const PRESETS: Record<RotTransPresetName, RotTransConfig> = {
 
 /** The configuration of a preset (a fresh copy). Unknown name -> UsageError. */
 export function rotTransPreset(name: string): RotTransConfig {
-  if (!(ROT_TRANS_PRESETS as readonly string[]).includes(name)) {
-    throw new UsageError(`unknown preset '${name}' (choose from ${ROT_TRANS_PRESETS.join(", ")})`);
-  }
-  const p = PRESETS[name as RotTransPresetName];
-  return { ...p, betas: [...p.betas] };
+  return presetCopy(ROT_TRANS_PRESETS, PRESETS, name);
 }
 
 /** Epochs actually run: "paper" = ceil(200 / 36) = 6. */
