@@ -1,7 +1,7 @@
 /**
  * The data CLI (`deno task data ...`):
- *   info <dataset> [--data-dir D] [--json] [--no-verify]   source, split sizes, per-class
- *                                            counts, shape, checksums
+ *   info <dataset> [--data-dir D] [--json] [--no-verify]   source, split sizes, per-channel
+ *                                            pixel mean/std, per-class counts, shape, checksums
  *   info folder:DIR [--image-size N] [--channels 1|3]   the same for an image folder (decodes
  *                                            it once into data/cache, so runs load it fast)
  *   fetch <dataset> [--mirror URL] [--force] [--quiet]   download into data/cache and verify
@@ -19,6 +19,7 @@ import { describeDataset, type LoadedDataset, loadFromSource } from "./load.ts";
 import { describeSource as describeMeta } from "./provenance.ts";
 import { type DataSource, locateDataset } from "./locate.ts";
 import { datasetNames, getDatasetSpec } from "./registry.ts";
+import { channelStats, channelStatsLine } from "./pixel_stats.ts";
 import { classCounts } from "./split.ts";
 import { type FileCheck, mismatchMessage } from "./verify.ts";
 
@@ -113,12 +114,14 @@ async function info(
   const spec = data.spec;
   const k = spec.classNames.length;
   const train = classCounts(data.train.labels, k), test = classCounts(data.test.labels, k);
+  const pixels = { train: channelStats(data.train), test: channelStats(data.test) };
   if (opts.json) {
     console.log(JSON.stringify(
       {
         ...data.meta,
         shape: [spec.height, spec.width, spec.channels],
         classes: spec.classNames.map((name, c) => ({ name, train: train[c], test: test[c] })),
+        pixels,
       },
       null,
       2,
@@ -133,6 +136,8 @@ async function info(
     `image shape  ${spec.height}x${spec.width}x${spec.channels}`,
     `train        ${data.train.n} images`,
     `test         ${data.test.n} images`,
+    `pixels/255   train ${channelStatsLine(pixels.train)}`,
+    `             test  ${channelStatsLine(pixels.test)}`,
     `per class    ${"class".padEnd(width)} ${"train".padStart(6)} ${"test".padStart(6)}`,
     ...spec.classNames.map((name, c) =>
       `             ${`${c} ${name}`.padEnd(width)} ${String(train[c]).padStart(6)} ${

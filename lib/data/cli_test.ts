@@ -45,13 +45,15 @@ function assertOneLineError(r: { code: number; stderr: string }, code: number, r
   assert.match(lines[0]!, re);
 }
 
-Deno.test("data info prints source, sizes, per-class counts, shape and checksums", async () => {
+Deno.test("data info prints source, sizes, pixel statistics, per-class counts, shape and checksums", async () => {
   const r = await run("info", "fashion-mnist-sample");
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^source\s+sample .*data\/samples\/fashion-mnist$/m);
   assert.match(r.stdout, /^image shape\s+28x28x1$/m);
   assert.match(r.stdout, /^train\s+3000 images$/m);
   assert.match(r.stdout, /^test\s+1000 images$/m);
+  assert.match(r.stdout, /^pixels\/255\s+train mean 0\.2827  std 0\.3516$/m);
+  assert.match(r.stdout, /^\s+test  mean 0\.2925  std 0\.3558$/m);
   assert.match(r.stdout, /^\s+9 Ankle boot\s+300\s+100$/m);
   assert.match(
     r.stdout,
@@ -65,6 +67,8 @@ Deno.test("data info prints source, sizes, per-class counts, shape and checksums
     28,
     1,
   ], { name: "T-shirt/top", train: 300, test: 100 }]);
+  assert.equal(info.pixels.train.length, 1);
+  assert.equal(info.pixels.test[0].mean.toFixed(4), "0.2925");
 });
 
 /** A usage error: exit 2, the error on one line, then the usage line and a hint to use --help. */
