@@ -8,7 +8,9 @@
  *
  * `--threads` sets oneDNN's OpenMP threads (default: OpenMP's, i.e. OMP_NUM_THREADS or all cores).
  * `--primitives N` also lists the N costliest oneDNN primitives (kind, implementation, argument
- * bytes) with the same clocks, e.g. a bf16 convolution apart from the conversions around it.
+ * bytes) with the same clocks, e.g. a bf16 convolution apart from the conversions around it. An
+ * argument of 64 KiB or more whose data does not start on a 64-byte boundary shows as
+ * `bytes@offset` (AMX kernels run up to 2x slower on those).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";

@@ -4,6 +4,7 @@
  * executed on caller-owned Float32Arrays, and an LRU cache of primitives per shape.
  * @module
  */
+import { misalignment } from "./aligned.ts";
 import type { DnnlLib } from "./ffi.ts";
 import { statusText } from "./ffi.ts";
 import { primitiveProfiling, profiledPrimitive } from "./profile.ts";
@@ -363,6 +364,21 @@ export function pin(a: ArrayBufferView): void {
   if (a.byteLength <= 64) void a.buffer;
 }
 
+/** Arguments from this size on are marked in the primitive profile when misaligned. */
+const MARK_MISALIGNED_FROM = 65536;
+
+/**
+ * An argument's bytes as the primitive profile names them: `bytes@N` for an argument of 64 KiB
+ * or more whose data starts N bytes past a 64-byte boundary (AMX kernels run up to 2x slower on
+ * those). Smaller ones (statistics, small filters) are not marked: malloc places them anywhere,
+ * which would split one primitive's row into several.
+ */
+function profiledSize(d: ArrayBufferView): string {
+  if (d.byteLength < MARK_MISALIGNED_FROM) return `${d.byteLength}`;
+  const off = misalignment(d);
+  return off === 0 ? `${d.byteLength}` : `${d.byteLength}@${off}`;
+}
+
 /** A primitive descriptor, its primitive, and one memory object per execution argument. */
 export class Primitive implements PrimitiveGroup {
   readonly pd: Deno.PointerValue;
@@ -463,7 +479,7 @@ export class Primitive implements PrimitiveGroup {
     }
     this.#dnnl.useThreads(this.#threads);
     if (primitiveProfiling()) {
-      const sizes = args.map(([, d]) => d.byteLength).join("/");
+      const sizes = args.map(([, d]) => profiledSize(d)).join("/");
       profiledPrimitive(`${this.what} ${this.impl} ${sizes}`, () => this.#run(args.length));
     } else {
       this.#run(args.length);

@@ -50,9 +50,9 @@ export function profiled<T>(name: string, f: () => T): T {
 
 /**
  * Turns per-primitive profiling on or off: every oneDNN primitive execution (convolution,
- * reorder, batch normalisation, ...) recorded under its kind, implementation and argument sizes,
- * so a kernel's time splits into its primitives (e.g. a bf16 convolution and the conversions
- * around it). Off by default.
+ * reorder, batch normalisation, ...) recorded under its kind, implementation and argument sizes
+ * (`bytes@N` for an argument of 64 KiB or more N bytes past a 64-byte boundary), so a kernel's time splits into its
+ * primitives (e.g. a bf16 convolution and the conversions around it). Off by default.
  */
 export function profileNativePrimitives(on: boolean): void {
   primitivesOn = on;
