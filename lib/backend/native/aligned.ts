@@ -1,11 +1,13 @@
 /**
  * Typed arrays whose data starts on a 64-byte boundary (one cache line), for the buffers oneDNN's
  * kernels read and write. V8 places an ArrayBuffer's data on a 16-byte boundary only, and
- * oneDNN 2.6's AMX convolutions run up to 2x slower on such buffers: every 64-byte tile row
- * they load or store then straddles two cache lines. Measured with `bench/conv_align.ts` (one
- * thread, process CPU ms, the WRN-10-4 bf16 convolutions at batch 128): the forward 128->128 3x3
- * convolution at 16x16 takes 16.6 ms with 16-byte-aligned buffers and 7.8 ms with 64-byte-aligned
- * ones, the same as PyTorch's call of the same kernel (which allocates 64-byte-aligned tensors).
+ * oneDNN 2.6's AMX convolutions run up to 2.5x slower on such buffers: every 64-byte tile row
+ * they load or store then straddles two cache lines. Measured with `deno task bench:conv` (one
+ * thread, process CPU ms, the WRN-10-4 bf16 convolutions at batch 128, two runs): the forward
+ * 256->256 3x3 convolution at 8x8 takes 19.6/21.2 ms with every buffer 16 bytes past a 64-byte
+ * boundary and 7.8/9.1 ms with 64-byte-aligned ones; all 30 passes 335/337 ms against 256/255 ms.
+ * Aligned, each pass takes what PyTorch's call of the same kernel takes (its tensors are 64-byte
+ * aligned).
  * @module
  */
 

@@ -369,7 +369,7 @@ const MARK_MISALIGNED_FROM = 65536;
 
 /**
  * An argument's bytes as the primitive profile names them: `bytes@N` for an argument of 64 KiB
- * or more whose data starts N bytes past a 64-byte boundary (AMX kernels run up to 2x slower on
+ * or more whose data starts N bytes past a 64-byte boundary (AMX kernels run up to 2.5x slower on
  * those). Smaller ones (statistics, small filters) are not marked: malloc places them anywhere,
  * which would split one primitive's row into several.
  */

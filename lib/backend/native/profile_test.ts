@@ -36,7 +36,7 @@ Deno.test({
       assert.ok(keys.some((k) => k.startsWith("f32 to bf16 ")), "the narrowing of x");
       assert.ok(keys.some((k) => k.startsWith("bf16 to f32 ")), "the widening for dataSync");
       // bf16 src, filter and bf16 dst, each 64-byte aligned (no `@offset`): the AMX kernels
-      // run up to 2x slower on V8's 16-byte-aligned buffers
+      // run up to 2.5x slower on V8's 16-byte-aligned buffers
       assert.match(convKey, / 262144\/73728\/262144$/, "argument bytes: bf16 src, filter, dst");
       assert.equal(rows.get(convKey)!.calls, 2);
       const total = [...rows.values()].reduce((s, v) => s + v.calls, 0);
