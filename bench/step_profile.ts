@@ -8,9 +8,9 @@
  *
  * `--threads` sets oneDNN's OpenMP threads (default: OpenMP's, i.e. OMP_NUM_THREADS or all cores).
  * `--primitives N` also lists the N costliest oneDNN primitives (kind, implementation, argument
- * bytes) with the same clocks, e.g. a bf16 convolution apart from the conversions around it. An
- * argument of 64 KiB or more whose data does not start on a 64-byte boundary shows as
- * `bytes@offset` (AMX kernels run up to 2.5x slower on those). `--dnnl FILE` opens another build
+ * bytes) with the same clocks, e.g. a bf16 convolution apart from the conversions around it, and
+ * `[misaligned N/M]` when N of its M calls had an argument of 64 KiB or more off a 64-byte
+ * boundary (AMX kernels run up to 2.5x slower on those). `--dnnl FILE` opens another build
  * of oneDNN 2.x, or the execution timer of `bench/onednn_exec_timer.c`.
  * @module
  */
@@ -56,10 +56,11 @@ function printProfile(title: string, per: number, top: number, primitives: numbe
     for (const [, v] of prims) pcpu += v.cpuMs;
     console.log(`  oneDNN primitives: ${(pcpu / per).toFixed(1)} ms CPU`);
     for (const [name, v] of prims.slice(0, primitives)) {
+      const mis = v.misalignedCalls > 0 ? ` [misaligned ${v.misalignedCalls}/${v.calls}]` : "";
       console.log(
         `    ${(v.cpuMs / per).toFixed(1).padStart(7)} cpu ${
           (v.calls / per).toFixed(1).padStart(5)
-        }x ${name}`,
+        }x ${name}${mis}`,
       );
     }
   }

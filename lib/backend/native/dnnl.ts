@@ -364,19 +364,16 @@ export function pin(a: ArrayBufferView): void {
   if (a.byteLength <= 64) void a.buffer;
 }
 
-/** Arguments from this size on are marked in the primitive profile when misaligned. */
-const MARK_MISALIGNED_FROM = 65536;
+/** Arguments from this size on count in the primitive profile when misaligned. */
+const COUNT_MISALIGNED_FROM = 65536;
 
 /**
- * An argument's bytes as the primitive profile names them: `bytes@N` for an argument of 64 KiB
- * or more whose data starts N bytes past a 64-byte boundary (AMX kernels run up to 2.5x slower on
- * those). Smaller ones (statistics, small filters) are not marked: malloc places them anywhere,
- * which would split one primitive's row into several.
+ * Whether `d` is an argument of 64 KiB or more whose data does not start on a 64-byte boundary
+ * (AMX kernels run up to 2.5x slower on those). Smaller ones (statistics, small filters) do not
+ * count: malloc places them anywhere, and they cost little either way.
  */
-function profiledSize(d: ArrayBufferView): string {
-  if (d.byteLength < MARK_MISALIGNED_FROM) return `${d.byteLength}`;
-  const off = misalignment(d);
-  return off === 0 ? `${d.byteLength}` : `${d.byteLength}@${off}`;
+function isMisalignedLarge(d: ArrayBufferView): boolean {
+  return d.byteLength >= COUNT_MISALIGNED_FROM && misalignment(d) !== 0;
 }
 
 /** A primitive descriptor, its primitive, and one memory object per execution argument. */
@@ -479,8 +476,13 @@ export class Primitive implements PrimitiveGroup {
     }
     this.#dnnl.useThreads(this.#threads);
     if (primitiveProfiling()) {
-      const sizes = args.map(([, d]) => profiledSize(d)).join("/");
-      profiledPrimitive(`${this.what} ${this.impl} ${sizes}`, () => this.#run(args.length));
+      const sizes = args.map(([, d]) => d.byteLength).join("/");
+      const misaligned = args.some(([, d]) => isMisalignedLarge(d));
+      profiledPrimitive(
+        `${this.what} ${this.impl} ${sizes}`,
+        () => this.#run(args.length),
+        misaligned,
+      );
     } else {
       this.#run(args.length);
     }
