@@ -4,11 +4,14 @@
  * compare on a shared machine (wall time includes waiting for a core).
  *
  *   deno task bench:step [--precisions fp32,bf16] [--channels 3] [--batch 128]
- *     [--score-batch 512] [--steps 4] [--threads N] [--top 12] [--primitives N]
+ *     [--score-batch 512] [--steps 4] [--threads N] [--top 12] [--primitives N] [--dnnl FILE]
  *
  * `--threads` sets oneDNN's OpenMP threads (default: OpenMP's, i.e. OMP_NUM_THREADS or all cores).
  * `--primitives N` also lists the N costliest oneDNN primitives (kind, implementation, argument
- * bytes) with the same clocks, e.g. a bf16 convolution apart from the conversions around it.
+ * bytes) with the same clocks, e.g. a bf16 convolution apart from the conversions around it, and
+ * `[misaligned N/M]` when N of its M calls had an argument of 64 KiB or more off a 64-byte
+ * boundary (AMX kernels run up to 2.5x slower on those). `--dnnl FILE` opens another build
+ * of oneDNN 2.x, or the execution timer of `bench/onednn_exec_timer.c`.
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -53,10 +56,11 @@ function printProfile(title: string, per: number, top: number, primitives: numbe
     for (const [, v] of prims) pcpu += v.cpuMs;
     console.log(`  oneDNN primitives: ${(pcpu / per).toFixed(1)} ms CPU`);
     for (const [name, v] of prims.slice(0, primitives)) {
+      const mis = v.misalignedCalls > 0 ? ` [misaligned ${v.misalignedCalls}/${v.calls}]` : "";
       console.log(
         `    ${(v.cpuMs / per).toFixed(1).padStart(7)} cpu ${
           (v.calls / per).toFixed(1).padStart(5)
-        }x ${name}`,
+        }x ${name}${mis}`,
       );
     }
   }
@@ -130,7 +134,7 @@ async function profile(precision: Precision, o: {
 const COMMAND = {
   command: "deno task bench:step",
   usage: "[--precisions fp32,bf16] [--channels N] [--batch N] [--score-batch N] [--steps N] " +
-    "[--threads N] [--top N] [--primitives N]",
+    "[--threads N] [--top N] [--primitives N] [--dnnl FILE]",
   about: "Per-kernel wall and CPU milliseconds of one WRN-10-4 training step and one scoring " +
     "batch on the native backend, for each precision.",
   flags: {
@@ -198,6 +202,14 @@ const COMMAND = {
       defaultText: "0",
       example: "--primitives 15",
     },
+    dnnl: {
+      type: "string",
+      arg: "FILE",
+      kind: "path of a shared library",
+      help: "the oneDNN 2.x library to open (e.g. the timer bench/onednn_exec_timer.c builds)",
+      defaultText: "libdnnl.so.2 from the system library folders",
+      example: "--dnnl /tmp/libdnnl_timer.so",
+    },
   },
 } as const satisfies CommandSpec;
 
@@ -210,7 +222,10 @@ if (import.meta.main) {
     const threads = f.threads === undefined
       ? undefined
       : intFlag("threads", f.threads, 1, positive);
-    const why = await registerNativeBackend(threads ? { threads } : {});
+    const why = await registerNativeBackend({
+      ...(threads ? { threads } : {}),
+      ...(f.dnnl === undefined ? {} : { path: f.dnnl }),
+    });
     if (why) throw new UsageError(`the native backend is unavailable: ${why}`);
     await tf.setBackend(NATIVE_BACKEND);
     const info = nativeBackendInfo()!;

@@ -13,6 +13,7 @@
  * reference bf16 implementation runs in f32 instead.
  * @module
  */
+import { alignedFloat32, alignedUint16 } from "./aligned.ts";
 import { type Bf16Cache, widenBf16 } from "./bf16.ts";
 import {
   ALG,
@@ -221,7 +222,7 @@ class ConvOp {
 
   /** The bf16 buffer of `n` elements this op's primitive writes its result into. */
   result16(n: number): Uint16Array {
-    if (this.#result16?.length !== n) this.#result16 = new Uint16Array(n);
+    if (this.#result16?.length !== n) this.#result16 = alignedUint16(n);
     return this.#result16;
   }
 
@@ -250,9 +251,10 @@ function withFilterReorder(
     ? d.reorder(primMd, userPtr, "filter from oneDNN layout")
     : d.reorder(userPtr, primMd, "filter to oneDNN layout");
   // m.wUser must outlive the reorder's creation only; oneDNN copies descriptors. Filter
-  // gradients stay f32; filters fed to a bf16 primitive are bf16.
+  // gradients stay f32; filters fed to a bf16 primitive are bf16. The buffer is 64-byte aligned:
+  // the AMX kernels read the filter over and over, up to 2.5x slower from a 16-byte-aligned one.
   const bytes = main.argBytes(arg);
-  const buf = bf16 && !toUser ? new Uint16Array(bytes / 2) : new Float32Array(bytes / 4);
+  const buf = bf16 && !toUser ? alignedUint16(bytes / 2) : alignedFloat32(bytes / 4);
   return new ConvOp(main, reorder, buf, hint, bf16);
 }
 
@@ -312,19 +314,18 @@ function bf16Result(
   return adopted ? { dst: adopted, widen: false } : { dst: op.result16(y.length), widen: true };
 }
 
-/** Forward convolution; returns the output activations (NHWC or NCHW like the input). */
-export function convForward(
+/** The cached forward op of `g` (bf16 when asked for and oneDNN has a real kernel for it). */
+function forwardOp(
   d: Dnnl,
   g: ConvGeom,
-  x: Float32Array,
-  filter: Float32Array,
-  options: ConvForwardOptions = {},
-): Float32Array {
+  bf16: boolean,
+  options: { bias?: boolean; activation?: ConvForwardOptions["activation"] } = {},
+): ConvOp {
   const post = options.activation;
   const extra = `:${options.bias ? "b" : ""}:${
     post ? `${post.alg},${post.alpha},${post.beta}` : ""
   }`;
-  const op = cachedOp(d, key("fwd", g, extra), options.bf16 !== undefined, (bf16) => {
+  return cachedOp(d, key("fwd", g, extra), bf16, (bf16) => {
     const m = mds(d, g, bf16 ? BF16.fwd : F32);
     const biasMd = options.bias ? d.md([g.outC]) : null;
     const attr = post ? d.eltwiseAttr(post.alg, post.alpha, post.beta) : null;
@@ -337,6 +338,20 @@ export function convForward(
     } finally {
       if (attr) d.destroyAttr(attr);
     }
+  });
+}
+
+/** Forward convolution; returns the output activations (NHWC or NCHW like the input). */
+export function convForward(
+  d: Dnnl,
+  g: ConvGeom,
+  x: Float32Array,
+  filter: Float32Array,
+  options: ConvForwardOptions = {},
+): Float32Array {
+  const op = forwardOp(d, g, options.bf16 !== undefined, {
+    bias: options.bias !== undefined,
+    activation: options.activation,
   });
   const y = options.out ?? new Float32Array(g.batch * g.outH * g.outW * g.outC);
   const r = op.bf16 ? bf16Result(op, y, options.bf16!) : undefined;
@@ -358,15 +373,9 @@ function hintFor(d: Dnnl, g: ConvGeom, bf16: boolean): Primitive {
   });
 }
 
-/** Gradient of a convolution with respect to its input. */
-export function convBackwardData(
-  d: Dnnl,
-  g: ConvGeom,
-  dy: Float32Array,
-  filter: Float32Array,
-  options: ConvBackwardOptions = {},
-): Float32Array {
-  const op = cachedOp(d, key("bwd_data", g), options.bf16 !== undefined, (bf16) => {
+/** The cached backward-data op of `g`. */
+function backwardDataOp(d: Dnnl, g: ConvGeom, bf16: boolean): ConvOp {
+  return cachedOp(d, key("bwd_data", g), bf16, (bf16) => {
     const m = mds(d, g, bf16 ? BF16.bwdData : F32);
     const hint = hintFor(d, g, bf16);
     const desc = d.opDesc();
@@ -387,6 +396,17 @@ export function convBackwardData(
     const main = d.create(desc, "convolution backward data", { hint, parallel: true });
     return withFilterReorder(d, main, m, false, { hint, bf16 });
   });
+}
+
+/** Gradient of a convolution with respect to its input. */
+export function convBackwardData(
+  d: Dnnl,
+  g: ConvGeom,
+  dy: Float32Array,
+  filter: Float32Array,
+  options: ConvBackwardOptions = {},
+): Float32Array {
+  const op = backwardDataOp(d, g, options.bf16 !== undefined);
   const dx = options.out ?? new Float32Array(g.batch * g.inH * g.inW * g.inC);
   const r = op.bf16 ? bf16Result(op, dx, options.bf16!) : undefined;
   op.main.exec([
@@ -398,15 +418,9 @@ export function convBackwardData(
   return dx;
 }
 
-/** Gradient of a convolution with respect to its filter (HWIO). */
-export function convBackwardFilter(
-  d: Dnnl,
-  g: ConvGeom,
-  x: Float32Array,
-  dy: Float32Array,
-  options: ConvBackwardOptions = {},
-): Float32Array {
-  const op = cachedOp(d, key("bwd_weights", g), options.bf16 !== undefined, (bf16) => {
+/** The cached backward-weights op of `g`. */
+function backwardWeightsOp(d: Dnnl, g: ConvGeom, bf16: boolean): ConvOp {
+  return cachedOp(d, key("bwd_weights", g), bf16, (bf16) => {
     const m = mds(d, g, bf16 ? BF16.bwdWeights : F32);
     const hint = hintFor(d, g, bf16);
     const desc = d.opDesc();
@@ -428,6 +442,17 @@ export function convBackwardFilter(
     const main = d.create(desc, "convolution backward weights", { hint, parallel: true });
     return withFilterReorder(d, main, m, true, { hint, bf16 });
   });
+}
+
+/** Gradient of a convolution with respect to its filter (HWIO). */
+export function convBackwardFilter(
+  d: Dnnl,
+  g: ConvGeom,
+  x: Float32Array,
+  dy: Float32Array,
+  options: ConvBackwardOptions = {},
+): Float32Array {
+  const op = backwardWeightsOp(d, g, options.bf16 !== undefined);
   const dw = options.out ?? new Float32Array(g.fh * g.fw * g.inC * g.outC);
   const args: Array<[number, ArrayBufferView]> = [
     [ARG.src, act(op, x, options.bf16)],
@@ -440,4 +465,31 @@ export function convBackwardFilter(
     op.main.exec([...args, [ARG.diffWeights, dw]]);
   }
   return dw;
+}
+
+/** One pass of a convolution. */
+export type ConvPass = "forward" | "backward-data" | "backward-weights";
+
+/**
+ * The oneDNN primitive the kernels above run for `pass` of `g` (bf16 when `bf16` is set and
+ * oneDNN has a real kernel for it, no bias or post-op), with the argument indices of its source,
+ * weights and destination (or their gradients), in the layouts and types it takes: for benchmarks
+ * that run it on buffers of their own (`bench/conv_align.ts`).
+ */
+export function convPrimitive(
+  d: Dnnl,
+  g: ConvGeom,
+  pass: ConvPass,
+  bf16: boolean,
+): { primitive: Primitive; bf16: boolean; args: [number, number, number] } {
+  if (pass === "forward") {
+    const op = forwardOp(d, g, bf16);
+    return { primitive: op.main, bf16: op.bf16, args: [ARG.src, ARG.weights, ARG.dst] };
+  }
+  if (pass === "backward-data") {
+    const op = backwardDataOp(d, g, bf16);
+    return { primitive: op.main, bf16: op.bf16, args: [ARG.diffSrc, ARG.weights, ARG.diffDst] };
+  }
+  const op = backwardWeightsOp(d, g, bf16);
+  return { primitive: op.main, bf16: op.bf16, args: [ARG.src, ARG.diffWeights, ARG.diffDst] };
 }

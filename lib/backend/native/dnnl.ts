@@ -4,6 +4,7 @@
  * executed on caller-owned Float32Arrays, and an LRU cache of primitives per shape.
  * @module
  */
+import { misalignment } from "./aligned.ts";
 import type { DnnlLib } from "./ffi.ts";
 import { statusText } from "./ffi.ts";
 import { primitiveProfiling, profiledPrimitive } from "./profile.ts";
@@ -363,6 +364,18 @@ export function pin(a: ArrayBufferView): void {
   if (a.byteLength <= 64) void a.buffer;
 }
 
+/** Arguments from this size on count in the primitive profile when misaligned. */
+const COUNT_MISALIGNED_FROM = 65536;
+
+/**
+ * Whether `d` is an argument of 64 KiB or more whose data does not start on a 64-byte boundary
+ * (AMX kernels run up to 2.5x slower on those). Smaller ones (statistics, small filters) do not
+ * count: malloc places them anywhere, and they cost little either way.
+ */
+function isMisalignedLarge(d: ArrayBufferView): boolean {
+  return d.byteLength >= COUNT_MISALIGNED_FROM && misalignment(d) !== 0;
+}
+
 /** A primitive descriptor, its primitive, and one memory object per execution argument. */
 export class Primitive implements PrimitiveGroup {
   readonly pd: Deno.PointerValue;
@@ -464,7 +477,12 @@ export class Primitive implements PrimitiveGroup {
     this.#dnnl.useThreads(this.#threads);
     if (primitiveProfiling()) {
       const sizes = args.map(([, d]) => d.byteLength).join("/");
-      profiledPrimitive(`${this.what} ${this.impl} ${sizes}`, () => this.#run(args.length));
+      const misaligned = args.some(([, d]) => isMisalignedLarge(d));
+      profiledPrimitive(
+        `${this.what} ${this.impl} ${sizes}`,
+        () => this.#run(args.length),
+        misaligned,
+      );
     } else {
       this.#run(args.length);
     }

@@ -10,7 +10,10 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { Rng } from "../../util/rng.ts";
+import { misalignment } from "./aligned.ts";
 import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
+import { convGeom, convPrimitive } from "./conv.ts";
 import {
   CONV_CASES,
   type ConvCase,
@@ -113,3 +116,57 @@ for (const pass of ["forward", "backward-data", "backward-filter"] as const) {
     },
   });
 }
+
+/** `bytes` starting `offset` bytes past a 64-byte boundary, holding `fill`'s bytes. */
+function placed(fill: Uint8Array, offset: number): Uint8Array {
+  const buf = new ArrayBuffer(fill.byteLength + 128);
+  const misaligned = misalignment(new Uint8Array(buf));
+  const out = new Uint8Array(buf, (64 - misaligned) % 64 + offset, fill.byteLength);
+  out.set(fill);
+  return out;
+}
+
+Deno.test({
+  name: "a bf16 convolution pass gives the same bytes on 64-byte-aligned and misaligned buffers",
+  ignore,
+  fn() {
+    const d = (tf.findBackend(NATIVE_BACKEND) as unknown as NativeBackend).dnnl;
+    const rng = new Rng(11);
+    for (const [inC, outC, hw, k, stride] of [[64, 64, 8, 3, 1], [32, 64, 8, 3, 2]]) {
+      const info = tf.backend_util.computeConv2DInfo(
+        [4, hw!, hw!, inC!],
+        [k!, k!, inC!, outC!],
+        stride!,
+        1,
+        "same",
+      );
+      const g = convGeom(info);
+      for (const pass of ["forward", "backward-data", "backward-weights"] as const) {
+        const { primitive, bf16, args } = convPrimitive(d, g, pass, true);
+        assert.ok(bf16 || !primitive.impl.includes("amx"), "an AMX machine runs these in bf16");
+        // the result: dst (forward), diff src (backward data), diff weights (backward weights)
+        const out = pass === "forward" ? 2 : pass === "backward-data" ? 0 : 1;
+        const operands = args.map((a, i) => {
+          const bytes = new Uint8Array(primitive.argBytes(a));
+          if (i !== out) {
+            // small bf16 values (for an f32 diff weights buffer this is never read)
+            const u = new Uint16Array(bytes.buffer);
+            for (let j = 0; j < u.length; j++) u[j] = 0x3c00 + rng.int(0x400) | rng.int(2) << 15;
+          }
+          return bytes;
+        });
+        const results = [0, 16, 48].map((offset) => {
+          const bound = args.map((a, i) =>
+            [a, placed(operands[i]!, offset)] as [number, Uint8Array]
+          );
+          primitive.exec(bound);
+          return bound[out]![1];
+        });
+        const label = `${inC}->${outC} ${k}x${k}/${stride} ${pass}`;
+        assert.ok(results[0]!.some((b) => b !== 0), `${label}: a result was written`);
+        assert.deepEqual(results[1], results[0], `${label}: +16 bytes`);
+        assert.deepEqual(results[2], results[0], `${label}: +48 bytes`);
+      }
+    }
+  },
+});
