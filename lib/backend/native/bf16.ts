@@ -98,7 +98,8 @@ export class Bf16Cache {
   readonly #entries = new WeakMap<Float32Array, Entry>();
   /**
    * Conversions done and saved, bf16 results adopted, and adopted results widened to float32
-   * (for tests and diagnostics).
+   * (by `materialise`, or by a kernel that widens one into its own output, as the float32 Add
+   * does) (for tests and diagnostics).
    */
   readonly stats = { converted: 0, reused: 0, adopted: 0, widened: 0 };
   /**
@@ -106,6 +107,12 @@ export class Bf16Cache {
    * so every bf16 result is widened at once (for measurements and bisecting).
    */
   primary = true;
+  /**
+   * Whether an Add of two bf16 operands rounds its sum to bf16 and leaves it bf16-primary, as
+   * PyTorch's autocast keeps a residual stream bf16 (default true); false keeps such sums exact
+   * in float32 (for measurements and bisecting).
+   */
+  residual = true;
 
   constructor(d: Dnnl, options: Bf16CacheOptions) {
     this.#d = d;

@@ -3,12 +3,15 @@
  * unwritten; kernels that read float32 see it written (exactly the widened bf16 values), and the
  * bf16-aware batch normalisation and Add read the bf16 values directly. Tolerances: a bf16
  * batch normalisation computes in float32 and rounds its output once (half an ulp of an 8-bit
- * significand, 2^-8 relative), like the float32 one followed by a conversion; the Add of
- * widened operands is exact.
+ * significand, 2^-8 relative), like the float32 one followed by a conversion; the Add of two
+ * bf16 operands rounds the float32 sum once (the same bound, and bit for bit the sum rounded to
+ * nearest even); the Add of a bf16 and a float32 operand is exact.
  */
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
+import { ALG } from "./dnnl.ts";
+import { binary } from "./eltwise.ts";
 import { BATCH_NORM_RELU, BATCH_NORM_TRAIN, GRAD_KERNELS } from "./kernels_eltwise.ts";
 import { nativeKernelStats } from "./register.ts";
 import { randomTensor, relativeError, skipReason } from "./testing.ts";
@@ -102,8 +105,83 @@ Deno.test({
   },
 });
 
+/** float32 values rounded to bf16 (round to nearest even), as float32. */
+function roundBf16(x: Float32Array): Float32Array {
+  const bits = new Uint32Array(Float32Array.from(x).buffer);
+  for (let i = 0; i < bits.length; i++) {
+    const u = bits[i]!;
+    bits[i] = ((u + 0x7fff + ((u >>> 16) & 1)) >>> 0) & 0xffff0000;
+  }
+  return new Float32Array(bits.buffer);
+}
+
 Deno.test({
-  name: "Add of bf16-primary operands equals the float32 Add of their values, writing neither",
+  name: "Add of two bf16-primary operands rounds their float32 sum to bf16 once, writing none",
+  ignore,
+  async fn() {
+    await inBf16((b) => {
+      const p = convOutput(10, 8);
+      const q = convOutput(20, 8);
+      nativeKernelStats(true);
+      const sum = tf.add(p, q);
+      assert.equal(nativeKernelStats()[tf.Add]?.native, 1, "native Add");
+      assert.ok(b.bf16.pending(rawValues(b, p)), "first operand not written");
+      assert.ok(b.bf16.pending(rawValues(b, q)), "second operand not written");
+      assert.ok(b.bf16.pending(rawValues(b, sum)), "the sum is bf16-primary");
+      const exact = tf.add(plainCopy(p), plainCopy(q));
+      const ref = exact.dataSync() as Float32Array;
+      const got = sum.dataSync() as Float32Array;
+      assert.deepEqual(got, roundBf16(ref), "the float32 sum rounded to nearest even");
+      let rounded = 0;
+      for (let i = 0; i < ref.length; i++) {
+        const err = Math.abs(got[i]! - ref[i]!);
+        assert.ok(err <= BF16_ROUNDING * Math.abs(ref[i]!), `element ${i}: ${got[i]} vs ${ref[i]}`);
+        if (err > 0) rounded++;
+      }
+      assert.ok(rounded > ref.length / 4, `the sum was rounded (${rounded} of ${ref.length})`);
+      // a batch norm after it reads it as bf16 (no conversion), like a convolution's output
+      const before = { ...b.bf16.stats };
+      const y = bnCase(BATCH_NORM_RELU, sum, 32);
+      assert.ok(b.bf16.pending(rawValues(b, y[0]!)), "the batch norm ran in bf16");
+      assert.equal(b.bf16.stats.widened, before.widened, "nothing widened");
+      assert.equal(b.bf16.stats.converted, before.converted, "nothing narrowed");
+      // with the bf16 residual stream off, the sum is the exact float32 one
+      b.bf16.residual = false;
+      try {
+        const p2 = convOutput(10, 8);
+        const q2 = convOutput(20, 8);
+        const f = tf.add(p2, q2);
+        assert.ok(!b.bf16.pending(rawValues(b, f)), "float32 sum");
+        assert.deepEqual(f.dataSync(), ref);
+        tf.dispose([p2, q2, f]);
+      } finally {
+        b.bf16.residual = true;
+      }
+      tf.dispose([p, q, sum, exact, ...y]);
+    });
+  },
+});
+
+Deno.test({
+  name: "binary() refuses the operand mixes oneDNN has only a reference loop for",
+  ignore,
+  async fn() {
+    await tf.setBackend(NATIVE_BACKEND);
+    const d = native().dnnl;
+    const [f, h] = [new Float32Array(16), new Uint16Array(16)];
+    const message = /bf16 operands are src1 alone, or src0, src1 and dst together/;
+    const add = (a: Float32Array | Uint16Array, b: Float32Array | Uint16Array, c: typeof a) =>
+      binary(d, ALG.binaryAdd, [16], [16], a, b, c);
+    assert.throws(() => add(h, h, f), message);
+    assert.throws(() => add(h, f, h), message);
+    assert.throws(() => add(f, f, h), message);
+    add(h, h, h);
+    add(f, h, f);
+  },
+});
+
+Deno.test({
+  name: "Add of a bf16-primary and a float32 operand is the exact float32 Add, writing neither",
   ignore,
   async fn() {
     await inBf16((b) => {
@@ -111,7 +189,6 @@ Deno.test({
       const q = convOutput(20, 8);
       const plain = randomTensor(p.shape, 30);
       const cases: Array<[string, tf.Tensor, tf.Tensor]> = [
-        ["bf16 + bf16", p, q],
         ["bf16 + f32", p, plain],
         ["f32 + bf16", plain, q],
       ];
@@ -119,10 +196,9 @@ Deno.test({
         nativeKernelStats(true);
         const sum = tf.add(a, c);
         assert.equal(nativeKernelStats()[tf.Add]?.native, 1, `${label}: native Add`);
-        if (label === "bf16 + bf16") {
-          assert.ok(b.bf16.pending(rawValues(b, p)), "first operand not written");
-          assert.ok(b.bf16.pending(rawValues(b, q)), "second operand not written");
-        }
+        assert.ok(!b.bf16.pending(rawValues(b, sum)), `${label}: float32 sum`);
+        const bf16Operand = a === plain ? c : a;
+        assert.ok(b.bf16.pending(rawValues(b, bf16Operand)), `${label}: bf16 operand not written`);
         const ref = tf.add(plainCopy(a), plainCopy(c));
         assert.deepEqual(sum.dataSync(), ref.dataSync(), label);
         tf.dispose([sum, ref]);

@@ -15,29 +15,39 @@ export interface PostOp {
   beta: number;
 }
 
+/** Operands of {@linkcode binary}: float32, or bf16 (raw 16-bit patterns). */
+export type BinaryData = Float32Array | Uint16Array;
+
 /**
  * dst = post(src0 (op) src1), where src1 broadcasts to src0's shape (its dims equal src0's or
- * are 1; same rank). src1 may be bf16 (raw 16-bit patterns; src0 and dst stay float32, and dst
- * may be src0 itself): oneDNN 2.6 has a JIT kernel for that mix, only a reference loop for a
- * bf16 src0 with a float32 dst.
+ * are 1; same rank), computed in float32. Supported mixes (oneDNN 2.6 has JIT kernels for
+ * them; a bf16 src0 with a float32 dst has only a reference loop): all float32; float32 src0
+ * and dst with a bf16 src1 (dst may be src0 itself); or all bf16, where dst is the float32
+ * result rounded to bf16 once (round to nearest even).
  */
 export function binary(
   d: Dnnl,
   alg: number,
   shape0: readonly number[],
   shape1: readonly number[],
-  src0: Float32Array,
-  src1: Float32Array | Uint16Array,
-  dst: Float32Array,
+  src0: BinaryData,
+  src1: BinaryData,
+  dst: BinaryData,
   post?: PostOp,
 ): void {
   const bf16 = src1 instanceof Uint16Array;
+  const out16 = dst instanceof Uint16Array;
+  if (out16 !== src0 instanceof Uint16Array || (out16 && !bf16)) {
+    throw new TypeError(
+      "Cannot run binary: bf16 operands are src1 alone, or src0, src1 and dst together",
+    );
+  }
   const k = `bin:${alg}:${shape0}:${shape1}:${
     post ? `${post.alg},${post.alpha},${post.beta}` : ""
-  }${bf16 ? ":bf16" : ""}`;
+  }${out16 ? ":bf16x3" : bf16 ? ":bf16" : ""}`;
   const p = d.cached(k, () => {
     const desc = d.opDesc();
-    const md0 = d.md(shape0);
+    const md0 = d.md(shape0, undefined, out16 ? DT_BF16 : DT_F32);
     const md1 = d.md(shape1, undefined, bf16 ? DT_BF16 : DT_F32);
     d.check(
       d.lib.symbols.dnnl_binary_desc_init(desc, alg, md0, md1, md0),

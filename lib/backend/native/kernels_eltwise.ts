@@ -412,10 +412,18 @@ function bnData(
 
 /**
  * Add of two same-shaped float32 tensors (run inside `NativeBackend.raw`) that reads bf16
- * copies where operands hold bf16 values exactly: a = widen(a16) is written into the output and
- * b16 added in place, so two bf16-primary convolution outputs (a residual block's two branches)
- * are summed without writing either one's float32 values. The sum stays float32 and equals the
- * float32 Add of the widened operands exactly. Anything else: the float32 Add.
+ * copies where operands hold bf16 values exactly.
+ *
+ * - Both bf16 (two convolution outputs, a residual sum and its shortcut, two input gradients
+ *   of a tensor with two consumers): the sum is computed in float32 and rounded to bf16 once,
+ *   and the result is bf16-primary, as PyTorch's autocast keeps the residual stream bf16 (the
+ *   batch norm after the sum and the convolutions after that read it without a conversion).
+ *   With `Bf16Cache.residual` off (or when the cache cannot adopt the output), the sum stays
+ *   float32 as in the next case.
+ * - One bf16: a = widen(a16) is written into the output and b16 added in place, so the sum
+ *   stays float32, equal to the float32 Add of the widened operands, and neither operand's
+ *   float32 values are written.
+ * - Anything else: the float32 Add.
  */
 const add: NativeKernelFunc = (args: KernelArgs) => {
   const { inputs, backend } = args;
@@ -430,22 +438,30 @@ const add: NativeKernelFunc = (args: KernelArgs) => {
     if (b) backend.materialise(b);
     return addF32(args);
   }
-  let [p, q] = [a, b];
-  let q16 = backend.bf16.exact(q);
-  if (!q16 || (backend.bf16.pending(p) && !backend.bf16.pending(q))) {
-    [p, q] = [b, a];
-    q16 = backend.bf16.exact(q);
-  }
-  if (!q16) {
+  const cache = backend.bf16;
+  const shape = inputs.a!.shape;
+  const [a16, b16] = [cache.exact(a), cache.exact(b)];
+  if (!a16 && !b16) {
     backend.materialise(a);
     backend.materialise(b);
     return addF32(args);
   }
-  const shape = inputs.a!.shape;
   const out = backend.alloc(a.length);
-  const p16 = backend.bf16.pending(p) ? backend.bf16.exact(p) : undefined;
-  if (p16) widenBf16(backend.dnnl, p16, out);
-  binary(backend.dnnl, ALG.binaryAdd, shape, shape, p16 ? out : p, q16, out);
+  const out16 = a16 && b16 && cache.residual ? cache.adopt(out) : undefined;
+  if (out16) {
+    binary(backend.dnnl, ALG.binaryAdd, shape, shape, a16!, b16!, out16);
+    return output(backend, shape, out);
+  }
+  // float32 sum: start from the operand that is pending (its float32 values are not written),
+  // widened into the output, and add the other's bf16 copy (or its float32 values) in place
+  let [p, q, q16] = [a, b, b16];
+  if (!q16 || (cache.pending(p) && !cache.pending(q))) [p, q, q16] = [b, a, a16];
+  const p16 = cache.pending(p) ? cache.exact(p) : undefined;
+  if (p16) {
+    widenBf16(backend.dnnl, p16, out);
+    cache.stats.widened++;
+  }
+  binary(backend.dnnl, ALG.binaryAdd, shape, shape, p16 ? out : p, q16!, out);
   return output(backend, shape, out);
 };
 
