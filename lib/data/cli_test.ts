@@ -52,8 +52,8 @@ Deno.test("data info prints source, sizes, pixel statistics, per-class counts, s
   assert.match(r.stdout, /^image shape\s+28x28x1$/m);
   assert.match(r.stdout, /^train\s+3000 images$/m);
   assert.match(r.stdout, /^test\s+1000 images$/m);
-  assert.match(r.stdout, /^pixels\/255\s+train mean 0\.2827  std 0\.3516$/m);
-  assert.match(r.stdout, /^\s+test  mean 0\.2925  std 0\.3558$/m);
+  assert.match(r.stdout, /^pixels\/255\s+train mean 0\.2827 {2}std 0\.3516$/m);
+  assert.match(r.stdout, /^\s+test {2}mean 0\.2925 {2}std 0\.3558$/m);
   assert.match(r.stdout, /^\s+9 Ankle boot\s+300\s+100$/m);
   assert.match(
     r.stdout,
