@@ -32,8 +32,7 @@ function aligned<T extends ArrayBufferView>(ctor: Ctor<T>, n: number): T {
   }
   // Larger than 64 bytes, so V8 keeps the data off its movable heap: the address stays put.
   const buf = new ArrayBuffer(n * ctor.BYTES_PER_ELEMENT + ALIGNMENT);
-  const base = Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf));
-  const offset = Number((BigInt(ALIGNMENT) - BigInt(base) % BigInt(ALIGNMENT)) % BigInt(ALIGNMENT));
+  const offset = (ALIGNMENT - misalignment(new Uint8Array(buf))) % ALIGNMENT;
   return new ctor(buf, offset, n);
 }
 
