@@ -6,15 +6,20 @@
  *                                            it once into data/cache, so runs load it fast)
  *   fetch <dataset> [--mirror URL] [--force] [--quiet]   download into data/cache and verify
  *   verify <dataset> [--data-dir D]          re-check the files' checksums
+ *   reencode folder:DIR --quality Q [--out D] [--force]   write the folder again as JPEG at
+ *                                            quality Q (default out: data/cache/<DIR's name>-qQ)
  * Exit codes: 0 ok, 1 data errors, 2 usage errors.
  * @module
  */
-import { type CommandSpec, parseCommand, runCli, textFlag } from "../util/cli.ts";
+import { basename, join } from "node:path";
+import { type CommandSpec, intFlag, parseCommand, runCli, textFlag } from "../util/cli.ts";
 import { DataError, UsageError } from "../util/errors.ts";
 import { fetchDataset } from "./fetch.ts";
 import { DATA_FLAGS, type DataOptions, dataOptionsOf } from "./flags.ts";
 import { loadFolderDataset } from "./folder.ts";
-import { folderPathOf, isFolderDataset } from "./folder_scan.ts";
+import { folderPathOf, folderRoot, isFolderDataset } from "./folder_scan.ts";
+import { defaultCacheDir } from "./paths.ts";
+import { reencodeFolder, reencodeSummary } from "./reencode.ts";
 import { describeDataset, type LoadedDataset, loadFromSource } from "./load.ts";
 import { describeSource as describeMeta } from "./provenance.ts";
 import { type DataSource, locateDataset } from "./locate.ts";
@@ -26,17 +31,17 @@ import { type FileCheck, mismatchMessage } from "./verify.ts";
 /** The data command line (`--help` prints it). */
 export const DATA_COMMAND = {
   command: "deno task data",
-  usage: "<info|fetch|verify> <dataset> [--data-dir D] [--mirror URL] [--force] [--quiet] " +
-    "[--json] [--no-verify] [--image-size N] [--channels 1|3]",
+  usage: "<info|fetch|verify|reencode> <dataset> [--data-dir D] [--mirror URL] [--force] " +
+    "[--quiet] [--json] [--no-verify] [--image-size N] [--channels 1|3] [--quality Q] [--out D]",
   about: "Where a dataset comes from, its sizes and checksums (info); download it into " +
-    "data/cache with MD5 verification (fetch); re-check its files (verify). Exit 1 for data " +
-    "errors, 2 for bad usage.",
+    "data/cache with MD5 verification (fetch); re-check its files (verify); write an image " +
+    "folder again as JPEG at another quality (reencode). Exit 1 for data errors, 2 for bad usage.",
   positionals: [
-    { name: "command", help: "info, fetch or verify" },
+    { name: "command", help: "info, fetch, verify or reencode" },
     {
       name: "dataset",
-      help: `one of ${datasetNames().join(", ")}, or folder:DIR (info only: DIR/train/<class>/*, ` +
-        "DIR/test/<class>/*)",
+      help: `one of ${datasetNames().join(", ")}, or folder:DIR (info and reencode: ` +
+        "DIR/train/<class>/*, DIR/test/<class>/*)",
     },
   ],
   flags: {
@@ -58,10 +63,14 @@ export const DATA_COMMAND = {
     },
     force: {
       type: "boolean",
-      help: "fetch: download again even when verified files are present",
+      help: "fetch: download again even when verified files are present; reencode: replace --out",
       example: "--force",
     },
-    quiet: { type: "boolean", help: "fetch, info folder:DIR: no progress bar", example: "--quiet" },
+    quiet: {
+      type: "boolean",
+      help: "fetch, info folder:DIR, reencode: no progress bar",
+      example: "--quiet",
+    },
     json: { type: "boolean", help: "info: print JSON", example: "--json" },
     "no-verify": {
       type: "boolean",
@@ -70,6 +79,21 @@ export const DATA_COMMAND = {
     },
     "image-size": DATA_FLAGS["image-size"],
     channels: DATA_FLAGS.channels,
+    quality: {
+      type: "string",
+      arg: "Q",
+      kind: "integer 1-100",
+      help: "reencode: JPEG quality (4:2:0 chroma, libjpeg's standard tables)",
+      example: "--quality 50",
+    },
+    out: {
+      type: "string",
+      arg: "DIR",
+      kind: "folder",
+      help: "reencode: the folder to write (it must not exist unless --force)",
+      defaultText: "data/cache/<DIR's name>-q<Q>",
+      example: "--out data/cache/cifar10-q50",
+    },
   },
 } as const satisfies CommandSpec;
 
@@ -177,14 +201,35 @@ async function verify(dataset: string, dataDir: string | undefined): Promise<voi
 }
 
 /** Runs the data CLI on `args`. */
+const COMMANDS = ["info", "fetch", "verify", "reencode"];
+
+async function reencode(
+  dataset: string,
+  dataDir: string | undefined,
+  values: { quality?: string; out?: string; force?: boolean; quiet?: boolean },
+): Promise<void> {
+  if (values.quality === undefined) throw new UsageError("reencode needs --quality Q (1-100)");
+  const quality = intFlag("quality", values.quality, 0, { min: 1, max: 100 });
+  const out = textFlag("out", values.out) ??
+    join(defaultCacheDir(), `${basename(folderRoot(dataset, { dataDir }))}-q${quality}`);
+  const report = await reencodeFolder(dataset, {
+    quality,
+    out,
+    dataDir,
+    force: values.force ?? false,
+    quiet: values.quiet ?? false,
+  });
+  console.log(reencodeSummary(report));
+}
+
 export async function dataCli(args: string[]): Promise<void> {
   const parsed = parseCommand(DATA_COMMAND, args);
   if (!parsed) return;
   const { values, positionals } = parsed;
   const [command, dataset, ...extra] = positionals;
-  if (!command) throw new UsageError("missing command: info, fetch or verify");
-  if (!["info", "fetch", "verify"].includes(command)) {
-    throw new UsageError(`unknown command '${command}' (choose from info, fetch, verify)`);
+  if (!command) throw new UsageError("missing command: info, fetch, verify or reencode");
+  if (!COMMANDS.includes(command)) {
+    throw new UsageError(`unknown command '${command}' (choose from ${COMMANDS.join(", ")})`);
   }
   if (!dataset) throw new UsageError(`missing dataset (one of ${datasetNames().join(", ")})`);
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -194,6 +239,11 @@ export async function dataCli(args: string[]): Promise<void> {
   if (folder) folderPathOf(dataset);
   else getDatasetSpec(dataset);
   const dataDir = values["data-dir"];
+  if (command !== "reencode") {
+    for (const flag of ["quality", "out"] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to reencode`);
+    }
+  }
   const decode = dataOptionsOf(values);
   if ((decode.imageSize !== undefined || decode.channels !== undefined) && !folder) {
     throw new UsageError("--image-size and --channels apply to folder datasets (folder:DIR)");
@@ -205,6 +255,19 @@ export async function dataCli(args: string[]): Promise<void> {
       verify: !values["no-verify"],
       quiet: !!values.quiet,
     });
+  }
+  if (command === "reencode") {
+    if (!folder) {
+      throw new UsageError(
+        `reencode applies to image folders (folder:DIR); ${dataset} is a registry dataset`,
+      );
+    }
+    if (decode.imageSize !== undefined || decode.channels !== undefined) {
+      throw new UsageError(
+        "reencode keeps each image's size and channels (no --image-size, --channels)",
+      );
+    }
+    return await reencode(dataset, dataDir, values);
   }
   if (folder) {
     throw new UsageError(

@@ -78,7 +78,7 @@ function assertUsageError(r: { code: number; stderr: string }, re: RegExp) {
   assert.equal(lines.length, 3, `expected error, usage and hint, got:\n${r.stderr}`);
   assert.match(lines[0]!, /^data: error: /);
   assert.match(lines[0]!, re);
-  assert.match(lines[1]!, /^usage: deno task data <info\|fetch\|verify> <dataset> /);
+  assert.match(lines[1]!, /^usage: deno task data <info\|fetch\|verify\|reencode> <dataset> /);
   assert.match(lines[2]!, /deno task data --help/);
 }
 
@@ -228,6 +228,57 @@ Deno.test("data info folder:DIR lists classes, sizes and the file-list digest; v
       /apply to folder datasets/,
     );
     assertUsageError(await run("info", "folder:"), /needs a path/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("data reencode folder:DIR writes the JPEG copy and prints where; bad usage is one line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeImageFolder(join(dir, "pets"), {
+      classes: ["dog", "cat"],
+      train: 2,
+      test: 1,
+      size: 8,
+    });
+    const out = join(dir, "pets-q40");
+    const r = await runWith(
+      dir,
+      "reencode",
+      `folder:${join(dir, "pets")}`,
+      "--quality",
+      "40",
+      "--out",
+      out,
+      "--quiet",
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^wrote 6 images as JPEG quality 40 to .*pets-q40 \(\d+ bytes/);
+    assert.ok(Deno.statSync(join(out, "train/cat/0001.jpg")).isFile);
+    const again = await runWith(
+      dir,
+      "reencode",
+      `folder:${join(dir, "pets")}`,
+      "--quality",
+      "40",
+      "--out",
+      out,
+    );
+    assertUsageError(again, /it exists \(pass --force to replace it\)/);
+    assertUsageError(await run("reencode", `folder:${join(dir, "pets")}`), /needs --quality/);
+    assertUsageError(
+      await run("reencode", `folder:${join(dir, "pets")}`, "--quality", "0"),
+      /--quality must be an integer in \[1, 100\], got '0'/,
+    );
+    assertUsageError(
+      await run("reencode", "cifar10", "--quality", "50"),
+      /applies to image folders/,
+    );
+    assertUsageError(
+      await run("info", "cifar10", "--quality", "50"),
+      /--quality applies to reencode/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -44,7 +44,7 @@ type Sharp = any;
 let sharpModule: Promise<Sharp> | undefined;
 
 /** sharp, imported on first use (a clear error when the permissions it needs are missing). */
-async function loadSharp(): Promise<Sharp> {
+export async function loadSharp(): Promise<Sharp> {
   sharpModule ??= import("sharp").then((m) => m.default).catch((err) => {
     sharpModule = undefined;
     throw new DataError(
