@@ -506,6 +506,7 @@ export class Primitive implements PrimitiveGroup {
         `${this.what} ${this.impl} ${sizes}`,
         () => this.#run(args.length),
         misaligned,
+        this.#threads,
       );
     } else {
       this.#run(args.length);
