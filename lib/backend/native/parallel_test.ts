@@ -46,8 +46,8 @@ function bytes(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** NHWC activations of 2^18 elements (at the threshold) and a small tensor below it. */
-const BIG = [16, 32, 32, 16];
+/** NHWC activations of 2^20 elements (at the threshold) and a small tensor below it. */
+const BIG = [64, 32, 32, 16];
 const SMALL = [2, 8, 8, 16];
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
