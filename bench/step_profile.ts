@@ -13,8 +13,9 @@
  * `[misaligned N/M]` when N of its M calls had an argument of 64 KiB or more off a 64-byte
  * boundary (AMX kernels run up to 2.5x slower on those). `--dnnl FILE` opens another build
  * of oneDNN 2.x, or the execution timer of `bench/onednn_exec_timer.c`. `--serial-memory` runs
- * every memory-bound primitive on one thread (`Dnnl.parallelFrom = Infinity`, as before they
- * used both cores), to compare the two in one build; a primitive that ran on more than one
+ * the elementwise memory-bound primitives (binary, eltwise, batch norm with given statistics,
+ * pooling, bf16 conversions) on one thread (`Dnnl.parallelFrom = Infinity`; before issue 11's
+ * change all but the conversions of 2^18 elements or more did), to compare in one build; a primitive that ran on more than one
  * thread is listed with `[N threads]`. `--thread-times` adds each kernel's and primitive's
  * critical path (the CPU ms of its busiest thread, see `lib/backend/native/profile.ts`) and an
  * estimate of the time on idle cores, for a busy machine: run it with `OMP_WAIT_POLICY=PASSIVE`.
@@ -52,6 +53,7 @@ function printProfile(
   primitives: number,
   threadTimes: boolean,
   mainMs = 0,
+  adamMs?: number,
 ): number {
   const rows = nativeKernelProfile(true);
   let cpu = 0, wall = 0, crit = 0;
@@ -67,7 +69,7 @@ function printProfile(
     console.log(
       `  main thread outside kernels (JS: tfjs, autograd, Adam): ${
         (mainMs - main / per).toFixed(1)
-      } ms CPU`,
+      } ms CPU` + (adamMs === undefined ? "" : `, of which Adam's update ${adamMs.toFixed(1)}`),
     );
   }
   for (const [name, v] of rows.slice(0, top)) {
@@ -131,6 +133,16 @@ async function profile(precision: Precision, o: {
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
   const xs = randomImages(o.scoreBatch, o.channels, rng);
   const train = trainStep(net, x, y);
+  // the main thread's CPU time in Adam's update (a JavaScript loop), with thread times on
+  let adamNs = 0;
+  const adam = train.optimizer;
+  const apply = adam.applyGradients.bind(adam);
+  adam.applyGradients = (grads) => {
+    if (!o.threadTimes) return apply(grads);
+    const t0 = threadCpuNs();
+    apply(grads);
+    adamNs += threadCpuNs() - t0;
+  };
   const step = async () => {
     await train.run();
   };
@@ -144,6 +156,7 @@ async function profile(precision: Precision, o: {
   // estimate of a step on idle cores is that plus the profiled runs' waits on other threads.
   const run = async (what: string, f: () => Promise<void>, images: number) => {
     for (let i = 0; i < 2; i++) await f();
+    adamNs = 0;
     profileNativeKernels(true);
     profileNativePrimitives(o.primitives > 0 || o.threadTimes);
     profileNativeThreads(o.threadTimes);
@@ -159,7 +172,8 @@ async function profile(precision: Precision, o: {
       `${what} ${t.wallMs.toFixed(1)} ms (${(images * 1000 / t.wallMs).toFixed(1)} img/s), ` +
         `batch ${images}, 32x32x${o.channels}`,
     );
-    printProfile(`${what}`, o.steps, o.top, o.primitives, o.threadTimes, t.mainMs);
+    const adamMs = f === step ? adamNs / 1e6 / o.steps : undefined;
+    printProfile(`${what}`, o.steps, o.top, o.primitives, o.threadTimes, t.mainMs, adamMs);
     if (o.threadTimes) {
       const u = await timed(f, o.steps);
       const est = u.mainMs + waited;
@@ -269,8 +283,8 @@ const COMMAND = {
     },
     "serial-memory": {
       type: "boolean",
-      help: "run memory-bound primitives (reorders, binary, eltwise, batch norm, pooling) on one " +
-        "thread, as before they used every thread",
+      help: "run the elementwise memory-bound primitives (binary, eltwise, batch norm with " +
+        "given statistics, pooling, bf16 conversions) on one thread",
       example: "--serial-memory",
     },
   },

@@ -86,7 +86,7 @@ const QUERY_DIFF_WEIGHTS_MD = 132;
  * Elements (of a primitive's largest operand) from which a memory-bound primitive (reorder,
  * binary, eltwise, batch normalisation, pooling) runs on every thread; below it, one thread is
  * as fast or faster. Measured with `deno task bench:step --thread-times` (2 threads, WRN-10-4
- * bf16, critical-path CPU ms per step, two runs each): the Adds of 2M and 4M-element
+ * bf16, critical-path CPU ms per step, two runs each): the Adds of 4M- and 8M-element bf16
  * activations took 2.1-2.2 and 3.9-4.0 ms on two threads against 3.8 and 7.6-7.8 on one, but
  * the Multiplies of the 590K-element filters of the L2 terms 3.2-3.5 against 2.4-2.5 ms, and
  * the 393K-element input conversion gained nothing (0.2-0.3 against 0.2 ms).
