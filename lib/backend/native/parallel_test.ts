@@ -101,7 +101,13 @@ function passes(d: Dnnl, shape: number[]): Record<string, ArrayBufferView[]> {
   poolForward(d, g, "avg", a, pooled);
   const dx = new Float32Array(n);
   poolBackward(d, g, "avg", a, pooled, dx);
-  out.pooling = [pooled, dx];
+  // max pooling over overlapping 3x3 windows: its gradient sums where windows share a maximum
+  const g3 = { ...g, fh: 3, fw: 3, padT: 1, padL: 1 };
+  const maxed = new Float32Array(n / 4);
+  poolForward(d, g3, "max", a, maxed);
+  const dxMax = new Float32Array(n);
+  poolBackward(d, g3, "max", a, maxed, dxMax);
+  out.pooling = [pooled, dx, maxed, dxMax];
   if (bf16Isa) {
     const a16 = toBf16(d, a);
     const b16 = toBf16(d, b);
@@ -122,8 +128,9 @@ Deno.test({
     for (const [shape, want] of [[BIG, 2], [SMALL, 1]] as const) {
       const { d, threads } = recording();
       const out = passes(d, [...shape]);
-      // binary x2, eltwise x2, batch norm, pooling 2, and (bf16) 2 conversions, add, bn, widen
-      assert.equal(threads.length, bf16Isa ? 12 : 7);
+      // binary x2, eltwise x2, batch norm, pooling 2 + 3 (max: forward, and forward with its
+      // workspace then backward), and (bf16) 2 conversions, add, bn, widen
+      assert.equal(threads.length, bf16Isa ? 15 : 10);
       assert.deepEqual(threads, threads.map(() => want), `${shape}: threads ${threads}`);
       assert.ok(Object.keys(out).length >= 4);
     }
