@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { fusedAdam } from "../lib/train/fused_adam.ts";
+import { fusedAdam, type FusedAdamOptimizer } from "../lib/train/fused_adam.ts";
 import { categoricalCrossEntropy } from "../lib/train/loss.ts";
 
 /** Repeated training steps on one batch, and the optimiser they update through. */
@@ -13,6 +13,8 @@ export interface TrainStep {
   run(): Promise<number>;
   /** Releases the optimiser's state (the model and the batch stay the caller's). */
   dispose(): void;
+  /** The optimiser the steps update through. */
+  readonly optimizer: FusedAdamOptimizer;
 }
 
 /**
@@ -44,5 +46,6 @@ export function trainStep(net: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Trai
     dispose() {
       optimizer.dispose();
     },
+    optimizer,
   };
 }

@@ -15,9 +15,6 @@
 import { alignedUint16 } from "./aligned.ts";
 import { ARG, type Dnnl, DT_BF16, type Primitive } from "./dnnl.ts";
 
-/** Elements from which a conversion runs on every thread (below it, one thread is faster). */
-const PARALLEL_FROM = 1 << 18;
-
 /** The cached flat reorder for arrays of `n` elements, f32 -> bf16 or bf16 -> f32. */
 function flatReorder(d: Dnnl, n: number, toBf16 = true): Primitive {
   return d.cached(`bf16:flat:${toBf16 ? "to" : "from"}:${n}`, () => {
@@ -28,7 +25,7 @@ function flatReorder(d: Dnnl, n: number, toBf16 = true): Primitive {
       Deno.UnsafePointer.of(src as Uint8Array<ArrayBuffer>),
       Deno.UnsafePointer.of(dst as Uint8Array<ArrayBuffer>),
       toBf16 ? "f32 to bf16" : "bf16 to f32",
-      n >= PARALLEL_FROM,
+      d.parallelFor(n),
     );
   });
 }

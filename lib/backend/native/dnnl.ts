@@ -82,6 +82,17 @@ const QUERY_IMPL_INFO_STR = 8;
 const QUERY_EXEC_ARG_MD = 255;
 const QUERY_WEIGHTS_MD = 131;
 const QUERY_DIFF_WEIGHTS_MD = 132;
+/**
+ * Elements (of a primitive's largest operand) from which a memory-bound primitive (reorder,
+ * binary, eltwise, batch normalisation, pooling) runs on every thread; below it, one thread is
+ * as fast or faster. Measured with `deno task bench:step --thread-times` (2 threads, WRN-10-4
+ * bf16, critical-path CPU ms per step, two runs each): the Adds of 4M- and 8M-element bf16
+ * activations took 2.1-2.2 and 3.9-4.0 ms on two threads against 3.8 and 7.6-7.8 on one, but
+ * the Multiplies of the 590K-element filters of the L2 terms 3.2-3.5 against 2.4-2.5 ms, and
+ * the 393K-element input conversion gained nothing (0.2-0.3 against 0.2 ms).
+ */
+export const PARALLEL_FROM = 1 << 20;
+
 /** Bytes reserved for one `dnnl_memory_desc_t` (about 900 in 2.x). */
 const MD_BYTES = 4096;
 /** Bytes reserved for one operation descriptor (a convolution desc holds 8 memory descs). */
@@ -121,14 +132,20 @@ export class Dnnl {
   readonly #out = new BigUint64Array(1);
   /** Threads for compute-bound primitives (convolutions, GEMM). */
   readonly maxThreads: number;
+  /**
+   * Elements from which memory-bound primitives run on `maxThreads` (see
+   * {@linkcode Dnnl.parallelFor}); default {@linkcode PARALLEL_FROM}. `Infinity` keeps them all on
+   * one thread. Read when a primitive is created: set it before the first kernel runs.
+   */
+  parallelFrom = PARALLEL_FROM;
   readonly #setThreads?: (n: number) => void;
   #threads = 0;
 
   /**
    * Creates the CPU engine and an in-order stream. `threads`/`setThreads` come from `loadDnnl`:
-   * convolutions run on `threads` OpenMP threads, memory-bound primitives on one (on a busy
-   * 2-core machine a second thread mostly waits at barriers: measured 6 ms vs 10-20 ms median
-   * for a 32 MiB multiply, and 0.01 ms vs up to 16 ms for small ones).
+   * convolutions run on `threads` OpenMP threads, and so do memory-bound primitives on large
+   * tensors ({@linkcode Dnnl.parallelFor}); small ones run on one thread (a fork and join costs
+   * more than they do).
    */
   constructor(
     lib: DnnlLib,
@@ -146,6 +163,17 @@ export class Dnnl {
 
   #ptr(): Deno.PointerValue {
     return Deno.UnsafePointer.create(this.#out[0]!);
+  }
+
+  /**
+   * Whether a memory-bound primitive whose largest operand has `elements` values runs on
+   * `maxThreads` (pass the result as `create`'s or `reorder`'s `parallel`). Elementwise work
+   * only: its results do not depend on the thread count. (On a machine where other processes
+   * hold the cores, run with one thread: OpenMP threads spin at barriers while their partner
+   * waits for a core.)
+   */
+  parallelFor(elements: number): boolean {
+    return this.maxThreads > 1 && elements >= this.parallelFrom;
   }
 
   /** Sets the OpenMP threads for the next calls (no-op when unchanged or without OpenMP). */
@@ -482,6 +510,7 @@ export class Primitive implements PrimitiveGroup {
         `${this.what} ${this.impl} ${sizes}`,
         () => this.#run(args.length),
         misaligned,
+        this.#threads,
       );
     } else {
       this.#run(args.length);

@@ -1,12 +1,21 @@
 /**
- * Memory-bound operations through oneDNN (vectorised JIT code, one thread): binary ops with
- * broadcasting, unary eltwise forward and backward, and batch normalisation with given
- * statistics (forward and backward). Every function writes into a caller-given output.
+ * Memory-bound operations through oneDNN (vectorised JIT code): binary ops with broadcasting,
+ * unary eltwise forward and backward, and batch normalisation with given statistics (forward and
+ * backward). Every function writes into a caller-given output. Elementwise passes run on every
+ * OpenMP thread from `Dnnl.parallelFor`'s size on, on one thread below it; passes that reduce
+ * (the statistics and scale/shift gradients of batch normalisation) keep their thread count, so
+ * that their sums do not change.
  * (oneDNN 2.6's reduction primitive is a reference loop here, ~100x slower than the sgemm-based
  * sums in `kernels_eltwise.ts`, so it is not used.)
  * @module
  */
 import { ALG, ARG, BN_FLAGS, type Dnnl, DT_BF16, DT_F32, type Primitive, PROP } from "./dnnl.ts";
+
+function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
 
 /** An optional eltwise post-op, e.g. `{alg: ALG.eltwiseLinear, alpha: -1, beta: 0}` to negate. */
 export interface PostOp {
@@ -55,7 +64,7 @@ export function binary(
     );
     const attr = post ? d.eltwiseAttr(post.alg, post.alpha, post.beta) : null;
     try {
-      return d.create(desc, "binary", { attr });
+      return d.create(desc, "binary", { attr, parallel: d.parallelFor(sizeOf(shape0)) });
     } finally {
       if (attr) d.destroyAttr(attr);
     }
@@ -86,7 +95,7 @@ export function unary(
       ),
       `describe eltwise ${alg.toString(16)}`,
     );
-    return d.create(desc, "eltwise");
+    return d.create(desc, "eltwise", { parallel: d.parallelFor(n) });
   });
   p.exec([[ARG.src, src], [ARG.dst, dst]]);
 }
@@ -114,7 +123,8 @@ export function unaryBackward(
       d.lib.symbols.dnnl_eltwise_backward_desc_init(desc, alg, md, md, alpha, 0),
       "describe eltwise backward",
     );
-    return new WithHint(d.create(desc, "eltwise backward", { hint }), hint);
+    const main = d.create(desc, "eltwise backward", { hint, parallel: d.parallelFor(n) });
+    return new WithHint(main, hint);
   });
   p.main.exec([[ARG.src, src], [ARG.diffDst, diffDst], [ARG.diffSrc, diffSrc]]);
 }
@@ -184,7 +194,7 @@ export function batchNormForward(
       ),
       "describe batch normalisation forward",
     );
-    return d.create(desc, "batch normalisation");
+    return d.create(desc, "batch normalisation", { parallel: d.parallelFor(rows * channels) });
   });
   p.exec([
     [ARG.src, x],

@@ -84,6 +84,11 @@ function descs(d: Dnnl, g: PoolGeom, kind: PoolKind, prop: number, backward = fa
   return { src, dst, alg, args, fwd };
 }
 
+/** Elements of the pooling input (the largest operand). */
+function inputSize(g: PoolGeom): number {
+  return g.batch * g.inH * g.inW * g.channels;
+}
+
 function key(kind: string, g: PoolGeom): string {
   return `pool:${kind}:${Object.values(g).join(",")}`;
 }
@@ -98,7 +103,7 @@ export function poolForward(
 ): void {
   const p = d.cached(key(`${kind}:fwd`, g), () => {
     const { fwd } = descs(d, g, kind, PROP.forwardInference);
-    return d.create(fwd, `${kind} pooling`);
+    return d.create(fwd, `${kind} pooling`, { parallel: d.parallelFor(inputSize(g)) });
   });
   p.exec([[ARG.src, x], [ARG.dst, out]]);
 }
@@ -130,13 +135,14 @@ export function poolBackward(
 ): void {
   const p = d.cached(key(`${kind}:bwd`, g), () => {
     const { src, dst, alg, args, fwd } = descs(d, g, kind, PROP.forwardTraining, true);
-    const f = d.create(fwd, `${kind} pooling forward`);
+    const parallel = d.parallelFor(inputSize(g));
+    const f = d.create(fwd, `${kind} pooling forward`, { parallel });
     const desc = d.opDesc();
     d.check(
       d.lib.symbols.dnnl_pooling_backward_desc_init(desc, alg, src, dst, ...args),
       `describe ${kind} pooling backward`,
     );
-    const b = d.create(desc, `${kind} pooling backward`, { hint: f });
+    const b = d.create(desc, `${kind} pooling backward`, { hint: f, parallel });
     if (kind !== "max") return new PoolBackward(f, b, undefined, undefined);
     // the workspace holds argmax indices (u8 or s32): size it in bytes, rounded up to floats
     const ws = new Float32Array(Math.max(1, Math.ceil(f.argElems(ARG.workspace))));

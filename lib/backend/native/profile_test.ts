@@ -3,11 +3,17 @@ import assert from "node:assert/strict";
 import { alignedFloat32 } from "./aligned.ts";
 import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
 import { toBf16 } from "./bf16.ts";
+import { ALG, Dnnl } from "./dnnl.ts";
+import { binary } from "./eltwise.ts";
 import {
   nativeKernelProfile,
   nativePrimitiveProfile,
+  nativeThreadWaitMs,
+  processCpuNs,
   profileNativeKernels,
   profileNativePrimitives,
+  profileNativeThreads,
+  threadCpuNs,
 } from "./profile.ts";
 import { randomTensor, skipReason } from "./testing.ts";
 
@@ -79,6 +85,63 @@ Deno.test({
         "small: not counted",
       );
     } finally {
+      profileNativePrimitives(false);
+    }
+  },
+});
+
+Deno.test({
+  name: "thread times: a primitive's critical path is its busiest thread's CPU time",
+  ignore: skipReason !== undefined,
+  fn() {
+    // a JS loop runs on the main thread alone: its CPU time shows on the thread clock
+    const t0 = threadCpuNs();
+    const p0 = processCpuNs();
+    let acc = 0;
+    const end = performance.now() + 30;
+    while (performance.now() < end) acc += Math.sqrt(acc + 1);
+    assert.ok(acc > 0);
+    const main = (threadCpuNs() - t0) / 1e6;
+    assert.ok(main > 1, `main thread ran ${main} ms`);
+    assert.ok(processCpuNs() - p0 >= threadCpuNs() - t0, "the process clock covers the thread's");
+
+    const loaded = (tf.findBackend(NATIVE_BACKEND) as unknown as NativeBackend).dnnl;
+    const d = new Dnnl(loaded.lib, { threads: 2, setThreads: (n) => loaded.useThreads(n) });
+    const n = 1 << 20;
+    const a = new Float32Array(n).fill(1.5),
+      b = new Float32Array(n).fill(2),
+      y = new Float32Array(n);
+    const small = new Float32Array(1024);
+    try {
+      profileNativePrimitives(true);
+      profileNativeThreads(true);
+      nativePrimitiveProfile(true);
+      nativeThreadWaitMs(true);
+      for (let i = 0; i < 5; i++) {
+        binary(d, ALG.binaryAdd, [n], [n], a, b, y);
+        binary(d, ALG.binaryAdd, [1024], [1024], small, small, small);
+      }
+      const rows = [...nativePrimitiveProfile(true)].map(([, v]) => v);
+      const two = rows.find((v) => v.threads === 2)!;
+      const one = rows.find((v) => v.threads === 1)!;
+      assert.ok(two && one, "a two-thread and a one-thread row");
+      assert.equal(y[n - 1], 3.5);
+      // two threads: the critical path is the busier of the main thread and the other one
+      assert.ok(two.critMs >= two.mainMs - 1e-9, `crit ${two.critMs} >= main ${two.mainMs}`);
+      assert.ok(two.critMs > 0);
+      // one thread: the main thread is the critical path, and nothing waited on another thread
+      assert.ok(Math.abs(one.critMs - one.mainMs) < 1e-9, `${one.critMs} vs ${one.mainMs}`);
+      const waited = nativeThreadWaitMs(true);
+      assert.ok(
+        Math.abs(waited - (two.critMs - two.mainMs)) < 1e-6,
+        `waits ${waited} = the two-thread row's crit - main (${two.critMs - two.mainMs})`,
+      );
+      profileNativeThreads(false);
+      binary(d, ALG.binaryAdd, [n], [n], a, b, y);
+      const off = nativePrimitiveProfile(true).map(([, v]) => v);
+      assert.deepEqual(off.map((v) => v.critMs), [0], "thread times off: no critical path");
+    } finally {
+      profileNativeThreads(false);
       profileNativePrimitives(false);
     }
   },
