@@ -206,15 +206,15 @@ Deno.test({
   },
 });
 
+/** An 8x8 image folder `DIR/pets` with classes dog and cat. */
+function writePets(dir: string, train: number, test: number) {
+  return writeImageFolder(join(dir, "pets"), { classes: ["dog", "cat"], train, test, size: 8 });
+}
+
 Deno.test("data info folder:DIR lists classes, sizes and the file-list digest; verify/fetch refuse it", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await writeImageFolder(join(dir, "pets"), {
-      classes: ["dog", "cat"],
-      train: 3,
-      test: 2,
-      size: 8,
-    });
+    await writePets(dir, 3, 2);
     const r = await runWith(dir, "info", `folder:pets`, "--data-dir", dir, "--channels", "1");
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^dataset\s+folder-pets: Image folder .*pets$/m);
@@ -236,39 +236,20 @@ Deno.test("data info folder:DIR lists classes, sizes and the file-list digest; v
 Deno.test("data reencode folder:DIR writes the JPEG copy and prints where; bad usage is one line", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await writeImageFolder(join(dir, "pets"), {
-      classes: ["dog", "cat"],
-      train: 2,
-      test: 1,
-      size: 8,
-    });
+    await writePets(dir, 2, 1);
     const out = join(dir, "pets-q40");
-    const r = await runWith(
-      dir,
-      "reencode",
-      `folder:${join(dir, "pets")}`,
-      "--quality",
-      "40",
-      "--out",
-      out,
-      "--quiet",
-    );
+    const pets = `folder:${join(dir, "pets")}`;
+    const reencode = () =>
+      runWith(dir, "reencode", pets, "--quality", "40", "--out", out, "--quiet");
+    const r = await reencode();
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^wrote 6 images as JPEG quality 40 to .*pets-q40 \(\d+ bytes/);
     assert.ok(Deno.statSync(join(out, "train/cat/0001.jpg")).isFile);
-    const again = await runWith(
-      dir,
-      "reencode",
-      `folder:${join(dir, "pets")}`,
-      "--quality",
-      "40",
-      "--out",
-      out,
-    );
+    const again = await reencode();
     assertUsageError(again, /it exists \(pass --force to replace it\)/);
-    assertUsageError(await run("reencode", `folder:${join(dir, "pets")}`), /needs --quality/);
+    assertUsageError(await run("reencode", pets), /needs --quality/);
     assertUsageError(
-      await run("reencode", `folder:${join(dir, "pets")}`, "--quality", "0"),
+      await run("reencode", pets, "--quality", "0"),
       /--quality must be an integer in \[1, 100\], got '0'/,
     );
     assertUsageError(
