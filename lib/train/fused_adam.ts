@@ -9,7 +9,7 @@
  * operation rounded once to float32 gives that same correctly rounded value. The state (moments,
  * iterations, the accumulated beta powers) lives in the same variables as tfjs's, so checkpoints
  * save and restore it unchanged. The loop runs in WebAssembly SIMD where the engine has it
- * (`adam_simd.ts`: float32 operations four lanes at a time, the same bits, about 2.4x less CPU
+ * (`adam_simd.ts`: float32 operations four lanes at a time, the same bits, about 2.5x less CPU
  * time), else in JavaScript ({@linkcode adamScalar}). On backends whose tensors are not float32 arrays in JS memory
  * (wasm, webgl, webgpu, tensorflow) it is tfjs's own update.
  * @module
