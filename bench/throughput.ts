@@ -3,8 +3,10 @@
  * classes, batch 128) trained and scored on every available tfjs backend (`native` = oneDNN
  * through FFI, `wasm` with geomad's gradient kernels, optionally `cpu`), and the same
  * architectures in PyTorch CPU (bench/torch_wrn.py, Debian python3-torch) when installed, all
- * with the same number of threads. Training = forward + backward + Adam (the GEOM trainer's
- * loss); scoring = softmax outputs in inference mode. Prints a table with geomad / PyTorch
+ * with the same number of threads. Training = forward + backward + Adam on the GEOM trainer's
+ * loss, cross-entropy plus the models' L2 terms (2.5e-4 * sum of squares of every weight), in
+ * both frameworks (bench/torch_wrn.py adds the same terms, in f32, unless run with `--no-l2`);
+ * scoring = softmax outputs in inference mode. Prints a table with geomad / PyTorch
  * ratios and writes results/bench/throughput.json atomically.
  *
  * The machine is shared: wall-clock rates move with other people's load, so every row also

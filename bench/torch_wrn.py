@@ -7,14 +7,24 @@ Same architectures as geomad's tfjs models: WRN-10-4 (docs/protocol.md: pre-acti
 training images/s (forward + backward + Adam, batch 128) and inference images/s (softmax
 outputs, no grad). Prints one JSON object on stdout.
 
+The training loss is geomad's (lib/models/init.ts): cross-entropy plus Keras-style L2,
+2.5e-4 * sum of squares of every trainable weight (conv and dense kernels, dense bias, BN gamma
+and beta: all of these models' parameters), summed in float32 outside autocast and added before
+backward, so both frameworks do the same math. `--no-l2` trains on cross-entropy alone.
+
 Usage: /usr/bin/python3 bench/torch_wrn.py [--model wrn|cnn] [--channels 3] [--classes 72]
        [--batch 128] [--steps 10] [--warmup 2] [--infer-batches 10] [--threads 2]
+       [--precision fp32|bf16] [--no-l2]
 """
 import argparse
 import json
 import os
 import sys
 import time
+
+# geomad's weight decay (lib/models/init.ts WEIGHT_DECAY): Keras l2(2.5e-4) on conv/dense
+# kernels, dense bias and BN gamma/beta
+WEIGHT_DECAY = 2.5e-4
 
 
 def build_wrn(nn, channels, classes, depth=10, k=4):
@@ -97,6 +107,9 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
                    help="bf16: torch.cpu.amp.autocast(dtype=torch.bfloat16), channels-last")
+    p.add_argument("--no-l2", dest="l2", action="store_false",
+                   help="train on cross-entropy alone (default: plus geomad's L2 terms, "
+                        f"{WEIGHT_DECAY:g} * sum of squares of every weight)")
     a = p.parse_args()
     try:
         import torch
@@ -122,10 +135,17 @@ def main():
     def autocast():
         return torch.cpu.amp.autocast(enabled=bf16, dtype=torch.bfloat16)
 
+    # every parameter of these models is a conv/dense kernel, a dense bias or a BN gamma/beta:
+    # geomad puts L2 on each of them (BN running statistics are buffers, not parameters)
+    decayed = list(model.parameters()) if a.l2 else []
+
     def step():
         opt.zero_grad(set_to_none=True)
         with autocast():
             loss = loss_fn(model(x), y)
+        if decayed:
+            # outside autocast: the f32 master weights, squared and summed in f32
+            loss = loss + WEIGHT_DECAY * torch.stack([w.square().sum() for w in decayed]).sum()
         loss.backward()
         opt.step()
         return float(loss)
@@ -153,6 +173,7 @@ def main():
         "mkldnn": bool(torch.backends.mkldnn.is_available()),
         "threads": torch.get_num_threads(),
         "precision": a.precision,
+        "l2": WEIGHT_DECAY if a.l2 else 0,
         "model": a.model,
         "channels": a.channels,
         "classes": a.classes,

@@ -13,7 +13,7 @@ function randomArray(rng: Rng, n: number, scale: number): Float32Array {
 }
 
 /** Runs `steps` Adam steps on two identical weight sets: tfjs's Adam and the fused one. */
-async function compare(backend: string, steps: number): Promise<void> {
+async function compare(backend: string, steps: number, scalar = false): Promise<void> {
   await tf.setBackend(backend);
   const rng = new Rng(7);
   // one large weight (pooled buffers on native) and small ones, with tiny and huge values
@@ -23,7 +23,7 @@ async function compare(backend: string, steps: number): Promise<void> {
     shapes.map((s, i) => tf.variable(tf.tensor(init[i]!, s), true, `${backend}-${tag}-${i}`));
   const plainVars = make("plain"), fusedVars = make("fused");
   const plain = tf.train.adam(1e-3, 0.9, 0.999, 1e-7);
-  const fused = new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-7);
+  const fused = new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-7, { scalar });
   for (let step = 0; step < steps; step++) {
     const grads = shapes.map((s, i) => {
       const scale = i === 3 ? 1e-9 : i === 2 ? 1e3 : 1;
@@ -61,10 +61,15 @@ Deno.test("fused Adam equals tfjs's Adam bit for bit on the cpu backend (weights
   await compare("cpu", 6);
 });
 
+Deno.test("fused Adam's JavaScript loop equals tfjs's Adam bit for bit on the cpu backend", async () => {
+  await compare("cpu", 6, true);
+});
+
 Deno.test({
   name: "fused Adam equals tfjs's Adam bit for bit on the native backend (weights and state)",
   ignore: nativeReason !== undefined,
   async fn() {
     await compare("native", 6);
+    await compare("native", 3, true);
   },
 });

@@ -12,6 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import { alignedFloat32 } from "./aligned.ts";
 import { Bf16Cache } from "./bf16.ts";
 import type { Dnnl } from "./dnnl.ts";
 
@@ -55,6 +56,8 @@ export class NativeBackend extends MathBackendCPU {
   /** Buffers the pool made, with how many tensor data entries refer to each. */
   readonly #live = new Map<ArrayBuffer, number>();
   readonly #owned = new WeakSet<ArrayBuffer>();
+  /** The array `alloc` made on each pooled buffer (64-byte aligned, so not at offset 0). */
+  readonly #made = new WeakMap<ArrayBuffer, Float32Array>();
   #stats: PoolStats = { reused: 0, allocated: 0, idleBytes: 0, liveBytes: 0, peakLiveBytes: 0 };
   /** Arrays `alloc` handed out, with how many times each was handed out (its contents' generation). */
   readonly #generation = new WeakMap<Float32Array, number>();
@@ -106,8 +109,10 @@ export class NativeBackend extends MathBackendCPU {
       return this.#handOut(reuse);
     }
     this.#stats.allocated++;
-    const a = new Float32Array(n);
-    this.#owned.add(a.buffer);
+    // 64-byte aligned, as oneDNN's kernels want their operands (aligned.ts)
+    const a = alignedFloat32(n);
+    this.#owned.add(a.buffer as ArrayBuffer);
+    this.#made.set(a.buffer as ArrayBuffer, a);
     return this.#handOut(a);
   }
 
@@ -163,7 +168,7 @@ export class NativeBackend extends MathBackendCPU {
     }
     this.#live.delete(buf);
     this.#stats.liveBytes -= buf.byteLength;
-    if (values.byteOffset !== 0 || values.byteLength !== buf.byteLength) return;
+    if (this.#made.get(buf) !== values) return; // a view of a pooled buffer, not the buffer's array
     if (this.#stats.idleBytes + buf.byteLength > this.#maxPoolBytes) {
       this.#owned.delete(buf);
       return;

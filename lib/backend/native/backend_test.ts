@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { buildWrn, paperBatchNorm } from "../../models/wrn.ts";
 import { categoricalCrossEntropy } from "../../train/loss.ts";
 import { NATIVE_BACKEND, type NativeBackend } from "./backend.ts";
+import { misalignment } from "./aligned.ts";
 import { loadDnnl } from "./ffi.ts";
 import { BATCH_NORM_TRAIN, GRAD_KERNELS } from "./kernels_eltwise.ts";
 import { nativeBackendInfo, nativeKernelStats, registerNativeBackend } from "./register.ts";
@@ -170,6 +171,34 @@ Deno.test({
     tf.dispose([x, y]);
     optimizer.dispose();
     model.dispose();
+  },
+});
+
+Deno.test({
+  name: "pooled kernel outputs are 64-byte aligned and go back to the pool when disposed",
+  ignore,
+  async fn() {
+    await tf.setBackend(NATIVE_BACKEND);
+    const backend = tf.backend() as NativeBackend;
+    backend.clearPool();
+    // sizes that malloc places anywhere on a 16-byte grid once large blocks have been freed
+    for (let k = 0; k < 12; k++) {
+      const n = (1 << 16) + k * 1000 + 4;
+      const a = randomTensor([n], k), b = randomTensor([n], 100 + k);
+      const output = () => {
+        const out = tf.add(a, b);
+        const values = backend.data.get(out.dataId)!.values as Float32Array;
+        assert.equal(misalignment(values), 0, `${n} elements: not on a 64-byte boundary`);
+        out.dispose();
+        return values.buffer;
+      };
+      const before = backend.poolStats().reused;
+      const first = output();
+      assert.equal(output(), first, `${n} elements: the output's buffer was not reused`);
+      assert.equal(backend.poolStats().reused, before + 1);
+      tf.dispose([a, b]);
+      new Float32Array(1 << 22).fill(1); // a large block freed between sizes
+    }
   },
 });
 
