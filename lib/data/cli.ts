@@ -8,6 +8,8 @@
  *   verify <dataset> [--data-dir D]          re-check the files' checksums
  *   reencode folder:DIR --quality Q [--out D] [--force]   write the folder again as JPEG at
  *                                            quality Q (default out: data/cache/<DIR's name>-qQ)
+ *   export <dataset> [--out D] [--pad-to N] [--force]   write a registry dataset as an image
+ *                                            folder of PNGs (default out: data/cache/<dataset>-png)
  * Exit codes: 0 ok, 1 data errors, 2 usage errors.
  * @module
  */
@@ -20,6 +22,7 @@ import { loadFolderDataset } from "./folder.ts";
 import { folderPathOf, folderRoot, isFolderDataset } from "./folder_scan.ts";
 import { defaultCacheDir } from "./paths.ts";
 import { reencodeFolder, reencodeSummary } from "./reencode.ts";
+import { exportFolder } from "./export_folder.ts";
 import { describeDataset, type LoadedDataset, loadFromSource } from "./load.ts";
 import { describeSource as describeMeta } from "./provenance.ts";
 import { type DataSource, locateDataset } from "./locate.ts";
@@ -31,13 +34,15 @@ import { type FileCheck, mismatchMessage } from "./verify.ts";
 /** The data command line (`--help` prints it). */
 export const DATA_COMMAND = {
   command: "deno task data",
-  usage: "<info|fetch|verify|reencode> <dataset> [--data-dir D] [--mirror URL] [--force] " +
-    "[--quiet] [--json] [--no-verify] [--image-size N] [--channels 1|3] [--quality Q] [--out D]",
+  usage: "<info|fetch|verify|reencode|export> <dataset> [--data-dir D] [--mirror URL] [--force] " +
+    "[--quiet] [--json] [--no-verify] [--image-size N] [--channels 1|3] [--quality Q] [--out D] " +
+    "[--pad-to N]",
   about: "Where a dataset comes from, its sizes and checksums (info); download it into " +
     "data/cache with MD5 verification (fetch); re-check its files (verify); write an image " +
-    "folder again as JPEG at another quality (reencode). Exit 1 for data errors, 2 for bad usage.",
+    "folder again as JPEG at another quality (reencode); write a registry dataset as an image folder " +
+    "(export). Exit 1 for data errors, 2 for bad usage.",
   positionals: [
-    { name: "command", help: "info, fetch, verify or reencode" },
+    { name: "command", help: "info, fetch, verify, reencode or export" },
     {
       name: "dataset",
       help: `one of ${datasetNames().join(", ")}, or folder:DIR (info and reencode: ` +
@@ -63,7 +68,8 @@ export const DATA_COMMAND = {
     },
     force: {
       type: "boolean",
-      help: "fetch: download again even when verified files are present; reencode: replace --out",
+      help: "fetch: download again even when verified files are present; reencode, export: " +
+        "replace --out",
       example: "--force",
     },
     quiet: {
@@ -74,7 +80,8 @@ export const DATA_COMMAND = {
     json: { type: "boolean", help: "info: print JSON", example: "--json" },
     "no-verify": {
       type: "boolean",
-      help: "info: do not fail on files whose checksums differ (they are recorded unchecked)",
+      help:
+        "info, export: do not fail on files whose checksums differ (they are recorded unchecked)",
       example: "--no-verify",
     },
     "image-size": DATA_FLAGS["image-size"],
@@ -90,9 +97,17 @@ export const DATA_COMMAND = {
       type: "string",
       arg: "DIR",
       kind: "folder",
-      help: "reencode: the folder to write (it must not exist unless --force)",
-      defaultText: "data/cache/<DIR's name>-q<Q>",
+      help: "reencode, export: the folder to write (it must not exist unless --force)",
+      defaultText: "data/cache/<DIR's name>-q<Q> (reencode), data/cache/<dataset>-png (export)",
       example: "--out data/cache/cifar10-q50",
+    },
+    "pad-to": {
+      type: "string",
+      arg: "N",
+      kind: "integer",
+      help: "export: zero-pad every image to N x N, centred (as the protocol pads 28x28 to 32x32)",
+      defaultText: "the images' own size",
+      example: "--pad-to 32",
     },
   },
 } as const satisfies CommandSpec;
@@ -201,7 +216,7 @@ async function verify(dataset: string, dataDir: string | undefined): Promise<voi
 }
 
 /** Runs the data CLI on `args`. */
-const COMMANDS = ["info", "fetch", "verify", "reencode"];
+const COMMANDS = ["info", "fetch", "verify", "reencode", "export"];
 
 async function reencode(
   dataset: string,
@@ -222,12 +237,41 @@ async function reencode(
   console.log(reencodeSummary(report));
 }
 
+async function exportDataset(
+  dataset: string,
+  dataDir: string | undefined,
+  values: {
+    out?: string;
+    "pad-to"?: string;
+    "no-verify"?: boolean;
+    force?: boolean;
+    quiet?: boolean;
+  },
+): Promise<void> {
+  const padTo = values["pad-to"] === undefined
+    ? undefined
+    : intFlag("pad-to", values["pad-to"], 0, { min: 1, max: 4096 });
+  const out = textFlag("out", values.out) ?? join(defaultCacheDir(), `${dataset}-png`);
+  const r = await exportFolder(dataset, {
+    out,
+    padTo,
+    dataDir,
+    verify: !values["no-verify"],
+    force: values.force ?? false,
+    quiet: values.quiet ?? false,
+  });
+  console.log(
+    `wrote ${r.images} images (${r.size}x${r.size}x${r.channels} PNG, classes ` +
+      `${r.classFolders[0]} .. ${r.classFolders.at(-1)}) to ${r.out}`,
+  );
+}
+
 export async function dataCli(args: string[]): Promise<void> {
   const parsed = parseCommand(DATA_COMMAND, args);
   if (!parsed) return;
   const { values, positionals } = parsed;
   const [command, dataset, ...extra] = positionals;
-  if (!command) throw new UsageError("missing command: info, fetch, verify or reencode");
+  if (!command) throw new UsageError(`missing command: ${COMMANDS.join(", ")}`);
   if (!COMMANDS.includes(command)) {
     throw new UsageError(`unknown command '${command}' (choose from ${COMMANDS.join(", ")})`);
   }
@@ -239,9 +283,14 @@ export async function dataCli(args: string[]): Promise<void> {
   if (folder) folderPathOf(dataset);
   else getDatasetSpec(dataset);
   const dataDir = values["data-dir"];
-  if (command !== "reencode") {
-    for (const flag of ["quality", "out"] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to reencode`);
+  const only: Array<[string, "quality" | "out" | "pad-to", string[]]> = [
+    ["reencode", "quality", ["reencode"]],
+    ["reencode and export", "out", ["reencode", "export"]],
+    ["export", "pad-to", ["export"]],
+  ];
+  for (const [text, flag, commands] of only) {
+    if (values[flag] !== undefined && !commands.includes(command)) {
+      throw new UsageError(`--${flag} applies to ${text}`);
     }
   }
   const decode = dataOptionsOf(values);
@@ -268,6 +317,12 @@ export async function dataCli(args: string[]): Promise<void> {
       );
     }
     return await reencode(dataset, dataDir, values);
+  }
+  if (command === "export") {
+    if (decode.imageSize !== undefined || decode.channels !== undefined) {
+      throw new UsageError("export keeps each image's size and channels (see --pad-to)");
+    }
+    return await exportDataset(dataset, dataDir, values);
   }
   if (folder) {
     throw new UsageError(

@@ -78,7 +78,10 @@ function assertUsageError(r: { code: number; stderr: string }, re: RegExp) {
   assert.equal(lines.length, 3, `expected error, usage and hint, got:\n${r.stderr}`);
   assert.match(lines[0]!, /^data: error: /);
   assert.match(lines[0]!, re);
-  assert.match(lines[1]!, /^usage: deno task data <info\|fetch\|verify\|reencode> <dataset> /);
+  assert.match(
+    lines[1]!,
+    /^usage: deno task data <info\|fetch\|verify\|reencode\|export> <dataset> /,
+  );
   assert.match(lines[2]!, /deno task data --help/);
 }
 
@@ -259,6 +262,33 @@ Deno.test("data reencode folder:DIR writes the JPEG copy and prints where; bad u
     assertUsageError(
       await run("info", "cifar10", "--quality", "50"),
       /--quality applies to reencode/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("data export writes a registry dataset as a PNG folder; its flags are refused elsewhere", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const idx = join(dir, "idx"), out = join(dir, "fm");
+    await writeFiles(idx, idxFiles(idxFixture(20, 10)));
+    const args = ["fashion-mnist", "--data-dir", idx, "--no-verify", "--quiet"];
+    const r = await runWith(dir, "export", ...args, "--pad-to", "32", "--out", out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^wrote 30 images \(32x32x1 PNG, classes 0-T-shirt_top \.\. 9-Ankle_boot\) to /,
+    );
+    assert.ok(Deno.statSync(join(out, "test/9-Ankle_boot")).isDirectory);
+    assertUsageError(
+      await run("export", ...args, "--pad-to", "33", "--out", join(dir, "z")),
+      /--pad-to must be/,
+    );
+    assertUsageError(await run("info", ...args, "--pad-to", "32"), /--pad-to applies to export/);
+    assertUsageError(
+      await run("info", ...args, "--out", out),
+      /--out applies to reencode and export/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -12,25 +12,18 @@
  * only after the new folder is complete.
  * @module
  */
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { DataError, UsageError } from "../util/errors.ts";
-import { Progress } from "../util/progress.ts";
 import { loadSharp } from "./folder_decode.ts";
+import { checkDestination, type FolderWriteOptions, writeFolderAtomic } from "./folder_write.ts";
 import { type FolderRootOptions, scanFolder } from "./folder_scan.ts";
 
 /** Options of {@linkcode reencodeFolder}. */
-export interface ReencodeOptions extends FolderRootOptions {
+export interface ReencodeOptions extends FolderRootOptions, FolderWriteOptions {
   /** JPEG quality, an integer from 1 to 100. */
   quality: number;
   /** The folder to write (it must not exist, unless `force`). */
   out: string;
-  /** Replace `out` when it exists (after the new folder is complete). */
-  force?: boolean;
-  /** Images encoded at once (default 16). */
-  concurrency?: number;
-  quiet?: boolean;
-  /** Progress lines go here instead of stderr (tests). */
-  onProgress?: (line: string, final: boolean) => void;
 }
 
 /** What {@linkcode reencodeFolder} wrote. */
@@ -50,15 +43,6 @@ export interface ReencodeReport {
 export function checkQuality(q: number): void {
   if (!Number.isInteger(q) || q < 1 || q > 100) {
     throw new UsageError(`JPEG quality must be an integer from 1 to 100, got ${q}`);
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -89,9 +73,7 @@ export async function reencodeFolder(
       `Cannot write ${out}: it overlaps the source folder ${scan.root} (choose another --out)`,
     );
   }
-  if (exists(out) && !options.force) {
-    throw new UsageError(`Cannot write ${out}: it exists (pass --force to replace it)`);
-  }
+  checkDestination(out, options.force);
   const files = [...scan.train, ...scan.test];
   const targets = new Map<string, string>();
   for (const f of files) {
@@ -105,54 +87,18 @@ export async function reencodeFolder(
     targets.set(name, f.rel);
   }
   const sharp = await loadSharp();
-  const tmp = `${out}.tmp-${Deno.pid}`;
-  await Deno.remove(tmp, { recursive: true }).catch(() => {});
-  const progress = new Progress(`jpeg q${options.quality}`, files.length, {
-    unit: "img",
-    quiet: options.quiet,
-    write: options.onProgress,
-  });
-  let bytesOut = 0, next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (failed === undefined && next < files.length) {
-      const f = files[next++]!;
-      const name = jpegName(f.rel);
-      try {
-        const img = sharp(join(scan.root, f.rel));
-        const gray = ((await img.metadata()).channels ?? 3) <= 2; // gray, or gray + alpha
-        const buf: Uint8Array = await (gray ? img.toColourspace("b-w") : img).removeAlpha()
-          .jpeg({ quality: options.quality, chromaSubsampling: "4:2:0" })
-          .toBuffer();
-        await Deno.mkdir(dirname(join(tmp, name)), { recursive: true });
-        await Deno.writeFile(join(tmp, name), buf);
-        bytesOut += buf.length;
-      } catch (err) {
-        const msg = String((err as Error)?.message ?? err).split("\n")[0]!.trim();
-        failed ??= new DataError(`Cannot re-encode ${join(scan.root, f.rel)}: ${msg}`);
-        return;
-      }
-      progress.tick();
-    }
-  };
-  const jobs = Math.max(1, Math.min(options.concurrency ?? 16, files.length));
-  try {
-    await Promise.all(Array.from({ length: jobs }, worker));
-    if (failed !== undefined) throw failed;
-  } catch (err) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
-    throw err;
-  }
-  progress.finish();
-  if (exists(out)) {
-    // Keep the old folder until the new one is in place.
-    const old = `${out}.old-${Deno.pid}`;
-    await Deno.rename(out, old);
-    await Deno.rename(tmp, out);
-    await Deno.remove(old, { recursive: true });
-  } else {
-    await Deno.rename(tmp, out);
-  }
+  const entries = files.map((f) => ({
+    rel: jpegName(f.rel),
+    source: join(scan.root, f.rel),
+    bytes: async (): Promise<Uint8Array> => {
+      const img = sharp(join(scan.root, f.rel));
+      const gray = ((await img.metadata()).channels ?? 3) <= 2; // gray, or gray + alpha
+      return await (gray ? img.toColourspace("b-w") : img).removeAlpha()
+        .jpeg({ quality: options.quality, chromaSubsampling: "4:2:0" })
+        .toBuffer();
+    },
+  }));
+  const bytesOut = await writeFolderAtomic(out, entries, `jpeg q${options.quality}`, options);
   return {
     source: scan.root,
     out,

@@ -119,7 +119,7 @@ Deno.test("reencode: bad quality, overlapping folders, a damaged image, a name c
   await rejects(
     reencodeFolder(`folder:${f.root}`, { quality: 50, out, quiet: true, concurrency: 2 }),
     DataError,
-    /Cannot re-encode .*test\/b\/0001\.png/,
+    /Cannot write .*test\/b\/0001\.png/,
   );
   assert.deepEqual(listTree(f.dir).filter((p) => !p.startsWith("ds/")), []);
   // Two sources that would both become 0000.jpg.
