@@ -14,6 +14,7 @@
  */
 import { DataError, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
+import { forEachConcurrent } from "../util/concurrent.ts";
 import { decodeBmp, isBmp } from "./bmp.ts";
 import type { FolderFile } from "./folder_scan.ts";
 import { join } from "node:path";
@@ -155,23 +156,10 @@ export async function decodeFolderFiles(
   };
   place(0, first);
   progress.tick();
-  let next = 1;
-  let failed: unknown;
-  const worker = async () => {
-    while (failed === undefined && next < all.length) {
-      const i = next++;
-      try {
-        place(i, await decodeImageFile(join(root, all[i]!.rel), opts));
-      } catch (err) {
-        failed ??= err;
-        return;
-      }
-      progress.tick();
-    }
-  };
-  const jobs = Math.max(1, Math.min(options.concurrency ?? 16, all.length));
-  await Promise.all(Array.from({ length: jobs }, worker));
-  if (failed !== undefined) throw failed;
+  await forEachConcurrent(all, options.concurrency ?? 16, async (f, i) => {
+    place(i, await decodeImageFile(join(root, f.rel), opts));
+    progress.tick();
+  }, 1);
   progress.finish();
   return out;
 }

@@ -9,6 +9,7 @@
 import { dirname, join, resolve } from "node:path";
 import { DataError, UsageError } from "../util/errors.ts";
 import { Progress } from "../util/progress.ts";
+import { forEachConcurrent } from "../util/concurrent.ts";
 
 /** How {@linkcode writeFolderAtomic} writes. */
 export interface FolderWriteOptions {
@@ -68,28 +69,21 @@ export async function writeFolderAtomic(
     quiet: options.quiet,
     write: options.onProgress,
   });
-  let bytes = 0, next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (failed === undefined && next < entries.length) {
-      const e = entries[next++]!;
+  let bytes = 0;
+  try {
+    await forEachConcurrent(entries, options.concurrency ?? 16, async (e) => {
+      let data: Uint8Array;
       try {
-        const data = await e.bytes();
+        data = await e.bytes();
         await Deno.mkdir(dirname(join(tmp, e.rel)), { recursive: true });
         await Deno.writeFile(join(tmp, e.rel), data);
-        bytes += data.length;
       } catch (err) {
         const msg = String((err as Error)?.message ?? err).split("\n")[0]!.trim();
-        failed ??= new DataError(`Cannot write ${e.source ?? e.rel}: ${msg}`);
-        return;
+        throw new DataError(`Cannot write ${e.source ?? e.rel}: ${msg}`);
       }
+      bytes += data.length;
       progress.tick();
-    }
-  };
-  const jobs = Math.max(1, Math.min(options.concurrency ?? 16, entries.length));
-  try {
-    await Promise.all(Array.from({ length: jobs }, worker));
-    if (failed !== undefined) throw failed;
+    });
   } catch (err) {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
     throw err;
