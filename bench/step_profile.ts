@@ -5,7 +5,7 @@
  *
  *   deno task bench:step [--precisions fp32,bf16] [--channels 3] [--batch 128]
  *     [--score-batch 512] [--steps 4] [--threads N] [--top 12] [--primitives N] [--dnnl FILE]
- *     [--thread-times] [--serial-memory]
+ *     [--thread-times] [--serial-memory] [--autograd-l2]
  *
  * `--threads` sets oneDNN's OpenMP threads (default: OpenMP's, i.e. OMP_NUM_THREADS or all cores).
  * `--primitives N` also lists the N costliest oneDNN primitives (kind, implementation, argument
@@ -15,7 +15,9 @@
  * of oneDNN 2.x, or the execution timer of `bench/onednn_exec_timer.c`. `--serial-memory` runs
  * the elementwise memory-bound primitives (binary, eltwise, batch norm with given statistics,
  * pooling, bf16 conversions) on one thread (`Dnnl.parallelFrom = Infinity`; before issue 11's
- * change all but the conversions of 2^18 elements or more did), to compare in one build; a primitive that ran on more than one
+ * change all but the conversions of 2^18 elements or more did), to compare in one build;
+ * `--autograd-l2` puts the models' L2 terms through autograd instead of Adam's update (issue 11's
+ * speed6 change; same bits), to compare the two in one build; a primitive that ran on more than one
  * thread is listed with `[N threads]`. `--thread-times` adds each kernel's and primitive's
  * critical path (the CPU ms of its busiest thread, see `lib/backend/native/profile.ts`) and an
  * estimate of the time on idle cores, for a busy machine: run it with `OMP_WAIT_POLICY=PASSIVE`.
@@ -123,6 +125,7 @@ async function profile(precision: Precision, o: {
   top: number;
   primitives: number;
   threadTimes: boolean;
+  autogradL2: boolean;
 }): Promise<void> {
   const backend = tf.backend() as unknown as NativeBackend;
   backend.precision = precision;
@@ -132,7 +135,7 @@ async function profile(precision: Precision, o: {
   const labels = Int32Array.from({ length: o.batch }, () => rng.int(72));
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 72);
   const xs = randomImages(o.scoreBatch, o.channels, rng);
-  const train = trainStep(net, x, y);
+  const train = trainStep(net, x, y, { fusedWeightDecay: !o.autogradL2 });
   // the main thread's CPU time in Adam's update (a JavaScript loop), with thread times on
   let adamNs = 0;
   const adam = train.optimizer;
@@ -198,7 +201,8 @@ async function profile(precision: Precision, o: {
 const COMMAND = {
   command: "deno task bench:step",
   usage: "[--precisions fp32,bf16] [--channels N] [--batch N] [--score-batch N] [--steps N] " +
-    "[--threads N] [--top N] [--primitives N] [--dnnl FILE] [--thread-times] [--serial-memory]",
+    "[--threads N] [--top N] [--primitives N] [--dnnl FILE] [--thread-times] [--serial-memory] " +
+    "[--autograd-l2]",
   about: "Per-kernel wall and CPU milliseconds of one WRN-10-4 training step and one scoring " +
     "batch on the native backend, for each precision.",
   flags: {
@@ -287,6 +291,12 @@ const COMMAND = {
         "given statistics, pooling, bf16 conversions) on one thread",
       example: "--serial-memory",
     },
+    "autograd-l2": {
+      type: "boolean",
+      help: "add the models' L2 terms through autograd (tfjs ops and their gradients) instead " +
+        "of inside Adam's update (same bits)",
+      example: "--autograd-l2",
+    },
   },
 } as const satisfies CommandSpec;
 
@@ -326,6 +336,7 @@ if (import.meta.main) {
         top: intFlag("top", f.top, 12, positive),
         primitives: intFlag("primitives", f.primitives, 0, { min: 0 }),
         threadTimes: f["thread-times"] === true,
+        autogradL2: f["autograd-l2"] === true,
       });
     }
   });

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedAdam, type FusedAdamOptimizer } from "../lib/train/fused_adam.ts";
 import { categoricalCrossEntropy } from "../lib/train/loss.ts";
+import { weightDecayTerms } from "../lib/models/init.ts";
 
 /** Repeated training steps on one batch, and the optimiser they update through. */
 export interface TrainStep {
@@ -19,25 +20,30 @@ export interface TrainStep {
 
 /**
  * Steps that train `net` on (x, y) with the trainer's Adam (learning rate 1e-3, betas 0.9 and
- * 0.999, epsilon 1e-7: GEOM's Keras defaults, and the fused update `lib/train/trainer.ts` uses).
+ * 0.999, epsilon 1e-7: GEOM's Keras defaults, and the fused update `lib/train/trainer.ts` uses),
+ * with the model's L2 terms inside Adam's update as the trainer adds them where it can;
+ * `fusedWeightDecay: false` puts them through autograd instead (same bits).
  */
-export function trainStep(net: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): TrainStep {
+export function trainStep(
+  net: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  options: { fusedWeightDecay?: boolean } = {},
+): TrainStep {
   const optimizer = fusedAdam(1e-3, 0.9, 0.999, 1e-7);
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const terms = options.fusedWeightDecay ?? true ? weightDecayTerms(net, vars) : undefined;
+  const ce = () => categoricalCrossEntropy(y, net.apply(x, { training: true }) as tf.Tensor);
   return {
     async run() {
       const cost = tf.tidy(() =>
-        optimizer.minimize(
-          () => {
-            const probs = net.apply(x, { training: true }) as tf.Tensor;
-            return tf.addN([
-              categoricalCrossEntropy(y, probs),
-              ...net.calculateLosses(),
-            ]) as tf.Scalar;
-          },
-          true,
-          vars,
-        )!
+        terms && optimizer.fusesWeightDecay()
+          ? optimizer.minimizeWithWeightDecay(ce, terms, vars)
+          : optimizer.minimize(
+            () => tf.addN([ce(), ...net.calculateLosses()]) as tf.Scalar,
+            true,
+            vars,
+          )!
       );
       const loss = (await cost.data())[0]!;
       cost.dispose();

@@ -52,7 +52,57 @@ export function denseUniform(fanIn: number, seeds: SeedStream): Initializer {
   return tf.initializers.randomUniform({ minval: -limit, maxval: limit, seed: seeds.next() });
 }
 
-/** A fresh L2 regulariser with the given factor (default {@linkcode WEIGHT_DECAY}). */
+/** An L2 term of a model: `factor` times the sum of the squares of `variable`. */
+export interface WeightDecayTerm {
+  variable: tf.Variable;
+  factor: number;
+}
+
+/** While {@linkcode weightDecayTerms} runs: the terms the regularisers of {@linkcode l2} were asked for. */
+let probe: WeightDecayTerm[] | undefined;
+
+/**
+ * A fresh L2 regulariser with the given factor (default {@linkcode WEIGHT_DECAY}): tfjs-layers'
+ * own (`tf.regularizers.l2`, same maths, same config), which also tells
+ * {@linkcode weightDecayTerms} which variable it regularises.
+ */
 export function l2(factor: number = WEIGHT_DECAY): Regularizer {
-  return tf.regularizers.l2({ l2: factor });
+  const r = tf.regularizers.l2({ l2: factor });
+  const apply = r.apply.bind(r);
+  r.apply = (x: tf.Tensor) => {
+    if (!probe) return apply(x);
+    const { l1, l2 } = r as unknown as { l1: number; l2: number };
+    probe.push({ variable: x as tf.Variable, factor: l1 === 0 ? l2 : NaN });
+    return tf.scalar(0);
+  };
+  return r;
+}
+
+/**
+ * The model's L2 terms in the order of `model.calculateLosses()`, each a trainable weight of the
+ * model and its factor; undefined when a loss of the model is not an {@linkcode l2} term of one
+ * of `vars` (another regulariser, an activity loss), or a weight has two terms. The trainer then
+ * adds them inside Adam's update (`FusedAdamOptimizer.minimizeWithWeightDecay`).
+ */
+export function weightDecayTerms(
+  model: tf.LayersModel,
+  vars: readonly tf.Variable[],
+): WeightDecayTerm[] | undefined {
+  const terms: WeightDecayTerm[] = [];
+  let losses = 0;
+  probe = terms;
+  try {
+    const values = model.calculateLosses();
+    losses = values.length;
+    tf.dispose(values);
+  } finally {
+    probe = undefined;
+  }
+  const mine = new Set(vars);
+  const seen = new Set<tf.Variable>();
+  for (const t of terms) {
+    if (!mine.has(t.variable) || seen.has(t.variable) || !(t.factor > 0)) return undefined;
+    seen.add(t.variable);
+  }
+  return terms.length === losses ? terms : undefined;
 }

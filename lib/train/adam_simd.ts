@@ -9,9 +9,12 @@
  * The operations below are in the JavaScript loop's order (`fused_adam.ts`); tests compare the
  * two bit for bit.
  *
- * The module is written out below (about 200 bytes, no build step): one function
+ * The module is written out below (about 500 bytes, no build step): a function
  * `adam(g, m, v, w, bytes, beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1^t, 1 - beta2^t,
- * epsilon, -lr)` that updates m, v and w in place in its memory, 16 bytes per iteration.
+ * epsilon, -lr)` that updates m, v and w in place in its memory, 16 bytes per iteration, and
+ * `adamL2(..., penalty, factor)`, which first adds the gradient of the weight's L2 term
+ * factor * sum(w * w) to g as tfjs's autograd forms it (t = factor * w; g + (t + t)) and writes
+ * the term's elements factor * (w * w) at `penalty` (for the loss value).
  * The caller copies the four arrays in and the three results out; at 1.2 M weights that is
  * about 34 MB of copying, and still a fraction of the scalar loop's time (see README).
  * @module
@@ -46,16 +49,43 @@ const I32_ADD = 0x6a, I32_GE_U = 0x4f;
 const LOAD = simd(0x00, 4, 0), STORE = simd(0x0b, 4, 0);
 const SPLAT = simd(0x13), SQRT = simd(0xe3), ADD = simd(0xe4), MUL = simd(0xe6), DIV = simd(0xe7);
 
-// parameters 0-3: byte offsets of g, m, v, w; 4: bytes; 5-12: the eight f32 constants
-const G = 0, M = 1, V = 2, W = 3, BYTES = 4;
-// locals: 13: i; 14-21: the constants splatted; 22: g; 23: new m; 24: new v
-const I = 13, B1 = 14, C1 = 15, B2 = 16, C2 = 17, OA1 = 18, OA2 = 19, EPS = 20, NLR = 21;
-const GJ = 22, MJ = 23, VJ = 24;
-const at = (base: number) => [...get(base), ...get(I), I32_ADD];
+// parameters 0-3: byte offsets of g, m, v, w; 4: bytes; 5-12: the eight f32 constants;
+// with L2 also 13: byte offset of the penalty terms, 14: the L2 factor
+const G = 0, M = 1, V = 2, W = 3, BYTES = 4, PEN = 13, L2 = 14;
+// locals after the parameters: i; the constants splatted; g; new m; new v; and with L2: w, the
+// factor splatted, factor * w
+const locals = (l2: boolean) => {
+  const i = l2 ? 15 : 13;
+  return {
+    I: i,
+    B1: i + 1,
+    C1: i + 2,
+    B2: i + 3,
+    C2: i + 4,
+    OA1: i + 5,
+    OA2: i + 6,
+    EPS: i + 7,
+    NLR: i + 8,
+    GJ: i + 9,
+    MJ: i + 10,
+    VJ: i + 11,
+    WJ: i + 12,
+    L2S: i + 13,
+    T: i + 14,
+  };
+};
 
-function adamBody(): number[] {
+/**
+ * The update's body. With `l2`, before the update: t = factor * w, g = g + (t + t) (the gradient
+ * of factor * sum(w * w) as tfjs's autograd forms it, added to the loss's gradient), and the
+ * penalty term factor * (w * w) is stored for the loss value.
+ */
+function adamBody(l2: boolean): number[] {
+  const { I, B1, C1, B2, C2, OA1, OA2, EPS, NLR, GJ, MJ, VJ, WJ, L2S, T } = locals(l2);
+  const at = (base: number) => [...get(base), ...get(I), I32_ADD];
   const code: number[] = [];
   for (let k = 0; k < 8; k++) code.push(...get(5 + k), ...SPLAT, ...set(B1 + k));
+  if (l2) code.push(...get(L2), ...SPLAT, ...set(L2S));
   code.push(
     ...[0x02, 0x40, 0x03, 0x40], // block, loop
     ...get(I),
@@ -65,6 +95,34 @@ function adamBody(): number[] {
     ...at(G),
     ...LOAD,
     ...set(GJ),
+  );
+  if (l2) {
+    code.push(
+      ...at(W),
+      ...LOAD,
+      ...set(WJ),
+      // t = factor * w; g = g + (t + t)
+      ...get(L2S),
+      ...get(WJ),
+      ...MUL,
+      ...set(T),
+      ...get(GJ),
+      ...get(T),
+      ...get(T),
+      ...ADD,
+      ...ADD,
+      ...set(GJ),
+      // penalty term = factor * (w * w)
+      ...at(PEN),
+      ...get(L2S),
+      ...get(WJ),
+      ...get(WJ),
+      ...MUL,
+      ...MUL,
+      ...STORE,
+    );
+  }
+  code.push(
     // m' = m * beta1 + g * (1 - beta1)
     ...at(M),
     ...at(M),
@@ -105,8 +163,7 @@ function adamBody(): number[] {
     ...DIV,
     ...get(NLR),
     ...MUL,
-    ...at(W),
-    ...LOAD,
+    ...(l2 ? get(WJ) : [...at(W), ...LOAD]),
     ...ADD,
     ...STORE,
     ...get(I),
@@ -116,22 +173,45 @@ function adamBody(): number[] {
     ...[0x0c, 0], // br to the loop
     ...[0x0b, 0x0b], // end loop, end block
   );
-  const locals = [2, 1, I32, 11, V128];
-  const body = [...locals, ...code, 0x0b];
+  const decls = [2, 1, I32, l2 ? 14 : 11, V128];
+  const body = [...decls, ...code, 0x0b];
   return [...leb(body.length), ...body];
 }
 
-/** The module's bytes. */
+/** The module's bytes: functions `adam` and `adamL2` and their memory `mem`. */
 export function adamModuleBytes(): Uint8Array<ArrayBuffer> {
   const params = [I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32];
+  const paramsL2 = [...params, I32, F32];
   const name = (s: string) => [...leb(s.length), ...new TextEncoder().encode(s)];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, ...leb(params.length), ...params, 0]), // type: (13 params) -> ()
-    ...section(3, [1, 0]), // function 0 has type 0
+    // types: 0 (13 params) -> (), 1 (15 params) -> ()
+    ...section(1, [
+      2,
+      0x60,
+      ...leb(params.length),
+      ...params,
+      0,
+      0x60,
+      ...leb(paramsL2.length),
+      ...paramsL2,
+      0,
+    ]),
+    ...section(3, [2, 0, 1]), // function 0 has type 0, function 1 type 1
     ...section(5, [1, 0x00, 1]), // one memory, at least one 64 KiB page
-    ...section(7, [2, ...name("adam"), 0x00, 0, ...name("mem"), 0x02, 0]),
-    ...section(10, [1, ...adamBody()]),
+    ...section(7, [
+      3,
+      ...name("adam"),
+      0x00,
+      0,
+      ...name("adamL2"),
+      0x00,
+      1,
+      ...name("mem"),
+      0x02,
+      0,
+    ]),
+    ...section(10, [2, ...adamBody(false), ...adamBody(true)]),
   ]);
 }
 
@@ -158,13 +238,25 @@ type AdamFn = (
   ...c: number[]
 ) => void;
 
+/**
+ * The L2 term of a weight inside the update: `factor` (a float32 value) times the sum of the
+ * weight's squares. Its gradient is added to the loss's gradient before the update, and each
+ * element of the term, factor * (w * w), is written into `penalty` (the length of w).
+ */
+export interface WeightDecayArgs {
+  factor: number;
+  penalty: Float32Array;
+}
+
 /** The compiled update with its memory; grows the memory to the largest weight seen. */
 export class AdamSimd {
   readonly #fn: AdamFn;
+  readonly #fnL2: AdamFn;
   readonly #mem: WebAssembly.Memory;
 
   private constructor(instance: WebAssembly.Instance) {
     this.#fn = instance.exports.adam as unknown as AdamFn;
+    this.#fnL2 = instance.exports.adamL2 as unknown as AdamFn;
     this.#mem = instance.exports.mem as WebAssembly.Memory;
   }
 
@@ -177,7 +269,8 @@ export class AdamSimd {
 
   /**
    * Writes Adam's new first and second moments and weights into m1, v1, w1 (each the length of
-   * w) from gradient g, moments m, v and weights w.
+   * w) from gradient g, moments m, v and weights w; with `l2`, adds the gradient of the weight's
+   * L2 term to g first (g itself is not changed) and writes the term's elements.
    */
   update(
     g: Float32Array,
@@ -186,10 +279,11 @@ export class AdamSimd {
     w: Float32Array,
     out: { m: Float32Array; v: Float32Array; w: Float32Array },
     c: AdamConstants,
+    l2?: WeightDecayArgs,
   ): void {
     const n = w.length;
     const stride = Math.ceil(n / 4) * 16; // each array 16-byte aligned, padded to whole lanes
-    const need = 4 * stride;
+    const need = (l2 ? 5 : 4) * stride;
     const have = this.#mem.buffer.byteLength;
     if (need > have) this.#mem.grow(Math.ceil((need - have) / 65536));
     const heap = new Float32Array(this.#mem.buffer);
@@ -198,7 +292,7 @@ export class AdamSimd {
     heap.set(m, at(1));
     heap.set(v, at(2));
     heap.set(w, at(3));
-    this.#fn(
+    const args = [
       0,
       stride,
       2 * stride,
@@ -212,9 +306,12 @@ export class AdamSimd {
       c.oneMinusAcc2,
       c.epsilon,
       c.negLr,
-    );
+    ] as const;
+    if (l2) this.#fnL2(...args, 4 * stride, l2.factor);
+    else this.#fn(...args);
     out.m.set(heap.subarray(at(1), at(1) + n));
     out.v.set(heap.subarray(at(2), at(2) + n));
     out.w.set(heap.subarray(at(3), at(3) + n));
+    if (l2) l2.penalty.set(heap.subarray(at(4), at(4) + n));
   }
 }

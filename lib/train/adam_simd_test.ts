@@ -54,3 +54,31 @@ Deno.test("Adam in WebAssembly SIMD equals the JavaScript loop bit for bit", () 
     if (n >= 64) assert.ok(want.w.some((x, j) => x !== w[j]), `n=${n}: no weight moved`);
   }
 });
+
+Deno.test("Adam with the L2 term in WebAssembly SIMD equals the JavaScript loop bit for bit", () => {
+  const simd = AdamSimd.create()!;
+  const rng = new Rng(5);
+  for (const [i, n] of [1, 3, 4, 7, 64, 1001, 300_001, 5].entries()) {
+    const g = values(rng, n), m = values(rng, n), v = values(rng, n, true), w = values(rng, n);
+    const c = constants(i + 1);
+    const factor = f(i % 2 ? 2.5e-4 : 0.75);
+    const gCopy = g.slice();
+    const want = { m: new Float32Array(n), v: new Float32Array(n), w: new Float32Array(n) };
+    const got = { m: new Float32Array(n), v: new Float32Array(n), w: new Float32Array(n) };
+    const wantPenalty = new Float32Array(n), gotPenalty = new Float32Array(n);
+    adamScalar(g, m, v, w, want, c, { factor, penalty: wantPenalty });
+    simd.update(g, m, v, w, got, c, { factor, penalty: gotPenalty });
+    for (const k of ["m", "v", "w"] as const) {
+      assert.deepEqual(bits(got[k]), bits(want[k]), `n=${n}: ${k} differs`);
+    }
+    assert.deepEqual(bits(gotPenalty), bits(wantPenalty), `n=${n}: penalty terms differ`);
+    assert.deepEqual(bits(g), bits(gCopy), "the gradient array is left as it was");
+    // the loop's L2 arithmetic itself: t = factor * w; g + (t + t); factor * (w * w)
+    for (let j = 0; j < Math.min(n, 50); j++) {
+      const t = f(factor * w[j]!);
+      const gl = f(g[j]! + f(t + t));
+      assert.equal(want.m[j], f(f(m[j]! * c.beta1) + f(gl * c.oneMinusBeta1)), `n=${n}: m[${j}]`);
+      assert.ok(Object.is(wantPenalty[j], f(factor * f(w[j]! * w[j]!))), `n=${n}: penalty[${j}]`);
+    }
+  }
+});

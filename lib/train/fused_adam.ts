@@ -12,10 +12,18 @@
  * (`adam_simd.ts`: float32 operations four lanes at a time, the same bits, about 2.5x less CPU
  * time), else in JavaScript ({@linkcode adamScalar}). On backends whose tensors are not float32 arrays in JS memory
  * (wasm, webgl, webgpu, tensorflow) it is tfjs's own update.
+ *
+ * The models' L2 terms can go inside the same pass ({@linkcode FusedAdamOptimizer.minimizeWithWeightDecay}):
+ * instead of tfjs-layers' regulariser ops and their gradients through autograd (about 14 kernel
+ * calls and 10 full passes per weight), the loop adds each term's gradient to the loss's gradient
+ * with the float32 operations autograd performs, and the loss value gets each term from the same
+ * elementwise products and tfjs's own Sum kernel, so weights, optimiser state and losses keep their
+ * bits (`fused_adam_test.ts`).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type AdamConstants, AdamSimd } from "./adam_simd.ts";
+import type { WeightDecayTerm } from "../models/init.ts";
+import { type AdamConstants, AdamSimd, type WeightDecayArgs } from "./adam_simd.ts";
 
 /** Backends whose float32 tensors are Float32Arrays the update can read directly. */
 const ARRAY_BACKENDS = new Set(["cpu", "native"]);
@@ -41,12 +49,23 @@ function values(backend: ArrayBackend, t: tf.Tensor): Float32Array | undefined {
   return v instanceof Float32Array ? v : undefined;
 }
 
+/** A weight's L2 factor (float32) and, after the update, the elements of its term. */
+interface TermState {
+  factor: number;
+  penalty?: Float32Array;
+}
+
 /** Adam whose update is one fused loop per weight on the cpu and native backends. */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
-  /** Weight updates done by the fused loop and by tfjs's kernels, for tests. */
-  readonly fusedStats = { fused: 0, kernels: 0 };
+  /**
+   * Weight updates done by the fused loop and by tfjs's kernels, and how many of the fused ones
+   * added an L2 term's gradient, for tests.
+   */
+  readonly fusedStats = { fused: 0, kernels: 0, weightDecay: 0 };
   /** The WebAssembly SIMD update: null until first use, undefined for the scalar loop. */
   #simd: AdamSimd | null | undefined = null;
+  /** The L2 terms of the update under way, by variable name. */
+  #terms: Map<string, TermState> | undefined;
 
   /**
    * Same arguments as tfjs's AdamOptimizer; `options.scalar` runs the JavaScript loop instead
@@ -61,6 +80,65 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   ) {
     super(learningRate, beta1, beta2, epsilon);
     if (options.scalar) this.#simd = undefined;
+  }
+
+  /**
+   * Whether {@linkcode minimizeWithWeightDecay} can run on the active backend (cpu and native,
+   * whose float32 tensors the loop reads directly).
+   */
+  fusesWeightDecay(): boolean {
+    return ARRAY_BACKENDS.has(tf.getBackend());
+  }
+
+  /**
+   * One step on `f() + sum of the terms` over `varList`, the same bits as
+   * `minimize(() => tf.addN([f(), ...model.calculateLosses()]), true, varList)` for the model the
+   * terms come from: the loss's gradient comes from autograd, each term's is added inside the
+   * update as tfjs's autograd forms it (t = factor * w; g_loss + (t + t)), and the loss value adds
+   * each term, factor * sum(w * w) on the weights before the update, as tfjs-layers' regulariser
+   * and `tf.addN` do (the products from the loop, the sum from the backend's Sum kernel). Every
+   * term's variable must be in `varList`, once. Returns the loss, which the caller disposes.
+   */
+  minimizeWithWeightDecay(
+    f: () => tf.Scalar,
+    terms: readonly WeightDecayTerm[],
+    varList: tf.Variable[],
+  ): tf.Scalar {
+    if (!this.fusesWeightDecay()) {
+      throw new Error(`FusedAdamOptimizer: no fused L2 terms on backend ${tf.getBackend()}`);
+    }
+    const names = new Set(varList.map((v) => v.name));
+    const states = new Map<string, TermState>();
+    for (const t of terms) {
+      const name = t.variable.name;
+      if (!names.has(name) || states.has(name)) {
+        throw new Error(`FusedAdamOptimizer: L2 term of ${name} is not one of the variables, once`);
+      }
+      states.set(name, { factor: Math.fround(t.factor) });
+    }
+    const { value, grads } = this.computeGradients(f, varList);
+    this.#terms = states;
+    try {
+      this.applyGradients(varList.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+    } finally {
+      this.#terms = undefined;
+      tf.dispose(grads);
+    }
+    if (terms.length === 0) return value;
+    const backend = tf.backend() as unknown as ArrayBackend;
+    const total = tf.tidy(() => {
+      const penalties = terms.map(({ variable }) => {
+        const elements = states.get(variable.name)!.penalty!;
+        const p = tf.engine().makeTensorFromTensorInfo(
+          backend.makeTensorInfo([...variable.shape], "float32", elements),
+        );
+        // tfjs-layers' L1L2.apply: zeros([1]) + sum(l2 * square(x)), reshaped to a scalar
+        return tf.reshape(tf.add(tf.zeros([1]), tf.sum(p)), []);
+      });
+      return tf.addN([value, ...penalties]) as tf.Scalar;
+    });
+    value.dispose();
+    return total;
   }
 
   override applyGradients(
@@ -103,19 +181,26 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
           originalName: `${name}/v`,
           variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
         };
-        if (grad == null) return;
+        const term = this.#terms?.get(name);
+        if (grad == null && !term) return;
         const mVar = s.accumulatedFirstMoment[i]!.variable;
         const vVar = s.accumulatedSecondMoment[i]!.variable;
-        const w = values(backend, value), g = values(backend, grad);
-        const m = values(backend, mVar), v = values(backend, vVar);
+        const w = values(backend, value), m = values(backend, mVar), v = values(backend, vVar);
+        const alloc = (k: number) => backend.alloc?.(k) ?? new Float32Array(k);
+        // a weight whose only gradient is its L2 term's: that gradient alone, as autograd has it
+        const g = grad == null ? w && termOnlyGradient(w, term!.factor) : values(backend, grad);
         if (!w || !g || !m || !v || g.length !== w.length) {
           throw new Error(`FusedAdamOptimizer: ${name} is not a float32 array on this backend`);
         }
         const n = w.length;
-        const alloc = (k: number) => backend.alloc?.(k) ?? new Float32Array(k);
         const out = { w: alloc(n), m: alloc(n), v: alloc(n) };
-        if (simd) simd.update(g, m, v, w, out, c);
-        else adamScalar(g, m, v, w, out, c);
+        const l2 = term && grad != null ? { factor: term.factor, penalty: alloc(n) } : undefined;
+        if (simd) simd.update(g, m, v, w, out, c, l2);
+        else adamScalar(g, m, v, w, out, c, l2);
+        if (term) {
+          term.penalty = l2?.penalty ?? penaltyElements(w, term.factor, alloc(n));
+          this.fusedStats.weightDecay++;
+        }
         const shape = [...value.shape];
         const { m: m1, v: v1, w: w1 } = out;
         const wrap = (a: Float32Array) =>
@@ -132,9 +217,29 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   }
 }
 
+/** The gradient of factor * sum(w * w) as tfjs's autograd forms it: t = factor * w; t + t. */
+function termOnlyGradient(w: Float32Array, factor: number): Float32Array {
+  const f = Math.fround, g = new Float32Array(w.length);
+  for (let j = 0; j < w.length; j++) {
+    const t = f(factor * w[j]!);
+    g[j] = f(t + t);
+  }
+  return g;
+}
+
+/** The elements of an L2 term, factor * (w * w) (tfjs-layers: mul(l2, square(x))). */
+function penaltyElements(w: Float32Array, factor: number, out: Float32Array): Float32Array {
+  const f = Math.fround;
+  for (let j = 0; j < w.length; j++) out[j] = f(factor * f(w[j]! * w[j]!));
+  return out;
+}
+
 /**
  * One Adam update of a weight in JavaScript: each operation in double precision rounded to
- * float32 (`Math.fround`), in tfjs's order. Writes the new moments and weights into `out`.
+ * float32 (`Math.fround`), in tfjs's order. Writes the new moments and weights into `out`. With
+ * `l2`, adds the gradient of the weight's L2 term to g first, as tfjs's autograd does
+ * (t = factor * w; g + (t + t)), and writes the term's elements, factor * (w * w), into
+ * `l2.penalty`.
  */
 export function adamScalar(
   g: Float32Array,
@@ -143,7 +248,17 @@ export function adamScalar(
   w: Float32Array,
   out: { m: Float32Array; v: Float32Array; w: Float32Array },
   c: AdamConstants,
+  l2?: WeightDecayArgs,
 ): void {
+  if (l2) {
+    const f = Math.fround, { factor, penalty } = l2, gl = new Float32Array(g.length);
+    for (let j = 0; j < g.length; j++) {
+      const wj = w[j]!, t = f(factor * wj);
+      gl[j] = f(g[j]! + f(t + t));
+      penalty[j] = f(factor * f(wj * wj));
+    }
+    g = gl;
+  }
   const f = Math.fround;
   const { beta1: b1, oneMinusBeta1: c1, beta2: b2, oneMinusBeta2: c2, epsilon: eps } = c;
   const { oneMinusAcc1: omAcc1, oneMinusAcc2: omAcc2, negLr } = c;

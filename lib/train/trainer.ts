@@ -17,7 +17,8 @@ import { oneLine } from "../util/errors.ts";
 import { fmtAgo, Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { checkImages, checkModel } from "./check.ts";
-import { fusedAdam } from "./fused_adam.ts";
+import { type WeightDecayTerm, weightDecayTerms } from "../models/init.ts";
+import { fusedAdam, type FusedAdamOptimizer } from "./fused_adam.ts";
 import { categoricalCrossEntropy } from "./loss.ts";
 import { runEpochs } from "./loop.ts";
 import { gatherPairs } from "./pairs.ts";
@@ -76,6 +77,13 @@ export interface TrainOptions {
   loss?: TrainLoss;
   /** Add the model's own regularisation terms (its L2) to the loss (default true). */
   modelLosses?: boolean;
+  /**
+   * Add the model's L2 terms inside Adam's update where the optimiser can
+   * (`FusedAdamOptimizer.minimizeWithWeightDecay`: cpu and native, models built with
+   * `models/init.ts`'s `l2`) instead of through autograd (default true). Same bits either way;
+   * false is for tests and comparisons.
+   */
+  fusedWeightDecay?: boolean;
   /**
    * Batches of whole images (GOAD): each epoch shuffles the images, not the pairs, and every
    * image brings all T of its pairs in transformation order, so a batch of `batchSize` (a
@@ -164,6 +172,9 @@ export async function trainTransformClassifier(
   // tfjs's Adam, bit for bit, with the update fused into one loop per weight on cpu/native
   const optimizer = fusedAdam(run.lr, run.betas[0], run.betas[1], run.epsilon);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const terms = modelLosses && (options.fusedWeightDecay ?? true)
+    ? weightDecayTerms(model, vars)
+    : undefined;
   const ck = options.checkpoint;
   let pos: TrainPosition = {
     epochsDone: 0,
@@ -241,7 +252,7 @@ export async function trainTransformClassifier(
           const x = tf.tensor4d(batch.data, [batch.m, height, width, channels]);
           const xt = transforms.apply(x, batch.t, { seed });
           const labels = tf.tensor1d(batch.t, "int32");
-          return adamStep(model, optimizer, vars, xt, labels, options.loss, modelLosses, T);
+          return adamStep(model, optimizer, vars, xt, labels, options.loss, modelLosses, T, terms);
         });
       },
       afterStep: async (p) => {
@@ -378,26 +389,34 @@ function checkedRun(model: tf.LayersModel, images: Images, options: TrainOptions
 
 /**
  * One Adam step on the loss (cross-entropy against the transformation by default) plus the
- * model's regularisation terms when `modelLosses`; the cost tensor.
+ * model's regularisation terms when `modelLosses`; the cost tensor. With `l2` (the model's terms,
+ * from `weightDecayTerms`) on a backend where the optimiser fuses them, the terms go inside
+ * Adam's update (the same bits as through autograd).
  */
 function adamStep(
   model: tf.LayersModel,
-  optimizer: tf.Optimizer,
+  optimizer: FusedAdamOptimizer,
   vars: tf.Variable[],
   x: tf.Tensor,
   labels: tf.Tensor1D,
   loss: TrainLoss | undefined,
   modelLosses: boolean,
   T: number,
+  l2?: readonly WeightDecayTerm[],
 ): tf.Scalar {
   const y = loss ? undefined : tf.oneHot(labels, T);
+  const main = () => {
+    const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+    return loss
+      ? loss(Array.isArray(out) ? out : [out], labels)
+      : categoricalCrossEntropy(y!, out as tf.Tensor);
+  };
+  if (modelLosses && l2 && optimizer.fusesWeightDecay()) {
+    return optimizer.minimizeWithWeightDecay(main, l2, vars);
+  }
   return optimizer.minimize(
     () => {
-      const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
-      const main = loss
-        ? loss(Array.isArray(out) ? out : [out], labels)
-        : categoricalCrossEntropy(y!, out as tf.Tensor);
-      const terms = [main, ...(modelLosses ? model.calculateLosses() : [])];
+      const terms = [main(), ...(modelLosses ? model.calculateLosses() : [])];
       return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
     },
     true,

@@ -136,6 +136,14 @@ export class NativeBackend extends MathBackendCPU {
     }
   }
 
+  /**
+   * The generation of `a`'s contents: how many times the pool has handed the array out, or
+   * undefined for an array `alloc` did not make (its contents may change unseen).
+   */
+  generation(a: Float32Array): number | undefined {
+    return this.#generation.get(a);
+  }
+
   /** Writes `values` from its bf16-primary copy if they are still pending. */
   materialise(values: Float32Array): void {
     this.bf16.materialise(values);

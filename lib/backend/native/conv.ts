@@ -106,6 +106,8 @@ export interface ConvForwardOptions {
   out?: Float32Array;
   /** Compute in bf16, converting activations through this cache (default: f32). */
   bf16?: Bf16Cache;
+  /** How the filter's contents are tracked, to reorder an unchanged filter once (see {@linkcode FilterGeneration}). */
+  filterGeneration?: FilterGeneration;
 }
 
 /** Where a backward convolution writes its result, and in which precision it computes. */
@@ -114,7 +116,18 @@ export interface ConvBackwardOptions {
   out?: Float32Array;
   /** Compute in bf16, converting activations through this cache (default: f32). */
   bf16?: Bf16Cache;
+  /** As {@linkcode ConvForwardOptions.filterGeneration} (backward-data reads the filter). */
+  filterGeneration?: FilterGeneration;
 }
+
+/**
+ * The generation of a float32 array's contents, or undefined when they may change unseen (the
+ * backend's `generation`: a pooled kernel output keeps its contents until the pool hands the
+ * array out again). A forward or backward-data convolution whose filter is the same array, of
+ * the same generation, as in its previous call reuses the filter it reordered then (scoring
+ * batches after training: the weights do not change); without it, it reorders on every call.
+ */
+export type FilterGeneration = (a: Float32Array) => number | undefined;
 
 function actMd(
   d: Dnnl,
@@ -206,6 +219,12 @@ function forwardDesc(d: Dnnl, m: Mds, prop: number, bias: MemoryDesc | null): Ui
   return desc;
 }
 
+/**
+ * Filter reorders of forward and backward-data convolutions since the process started:
+ * `reordered` ran the reorder, `reused` found the filter already reordered (for tests).
+ */
+export const filterStats = { reordered: 0, reused: 0 };
+
 /** A primitive plus the filter reorder that feeds (or drains) it. */
 class ConvOp {
   constructor(
@@ -219,6 +238,29 @@ class ConvOp {
 
   /** bf16 result buffer of a forward or backward-data primitive, made on first use. */
   #result16: Uint16Array | undefined;
+  /** The filter array and generation whose reordered form `wBuf` holds (none: unknown). */
+  #filter: { array: Float32Array; gen: number } | undefined;
+
+  /**
+   * The filter as the primitive reads it: reordered into `wBuf` now, unless `wBuf` already holds
+   * this array's reordered contents of the same generation.
+   */
+  filter(
+    filter: Float32Array,
+    generation: FilterGeneration | undefined,
+  ): Float32Array | Uint16Array {
+    if (!this.reorder) return filter;
+    const gen = generation?.(filter);
+    const last = this.#filter;
+    if (gen !== undefined && last?.array === filter && last.gen === gen) {
+      filterStats.reused++;
+      return this.wBuf!;
+    }
+    this.reorder.exec([[ARG.src, filter], [ARG.dst, this.wBuf!]]);
+    filterStats.reordered++;
+    this.#filter = gen === undefined ? undefined : { array: filter, gen };
+    return this.wBuf!;
+  }
 
   /** The bf16 buffer of `n` elements this op's primitive writes its result into. */
   result16(n: number): Uint16Array {
@@ -284,12 +326,6 @@ function cachedOp(d: Dnnl, k: string, bf16: boolean, make: (bf16: boolean) => Co
 }
 
 /** `filter` in the layout (and type) the primitive reads. */
-function filterFor(op: ConvOp, filter: Float32Array): Float32Array | Uint16Array {
-  if (!op.reorder) return filter;
-  op.reorder.exec([[ARG.src, filter], [ARG.dst, op.wBuf!]]);
-  return op.wBuf!;
-}
-
 /**
  * The activation as the primitive reads it: through the bf16 cache for a bf16 primitive (a
  * bf16-primary input is read as it is), else the float32 values (written now if pending).
@@ -357,7 +393,7 @@ export function convForward(
   const r = op.bf16 ? bf16Result(op, y, options.bf16!) : undefined;
   const args: Array<[number, ArrayBufferView]> = [
     [ARG.src, act(op, x, options.bf16)],
-    [ARG.weights, filterFor(op, filter)],
+    [ARG.weights, op.filter(filter, options.filterGeneration)],
     [ARG.dst, r?.dst ?? y],
   ];
   if (options.bias) args.push([ARG.bias, options.bias]);
@@ -411,7 +447,7 @@ export function convBackwardData(
   const r = op.bf16 ? bf16Result(op, dx, options.bf16!) : undefined;
   op.main.exec([
     [ARG.diffDst, act(op, dy, options.bf16)],
-    [ARG.weights, filterFor(op, filter)],
+    [ARG.weights, op.filter(filter, options.filterGeneration)],
     [ARG.diffSrc, r?.dst ?? dx],
   ]);
   if (r?.widen) widenBf16(d, r.dst, dx);

@@ -103,6 +103,7 @@ const conv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) => {
   const y = convForward(backend.dnnl, convGeom(ci), x, w, {
     out: backend.alloc(sizeOf(ci.outShape)),
     bf16: bf16(backend),
+    filterGeneration: (a) => backend.generation(a),
   });
   return output(backend, ci.outShape, y);
 };
@@ -125,6 +126,7 @@ const fusedConv2D: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs) =
     activation: act,
     out: backend.alloc(sizeOf(ci.outShape)),
     bf16: bf16(backend),
+    filterGeneration: (a) => backend.generation(a),
   });
   return output(backend, ci.outShape, y);
 };
@@ -138,6 +140,7 @@ const conv2DBackpropInput: NativeKernelFunc = ({ inputs, backend, attrs }: Kerne
   const dx = convBackwardData(backend.dnnl, convGeom(ci), dy, w, {
     out: backend.alloc(sizeOf(ci.inShape)),
     bf16: bf16(backend),
+    filterGeneration: (a) => backend.generation(a),
   });
   return output(backend, ci.inShape, dx);
 };

@@ -16,6 +16,7 @@ import {
 } from "./kernels_eltwise.ts";
 import { MATMUL_KERNELS } from "./kernels_matmul.ts";
 import { POOL_KERNELS } from "./kernels_pool.ts";
+import { SOFTMAX_KERNELS } from "./kernels_softmax.ts";
 import { profiled } from "./profile.ts";
 
 /** What was loaded, for results and diagnostics. */
@@ -52,6 +53,7 @@ export const NATIVE_KERNELS: Record<string, NativeKernelFunc> = {
   ...ELTWISE_KERNELS,
   ...POOL_KERNELS,
   ...MATMUL_KERNELS,
+  ...SOFTMAX_KERNELS,
 };
 
 /**
