@@ -14,7 +14,12 @@ backward, so both frameworks do the same math. `--no-l2` trains on cross-entropy
 
 Usage: /usr/bin/python3 bench/torch_wrn.py [--model wrn|cnn] [--channels 3] [--classes 72]
        [--batch 128] [--steps 10] [--warmup 2] [--infer-batches 10] [--threads 2]
-       [--precision fp32|bf16] [--no-l2]
+       [--precision fp32|bf16] [--no-l2] [--profile N]
+
+`--profile N` also runs torch.profiler over the timed training steps (after the warm-up) and adds
+"trainProfile" to the JSON: the N ops with the most self CPU time, in ms per step (time on the
+calling thread inside the op and not in its child ops; an op's OpenMP workers are not counted
+separately, so on two threads this is the op's critical path), and prints the table on stderr.
 """
 import argparse
 import json
@@ -110,7 +115,12 @@ def main():
     p.add_argument("--no-l2", dest="l2", action="store_false",
                    help="train on cross-entropy alone (default: plus geomad's L2 terms, "
                         f"{WEIGHT_DECAY:g} * sum of squares of every weight)")
+    p.add_argument("--profile", type=int, default=0, metavar="N",
+                   help="profile the timed training steps with torch.profiler; report the N ops "
+                        "with the most self CPU time per step")
     a = p.parse_args()
+    if a.profile < 0:
+        p.error("--profile must be a non-negative integer")
     try:
         import torch
     except ImportError as e:
@@ -153,10 +163,29 @@ def main():
     model.train()
     for _ in range(a.warmup):
         step()
+    prof = None
+    if a.profile:
+        from torch.profiler import profile, ProfilerActivity
+        prof = profile(activities=[ProfilerActivity.CPU])
+        prof.__enter__()
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(a.steps):
         step()
     train_s, train_cpu = time.perf_counter() - t0, time.process_time() - c0
+    train_profile = None
+    if prof is not None:
+        prof.__exit__(None, None, None)
+        ops = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+        train_profile = [{"op": e.key, "callsPerStep": e.count / a.steps,
+                          "selfMsPerStep": e.self_cpu_time_total / 1e3 / a.steps,
+                          "totalMsPerStep": e.cpu_time_total / 1e3 / a.steps}
+                         for e in ops[:a.profile]]
+        total = sum(e.self_cpu_time_total for e in ops) / 1e3 / a.steps
+        print(f"torch.profiler, {a.steps} training steps: self CPU ms per step "
+              f"(all ops {total:.1f}; step wall {train_s * 1e3 / a.steps:.1f} ms)", file=sys.stderr)
+        for r in train_profile:
+            print(f"  {r['selfMsPerStep']:8.2f}  {r['callsPerStep']:6.1f} calls  {r['op']}",
+                  file=sys.stderr)
     model.eval()
     with torch.no_grad(), autocast():
         for _ in range(max(1, a.warmup)):
@@ -191,6 +220,8 @@ def main():
         "inferGflops": infer_ips * macs * 2 / 1e9,
         "loadavg": list(os.getloadavg()),
     }
+    if train_profile is not None:
+        out["trainProfile"] = train_profile
     print(json.dumps(out))
     return 0
 

@@ -116,6 +116,15 @@ export class NativeBackend extends MathBackendCPU {
     return this.#handOut(a);
   }
 
+  /**
+   * Like {@linkcode alloc}, and 64-byte aligned at every size (`alloc` aligns only the pooled
+   * sizes, of 256 KiB or more): for kernel outputs that oneDNN reads or writes in cache lines,
+   * such as a batch norm's ReLU mask.
+   */
+  allocAligned(n: number): Float32Array {
+    return n * 4 < MIN_POOLED_BYTES ? this.#handOut(alignedFloat32(n)) : this.alloc(n);
+  }
+
   /** Counts a new generation of `a`'s contents (a kernel is about to write them). */
   #handOut(a: Float32Array): Float32Array {
     this.#generation.set(a, (this.#generation.get(a) ?? 0) + 1);

@@ -14,7 +14,6 @@ import {
   output,
   sizeOf,
 } from "./backend.ts";
-import { alignedFloat32 } from "./aligned.ts";
 import { widenBf16 } from "./bf16.ts";
 import { ALG } from "./dnnl.ts";
 import {
@@ -322,12 +321,10 @@ const batchNormTrain: NativeKernelFunc = ({ inputs, backend, attrs }: KernelArgs
   const y = backend.alloc(x.length);
   const io = bnData(backend, x, y);
   const bf16 = io.x instanceof Uint16Array;
-  // 64-byte aligned (aligned.ts): oneDNN reads and writes the ReLU mask in cache lines
-  const workspace = relu
-    ? alignedFloat32(
-      Math.ceil(batchNormTrainWorkspaceBytes(backend.dnnl, rows, c, s.epsilon, bf16) / 4),
-    )
-    : new Float32Array(1);
+  // 64-byte aligned (aligned.ts): oneDNN reads and writes the ReLU mask in cache lines; from
+  // the pool, as the outputs are: a fresh mask of 0.25-1 MiB costs its page faults every step
+  const wsn = Math.ceil(batchNormTrainWorkspaceBytes(backend.dnnl, rows, c, s.epsilon, bf16) / 4);
+  const workspace = relu ? backend.allocAligned(wsn) : new Float32Array(1);
   batchNormTrainForward(backend.dnnl, rows, c, io.x, s, io.y, { relu, workspace });
   return [
     output(backend, shape, y),
