@@ -83,12 +83,15 @@ export class FusedBatchNormalization extends StockBatchNormalization {
       });
       if (!out) return undefined;
       const [y, mean, variance] = out;
-      // as the stock layer: moving <- moving - (moving - batch) * (1 - momentum)
+      // as the stock layer: moving <- moving - (moving - batch) * (1 - momentum), its three
+      // float32 kernels as one loop (the native backend's arrays are read directly)
+      const c = Math.fround(1 - me.momentum), f = Math.fround;
       for (const [v, batch] of [[me.movingMean, mean], [me.movingVariance, variance]] as const) {
-        tf.tidy(() => {
-          const orig = v.read();
-          v.write(tf.sub(orig, tf.mul(tf.sub(orig, batch), 1 - me.momentum)));
-        });
+        const orig = v.read();
+        const o = orig.dataSync() as Float32Array, b = batch.dataSync() as Float32Array;
+        const next = new Float32Array(o.length);
+        for (let j = 0; j < o.length; j++) next[j] = f(o[j]! - f(f(o[j]! - b[j]!) * c));
+        v.write(tf.tensor(next, orig.shape, "float32"));
       }
       return y;
     });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { NATIVE_BACKEND } from "../backend/native/backend.ts";
 import { relativeError, skipReason } from "../backend/native/testing.ts";
+import { nativeBatchNormTrain } from "../backend/native/ops.ts";
 import { FusedBatchNormalization } from "./batch_norm.ts";
 import { Rng } from "../util/rng.ts";
 
@@ -51,5 +52,47 @@ Deno.test({
       assert.ok(native.weights[2]!.some((v) => Math.abs(v) > 0.1), "moving mean updated");
       assert.equal(cpu.y.some((v) => v < 0), !relu, "relu clips negatives");
     }
+  },
+});
+
+Deno.test({
+  name:
+    "FusedBatchNormalization's moving statistics equal the stock three-kernel update bit for bit",
+  ignore: skipReason !== undefined,
+  async fn() {
+    await tf.setBackend(NATIVE_BACKEND);
+    const rng = new Rng(8);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 4 * 6 * 6 * 512 }, () => rng.next() * 4 - 1),
+      [4, 6, 6, 512],
+    );
+    const layer = new FusedBatchNormalization({ axis: -1, momentum: 0.99, epsilon: 1e-3 });
+    layer.build(x.shape);
+    // start the moving statistics away from (0, 1), so that every operation matters
+    const start = [0.3, 1.7].map((v) =>
+      Float32Array.from({ length: 512 }, () => v * 10 ** (rng.next() * 4 - 2))
+    );
+    layer.setWeights([...layer.getWeights().slice(0, 2), ...start.map((a) => tf.tensor1d(a))]);
+    const [, mean, variance] = nativeBatchNormTrain(
+      x,
+      layer.getWeights()[0]!,
+      layer.getWeights()[1]!,
+      1e-3,
+      { relu: false },
+    )!;
+    const want = [mean, variance].map((batch, i) =>
+      tf.tidy(() => {
+        const orig = tf.tensor1d(start[i]!);
+        return tf.sub(orig, tf.mul(tf.sub(orig, batch), 1 - 0.99)).dataSync() as Float32Array;
+      })
+    );
+    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
+    const got = layer.getWeights().slice(2).map((w) => w.dataSync() as Float32Array);
+    const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+    got.forEach((g, i) => {
+      assert.deepEqual(bits(g), bits(want[i]!), `moving statistic ${i}`);
+      assert.ok(g.some((v, j) => v !== start[i]![j]), "it moved");
+    });
+    tf.dispose([x, mean, variance]);
   },
 });

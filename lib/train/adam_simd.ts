@@ -12,15 +12,16 @@
  * The module is written out below (about 500 bytes, no build step): a function
  * `adam(g, m, v, w, bytes, beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1^t, 1 - beta2^t,
  * epsilon, -lr)` that updates m, v and w in place in its memory, 16 bytes per iteration, and
- * `adamL2(..., penalty, factor)`, which first adds the gradient of the weight's L2 term
- * factor * sum(w * w) to g as tfjs's autograd forms it (t = factor * w; g + (t + t)) and writes
- * the term's elements factor * (w * w) at `penalty` (for the loss value).
+ * `adamL2(..., factor)`, which first adds the gradient of the weight's L2 term
+ * factor * sum(w * w) to g as tfjs's autograd forms it (t = factor * w; g + (t + t)) and returns
+ * the term's value for the loss: its float32 elements factor * (w * w) summed in float64, lane
+ * by lane ({@linkcode penaltySum} gives the same bits in JavaScript).
  * The caller copies the four arrays in and the three results out; at 1.2 M weights that is
- * about 34 MB of copying, and still a fraction of the scalar loop's time (see README).
+ * about 29 MB of copying, and still a fraction of the scalar loop's time (see README).
  * @module
  */
 
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
+const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
 /** Unsigned LEB128. */
 function leb(n: number): number[] {
@@ -48,14 +49,19 @@ const I32_ADD = 0x6a, I32_GE_U = 0x4f;
 /** v128.load / v128.store with 16-byte alignment, offset 0. */
 const LOAD = simd(0x00, 4, 0), STORE = simd(0x0b, 4, 0);
 const SPLAT = simd(0x13), SQRT = simd(0xe3), ADD = simd(0xe4), MUL = simd(0xe6), DIV = simd(0xe7);
+/** f64x2.promote_low_f32x4, f64x2.add, f64x2.extract_lane, f64.add. */
+const PROMOTE_LOW = simd(0x5f), F64_ADD = simd(0xf0), F64_ADD_SCALAR = 0xa0;
+const lane = (k: number) => simd(0x21, k);
+/** i8x16.shuffle of (a, a) that moves lanes 2 and 3 of an f32x4 to lanes 0 and 1. */
+const HIGH_HALF = simd(0x0d, ...[8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]);
 
 // parameters 0-3: byte offsets of g, m, v, w; 4: bytes; 5-12: the eight f32 constants;
-// with L2 also 13: byte offset of the penalty terms, 14: the L2 factor
-const G = 0, M = 1, V = 2, W = 3, BYTES = 4, PEN = 13, L2 = 14;
+// with L2 also 13: the L2 factor
+const G = 0, M = 1, V = 2, W = 3, BYTES = 4, L2 = 13;
 // locals after the parameters: i; the constants splatted; g; new m; new v; and with L2: w, the
-// factor splatted, factor * w
+// factor splatted, factor * w, the term's elements, and its float64 sums of lanes 0-1 and 2-3
 const locals = (l2: boolean) => {
-  const i = l2 ? 15 : 13;
+  const i = l2 ? 14 : 13;
   return {
     I: i,
     B1: i + 1,
@@ -72,16 +78,20 @@ const locals = (l2: boolean) => {
     WJ: i + 12,
     L2S: i + 13,
     T: i + 14,
+    P: i + 15,
+    LO: i + 16,
+    HI: i + 17,
   };
 };
 
 /**
  * The update's body. With `l2`, before the update: t = factor * w, g = g + (t + t) (the gradient
  * of factor * sum(w * w) as tfjs's autograd forms it, added to the loss's gradient), and the
- * penalty term factor * (w * w) is stored for the loss value.
+ * term's elements factor * (w * w) are added up in float64 (lanes 0 and 1 in one f64x2, lanes 2
+ * and 3 in another); the function returns ((lane0 + lane1) + lane2) + lane3.
  */
 function adamBody(l2: boolean): number[] {
-  const { I, B1, C1, B2, C2, OA1, OA2, EPS, NLR, GJ, MJ, VJ, WJ, L2S, T } = locals(l2);
+  const { I, B1, C1, B2, C2, OA1, OA2, EPS, NLR, GJ, MJ, VJ, WJ, L2S, T, P, LO, HI } = locals(l2);
   const at = (base: number) => [...get(base), ...get(I), I32_ADD];
   const code: number[] = [];
   for (let k = 0; k < 8; k++) code.push(...get(5 + k), ...SPLAT, ...set(B1 + k));
@@ -112,14 +122,24 @@ function adamBody(l2: boolean): number[] {
       ...ADD,
       ...ADD,
       ...set(GJ),
-      // penalty term = factor * (w * w)
-      ...at(PEN),
+      // the term's elements p = factor * (w * w), summed in float64 by lane pairs
       ...get(L2S),
       ...get(WJ),
       ...get(WJ),
       ...MUL,
       ...MUL,
-      ...STORE,
+      ...tee(P),
+      ...PROMOTE_LOW,
+      ...get(LO),
+      ...F64_ADD,
+      ...set(LO),
+      ...get(P),
+      ...get(P),
+      ...HIGH_HALF,
+      ...PROMOTE_LOW,
+      ...get(HI),
+      ...F64_ADD,
+      ...set(HI),
     );
   }
   code.push(
@@ -173,7 +193,22 @@ function adamBody(l2: boolean): number[] {
     ...[0x0c, 0], // br to the loop
     ...[0x0b, 0x0b], // end loop, end block
   );
-  const decls = [2, 1, I32, l2 ? 14 : 11, V128];
+  if (l2) {
+    code.push(
+      ...get(LO),
+      ...lane(0),
+      ...get(LO),
+      ...lane(1),
+      F64_ADD_SCALAR,
+      ...get(HI),
+      ...lane(0),
+      F64_ADD_SCALAR,
+      ...get(HI),
+      ...lane(1),
+      F64_ADD_SCALAR,
+    );
+  }
+  const decls = [2, 1, I32, l2 ? 17 : 11, V128];
   const body = [...decls, ...code, 0x0b];
   return [...leb(body.length), ...body];
 }
@@ -181,11 +216,11 @@ function adamBody(l2: boolean): number[] {
 /** The module's bytes: functions `adam` and `adamL2` and their memory `mem`. */
 export function adamModuleBytes(): Uint8Array<ArrayBuffer> {
   const params = [I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32];
-  const paramsL2 = [...params, I32, F32];
+  const paramsL2 = [...params, F32];
   const name = (s: string) => [...leb(s.length), ...new TextEncoder().encode(s)];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 (13 params) -> (), 1 (15 params) -> ()
+    // types: 0 (13 params) -> (), 1 (14 params) -> (f64)
     ...section(1, [
       2,
       0x60,
@@ -195,7 +230,8 @@ export function adamModuleBytes(): Uint8Array<ArrayBuffer> {
       0x60,
       ...leb(paramsL2.length),
       ...paramsL2,
-      0,
+      1,
+      F64,
     ]),
     ...section(3, [2, 0, 1]), // function 0 has type 0, function 1 type 1
     ...section(5, [1, 0x00, 1]), // one memory, at least one 64 KiB page
@@ -236,16 +272,41 @@ type AdamFn = (
   w: number,
   bytes: number,
   ...c: number[]
-) => void;
+) => number | undefined;
 
 /**
  * The L2 term of a weight inside the update: `factor` (a float32 value) times the sum of the
- * weight's squares. Its gradient is added to the loss's gradient before the update, and each
- * element of the term, factor * (w * w), is written into `penalty` (the length of w).
+ * weight's squares. Its gradient is added to the loss's gradient before the update, and the
+ * update returns the term's value ({@linkcode penaltySum}).
  */
 export interface WeightDecayArgs {
   factor: number;
-  penalty: Float32Array;
+}
+
+/**
+ * The value of the L2 term factor * sum(w * w) as the update computes it: each element
+ * factor * (w * w) rounded to float32 (tfjs-layers' `mul(l2, square(x))`), the elements summed in
+ * float64 in four running sums by index mod 4, and those added as ((s0 + s1) + s2) + s3, then
+ * rounded to float32. The WebAssembly update gives the same bits.
+ */
+export function penaltySum(w: Float32Array, factor: number): number {
+  const f = Math.fround;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = w.length, whole = n - (n % 4);
+  let j = 0;
+  for (; j < whole; j += 4) {
+    const w0 = w[j]!, w1 = w[j + 1]!, w2 = w[j + 2]!, w3 = w[j + 3]!;
+    s0 += f(factor * f(w0 * w0));
+    s1 += f(factor * f(w1 * w1));
+    s2 += f(factor * f(w2 * w2));
+    s3 += f(factor * f(w3 * w3));
+  }
+  const rest = [0, 0, 0];
+  for (let k = 0; j < n; j++, k++) rest[k] = f(factor * f(w[j]! * w[j]!));
+  s0 += rest[0]!;
+  s1 += rest[1]!;
+  s2 += rest[2]!;
+  return f(s0 + s1 + s2 + s3);
 }
 
 /** The compiled update with its memory; grows the memory to the largest weight seen. */
@@ -270,7 +331,8 @@ export class AdamSimd {
   /**
    * Writes Adam's new first and second moments and weights into m1, v1, w1 (each the length of
    * w) from gradient g, moments m, v and weights w; with `l2`, adds the gradient of the weight's
-   * L2 term to g first (g itself is not changed) and writes the term's elements.
+   * L2 term to g first (g itself is not changed) and returns the term's value
+   * ({@linkcode penaltySum}), else NaN.
    */
   update(
     g: Float32Array,
@@ -280,10 +342,10 @@ export class AdamSimd {
     out: { m: Float32Array; v: Float32Array; w: Float32Array },
     c: AdamConstants,
     l2?: WeightDecayArgs,
-  ): void {
+  ): number {
     const n = w.length;
     const stride = Math.ceil(n / 4) * 16; // each array 16-byte aligned, padded to whole lanes
-    const need = (l2 ? 5 : 4) * stride;
+    const need = 4 * stride;
     const have = this.#mem.buffer.byteLength;
     if (need > have) this.#mem.grow(Math.ceil((need - have) / 65536));
     const heap = new Float32Array(this.#mem.buffer);
@@ -292,6 +354,7 @@ export class AdamSimd {
     heap.set(m, at(1));
     heap.set(v, at(2));
     heap.set(w, at(3));
+    heap.fill(0, at(3) + n, at(4)); // the last lanes' padding adds nothing to the term's sum
     const args = [
       0,
       stride,
@@ -307,11 +370,11 @@ export class AdamSimd {
       c.epsilon,
       c.negLr,
     ] as const;
-    if (l2) this.#fnL2(...args, 4 * stride, l2.factor);
-    else this.#fn(...args);
+    const sum = l2 ? Math.fround(this.#fnL2(...args, l2.factor)!) : NaN;
+    if (!l2) this.#fn(...args);
     out.m.set(heap.subarray(at(1), at(1) + n));
     out.v.set(heap.subarray(at(2), at(2) + n));
     out.w.set(heap.subarray(at(3), at(3) + n));
-    if (l2) l2.penalty.set(heap.subarray(at(4), at(4) + n));
+    return sum;
   }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../util/rng.ts";
-import { type AdamConstants, adamModuleBytes, AdamSimd } from "./adam_simd.ts";
+import { type AdamConstants, adamModuleBytes, AdamSimd, penaltySum } from "./adam_simd.ts";
 import { adamScalar } from "./fused_adam.ts";
 
 const f = Math.fround;
@@ -65,20 +65,33 @@ Deno.test("Adam with the L2 term in WebAssembly SIMD equals the JavaScript loop 
     const gCopy = g.slice();
     const want = { m: new Float32Array(n), v: new Float32Array(n), w: new Float32Array(n) };
     const got = { m: new Float32Array(n), v: new Float32Array(n), w: new Float32Array(n) };
-    const wantPenalty = new Float32Array(n), gotPenalty = new Float32Array(n);
-    adamScalar(g, m, v, w, want, c, { factor, penalty: wantPenalty });
-    simd.update(g, m, v, w, got, c, { factor, penalty: gotPenalty });
+    const wantSum = adamScalar(g, m, v, w, want, c, { factor });
+    const gotSum = simd.update(g, m, v, w, got, c, { factor });
     for (const k of ["m", "v", "w"] as const) {
       assert.deepEqual(bits(got[k]), bits(want[k]), `n=${n}: ${k} differs`);
     }
-    assert.deepEqual(bits(gotPenalty), bits(wantPenalty), `n=${n}: penalty terms differ`);
+    assert.ok(Object.is(gotSum, wantSum), `n=${n}: term ${gotSum} against ${wantSum}`);
+    assert.ok(Object.is(wantSum, penaltySum(w, factor)), `n=${n}: the term is penaltySum's`);
     assert.deepEqual(bits(g), bits(gCopy), "the gradient array is left as it was");
-    // the loop's L2 arithmetic itself: t = factor * w; g + (t + t); factor * (w * w)
+    // the loop's L2 arithmetic itself: t = factor * w; g + (t + t)
     for (let j = 0; j < Math.min(n, 50); j++) {
       const t = f(factor * w[j]!);
       const gl = f(g[j]! + f(t + t));
       assert.equal(want.m[j], f(f(m[j]! * c.beta1) + f(gl * c.oneMinusBeta1)), `n=${n}: m[${j}]`);
-      assert.ok(Object.is(wantPenalty[j], f(factor * f(w[j]! * w[j]!))), `n=${n}: penalty[${j}]`);
     }
+    // the term is the float32 elements' sum to within float32 rounding
+    let exact = 0;
+    for (let j = 0; j < n; j++) exact += f(factor * f(w[j]! * w[j]!));
+    assert.ok(Math.abs(gotSum - exact) <= exact * 2 ** -23, `n=${n}: ${gotSum} against ${exact}`);
   }
+});
+
+Deno.test("penaltySum adds the lanes in float64 in their fixed order, and ignores no element", () => {
+  // elements whose float32 sum would lose the small ones: 2^24 + 1 + 1 + 1 in float32 is 2^24
+  const w = Float32Array.from([2 ** 12, 1, 1, 1, 1]);
+  assert.equal(penaltySum(w, 1), 2 ** 24 + 4);
+  // lanes: s0 = w0^2 + w4^2, s1 = w1^2, s2 = w2^2, s3 = w3^2; ((s0 + s1) + s2) + s3
+  const v = Float32Array.from([3, 5, 7, 11, 13]);
+  assert.equal(penaltySum(v, 0.5), f(0.5 * (9 + 169 + 25 + 49 + 121)));
+  assert.equal(penaltySum(new Float32Array(0), 0.5), 0);
 });

@@ -16,14 +16,15 @@
  * The models' L2 terms can go inside the same pass ({@linkcode FusedAdamOptimizer.minimizeWithWeightDecay}):
  * instead of tfjs-layers' regulariser ops and their gradients through autograd (about 14 kernel
  * calls and 10 full passes per weight), the loop adds each term's gradient to the loss's gradient
- * with the float32 operations autograd performs, and the loss value gets each term from the same
- * elementwise products and tfjs's own Sum kernel, so weights, optimiser state and losses keep their
- * bits (`fused_adam_test.ts`).
+ * with the float32 operations autograd performs, so weights and optimiser state keep their bits
+ * (`fused_adam_test.ts`); it also sums each term's elements for the loss value, in float64
+ * ({@linkcode penaltySum}), which replaces a Sum kernel, an Add and a Reshape per term (about 3 ms
+ * per WRN-10-4 step: oneDNN's sgemm against a vector of ones is slow at one output).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { WeightDecayTerm } from "../models/init.ts";
-import { type AdamConstants, AdamSimd, type WeightDecayArgs } from "./adam_simd.ts";
+import { type AdamConstants, AdamSimd, penaltySum, type WeightDecayArgs } from "./adam_simd.ts";
 
 /** Backends whose float32 tensors are Float32Arrays the update can read directly. */
 const ARRAY_BACKENDS = new Set(["cpu", "native"]);
@@ -49,10 +50,10 @@ function values(backend: ArrayBackend, t: tf.Tensor): Float32Array | undefined {
   return v instanceof Float32Array ? v : undefined;
 }
 
-/** A weight's L2 factor (float32) and, after the update, the elements of its term. */
+/** A weight's L2 factor (float32) and, after the update, its term's value. */
 interface TermState {
   factor: number;
-  penalty?: Float32Array;
+  penalty?: number;
 }
 
 /** Adam whose update is one fused loop per weight on the cpu and native backends. */
@@ -91,13 +92,15 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   }
 
   /**
-   * One step on `f() + sum of the terms` over `varList`, the same bits as
-   * `minimize(() => tf.addN([f(), ...model.calculateLosses()]), true, varList)` for the model the
-   * terms come from: the loss's gradient comes from autograd, each term's is added inside the
-   * update as tfjs's autograd forms it (t = factor * w; g_loss + (t + t)), and the loss value adds
-   * each term, factor * sum(w * w) on the weights before the update, as tfjs-layers' regulariser
-   * and `tf.addN` do (the products from the loop, the sum from the backend's Sum kernel). Every
-   * term's variable must be in `varList`, once. Returns the loss, which the caller disposes.
+   * One step on `f() + sum of the terms` over `varList`: the same weights and optimiser state,
+   * bit for bit, as `minimize(() => tf.addN([f(), ...model.calculateLosses()]), true, varList)`
+   * for the model the terms come from. The loss's gradient comes from autograd, each term's is
+   * added inside the update as tfjs's autograd forms it (t = factor * w; g_loss + (t + t)). The
+   * loss value adds each term, factor * sum(w * w) on the weights before the update, in float32
+   * as `tf.addN` does; each term is its float32 elements (the regulariser's) summed in float64
+   * inside the update ({@linkcode penaltySum}), so it can differ from tfjs's float32 Sum kernel in
+   * the last bits (it is the more accurate of the two). Every term's variable must be in
+   * `varList`, once. Returns the loss, which the caller disposes.
    */
   minimizeWithWeightDecay(
     f: () => tf.Scalar,
@@ -125,20 +128,13 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       tf.dispose(grads);
     }
     if (terms.length === 0) return value;
-    const backend = tf.backend() as unknown as ArrayBackend;
-    const total = tf.tidy(() => {
-      const penalties = terms.map(({ variable }) => {
-        const elements = states.get(variable.name)!.penalty!;
-        const p = tf.engine().makeTensorFromTensorInfo(
-          backend.makeTensorInfo([...variable.shape], "float32", elements),
-        );
-        // tfjs-layers' L1L2.apply: zeros([1]) + sum(l2 * square(x)), reshaped to a scalar
-        return tf.reshape(tf.add(tf.zeros([1]), tf.sum(p)), []);
-      });
-      return tf.addN([value, ...penalties]) as tf.Scalar;
-    });
+    // tfjs-layers adds the loss and the terms with addN: float32 sums in order
+    let total = Math.fround(value.dataSync()[0]!);
+    for (const { variable } of terms) {
+      total = Math.fround(total + states.get(variable.name)!.penalty!);
+    }
     value.dispose();
-    return total;
+    return tf.scalar(total);
   }
 
   override applyGradients(
@@ -194,11 +190,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         }
         const n = w.length;
         const out = { w: alloc(n), m: alloc(n), v: alloc(n) };
-        const l2 = term && grad != null ? { factor: term.factor, penalty: alloc(n) } : undefined;
-        if (simd) simd.update(g, m, v, w, out, c, l2);
-        else adamScalar(g, m, v, w, out, c, l2);
+        const l2 = term && grad != null ? { factor: term.factor } : undefined;
+        const sum = simd ? simd.update(g, m, v, w, out, c, l2) : adamScalar(g, m, v, w, out, c, l2);
         if (term) {
-          term.penalty = l2?.penalty ?? penaltyElements(w, term.factor, alloc(n));
+          term.penalty = l2 ? sum : penaltySum(w, term.factor);
           this.fusedStats.weightDecay++;
         }
         const shape = [...value.shape];
@@ -227,19 +222,11 @@ function termOnlyGradient(w: Float32Array, factor: number): Float32Array {
   return g;
 }
 
-/** The elements of an L2 term, factor * (w * w) (tfjs-layers: mul(l2, square(x))). */
-function penaltyElements(w: Float32Array, factor: number, out: Float32Array): Float32Array {
-  const f = Math.fround;
-  for (let j = 0; j < w.length; j++) out[j] = f(factor * f(w[j]! * w[j]!));
-  return out;
-}
-
 /**
  * One Adam update of a weight in JavaScript: each operation in double precision rounded to
  * float32 (`Math.fround`), in tfjs's order. Writes the new moments and weights into `out`. With
  * `l2`, adds the gradient of the weight's L2 term to g first, as tfjs's autograd does
- * (t = factor * w; g + (t + t)), and writes the term's elements, factor * (w * w), into
- * `l2.penalty`.
+ * (t = factor * w; g + (t + t)), and returns the term's value ({@linkcode penaltySum}), else NaN.
  */
 export function adamScalar(
   g: Float32Array,
@@ -249,13 +236,12 @@ export function adamScalar(
   out: { m: Float32Array; v: Float32Array; w: Float32Array },
   c: AdamConstants,
   l2?: WeightDecayArgs,
-): void {
+): number {
   if (l2) {
-    const f = Math.fround, { factor, penalty } = l2, gl = new Float32Array(g.length);
+    const f = Math.fround, { factor } = l2, gl = new Float32Array(g.length);
     for (let j = 0; j < g.length; j++) {
-      const wj = w[j]!, t = f(factor * wj);
+      const t = f(factor * w[j]!);
       gl[j] = f(g[j]! + f(t + t));
-      penalty[j] = f(factor * f(wj * wj));
     }
     g = gl;
   }
@@ -274,6 +260,7 @@ export function adamScalar(
     v1[j] = vj;
     w1[j] = f(step + w[j]!);
   }
+  return l2 ? penaltySum(w, l2.factor) : NaN;
 }
 
 /** `tf.train.adam` with the fused update ({@linkcode FusedAdamOptimizer}). */
