@@ -290,23 +290,9 @@ export interface WeightDecayArgs {
  * rounded to float32. The WebAssembly update gives the same bits.
  */
 export function penaltySum(w: Float32Array, factor: number): number {
-  const f = Math.fround;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n = w.length, whole = n - (n % 4);
-  let j = 0;
-  for (; j < whole; j += 4) {
-    const w0 = w[j]!, w1 = w[j + 1]!, w2 = w[j + 2]!, w3 = w[j + 3]!;
-    s0 += f(factor * f(w0 * w0));
-    s1 += f(factor * f(w1 * w1));
-    s2 += f(factor * f(w2 * w2));
-    s3 += f(factor * f(w3 * w3));
-  }
-  const rest = [0, 0, 0];
-  for (let k = 0; j < n; j++, k++) rest[k] = f(factor * f(w[j]! * w[j]!));
-  s0 += rest[0]!;
-  s1 += rest[1]!;
-  s2 += rest[2]!;
-  return f(s0 + s1 + s2 + s3);
+  const f = Math.fround, s = [0, 0, 0, 0];
+  for (let j = 0; j < w.length; j++) s[j & 3]! += f(factor * f(w[j]! * w[j]!));
+  return f(s[0]! + s[1]! + s[2]! + s[3]!);
 }
 
 /** The compiled update with its memory; grows the memory to the largest weight seen. */
@@ -370,8 +356,9 @@ export class AdamSimd {
       c.epsilon,
       c.negLr,
     ] as const;
-    const sum = l2 ? Math.fround(this.#fnL2(...args, l2.factor)!) : NaN;
-    if (!l2) this.#fn(...args);
+    let sum = NaN;
+    if (l2) sum = Math.fround(this.#fnL2(...args, l2.factor)!);
+    else this.#fn(...args);
     out.m.set(heap.subarray(at(1), at(1) + n));
     out.v.set(heap.subarray(at(2), at(2) + n));
     out.w.set(heap.subarray(at(3), at(3) + n));
