@@ -1,10 +1,12 @@
 /**
  * `deno task reproduction`: updates the reproduction record from paper-preset GEOM results.
  * Reads every result record under `--runs` (checkpoint folders skipped, each record validated),
- * replaces the section `--label` of docs/reproduction.json, and rewrites the tables of
- * docs/reproduction.md between its `<!-- tables:start -->` and `<!-- tables:end -->` markers.
+ * merges them into the section `--label` of docs/reproduction.json (a class's newest run wins; the
+ * rows of classes with no record under `--runs` stay, unless `--replace`), and rewrites the tables
+ * of docs/reproduction.md between its `<!-- tables:start -->` and `<!-- tables:end -->` markers.
  *
  *   deno task reproduction --runs DIR --label "Fashion-MNIST" [--paper-dataset fashion-mnist]
+ *     [--replace]
  * @module
  */
 import { join } from "node:path";
@@ -25,9 +27,10 @@ const START = "<!-- tables:start -->", END = "<!-- tables:end -->";
 
 const COMMAND = {
   command: "deno task reproduction",
-  usage: "--runs DIR --label TEXT [--paper-dataset NAME]",
+  usage: "--runs DIR --label TEXT [--paper-dataset NAME] [--replace]",
   about: "Updates docs/reproduction.json and the tables of docs/reproduction.md from the " +
-    "paper-preset GEOM result records under a folder.",
+    "paper-preset GEOM result records under a folder; rows recorded earlier for other " +
+    "classes stay (their run folders may be on another machine).",
   flags: {
     runs: {
       type: "string",
@@ -50,6 +53,12 @@ const COMMAND = {
       help: "whose published numbers the rows sit beside",
       defaultText: "the records' dataset",
       example: "--paper-dataset cifar10",
+    },
+    replace: {
+      type: "boolean",
+      default: false,
+      help: "rebuild the section from the records under --runs alone, dropping earlier rows",
+      example: "--replace",
     },
   },
 } as const satisfies CommandSpec;
@@ -84,7 +93,6 @@ async function main(): Promise<void> {
   const paperDataset = v["paper-dataset"] ?? datasets[0];
   if (!paperDataset) throw new UsageError(`no valid result records under ${v.runs}`);
   getDatasetSpec(paperDataset); // validates the name
-  const section = reproductionSection(results, { label: v.label, paperDataset });
   let record: { schema: string; sections: ReproductionSection[] } = {
     schema: "geomad/reproduction@1",
     sections: [],
@@ -93,6 +101,12 @@ async function main(): Promise<void> {
     record = JSON.parse(await Deno.readTextFile(JSON_PATH));
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const earlier = v.replace ? [] : record.sections.find((s) => s.label === v.label)?.rows ?? [];
+  const section = reproductionSection(results, { label: v.label, paperDataset, keep: earlier });
+  const kept = section.rows.filter((r) => earlier.includes(r)).map((r) => r.normalClass);
+  if (kept.length > 0) {
+    console.log(`reproduction: kept the earlier rows of classes ${kept.join(", ")}`);
   }
   record.sections = [...record.sections.filter((s) => s.label !== v.label), section];
   await writeJsonAtomic(JSON_PATH, record);

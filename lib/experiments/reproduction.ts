@@ -77,22 +77,17 @@ export function isPaperProtocol(r: RunResult): boolean {
 }
 
 /**
- * Builds a section from paper-protocol GEOM results ({@linkcode isPaperProtocol}; one per class,
- * the newest wins).
+ * Builds a section from paper-protocol GEOM results ({@linkcode isPaperProtocol}) and the rows
+ * `o.keep` recorded earlier (whose run folders may be gone): one row per class, the newest wins.
  */
 export function reproductionSection(
   results: readonly RunResult[],
-  o: { label: string; paperDataset: string },
+  o: { label: string; paperDataset: string; keep?: readonly ReproductionRow[] },
 ): ReproductionSection {
   const published = publishedFor("geom", o.paperDataset);
-  const byClass = new Map<number, RunResult>();
-  for (const r of results) {
-    if (r.method !== "geom" || r.preset !== "paper" || r.status !== "ok") continue;
-    if (!isPaperProtocol(r)) continue;
-    const old = byClass.get(r.normalClass);
-    if (!old || old.createdAt < r.createdAt) byClass.set(r.normalClass, r);
-  }
-  const rows = [...byClass.values()].sort((a, b) => a.normalClass - b.normalClass).map((r) => {
+  const fresh = results.filter((r) =>
+    r.method === "geom" && r.preset === "paper" && r.status === "ok" && isPaperProtocol(r)
+  ).map((r): ReproductionRow => {
     const auroc: Record<string, number> = {};
     for (const s of SCORES) {
       const m = r.metrics[s];
@@ -115,6 +110,12 @@ export function reproductionSection(
       createdAt: r.createdAt,
     };
   });
+  const rowByClass = new Map<number, ReproductionRow>();
+  for (const row of [...(o.keep ?? []), ...fresh]) {
+    const old = rowByClass.get(row.normalClass);
+    if (!old || old.createdAt < row.createdAt) rowByClass.set(row.normalClass, row);
+  }
+  const rows = [...rowByClass.values()].sort((a, b) => a.normalClass - b.normalClass);
   const mean = (f: (row: ReproductionRow) => number | undefined) => {
     const v = rows.map(f).filter((x): x is number => x !== undefined);
     return v.length === rows.length && v.length > 0

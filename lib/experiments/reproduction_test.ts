@@ -86,3 +86,35 @@ Deno.test("trainAndScoreSeconds() counts a resumed run's training over its sessi
     scoreSeconds: 50,
   });
 });
+
+Deno.test("reproductionSection() keeps earlier rows of other classes; a class's newest row wins", () => {
+  const plan = getMethod("geom").plan("paper");
+  const run = (c: number, d: number, createdAt: string) => ({
+    ...fakeResult(plan, {
+      dataset: "fashion-mnist",
+      normalClass: c,
+      seed: 0,
+      auroc: { dirichlet: d },
+    }),
+    preset: "paper",
+    createdAt,
+  });
+  const o = { label: "Fashion-MNIST", paperDataset: "fashion-mnist" };
+  const earlier = reproductionSection(
+    [run(0, 0.9, "2026-12-01T00:00:00Z"), run(1, 0.8, "2026-12-01T00:00:00Z")],
+    o,
+  ).rows;
+  const s = reproductionSection(
+    [run(1, 0.97, "2026-12-02T00:00:00Z"), run(2, 0.85, "2026-12-02T00:00:00Z")],
+    { ...o, keep: earlier },
+  );
+  assert.deepEqual(s.rows.map((r) => [r.normalClass, r.auroc.dirichlet]), [[0, 90], [1, 97], [
+    2,
+    85,
+  ]]);
+  assert.equal(s.rows[0], earlier[0], "the kept row is the earlier one, unchanged");
+  assert.ok(Math.abs(s.mean.auroc.dirichlet! - (90 + 97 + 85) / 3) < 1e-9, "mean over all rows");
+  assert.equal(s.mean.classes, 3);
+  const stale = reproductionSection([run(1, 0.5, "2026-11-30T00:00:00Z")], { ...o, keep: earlier });
+  assert.equal(stale.rows[1]!.auroc.dirichlet, 80, "an older record does not replace a newer row");
+});

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { getMethod } from "../lib/detectors/catalogue.ts";
+import { reproductionSection } from "../lib/experiments/reproduction.ts";
+import { withDigest } from "../lib/experiments/result.ts";
+import { fakeResult } from "../lib/experiments/testing.ts";
+
+const SCRIPT = new URL("./reproduction.ts", import.meta.url).pathname;
+
+async function reproduction(cwd: string, args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write=docs", SCRIPT, ...args],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+const plan = getMethod("geom").plan("paper");
+const record = (c: number, d: number, createdAt: string) =>
+  withDigest({
+    ...fakeResult(plan, {
+      dataset: "fashion-mnist",
+      normalClass: c,
+      seed: 0,
+      auroc: { dirichlet: d },
+    }),
+    preset: "paper",
+    createdAt,
+  });
+
+Deno.test("reproduction CLI merges new records into the section; --replace rebuilds it", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(join(dir, "docs"));
+  await Deno.mkdir(join(dir, "runs"));
+  const label = "Fashion-MNIST";
+  const earlier = reproductionSection(
+    [record(0, 0.9, "2026-12-01T00:00:00Z"), record(1, 0.8, "2026-12-01T00:00:00Z")],
+    { label, paperDataset: "fashion-mnist" },
+  );
+  const other = { ...earlier, label: "CIFAR-10 (JPEG re-encoding)" };
+  await Deno.writeTextFile(
+    join(dir, "docs/reproduction.json"),
+    JSON.stringify({ schema: "geomad/reproduction@1", sections: [other, earlier] }),
+  );
+  await Deno.writeTextFile(
+    join(dir, "docs/reproduction.md"),
+    "# Record\n\n<!-- tables:start -->\nold\n<!-- tables:end -->\n\nprose stays\n",
+  );
+  await Deno.writeTextFile(
+    join(dir, "runs/class-1.json"),
+    JSON.stringify(record(1, 0.97, "2026-12-02T00:00:00Z")),
+  );
+  const read = async () => {
+    const j = JSON.parse(await Deno.readTextFile(join(dir, "docs/reproduction.json")));
+    return j.sections as {
+      label: string;
+      rows: { normalClass: number; auroc: { dirichlet: number } }[];
+    }[];
+  };
+
+  const merged = await reproduction(dir, ["--runs", "runs", "--label", label]);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.match(merged.stdout, /kept the earlier rows of classes 0\n/);
+  let sections = await read();
+  assert.deepEqual(sections.map((s) => s.label), [other.label, label], "other sections stay");
+  assert.deepEqual(sections[1]!.rows.map((r) => [r.normalClass, r.auroc.dirichlet]), [[0, 90], [
+    1,
+    97,
+  ]]);
+  const md = await Deno.readTextFile(join(dir, "docs/reproduction.md"));
+  assert.match(md, /### Fashion-MNIST: 2 of 10 classes/);
+  assert.match(md, /prose stays/);
+  assert.doesNotMatch(md, /\nold\n/);
+
+  const replaced = await reproduction(dir, ["--runs", "runs", "--label", label, "--replace"]);
+  assert.equal(replaced.code, 0, replaced.stderr);
+  assert.doesNotMatch(replaced.stdout, /kept/);
+  sections = await read();
+  assert.deepEqual(sections[1]!.rows.map((r) => r.normalClass), [1]);
+  await Deno.remove(dir, { recursive: true });
+});
