@@ -17,6 +17,8 @@ export interface ReproductionRow {
   auroc: Record<string, number>;
   precision: string;
   backend: string;
+  /** oneDNN's effective ISA on `native` (e.g. `cpu_isa_avx512_core_amx`), when recorded. */
+  isa?: string;
   /** Wall seconds of training (summed over the sessions of a resumed run). */
   trainSeconds: number;
   /** Wall seconds of the Dirichlet fit and the scoring (the last session's, when resumed). */
@@ -103,6 +105,7 @@ export function reproductionSection(
       auroc,
       precision: r.backend.precision ?? "fp32",
       backend: r.backend.name,
+      ...(r.backend.isa ? { isa: r.backend.isa } : {}),
       ...trainAndScoreSeconds(r),
       ...(state.softmaxBelow1e10 ? { softmaxBelow1e10: state.softmaxBelow1e10 } : {}),
       ...(r.versions.commit ? { commit: r.versions.commit } : {}),
@@ -150,6 +153,11 @@ function hms(s: number): string {
   return `${h} h ${String(m).padStart(2, "0")} min`;
 }
 
+/** The backend with oneDNN's ISA when recorded, e.g. `native (avx512_core_bf16)`. */
+function backendText(r: ReproductionRow): string {
+  return r.isa ? `${r.backend} (${r.isa.replace(/^cpu_isa_/, "")})` : r.backend;
+}
+
 /** The section as a Markdown table with its mean row. */
 export function reproductionMarkdown(s: ReproductionSection): string {
   const f = (v: number | undefined) => (v === undefined ? "-" : v.toFixed(1));
@@ -163,7 +171,7 @@ export function reproductionMarkdown(s: ReproductionSection): string {
     lines.push(
       `| ${r.normalClass} ${r.className} | ${f(r.paper)} | ${f(r.auroc.dirichlet)} | ` +
         `${f(r.auroc.simple)} | ${f(r.auroc["dirichlet-1e-10"])} | ` +
-        `${verdict(r.auroc.dirichlet, r.paper)} | ${r.precision} | ${r.backend} | ` +
+        `${verdict(r.auroc.dirichlet, r.paper)} | ${r.precision} | ${backendText(r)} | ` +
         `${hms(r.trainSeconds)} | ${hms(r.scoreSeconds)} | ` +
         `${r.commit ? r.commit.slice(0, 7) : "-"} |`,
     );

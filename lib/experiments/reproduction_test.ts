@@ -115,6 +115,13 @@ Deno.test("reproductionSection() keeps earlier rows of other classes; a class's 
   assert.equal(s.rows[0], earlier[0], "the kept row is the earlier one, unchanged");
   assert.ok(Math.abs(s.mean.auroc.dirichlet! - (90 + 97 + 85) / 3) < 1e-9, "mean over all rows");
   assert.equal(s.mean.classes, 3);
+  assert.equal(s.rows[1]!.isa, undefined, "a record without oneDNN's ISA");
+  const amx = { ...run(3, 0.9, "2026-12-02T00:00:00Z") };
+  amx.backend = { ...amx.backend, name: "native", isa: "cpu_isa_avx512_core_amx" };
+  const withIsa = reproductionSection([amx], o);
+  assert.equal(withIsa.rows[0]!.isa, "cpu_isa_avx512_core_amx");
+  assert.match(reproductionMarkdown(withIsa), /\| fp32 \| native \(avx512_core_amx\) \|/);
+  assert.match(reproductionMarkdown(s), /\| fp32 \| cpu \|/);
   const stale = reproductionSection([run(1, 0.5, "2026-11-30T00:00:00Z")], { ...o, keep: earlier });
   assert.equal(stale.rows[1]!.auroc.dirichlet, 80, "an older record does not replace a newer row");
 });
