@@ -18,7 +18,7 @@
  *     --allow-sys=loadavg bench/throughput.ts [--quick] [--models wrn,cnn] [--channels 3,1] \
  *     [--backends native,wasm] [--batch 128] [--steps 5] [--warmup 2] [--infer-batches 5] \
  *     [--threads 2] [--precisions fp32,bf16] [--no-torch] [--torch-stock-only] [--kernels]
- *     [--out FILE]
+ *     [--repeat N] [--out FILE]
  *
  * `--quick` (CI): batch 16, 1 warm-up and 1 timed step/batch, WRN and CNN on 3 channels.
  * PyTorch runs twice per configuration, as Debian ships it and with glibc malloc tuned
@@ -28,6 +28,9 @@
  * Every configuration runs in each of `--precisions` (default fp32 and bf16): bf16 rows are
  * geomad's bf16 convolutions on native (skipped where the CPU lacks AMX / AVX512-BF16) and
  * PyTorch's bf16 autocast (channels-last); ratios compare rows of the same precision.
+ * `--repeat N` measures every configuration N times in interleaved rounds (PyTorch, then geomad,
+ * then again), so drift in the machine's speed reaches both frameworks alike; the table and
+ * `rows` give each row's median over the rounds (ratios of medians), `runs` every measurement.
  * @module
  */
 import process from "node:process";
@@ -47,6 +50,7 @@ import { countMacs } from "../lib/models/count.ts";
 import { buildSmallCnn } from "../lib/models/small_cnn.ts";
 import { buildWrn } from "../lib/models/wrn.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
+import { medianRows, type ModelName, type Row } from "./throughput_rows.ts";
 import { trainStep } from "./train_step.ts";
 import {
   type CommandSpec,
@@ -60,7 +64,6 @@ import { UsageError } from "../lib/util/errors.ts";
 import { Rng } from "../lib/util/rng.ts";
 
 const MODELS = ["wrn", "cnn"] as const;
-type ModelName = (typeof MODELS)[number];
 const PYTHON = "/usr/bin/python3";
 const TORCH_SCRIPT = new URL("./torch_wrn.py", import.meta.url).pathname;
 /**
@@ -73,30 +76,6 @@ const TORCH_MALLOC_ENV = {
   MALLOC_TRIM_THRESHOLD_: "68719476736",
   MALLOC_TOP_PAD_: "1073741824",
 };
-
-/** One measured configuration. */
-interface Row {
-  framework: "geomad" | "pytorch";
-  backend: string;
-  /** fp32, or bf16 (geomad: bf16 convolutions on native; PyTorch: bf16 autocast). */
-  precision: Precision;
-  model: ModelName;
-  channels: number;
-  batch: number;
-  threads: number;
-  macsPerImage: number;
-  trainImagesPerSec: number;
-  inferImagesPerSec: number;
-  /** Process CPU seconds (all threads) per training batch / scoring batch. */
-  trainCpuSecPerBatch: number;
-  inferCpuSecPerBatch: number;
-  trainGflops: number;
-  inferGflops: number;
-  loadavg: number[] | null;
-  /** geomad rows: images/s over the faster PyTorch run of the same model and input. */
-  trainVsTorch?: number;
-  inferVsTorch?: number;
-}
 
 function loadavg(): number[] | null {
   try {
@@ -376,7 +355,7 @@ const COMMAND = {
   command: "deno task bench",
   usage: "[--quick] [--models wrn,cnn] [--channels 3,1] [--backends native,wasm] [--batch N] " +
     "[--steps N] [--warmup N] [--infer-batches N] [--threads N] [--no-torch] " +
-    "[--torch-stock-only] [--kernels] [--precisions fp32,bf16] [--out FILE]",
+    "[--torch-stock-only] [--kernels] [--precisions fp32,bf16] [--repeat N] [--out FILE]",
   about: "Training and scoring throughput of geomad's models on every tfjs backend and in " +
     "PyTorch CPU, with ratios; writes results/bench/throughput.json.",
   flags: {
@@ -468,6 +447,14 @@ const COMMAND = {
       defaultText: "fp32,bf16",
       example: "--precisions fp32",
     },
+    repeat: {
+      type: "string",
+      arg: "N",
+      kind: "integer >= 1",
+      help: "rounds per configuration, interleaving the frameworks; rows are the medians",
+      defaultText: "1",
+      example: "--repeat 5",
+    },
     out: {
       type: "string",
       arg: "FILE",
@@ -502,8 +489,9 @@ await runCli("bench/throughput", async () => {
     inferBatches: intFlag("infer-batches", f["infer-batches"], quick ? 1 : 5, { min: 1 }),
   };
   const threads = intFlag("threads", f.threads, 2, { min: 1 });
+  const repeat = intFlag("repeat", f.repeat, 1, { min: 1 });
   const out = f.out ?? "results/bench/throughput.json";
-  const rows: Row[] = [];
+  const runs: Row[] = [];
   const skipped: string[] = [];
   const startLoad = loadavg();
   for (const model of models) {
@@ -511,28 +499,34 @@ await runCli("bench/throughput", async () => {
       const label = `${model} 32x32x${ch}`;
       for (const precision of precisions) {
         const tunings = f["no-torch"] ? [] : f["torch-stock-only"] ? [false] : [false, true];
-        for (const tuned of tunings) {
-          console.error(
-            `measuring ${label} ${precision} on pytorch${tuned ? " (tuned malloc)" : ""} ...`,
-          );
-          const torch = await measureTorch(model, ch, sizes, threads, tuned, precision);
-          if (torch) rows.push(torch);
-          else skipped.push(`pytorch: ${PYTHON} with torch not available`);
-        }
-        for (const backend of backends) {
-          const why = await activate(backend, threads, precision);
-          if (why) {
-            skipped.push(`${backend} ${precision}: ${why}`);
-            continue;
+        for (let round = 0; round < repeat; round++) {
+          const of = repeat > 1 ? ` (round ${round + 1}/${repeat})` : "";
+          for (const tuned of tunings) {
+            console.error(
+              `measuring ${label} ${precision} on pytorch${
+                tuned ? " (tuned malloc)" : ""
+              }${of} ...`,
+            );
+            const torch = await measureTorch(model, ch, sizes, threads, tuned, precision);
+            if (torch) runs.push({ ...torch, round });
+            else skipped.push(`pytorch: ${PYTHON} with torch not available`);
           }
-          console.error(`measuring ${label} ${precision} on ${backend} ...`);
-          rows.push(await measureTfjs(model, ch, sizes, precision));
-          const b = tf.backend() as { clearPool?: () => void };
-          b.clearPool?.();
+          for (const backend of backends) {
+            const why = await activate(backend, threads, precision);
+            if (why) {
+              skipped.push(`${backend} ${precision}: ${why}`);
+              continue;
+            }
+            console.error(`measuring ${label} ${precision} on ${backend}${of} ...`);
+            runs.push({ ...(await measureTfjs(model, ch, sizes, precision)), round });
+            const b = tf.backend() as { clearPool?: () => void };
+            b.clearPool?.();
+          }
         }
       }
     }
   }
+  const rows = medianRows(runs);
   // ratios are taken against the faster PyTorch run of the same configuration and precision
   const torchOf = (r: Row, key: "trainImagesPerSec" | "inferImagesPerSec") =>
     rows.filter((t) =>
@@ -544,6 +538,7 @@ await runCli("bench/throughput", async () => {
   if (info) {
     console.log(`native: oneDNN ${info.dnnlVersion}, ISA ${info.isa}, ${info.threads} threads`);
   }
+  if (repeat > 1) console.log(`medians over ${repeat} interleaved rounds (runs: every round)`);
   console.log(
     "model        backend                 prec  train img/s  GFLOP/s  cpu-s/batch  score img/s" +
       "  GFLOP/s  train/torch  score/torch",
@@ -586,7 +581,7 @@ await runCli("bench/throughput", async () => {
     }
   }
   const result = {
-    schema: "geomad/bench-throughput@2",
+    schema: "geomad/bench-throughput@3",
     date: new Date().toISOString(),
     quick,
     sizes,
@@ -595,7 +590,9 @@ await runCli("bench/throughput", async () => {
     native: nativeBackendInfo() ?? null,
     loadavg: { start: startLoad, end: loadavg() },
     skipped: [...new Set(skipped)],
+    repeat,
     rows,
+    runs,
     kernels,
   };
   await Deno.mkdir(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });

@@ -29,10 +29,12 @@ function testFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Groups: one per lib/<folder> (lib/backend split per subfolder), experiments, scripts. */
+/** Groups: one per lib/<folder> (lib/backend split per subfolder), experiments, scripts, bench. */
 function groups(): Map<string, string[]> {
   const g = new Map<string, string[]>();
-  for (const f of [...testFiles("lib"), ...testFiles("experiments"), ...testFiles("scripts")]) {
+  for (
+    const f of ["lib", "experiments", "scripts", "bench"].flatMap((d) => testFiles(d))
+  ) {
     const parts = f.split("/");
     const key = parts[0] === "lib"
       ? (parts[1] === "backend" && parts.length > 3 ? parts.slice(0, 3) : parts.slice(0, 2))
