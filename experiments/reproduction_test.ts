@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getMethod } from "../lib/detectors/catalogue.ts";
 import { reproductionSection } from "../lib/experiments/reproduction.ts";
-import { withDigest } from "../lib/experiments/result.ts";
-import { fakeResult } from "../lib/experiments/testing.ts";
+import { fakePaperGeomResult } from "../lib/experiments/testing.ts";
 
 const SCRIPT = new URL("./reproduction.ts", import.meta.url).pathname;
 
@@ -18,26 +16,16 @@ async function reproduction(cwd: string, args: string[]) {
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-const plan = getMethod("geom").plan("paper");
-const record = (c: number, d: number, createdAt: string) =>
-  withDigest({
-    ...fakeResult(plan, {
-      dataset: "fashion-mnist",
-      normalClass: c,
-      seed: 0,
-      auroc: { dirichlet: d },
-    }),
-    preset: "paper",
-    createdAt,
-  });
-
 Deno.test("reproduction CLI merges new records into the section; --replace rebuilds it", async () => {
   const dir = await Deno.makeTempDir();
   await Deno.mkdir(join(dir, "docs"));
   await Deno.mkdir(join(dir, "runs"));
   const label = "Fashion-MNIST";
   const earlier = reproductionSection(
-    [record(0, 0.9, "2026-12-01T00:00:00Z"), record(1, 0.8, "2026-12-01T00:00:00Z")],
+    [
+      fakePaperGeomResult(0, 0.9, "2026-12-01T00:00:00Z"),
+      fakePaperGeomResult(1, 0.8, "2026-12-01T00:00:00Z"),
+    ],
     { label, paperDataset: "fashion-mnist" },
   );
   const other = { ...earlier, label: "CIFAR-10 (JPEG re-encoding)" };
@@ -51,7 +39,7 @@ Deno.test("reproduction CLI merges new records into the section; --replace rebui
   );
   await Deno.writeTextFile(
     join(dir, "runs/class-1.json"),
-    JSON.stringify(record(1, 0.97, "2026-12-02T00:00:00Z")),
+    JSON.stringify(fakePaperGeomResult(1, 0.97, "2026-12-02T00:00:00Z")),
   );
   const read = async () => {
     const j = JSON.parse(await Deno.readTextFile(join(dir, "docs/reproduction.json")));

@@ -6,7 +6,7 @@ import {
   trainAndScoreSeconds,
   verdict,
 } from "./reproduction.ts";
-import { fakeResult } from "./testing.ts";
+import { fakePaperGeomResult, fakeResult } from "./testing.ts";
 
 Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's numbers", () => {
   const plan = getMethod("geom").plan("paper");
@@ -88,24 +88,19 @@ Deno.test("trainAndScoreSeconds() counts a resumed run's training over its sessi
 });
 
 Deno.test("reproductionSection() keeps earlier rows of other classes; a class's newest row wins", () => {
-  const plan = getMethod("geom").plan("paper");
-  const run = (c: number, d: number, createdAt: string) => ({
-    ...fakeResult(plan, {
-      dataset: "fashion-mnist",
-      normalClass: c,
-      seed: 0,
-      auroc: { dirichlet: d },
-    }),
-    preset: "paper",
-    createdAt,
-  });
   const o = { label: "Fashion-MNIST", paperDataset: "fashion-mnist" };
   const earlier = reproductionSection(
-    [run(0, 0.9, "2026-12-01T00:00:00Z"), run(1, 0.8, "2026-12-01T00:00:00Z")],
+    [
+      fakePaperGeomResult(0, 0.9, "2026-12-01T00:00:00Z"),
+      fakePaperGeomResult(1, 0.8, "2026-12-01T00:00:00Z"),
+    ],
     o,
   ).rows;
   const s = reproductionSection(
-    [run(1, 0.97, "2026-12-02T00:00:00Z"), run(2, 0.85, "2026-12-02T00:00:00Z")],
+    [
+      fakePaperGeomResult(1, 0.97, "2026-12-02T00:00:00Z"),
+      fakePaperGeomResult(2, 0.85, "2026-12-02T00:00:00Z"),
+    ],
     { ...o, keep: earlier },
   );
   assert.deepEqual(s.rows.map((r) => [r.normalClass, r.auroc.dirichlet]), [[0, 90], [1, 97], [
@@ -116,12 +111,15 @@ Deno.test("reproductionSection() keeps earlier rows of other classes; a class's 
   assert.ok(Math.abs(s.mean.auroc.dirichlet! - (90 + 97 + 85) / 3) < 1e-9, "mean over all rows");
   assert.equal(s.mean.classes, 3);
   assert.equal(s.rows[1]!.isa, undefined, "a record without oneDNN's ISA");
-  const amx = { ...run(3, 0.9, "2026-12-02T00:00:00Z") };
+  const amx = { ...fakePaperGeomResult(3, 0.9, "2026-12-02T00:00:00Z") };
   amx.backend = { ...amx.backend, name: "native", isa: "cpu_isa_avx512_core_amx" };
   const withIsa = reproductionSection([amx], o);
   assert.equal(withIsa.rows[0]!.isa, "cpu_isa_avx512_core_amx");
   assert.match(reproductionMarkdown(withIsa), /\| fp32 \| native \(avx512_core_amx\) \|/);
   assert.match(reproductionMarkdown(s), /\| fp32 \| cpu \|/);
-  const stale = reproductionSection([run(1, 0.5, "2026-11-30T00:00:00Z")], { ...o, keep: earlier });
+  const stale = reproductionSection([fakePaperGeomResult(1, 0.5, "2026-11-30T00:00:00Z")], {
+    ...o,
+    keep: earlier,
+  });
   assert.equal(stale.rows[1]!.auroc.dirichlet, 80, "an older record does not replace a newer row");
 });

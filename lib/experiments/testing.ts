@@ -3,7 +3,7 @@
  * would), for tests of resuming, merging and summaries without training anything.
  * @module
  */
-import type { MethodPlan } from "../detectors/catalogue.ts";
+import { getMethod, type MethodPlan } from "../detectors/catalogue.ts";
 import {
   type DataRecord,
   RESULT_SCHEMA,
@@ -76,4 +76,23 @@ export function fakeResult(plan: MethodPlan, options: FakeResultOptions): RunRes
     state: options.state ?? {},
     createdAt: "2026-01-01T00:00:00.000Z",
   });
+}
+
+/**
+ * A paper-preset GEOM record of Fashion-MNIST class `normalClass` with Dirichlet AUROC `dirichlet`,
+ * made at `createdAt` (with its digest, as a run writes it), for the reproduction record's tests.
+ */
+export function fakePaperGeomResult(
+  normalClass: number,
+  dirichlet: number,
+  createdAt: string,
+): RunResult {
+  const plan = getMethod("geom").plan("paper");
+  const r = fakeResult(plan, {
+    dataset: "fashion-mnist",
+    normalClass,
+    seed: 0,
+    auroc: { dirichlet },
+  });
+  return withDigest({ ...r, createdAt });
 }
