@@ -11,15 +11,10 @@ import process from "node:process";
 import { loadDataset, type LoadedDataset, toImages } from "../lib/data/mod.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { type CommandSpec, intFlag, parseCommand, runCli } from "../lib/util/cli.ts";
+import { median } from "./stats.ts";
 
 /** The acceptance threshold for loading 70k images, in milliseconds. */
 const THRESHOLD_MS = 1500;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function loadavg(): number[] | null {
   try {

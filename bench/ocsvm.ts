@@ -17,6 +17,7 @@ import { OcsvmDetector } from "../lib/detectors/ocsvm.ts";
 import { writeJsonAtomic } from "../lib/util/atomic.ts";
 import { type CommandSpec, intFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { loadOneVsRest } from "../lib/data/one_vs_rest.ts";
+import { median } from "./stats.ts";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -44,12 +45,6 @@ async function sklearnTiming(normalClass: number, testSize: number): Promise<unk
   } catch (err) {
     return { unavailable: `cannot run ${PYTHON}: ${err instanceof Error ? err.message : err}` };
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The benchmark's command line (`--help` prints it). */

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Precision } from "../lib/backend/precision.ts";
+import { median } from "./stats.ts";
 
 /** The benchmarked models: WRN-10-4 and the quick preset's small CNN. */
 export type ModelName = "wrn" | "cnn";
@@ -35,12 +36,6 @@ export interface Row {
   inferVsTorch?: number;
 }
 
-function median(v: readonly number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 const MEDIAN_FIELDS = [
   "trainImagesPerSec",
   "inferImagesPerSec",
@@ -55,7 +50,9 @@ export function medianRows(runs: readonly Row[]): Row[] {
   const groups = new Map<string, Row[]>();
   for (const r of runs) {
     const key = [r.framework, r.backend, r.precision, r.model, r.channels].join("|");
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
   }
   return [...groups.values()].map((g) => {
     const { round: _round, ...first } = g[0]!;
