@@ -116,7 +116,11 @@ async function main(): Promise<void> {
   const tables = record.sections.map(reproductionMarkdown).join("\n");
   await writeTextAtomic(MD_PATH, `${md.slice(0, a + START.length)}\n\n${tables}\n${md.slice(b)}`);
   console.log(reproductionMarkdown(section));
-  console.log(`updated ${JSON_PATH} and ${MD_PATH} (${section.rows.length} classes)`);
+  console.log(
+    `updated ${JSON_PATH} and ${MD_PATH} (${section.rows.length} ${
+      section.rows.length === 1 ? "class" : "classes"
+    })`,
+  );
 }
 
 if (import.meta.main) runCli("reproduction", main);
