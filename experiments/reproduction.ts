@@ -1,20 +1,24 @@
 /**
- * `deno task reproduction`: updates the reproduction record from paper-preset GEOM results.
- * Reads every result record under `--runs` (checkpoint folders skipped, each record validated),
- * merges them into the section `--label` of docs/reproduction.json (a class's newest run wins; the
- * rows of classes with no record under `--runs` stay, unless `--replace`), and rewrites the tables
- * of docs/reproduction.md between its `<!-- tables:start -->` and `<!-- tables:end -->` markers.
+ * `deno task reproduction`: updates the reproduction record from paper-preset results of GEOM
+ * (or GOAD, `--method goad`). Reads every result record under `--runs` (checkpoint folders
+ * skipped, each record validated), merges them into the section `--label` of
+ * docs/reproduction.json (a class's newest run wins; the rows of classes with no record under
+ * `--runs` stay, unless `--replace`), and rewrites the tables of docs/reproduction.md between its
+ * `<!-- tables:start -->` and `<!-- tables:end -->` markers.
  *
- *   deno task reproduction --runs DIR --label "Fashion-MNIST" [--paper-dataset fashion-mnist]
- *     [--replace]
+ *   deno task reproduction --runs DIR --label "Fashion-MNIST" [--method geom|goad]
+ *     [--paper-dataset fashion-mnist] [--replace]
  * @module
  */
 import { join } from "node:path";
 import { getDatasetSpec } from "../lib/data/registry.ts";
 import {
+  REPRODUCIBLE_METHODS,
+  type ReproducibleMethod,
   reproductionMarkdown,
   type ReproductionSection,
   reproductionSection,
+  sectionMethod,
 } from "../lib/experiments/reproduction.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
@@ -27,10 +31,10 @@ const START = "<!-- tables:start -->", END = "<!-- tables:end -->";
 
 const COMMAND = {
   command: "deno task reproduction",
-  usage: "--runs DIR --label TEXT [--paper-dataset NAME] [--replace]",
+  usage: "--runs DIR --label TEXT [--method geom|goad] [--paper-dataset NAME] [--replace]",
   about: "Updates docs/reproduction.json and the tables of docs/reproduction.md from the " +
-    "paper-preset GEOM result records under a folder; rows recorded earlier for other " +
-    "classes stay (their run folders may be on another machine).",
+    "paper-preset result records of GEOM (or GOAD) under a folder; rows recorded earlier for " +
+    "other classes stay (their run folders may be on another machine).",
   flags: {
     runs: {
       type: "string",
@@ -45,6 +49,14 @@ const COMMAND = {
       kind: "text",
       help: "the section's name in the record",
       example: '--label "CIFAR-10 (JPEG re-encoding)"',
+    },
+    method: {
+      type: "string",
+      arg: "NAME",
+      kind: "method",
+      help: `whose paper-preset runs the section holds: ${REPRODUCIBLE_METHODS.join(", ")}`,
+      defaultText: "geom",
+      example: "--method goad",
     },
     "paper-dataset": {
       type: "string",
@@ -87,6 +99,14 @@ async function main(): Promise<void> {
   if (!parsed) return;
   const v = parsed.values;
   if (!v.runs || !v.label) throw new UsageError("--runs and --label are required");
+  const method = (v.method ?? "geom") as ReproducibleMethod;
+  if (!REPRODUCIBLE_METHODS.includes(method)) {
+    throw new UsageError(
+      `--method '${method}' has no reproduction record (choose from ${
+        REPRODUCIBLE_METHODS.join(", ")
+      })`,
+    );
+  }
   const { results, skipped } = await findRecords(v.runs);
   for (const s of skipped) console.error(`reproduction: skipped ${s}`);
   const datasets = [...new Set(results.map((r) => r.dataset))];
@@ -102,8 +122,21 @@ async function main(): Promise<void> {
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
-  const earlier = v.replace ? [] : record.sections.find((s) => s.label === v.label)?.rows ?? [];
-  const section = reproductionSection(results, { label: v.label, paperDataset, keep: earlier });
+  const existing = record.sections.find((s) => s.label === v.label);
+  if (existing && sectionMethod(existing) !== method) {
+    throw new UsageError(
+      `section '${v.label}' holds ${
+        sectionMethod(existing)
+      } runs, not ${method} (choose another --label)`,
+    );
+  }
+  const earlier = v.replace ? [] : existing?.rows ?? [];
+  const section = reproductionSection(results, {
+    label: v.label,
+    paperDataset,
+    method,
+    keep: earlier,
+  });
   const kept = section.rows.filter((r) => earlier.includes(r)).map((r) => r.normalClass);
   if (kept.length > 0) {
     console.log(`reproduction: kept the earlier rows of classes ${kept.join(", ")}`);

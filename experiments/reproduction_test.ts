@@ -68,5 +68,16 @@ Deno.test("reproduction CLI merges new records into the section; --replace rebui
   assert.doesNotMatch(replaced.stdout, /kept/);
   sections = await read();
   assert.deepEqual(sections[1]!.rows.map((r) => r.normalClass), [1]);
+
+  const clash = await reproduction(dir, ["--runs", "runs", "--label", label, "--method", "goad"]);
+  assert.equal(clash.code, 2);
+  assert.match(clash.stderr, /section 'Fashion-MNIST' holds geom runs, not goad/);
+  const unknown = await reproduction(dir, ["--runs", "runs", "--label", "X", "--method", "dagmm"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--method 'dagmm' has no reproduction record/);
+  const goad = await reproduction(dir, ["--runs", "runs", "--label", "GOAD", "--method", "goad"]);
+  assert.equal(goad.code, 0, goad.stderr);
+  assert.match(goad.stdout, /### GOAD: 0 of 10 classes/, "GEOM records are not GOAD rows");
+  assert.deepEqual((await read()).map((s) => s.label), [other.label, label, "GOAD"]);
   await Deno.remove(dir, { recursive: true });
 });

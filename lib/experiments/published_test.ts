@@ -37,7 +37,16 @@ Deno.test("publishedFor() has the family's CIFAR-10 means, each with its source"
   assert.match(publishedFor("goad", "cifar10")!.source, /Bergman & Hoshen/);
   assert.equal(publishedFor("rot-trans", "cifar10")?.mean, 90.1);
   assert.match(publishedFor("rot-trans", "cifar10")!.source, /Hendrycks/);
-  assert.equal(publishedFor("goad", "fashion-mnist"), undefined);
+});
+
+Deno.test("GOAD's per-class tables average to its printed means", () => {
+  for (const dataset of ["cifar10", "fashion-mnist"]) {
+    const p = publishedFor("goad", dataset)!;
+    assert.equal(p.perClass?.length, 10, dataset);
+    const mean = p.perClass!.reduce((a, b) => a + b, 0) / 10;
+    assert.ok(Math.abs(mean - p.mean) < 0.05, `${dataset}: ${mean} vs printed ${p.mean}`);
+  }
+  assert.equal(publishedFor("goad", "fashion-mnist")!.perClass![8], 98.9, "bag, label order");
 });
 
 Deno.test("the Fashion-MNIST row is read in the official code's sorted order of class names", () => {

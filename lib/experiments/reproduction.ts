@@ -1,8 +1,11 @@
 /**
- * The reproduction record: GEOM at the paper preset, per class, beside the paper's number, built
- * only from result records (docs/reproduction.json and the tables of docs/reproduction.md).
+ * The reproduction record: GEOM (or another method of the family, e.g. GOAD) at its paper preset,
+ * per class, beside the paper's number, built only from result records (docs/reproduction.json and
+ * the tables of docs/reproduction.md).
  * @module
  */
+import { isDeepStrictEqual } from "node:util";
+import { getMethod } from "../detectors/catalogue.ts";
 import { resolveEpochs } from "../detectors/geom_presets.ts";
 import { publishedFor } from "./published.ts";
 import type { RunResult } from "./result.ts";
@@ -13,7 +16,7 @@ export interface ReproductionRow {
   className: string;
   /** The paper's AUROC %, when published for the class. */
   paper?: number;
-  /** geomad's AUROC % per score (dirichlet at the paper's floor, simple, dirichlet-1e-10). */
+  /** geomad's AUROC % per score (GEOM: dirichlet at the paper's floor, simple, dirichlet-1e-10). */
   auroc: Record<string, number>;
   precision: string;
   backend: string;
@@ -21,7 +24,7 @@ export interface ReproductionRow {
   isa?: string;
   /** Wall seconds of training (summed over the sessions of a resumed run). */
   trainSeconds: number;
-  /** Wall seconds of the Dirichlet fit and the scoring (the last session's, when resumed). */
+  /** Wall seconds of the fit after training and the scoring (the last session's, when resumed). */
   scoreSeconds: number;
   /** Fraction of softmax entries below 1e-10 (training, test), when the run measured it. */
   softmaxBelow1e10?: { train?: number; test?: number };
@@ -34,6 +37,8 @@ export interface ReproductionRow {
 export interface ReproductionSection {
   /** How the table names the data, e.g. "Fashion-MNIST" or "CIFAR-10 (JPEG re-encoding)". */
   label: string;
+  /** The method whose runs the section holds (absent in records from before GOAD: `geom`). */
+  method?: ReproducibleMethod;
   /** The registry name whose published numbers apply (e.g. `cifar10` for the JPEG photos). */
   paperDataset: string;
   rows: ReproductionRow[];
@@ -43,13 +48,65 @@ export interface ReproductionSection {
   paperMean?: number;
 }
 
-const SCORES = ["dirichlet", "simple", "dirichlet-1e-10"] as const;
+/** Methods the record holds. */
+export const REPRODUCIBLE_METHODS = ["geom", "goad"] as const;
+/** A method the record holds. */
+export type ReproducibleMethod = (typeof REPRODUCIBLE_METHODS)[number];
+
+/** A score key and its column header. */
+type Score = readonly [key: string, header: string];
+
+/** How the record reads one method's paper-preset runs. */
+interface MethodRecord {
+  /** Scores in table order with their column headers; the first is compared with the paper. */
+  scores: readonly [Score, ...Score[]];
+  /** Whether the record's hyperparameters are the method's paper protocol unchanged. */
+  isPaper(r: RunResult): boolean;
+  /** The command that reproduces a record's run, without `--seed` and `--precision`. */
+  command(r: RunResult): string;
+}
+
+const RECORDS: Record<ReproducibleMethod, MethodRecord> = {
+  geom: {
+    scores: [
+      ["dirichlet", "Dirichlet"],
+      ["simple", "simple"],
+      ["dirichlet-1e-10", "Dirichlet (1e-10 floor)"],
+    ],
+    isPaper: (r) => {
+      const hp = r.hyperparameters ?? {};
+      // Records of a detector that had released its transforms keep the rule ("paper") unresolved.
+      const epochs = hp.epochs === "paper" ? resolveEpochs("paper", 72) : hp.epochs;
+      return epochs === resolveEpochs("paper", 72) && hp.transforms === "geometric72" &&
+        hp.model === "wrn-10-4";
+    },
+    command: (r) =>
+      `deno task geom --dataset ${r.data?.requested ?? r.dataset} --normal ${r.normalClass} ` +
+      `--preset ${r.preset}`,
+  },
+  goad: {
+    scores: [["goad", "GOAD (eps 1e-10)"], ["goad-eps0", "GOAD (eps 0)"]],
+    isPaper: (r) => {
+      const expected = getMethod("goad").plan("paper").expected;
+      const hp = r.hyperparameters ?? {};
+      return Object.entries(expected).every(([k, v]) => isDeepStrictEqual(hp[k], v));
+    },
+    command: (r) =>
+      `deno task run --method goad --dataset ${r.data?.requested ?? r.dataset} ` +
+      `--normal ${r.normalClass} --preset ${r.preset}`,
+  },
+};
+
+/** The method of a section (records from before GOAD hold GEOM). */
+export function sectionMethod(s: Pick<ReproductionSection, "method">): ReproducibleMethod {
+  return s.method ?? "geom";
+}
 
 /** The command that reproduces a record's run. */
 export function commandOf(r: RunResult): string {
   const precision = r.backend.precisionRequested ?? "auto";
-  return `deno task geom --dataset ${r.data?.requested ?? r.dataset} --normal ${r.normalClass} ` +
-    `--preset ${r.preset} --seed ${r.seed}` +
+  const method = RECORDS[r.method as ReproducibleMethod] ?? RECORDS.geom;
+  return `${method.command(r)} --seed ${r.seed}` +
     (precision !== "auto" ? ` --precision ${precision}` : "");
 }
 
@@ -59,39 +116,47 @@ export function commandOf(r: RunResult): string {
  * the trainer's own sum over sessions.
  */
 export function trainAndScoreSeconds(r: RunResult): { trainSeconds: number; scoreSeconds: number } {
-  const st = r.state as { training?: { seconds?: number }; timings?: { trainSeconds?: number } };
+  const st = r.state as {
+    training?: { seconds?: number; train?: { seconds?: number } };
+    timings?: { trainSeconds?: number };
+  };
   const trainedHere = st.timings?.trainSeconds ?? 0;
-  const trainSeconds = st.training?.seconds ?? trainedHere;
+  // GEOM keeps its trainer's report as `training`, GOAD as `training.train`.
+  const trainSeconds = st.training?.seconds ?? st.training?.train?.seconds ?? trainedHere;
   return { trainSeconds, scoreSeconds: Math.max(0, r.timings.totalSeconds - trainedHere) };
 }
 
 /**
- * Whether a paper-preset record ran the paper's protocol unchanged: all training and test
- * images, ceil(200 / T) epochs, the 72 transformations, WRN-10-4 (overrides make it another run).
+ * Whether a paper-preset record of `method` (default GEOM) ran the paper's protocol unchanged: all
+ * training and test images and the paper preset's hyperparameters (GEOM: ceil(200 / T) epochs, the
+ * 72 transformations, WRN-10-4; overrides make it another run).
  */
-export function isPaperProtocol(r: RunResult): boolean {
-  const hp = r.hyperparameters ?? {};
+export function isPaperProtocol(r: RunResult, method: ReproducibleMethod = "geom"): boolean {
   const limited = (r.data?.trainLimit ?? null) !== null || (r.data?.testLimit ?? null) !== null;
-  // Records of a detector that had released its transforms keep the rule ("paper") unresolved.
-  const epochs = hp.epochs === "paper" ? resolveEpochs("paper", 72) : hp.epochs;
-  return !limited && epochs === resolveEpochs("paper", 72) && hp.transforms === "geometric72" &&
-    hp.model === "wrn-10-4";
+  return r.method === method && r.preset === "paper" && !limited && RECORDS[method].isPaper(r);
 }
 
 /**
- * Builds a section from paper-protocol GEOM results ({@linkcode isPaperProtocol}) and the rows
- * `o.keep` recorded earlier (whose run folders may be gone): one row per class, the newest wins.
+ * Builds a section from the paper-protocol results of `o.method` (default GEOM,
+ * {@linkcode isPaperProtocol}) and the rows `o.keep` recorded earlier (whose run folders may be
+ * gone): one row per class, the newest wins.
  */
 export function reproductionSection(
   results: readonly RunResult[],
-  o: { label: string; paperDataset: string; keep?: readonly ReproductionRow[] },
+  o: {
+    label: string;
+    paperDataset: string;
+    method?: ReproducibleMethod;
+    keep?: readonly ReproductionRow[];
+  },
 ): ReproductionSection {
-  const published = publishedFor("geom", o.paperDataset);
-  const fresh = results.filter((r) =>
-    r.method === "geom" && r.preset === "paper" && r.status === "ok" && isPaperProtocol(r)
-  ).map((r): ReproductionRow => {
+  const method = o.method ?? "geom";
+  const scores = RECORDS[method].scores.map(([key]) => key);
+  const published = publishedFor(method, o.paperDataset);
+  const fresh = results.filter((r) => r.status === "ok" && isPaperProtocol(r, method));
+  const rows = fresh.map((r): ReproductionRow => {
     const auroc: Record<string, number> = {};
-    for (const s of SCORES) {
+    for (const s of scores) {
       const m = r.metrics[s];
       if (m) auroc[s] = 100 * m.auroc;
     }
@@ -114,33 +179,34 @@ export function reproductionSection(
     };
   });
   const rowByClass = new Map<number, ReproductionRow>();
-  for (const row of [...(o.keep ?? []), ...fresh]) {
+  for (const row of [...(o.keep ?? []), ...rows]) {
     const old = rowByClass.get(row.normalClass);
     if (!old || old.createdAt < row.createdAt) rowByClass.set(row.normalClass, row);
   }
-  const rows = [...rowByClass.values()].sort((a, b) => a.normalClass - b.normalClass);
+  const merged = [...rowByClass.values()].sort((a, b) => a.normalClass - b.normalClass);
   const mean = (f: (row: ReproductionRow) => number | undefined) => {
-    const v = rows.map(f).filter((x): x is number => x !== undefined);
-    return v.length === rows.length && v.length > 0
+    const v = merged.map(f).filter((x): x is number => x !== undefined);
+    return v.length === merged.length && v.length > 0
       ? v.reduce((a, b) => a + b, 0) / v.length
       : undefined;
   };
   const auroc: Record<string, number> = {};
-  for (const s of SCORES) {
+  for (const s of scores) {
     const m = mean((r) => r.auroc[s]);
     if (m !== undefined) auroc[s] = m;
   }
   const paper = mean((r) => r.paper);
   return {
     label: o.label,
+    ...(method !== "geom" ? { method } : {}),
     paperDataset: o.paperDataset,
-    rows,
-    mean: { ...(paper !== undefined ? { paper } : {}), auroc, classes: rows.length },
+    rows: merged,
+    mean: { ...(paper !== undefined ? { paper } : {}), auroc, classes: merged.length },
     ...(published ? { paperMean: published.mean } : {}),
   };
 }
 
-/** "within 1 point", "above by x" or "below by x" of geomad's Dirichlet AUROC against the paper. */
+/** "within 1 point", "above by x" or "below by x" of geomad's AUROC against the paper's. */
 export function verdict(geomad: number | undefined, paper: number | undefined): string {
   if (geomad === undefined || paper === undefined) return "-";
   const d = geomad - paper;
@@ -158,33 +224,46 @@ function backendText(r: ReproductionRow): string {
   return r.isa ? `${r.backend} (${r.isa.replace(/^cpu_isa_/, "")})` : r.backend;
 }
 
-/** The section as a Markdown table with its mean row. */
+/** The section as a Markdown table with its mean row (the first score is the one compared). */
 export function reproductionMarkdown(s: ReproductionSection): string {
   const f = (v: number | undefined) => (v === undefined ? "-" : v.toFixed(1));
+  const scores = RECORDS[sectionMethod(s)].scores;
+  const first = scores[0][0];
+  const cells = (values: readonly string[]) => `| ${values.join(" | ")} |`;
   const lines = [
     `### ${s.label}: ${s.rows.length} of ${s.paperDataset === "cifar100" ? 20 : 10} classes`,
     "",
-    "| class | paper | Dirichlet | simple | Dirichlet (1e-10 floor) | vs paper | precision | backend | train | fit + score | commit |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    cells([
+      "class",
+      "paper",
+      ...scores.map(([, header]) => header),
+      "vs paper",
+      "precision",
+      "backend",
+      "train",
+      "fit + score",
+      "commit",
+    ]),
+    "|" + "---|".repeat(scores.length + 8),
   ];
   for (const r of s.rows) {
-    lines.push(
-      `| ${r.normalClass} ${r.className} | ${f(r.paper)} | ${f(r.auroc.dirichlet)} | ` +
-        `${f(r.auroc.simple)} | ${f(r.auroc["dirichlet-1e-10"])} | ` +
-        `${verdict(r.auroc.dirichlet, r.paper)} | ${r.precision} | ${backendText(r)} | ` +
-        `${hms(r.trainSeconds)} | ${hms(r.scoreSeconds)} | ` +
-        `${r.commit ? r.commit.slice(0, 7) : "-"} |`,
-    );
+    lines.push(cells([
+      `${r.normalClass} ${r.className}`,
+      f(r.paper),
+      ...scores.map(([key]) => f(r.auroc[key])),
+      verdict(r.auroc[first], r.paper),
+      r.precision,
+      backendText(r),
+      hms(r.trainSeconds),
+      hms(r.scoreSeconds),
+      r.commit ? r.commit.slice(0, 7) : "-",
+    ]));
   }
   if (s.rows.length > 0) {
-    lines.push(
-      `| **mean** | ${f(s.mean.paper)} | ${f(s.mean.auroc.dirichlet)} | ${
-        f(s.mean.auroc.simple)
-      } | ` +
-        `${f(s.mean.auroc["dirichlet-1e-10"])} | ${
-          verdict(s.mean.auroc.dirichlet, s.mean.paper)
-        } | | | | | |`,
-    );
+    const m = s.mean;
+    const scoreCells = scores.map(([key]) => f(m.auroc[key]));
+    const meanCells = ["**mean**", f(m.paper), ...scoreCells, verdict(m.auroc[first], m.paper)];
+    lines.push(cells(meanCells) + " |".repeat(5));
   }
   lines.push("", "Commands:", "");
   for (const r of s.rows) lines.push(`- class ${r.normalClass}: \`${r.command}\``);

@@ -123,3 +123,46 @@ Deno.test("reproductionSection() keeps earlier rows of other classes; a class's 
   });
   assert.equal(stale.rows[1]!.auroc.dirichlet, 80, "an older record does not replace a newer row");
 });
+
+Deno.test("reproductionSection() holds GOAD's paper-preset runs with GOAD's scores and command", () => {
+  const paper = getMethod("goad").plan("paper");
+  const goad = (c: number, plan = paper) => ({
+    ...fakeResult(plan, {
+      dataset: "fashion-mnist",
+      normalClass: c,
+      seed: 0,
+      auroc: { goad: 0.9, "goad-eps0": 0.85 },
+      state: { training: { train: { seconds: 7200 } }, timings: { trainSeconds: 1.5 } },
+    }),
+    createdAt: "2026-12-05T00:00:00Z",
+  });
+  const fewerEpochs = getMethod("goad").plan("paper", { epochs: 1 });
+  const s = reproductionSection(
+    [goad(0), goad(1, getMethod("goad").plan("quick")), goad(2, fewerEpochs), run(3)],
+    { label: "GOAD, Fashion-MNIST", paperDataset: "fashion-mnist", method: "goad" },
+  );
+  assert.deepEqual(s.rows.map((r) => r.normalClass), [0], "quick, other epochs and GEOM left out");
+  assert.equal(s.method, "goad");
+  assert.deepEqual(s.rows[0]!.auroc, { goad: 90, "goad-eps0": 85 });
+  assert.equal(s.rows[0]!.trainSeconds, 7200, "the trainer's sum over sessions");
+  assert.equal(s.rows[0]!.scoreSeconds, 0.5, "the run's 2 s less this session's training");
+  assert.equal(
+    s.rows[0]!.command,
+    "deno task run --method goad --dataset fashion-mnist --normal 0 --preset paper --seed 0",
+  );
+  const md = reproductionMarkdown(s);
+  assert.match(md, /\| class \| paper \| GOAD \(eps 1e-10\) \| GOAD \(eps 0\) \| vs paper \|/);
+  assert.match(md, /\n\|---\|---\|---\|---\|---\|---\|---\|---\|---\|---\|\n/, "10 columns");
+  assert.match(md, /\| 0 class 0 \| - \| 90\.0 \| 85\.0 \| - \| fp32 \| cpu \| 2 h 00 min \|/);
+  assert.match(md, /\| \*\*mean\*\* \| - \| 90\.0 \| 85\.0 \| - \| \| \| \| \| \|\n/);
+  const geom = reproductionSection([run(3), goad(0)], {
+    label: "Fashion-MNIST",
+    paperDataset: "fashion-mnist",
+  });
+  assert.deepEqual(geom.rows.map((r) => r.normalClass), [3], "a GEOM section takes no GOAD run");
+  assert.equal(geom.method, undefined, "GEOM sections keep the record's old shape");
+});
+
+function run(c: number) {
+  return fakePaperGeomResult(c, 0.9, "2026-12-05T00:00:00Z");
+}

@@ -8,7 +8,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { resolve } from "node:path";
-import type { PrecisionRequest } from "../backend/precision.ts";
+import { type PrecisionRequest, resolvePrecision } from "../backend/precision.ts";
 import type { SourceKind } from "../data/locate.ts";
 import type { MethodPlan } from "../detectors/catalogue.ts";
 import { oneLine } from "../util/errors.ts";
@@ -67,17 +67,23 @@ export function planMismatch(
 
 /**
  * Whether a stored result answers a precision request: `fp32` and `bf16` need a run that
- * computed in that precision; `auto` takes a run that also asked for `auto` (the child resolved
- * it on this machine). Records from before precisions existed count as `auto` resolved to fp32.
+ * computed in that precision; `auto` takes a run that also asked for `auto` and got what `auto`
+ * gives today on the backend and ISA it recorded (an `auto` run from before bf16 became `auto`'s
+ * choice is stale where it would now be bf16). Records from before precisions existed count as
+ * `auto` resolved to fp32. `bf16Auto` overrides `BF16_AUTO` (tests).
  */
 export function precisionMismatch(
   result: RunResult,
   request: PrecisionRequest,
+  bf16Auto?: boolean,
 ): string | undefined {
   const got = result.backend?.precision ?? "fp32";
   const asked = result.backend?.precisionRequested ?? "auto";
   if (request === "auto") {
-    return asked === "auto" ? undefined : `precision ${asked} was requested, not auto`;
+    if (asked !== "auto") return `precision ${asked} was requested, not auto`;
+    const name = result.backend?.name ?? "", isa = result.backend?.isa;
+    const now = resolvePrecision("auto", { backend: name, isa, bf16Auto });
+    return now === got ? undefined : `auto gave ${got} on ${isa ?? name}; it now gives ${now}`;
   }
   return got === request ? undefined : `precision ${got} is not ${request}`;
 }

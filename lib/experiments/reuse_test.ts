@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { getMethod } from "../detectors/catalogue.ts";
-import { planMismatch } from "./reuse.ts";
+import { planMismatch, precisionMismatch } from "./reuse.ts";
 import { fakeResult } from "./testing.ts";
 
 Deno.test("planMismatch() accepts the run's own result and names the first difference", () => {
@@ -32,4 +32,26 @@ Deno.test("planMismatch() never reuses a result of another precision", () => {
   const old = { ...r, backend: { name: "native", requested: "auto" } } as unknown as typeof r;
   assert.equal(planMismatch(old, plan, run), undefined);
   assert.match(planMismatch(old, plan, { ...run, precision: "bf16" })!, /fp32 is not bf16/);
+});
+
+Deno.test("precisionMismatch() treats an auto run as stale where auto now gives another precision", () => {
+  const plan = getMethod("geom").plan("smoke");
+  const r = fakeResult(plan, { dataset: "fashion-mnist", normalClass: 0, seed: 0 });
+  const native = (isa: string | undefined, precision: string) =>
+    ({ ...r, backend: { ...r.backend, name: "native", isa, precision } }) as typeof r;
+  const zen4 = native("avx512_core_bf16", "fp32");
+  assert.equal(precisionMismatch(zen4, "auto", false), undefined, "auto was fp32 and still is");
+  assert.match(
+    precisionMismatch(zen4, "auto", true)!,
+    /auto gave fp32 on avx512_core_bf16; it now gives bf16/,
+  );
+  assert.equal(precisionMismatch(native("avx512_core_bf16", "bf16"), "auto", true), undefined);
+  assert.equal(precisionMismatch(native("avx2", "fp32"), "auto", true), undefined, "no bf16 ISA");
+  assert.equal(
+    precisionMismatch(native(undefined, "fp32"), "auto", true),
+    undefined,
+    "ISA unknown",
+  );
+  assert.equal(precisionMismatch(r, "auto", true), undefined, "cpu computes in fp32 only");
+  assert.equal(precisionMismatch(zen4, "fp32", true), undefined);
 });
