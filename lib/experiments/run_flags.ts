@@ -76,7 +76,8 @@ export const RUN_FLAGS = {
   ...DATA_FLAGS,
   backend: COMMON_FLAGS.backend(),
   precision: COMMON_FLAGS.precision(
-    "arithmetic precision (bf16 only on the native backend); recorded in the result",
+    "arithmetic precision (bf16 only on the native backend; auto: bf16 where the CPU has " +
+      "AMX or AVX512-BF16, fp32 elsewhere); recorded in the result",
   ),
   quiet: COMMON_FLAGS.quiet("no header or progress lines"),
   "checkpoint-interval": {

@@ -336,8 +336,8 @@ export const SWEEP_FLAGS = {
   ...DATA_FLAGS,
   backend: COMMON_FLAGS.backend("tfjs backend of every run"),
   precision: COMMON_FLAGS.precision(
-    "arithmetic precision of every run (bf16 only on the native backend); part of the " +
-      "reuse check",
+    "arithmetic precision of every run (bf16 only on the native backend; auto: bf16 where " +
+      "the CPU has AMX or AVX512-BF16, fp32 elsewhere); part of the reuse check",
     "--precision fp32",
   ),
   quiet: COMMON_FLAGS.quiet(),
