@@ -13,11 +13,13 @@
 import { join } from "node:path";
 import { getDatasetSpec } from "../lib/data/registry.ts";
 import {
+  isPaperProtocol,
+  isReproducibleMethod,
   REPRODUCIBLE_METHODS,
-  type ReproducibleMethod,
   reproductionMarkdown,
   type ReproductionSection,
   reproductionSection,
+  requestedDataset,
   sectionMethod,
 } from "../lib/experiments/reproduction.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
@@ -53,7 +55,7 @@ const COMMAND = {
     method: {
       type: "string",
       arg: "NAME",
-      kind: "method",
+      kind: REPRODUCIBLE_METHODS.join("|"),
       help: `whose paper-preset runs the section holds: ${REPRODUCIBLE_METHODS.join(", ")}`,
       defaultText: "geom",
       example: "--method goad",
@@ -99,20 +101,14 @@ async function main(): Promise<void> {
   if (!parsed) return;
   const v = parsed.values;
   if (!v.runs || !v.label) throw new UsageError("--runs and --label are required");
-  const method = (v.method ?? "geom") as ReproducibleMethod;
-  if (!REPRODUCIBLE_METHODS.includes(method)) {
+  const method = v.method ?? "geom";
+  if (!isReproducibleMethod(method)) {
     throw new UsageError(
       `--method '${method}' has no reproduction record (choose from ${
         REPRODUCIBLE_METHODS.join(", ")
       })`,
     );
   }
-  const { results, skipped } = await findRecords(v.runs);
-  for (const s of skipped) console.error(`reproduction: skipped ${s}`);
-  const datasets = [...new Set(results.map((r) => r.dataset))];
-  const paperDataset = v["paper-dataset"] ?? datasets[0];
-  if (!paperDataset) throw new UsageError(`no valid result records under ${v.runs}`);
-  getDatasetSpec(paperDataset); // validates the name
   let record: { schema: string; sections: ReproductionSection[] } = {
     schema: "geomad/reproduction@1",
     sections: [],
@@ -123,6 +119,22 @@ async function main(): Promise<void> {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
   const existing = record.sections.find((s) => s.label === v.label);
+  const { results, skipped } = await findRecords(v.runs);
+  for (const s of skipped) console.error(`reproduction: skipped ${s}`);
+  // One section holds one dataset's runs: its classes are merged by number.
+  const paperRuns = results.filter((r) => isPaperProtocol(r, method));
+  const datasets = [...new Set(paperRuns.map(requestedDataset))];
+  if (datasets.length > 1) {
+    throw new UsageError(
+      `${v.runs} holds paper-preset ${method} runs of ${datasets.join(", ")}: ` +
+        "give a folder of one dataset's runs",
+    );
+  }
+  const paperDataset = v["paper-dataset"] ?? existing?.paperDataset ?? paperRuns[0]?.dataset;
+  if (!paperDataset) {
+    throw new UsageError(`no finished paper-preset ${method} run under ${v.runs}`);
+  }
+  getDatasetSpec(paperDataset); // validates the name
   if (existing && sectionMethod(existing) !== method) {
     throw new UsageError(
       `section '${v.label}' holds ${

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { reproductionSection } from "../lib/experiments/reproduction.ts";
-import { fakePaperGeomResult } from "../lib/experiments/testing.ts";
+import { withDigest } from "../lib/experiments/result.ts";
+import { fakePaperGeomResult, fakePaperGoadResult } from "../lib/experiments/testing.ts";
 
 const SCRIPT = new URL("./reproduction.ts", import.meta.url).pathname;
 
@@ -75,9 +76,40 @@ Deno.test("reproduction CLI merges new records into the section; --replace rebui
   const unknown = await reproduction(dir, ["--runs", "runs", "--label", "X", "--method", "dagmm"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /--method 'dagmm' has no reproduction record/);
+  const none = await reproduction(dir, ["--runs", "runs", "--label", "GOAD", "--method", "goad"]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no finished paper-preset goad run under runs/);
+  await Deno.writeTextFile(
+    join(dir, "runs/goad-class-5.json"),
+    JSON.stringify(
+      fakePaperGoadResult(5, { goad: 0.95, "goad-eps0": 0.9 }, "2026-12-03T00:00:00Z"),
+    ),
+  );
   const goad = await reproduction(dir, ["--runs", "runs", "--label", "GOAD", "--method", "goad"]);
   assert.equal(goad.code, 0, goad.stderr);
-  assert.match(goad.stdout, /### GOAD: 0 of 10 classes/, "GEOM records are not GOAD rows");
+  assert.match(goad.stdout, /### GOAD: 1 of 10 classes/, "GEOM records are not GOAD rows");
+  assert.match(
+    goad.stdout,
+    /\| 5 class 5 \| 94\.8 \| 95\.0 \| 90\.0 \| within 1 point \(\+0\.2\) \|/,
+  );
   assert.deepEqual((await read()).map((s) => s.label), [other.label, label, "GOAD"]);
+  const cifar = fakePaperGoadResult(5, { goad: 0.9, "goad-eps0": 0.9 }, "2026-12-03T00:00:00Z");
+  await Deno.writeTextFile(
+    join(dir, "runs/goad-cifar.json"),
+    JSON.stringify(
+      withDigest({
+        ...cifar,
+        dataset: "cifar10",
+        data: { ...cifar.data, requested: "cifar10" },
+        state: { ...cifar.state, margin: 0.1 },
+      }),
+    ),
+  );
+  const mixed = await reproduction(dir, ["--runs", "runs", "--label", "GOAD", "--method", "goad"]);
+  assert.equal(mixed.code, 2);
+  assert.match(
+    mixed.stderr,
+    /holds paper-preset goad runs of fashion-mnist, cifar10|of cifar10, fashion-mnist/,
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { getMethod } from "../detectors/catalogue.ts";
 import {
+  commandOf,
   reproductionMarkdown,
   reproductionSection,
+  sectionMethod,
   trainAndScoreSeconds,
   verdict,
 } from "./reproduction.ts";
-import { fakePaperGeomResult, fakeResult } from "./testing.ts";
+import type { RunResult } from "./result.ts";
+import { fakePaperGeomResult, fakePaperGoadResult, fakeResult } from "./testing.ts";
 
 Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's numbers", () => {
   const plan = getMethod("geom").plan("paper");
@@ -125,23 +128,31 @@ Deno.test("reproductionSection() keeps earlier rows of other classes; a class's 
 });
 
 Deno.test("reproductionSection() holds GOAD's paper-preset runs with GOAD's scores and command", () => {
-  const paper = getMethod("goad").plan("paper");
-  const goad = (c: number, plan = paper) => ({
-    ...fakeResult(plan, {
-      dataset: "fashion-mnist",
-      normalClass: c,
-      seed: 0,
-      auroc: { goad: 0.9, "goad-eps0": 0.85 },
-      state: { training: { train: { seconds: 7200 } }, timings: { trainSeconds: 1.5 } },
-    }),
-    createdAt: "2026-12-05T00:00:00Z",
-  });
-  const fewerEpochs = getMethod("goad").plan("paper", { epochs: 1 });
+  const paper = fakePaperGoadResult(0, { goad: 0.9, "goad-eps0": 0.85 }, "2026-12-05T00:00:00Z");
+  assert.deepEqual(
+    paper.hyperparameters.scores,
+    ["goad", "goad-eps0"],
+    "a real run's hyperparameters, with the scores the plan leaves out",
+  );
+  const variant = (c: number, change: (r: RunResult) => RunResult) =>
+    change(fakePaperGoadResult(c, { goad: 0.5, "goad-eps0": 0.5 }, "2026-12-05T00:00:00Z"));
+  const quick = variant(1, (r) => ({ ...r, preset: "quick" }));
+  const fewerEpochs = variant(2, (r) => ({
+    ...r,
+    hyperparameters: { ...r.hyperparameters, epochs: 1 },
+  }));
+  const oneScore = variant(4, (r) => ({ ...r, metrics: { goad: r.metrics.goad! } }));
+  const otherMargin = variant(5, (r) => ({ ...r, state: { ...r.state, margin: 0.1 } }));
+  const sample = variant(6, (r) => ({ ...r, data: { ...r.data, source: "sample" } }));
   const s = reproductionSection(
-    [goad(0), goad(1, getMethod("goad").plan("quick")), goad(2, fewerEpochs), run(3)],
+    [paper, quick, fewerEpochs, run(3), oneScore, otherMargin, sample],
     { label: "GOAD, Fashion-MNIST", paperDataset: "fashion-mnist", method: "goad" },
   );
-  assert.deepEqual(s.rows.map((r) => r.normalClass), [0], "quick, other epochs and GEOM left out");
+  assert.deepEqual(
+    s.rows.map((r) => r.normalClass),
+    [0],
+    "quick, other epochs, GEOM, one score, another margin and the embedded sample left out",
+  );
   assert.equal(s.method, "goad");
   assert.deepEqual(s.rows[0]!.auroc, { goad: 90, "goad-eps0": 85 });
   assert.equal(s.rows[0]!.trainSeconds, 7200, "the trainer's sum over sessions");
@@ -150,10 +161,10 @@ Deno.test("reproductionSection() holds GOAD's paper-preset runs with GOAD's scor
     s.rows[0]!.command,
     "deno task run --method goad --dataset fashion-mnist --normal 0 --preset paper --seed 0",
   );
+  assert.equal(s.rows[0]!.paper, 94.1, "GOAD's own Table 2, not GEOM's row");
   const md = reproductionMarkdown(s);
   assert.match(md, /\| class \| paper \| GOAD \(eps 1e-10\) \| GOAD \(eps 0\) \| vs paper \|/);
   assert.match(md, /\n\|---\|---\|---\|---\|---\|---\|---\|---\|---\|---\|\n/, "10 columns");
-  assert.equal(s.rows[0]!.paper, 94.1, "GOAD's own Table 2, not GEOM's row");
   assert.match(
     md,
     /\| 0 class 0 \| 94\.1 \| 90\.0 \| 85\.0 \| below by 4\.1 \| fp32 \| cpu \| 2 h 00 min \|/,
@@ -162,12 +173,20 @@ Deno.test("reproductionSection() holds GOAD's paper-preset runs with GOAD's scor
     md,
     /\| \*\*mean\*\* \| 94\.1 \| 90\.0 \| 85\.0 \| below by 4\.1 \| \| \| \| \| \|\n/,
   );
-  const geom = reproductionSection([run(3), goad(0)], {
+  const geom = reproductionSection([run(3), paper], {
     label: "Fashion-MNIST",
     paperDataset: "fashion-mnist",
   });
   assert.deepEqual(geom.rows.map((r) => r.normalClass), [3], "a GEOM section takes no GOAD run");
   assert.equal(geom.method, undefined, "GEOM sections keep the record's old shape");
+  assert.throws(
+    () => sectionMethod({ label: "X", method: "csi" as "goad" }),
+    /unknown method 'csi'/,
+  );
+  assert.throws(
+    () => commandOf({ ...paper, method: "dagmm" }),
+    /no reproduction command for dagmm/,
+  );
 });
 
 function run(c: number) {

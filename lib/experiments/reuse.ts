@@ -56,8 +56,15 @@ export function planMismatch(
     const stored = result.data?.[key] ?? null, want = plan[key] ?? null;
     if (stored !== want) return `${key} ${stored} is not ${want}`;
   }
-  const hp = result.hyperparameters ?? {};
-  for (const [key, want] of Object.entries(plan.expected)) {
+  return hyperparameterMismatch(result.hyperparameters ?? {}, plan.expected);
+}
+
+/** The first of `expected`'s hyperparameters that `hp` does not have, said in words, or undefined. */
+export function hyperparameterMismatch(
+  hp: Readonly<Record<string, unknown>>,
+  expected: Readonly<Record<string, unknown>>,
+): string | undefined {
+  for (const [key, want] of Object.entries(expected)) {
     if (!isDeepStrictEqual(hp[key], want)) {
       return `${key} ${JSON.stringify(hp[key])} is not ${JSON.stringify(want)}`;
     }

@@ -79,6 +79,33 @@ export function fakeResult(plan: MethodPlan, options: FakeResultOptions): RunRes
 }
 
 /**
+ * A paper-preset GOAD record of Fashion-MNIST class `normalClass` with AUROCs `goad` and
+ * `goad-eps0`, whose hyperparameters and margin are what a real run writes (the built detector's,
+ * through JSON) and whose trainer reports `trainSeconds` (its sum over sessions).
+ */
+export function fakePaperGoadResult(
+  normalClass: number,
+  auroc: { goad: number; "goad-eps0": number },
+  createdAt: string,
+  trainSeconds = 7200,
+): RunResult {
+  const plan = getMethod("goad").plan("paper");
+  const r = fakeResult(plan, {
+    dataset: "fashion-mnist",
+    normalClass,
+    seed: 0,
+    auroc,
+    state: {
+      training: { train: { seconds: trainSeconds } },
+      timings: { trainSeconds: 1.5 },
+      margin: 1,
+    },
+  });
+  const hyperparameters = JSON.parse(JSON.stringify(plan.create().hyperparameters));
+  return withDigest({ ...r, hyperparameters, createdAt });
+}
+
+/**
  * A paper-preset GEOM record of Fashion-MNIST class `normalClass` with Dirichlet AUROC `dirichlet`,
  * made at `createdAt` (with its digest, as a run writes it), for the reproduction record's tests.
  */
