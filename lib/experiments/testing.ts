@@ -79,9 +79,30 @@ export function fakeResult(plan: MethodPlan, options: FakeResultOptions): RunRes
 }
 
 /**
- * A paper-preset GOAD record of Fashion-MNIST class `normalClass` with AUROCs `goad` and
- * `goad-eps0`, whose hyperparameters and margin are what a real run writes (the built detector's,
- * through JSON) and whose trainer reports `trainSeconds` (its sum over sessions).
+ * A paper-preset record of `method` on Fashion-MNIST class `normalClass` with the given AUROCs and
+ * fitted state, made at `createdAt`, whose hyperparameters are what a real run asked for exactly
+ * these scores writes (the built detector's, through JSON), with its digest.
+ */
+function fakePaperResult(
+  method: string,
+  normalClass: number,
+  auroc: Record<string, number>,
+  createdAt: string,
+  state?: Record<string, unknown>,
+): RunResult {
+  const plan = getMethod(method).plan("paper");
+  const r = fakeResult(plan, { dataset: "fashion-mnist", normalClass, seed: 0, auroc, state });
+  const hyperparameters = JSON.parse(JSON.stringify(plan.create().hyperparameters));
+  return withDigest({
+    ...r,
+    hyperparameters: { ...hyperparameters, scores: Object.keys(auroc) },
+    createdAt,
+  });
+}
+
+/**
+ * A paper-preset GOAD record (see {@linkcode fakePaperResult}) with AUROCs `goad` and `goad-eps0`,
+ * the Fashion-MNIST margin, and a trainer that reports `trainSeconds` (its sum over sessions).
  */
 export function fakePaperGoadResult(
   normalClass: number,
@@ -89,37 +110,18 @@ export function fakePaperGoadResult(
   createdAt: string,
   trainSeconds = 7200,
 ): RunResult {
-  const plan = getMethod("goad").plan("paper");
-  const r = fakeResult(plan, {
-    dataset: "fashion-mnist",
-    normalClass,
-    seed: 0,
-    auroc,
-    state: {
-      training: { train: { seconds: trainSeconds } },
-      timings: { trainSeconds: 1.5 },
-      margin: 1,
-    },
+  return fakePaperResult("goad", normalClass, auroc, createdAt, {
+    training: { train: { seconds: trainSeconds } },
+    timings: { trainSeconds: 1.5 },
+    margin: 1,
   });
-  const hyperparameters = JSON.parse(JSON.stringify(plan.create().hyperparameters));
-  return withDigest({ ...r, hyperparameters, createdAt });
 }
 
-/**
- * A paper-preset GEOM record of Fashion-MNIST class `normalClass` with Dirichlet AUROC `dirichlet`,
- * made at `createdAt` (with its digest, as a run writes it), for the reproduction record's tests.
- */
+/** A paper-preset GEOM record (see {@linkcode fakePaperResult}) with Dirichlet AUROC `dirichlet`. */
 export function fakePaperGeomResult(
   normalClass: number,
   dirichlet: number,
   createdAt: string,
 ): RunResult {
-  const plan = getMethod("geom").plan("paper");
-  const r = fakeResult(plan, {
-    dataset: "fashion-mnist",
-    normalClass,
-    seed: 0,
-    auroc: { dirichlet },
-  });
-  return withDigest({ ...r, createdAt });
+  return fakePaperResult("geom", normalClass, { dirichlet }, createdAt);
 }
