@@ -66,11 +66,15 @@ interface MethodRecord {
    * published numbers of `paperDataset`.
    */
   isPaper(r: RunResult, paperDataset: string): boolean;
-  /** The command that reproduces a record's run, without `--seed` and `--precision`. */
-  command(r: RunResult): string;
+  /** The task that runs it, before `--dataset ... --normal ... --preset ... --seed ...`. */
+  task: string;
 }
 
 let goadPaper: Record<string, unknown> | undefined;
+const GOAD_SCORES: MethodRecord["scores"] = [
+  ["goad", "GOAD (eps 1e-10)"],
+  ["goad-eps0", "GOAD (eps 0)"],
+];
 
 const RECORDS: Record<ReproducibleMethod, MethodRecord> = {
   geom: {
@@ -89,23 +93,19 @@ const RECORDS: Record<ReproducibleMethod, MethodRecord> = {
       return epochs === resolveEpochs("paper", 72) && hp.transforms === "geometric72" &&
         hp.model === "wrn-10-4";
     },
-    command: (r) =>
-      `deno task geom --dataset ${requestedDataset(r)} --normal ${r.normalClass} ` +
-      `--preset ${r.preset}`,
+    task: "deno task geom",
   },
   goad: {
-    scores: [["goad", "GOAD (eps 1e-10)"], ["goad-eps0", "GOAD (eps 0)"]],
+    scores: GOAD_SCORES,
     // Every setting of GOAD's paper plan, both scores, and the margin the published table used.
     isPaper: (r, paperDataset) => {
       goadPaper ??= getMethod("goad").plan("paper").expected;
       const margin = (r.state as { margin?: unknown }).margin;
       return hyperparameterMismatch(r.hyperparameters ?? {}, goadPaper) === undefined &&
-        "goad" in r.metrics && "goad-eps0" in r.metrics &&
+        GOAD_SCORES.every(([key]) => key in r.metrics) &&
         (margin === undefined || margin === resolveMargin("paper", paperDataset));
     },
-    command: (r) =>
-      `deno task run --method goad --dataset ${requestedDataset(r)} ` +
-      `--normal ${r.normalClass} --preset ${r.preset}`,
+    task: "deno task run --method goad",
   },
 };
 
@@ -130,7 +130,8 @@ export function sectionMethod(
 export function commandOf(r: RunResult): string {
   if (!isReproducibleMethod(r.method)) throw new Error(`no reproduction command for ${r.method}`);
   const precision = r.backend.precisionRequested ?? "auto";
-  return `${RECORDS[r.method].command(r)} --seed ${r.seed}` +
+  return `${RECORDS[r.method].task} --dataset ${requestedDataset(r)} --normal ${r.normalClass} ` +
+    `--preset ${r.preset} --seed ${r.seed}` +
     (precision !== "auto" ? ` --precision ${precision}` : "");
 }
 
@@ -262,6 +263,9 @@ function backendText(r: ReproductionRow): string {
   return r.isa ? `${r.backend} (${r.isa.replace(/^cpu_isa_/, "")})` : r.backend;
 }
 
+/** The columns that describe a row's run (blank in the mean row). */
+const RUN_COLUMNS = ["precision", "backend", "train", "fit + score", "commit"] as const;
+
 /** The section as a Markdown table with its mean row (the first score is the one compared). */
 export function reproductionMarkdown(s: ReproductionSection): string {
   const f = (v: number | undefined) => (v === undefined ? "-" : v.toFixed(1));
@@ -271,18 +275,8 @@ export function reproductionMarkdown(s: ReproductionSection): string {
   const lines = [
     `### ${s.label}: ${s.rows.length} of ${s.paperDataset === "cifar100" ? 20 : 10} classes`,
     "",
-    cells([
-      "class",
-      "paper",
-      ...scores.map(([, header]) => header),
-      "vs paper",
-      "precision",
-      "backend",
-      "train",
-      "fit + score",
-      "commit",
-    ]),
-    "|" + "---|".repeat(scores.length + 8),
+    cells(["class", "paper", ...scores.map(([, header]) => header), "vs paper", ...RUN_COLUMNS]),
+    "|" + "---|".repeat(3 + scores.length + RUN_COLUMNS.length),
   ];
   for (const r of s.rows) {
     lines.push(cells([
@@ -301,7 +295,7 @@ export function reproductionMarkdown(s: ReproductionSection): string {
     const m = s.mean;
     const scoreCells = scores.map(([key]) => f(m.auroc[key]));
     const meanCells = ["**mean**", f(m.paper), ...scoreCells, verdict(m.auroc[first], m.paper)];
-    lines.push(cells(meanCells) + " |".repeat(5));
+    lines.push(cells(meanCells) + " |".repeat(RUN_COLUMNS.length));
   }
   lines.push("", "Commands:", "");
   for (const r of s.rows) lines.push(`- class ${r.normalClass}: \`${r.command}\``);
