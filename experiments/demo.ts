@@ -7,11 +7,12 @@
  *   montage-normal.png / montage-anomalous.png   most normal / most anomalous test images
  *
  *   deno task demo [--normal C] [--preset quick|smoke|paper] [--dataset D|folder:DIR] [--seed N]
- *     [--backend B] [--out-dir DIR] [--quiet] [--data-dir DIR] [--image-size N] [--channels 1|3]
- *     [--no-verify]
+ *     [--backend B] [--precision fp32|bf16|auto] [--out-dir DIR] [--quiet] [--data-dir DIR]
+ *     [--image-size N] [--channels 1|3] [--no-verify]
  * @module
  */
 import { DATA_DIR_FLAG, DATA_FLAGS, dataOptionsOf, describeSource } from "../lib/data/mod.ts";
+import { parsePrecision } from "../lib/backend/precision.ts";
 import { runMethodKept } from "../lib/experiments/run_method.ts";
 import { writeRunResult } from "../lib/experiments/result.ts";
 import { extremeMontages, runReport } from "../lib/report/run_report.ts";
@@ -33,8 +34,8 @@ import { checkOutputFolder } from "../lib/util/sandbox.ts";
 export const DEMO_COMMAND = {
   command: "deno task demo",
   usage: "[--normal C] [--preset quick|smoke|paper] [--dataset D|folder:DIR] [--seed N] " +
-    "[--backend B] [--out-dir DIR] [--quiet] [--data-dir DIR] [--image-size N] [--channels 1|3] " +
-    "[--no-verify]",
+    "[--backend B] [--precision fp32|bf16|auto] [--out-dir DIR] [--quiet] [--data-dir DIR] " +
+    "[--image-size N] [--channels 1|3] [--no-verify]",
   about: "GEOM on the embedded real Fashion-MNIST sample: prints a table and writes " +
     "result.json, report.html (and report.png with chromium) and two montages to --out-dir.",
   flags: {
@@ -71,6 +72,11 @@ export const DEMO_COMMAND = {
       example: "--seed 1",
     },
     backend: COMMON_FLAGS.backend(),
+    precision: COMMON_FLAGS.precision(
+      "arithmetic precision (auto: bf16 on the native backend where the CPU has AMX or " +
+        "AVX512-BF16, fp32 elsewhere)",
+      "--precision fp32",
+    ),
     "out-dir": {
       type: "string",
       default: "results/demo",
@@ -98,13 +104,14 @@ async function main(): Promise<void> {
     preset: values.preset!,
     seed,
     backend: values.backend,
+    precision: parsePrecision(values.precision),
     ...dataOptionsOf(values),
     quiet: values.quiet,
     onReady: ({ backend, train, test, meta }) =>
       log(
         `demo: GEOM ${values.preset} on ${meta.dataset} (${describeSource(meta)}), normal ` +
           `class ${normal} (${meta.normalClassName}): ${train} train, ${test} test images, ` +
-          `backend ${backend.name}`,
+          `backend ${backend.name}, ${backend.precision}`,
       ),
   });
   run.detector.dispose();

@@ -5,6 +5,7 @@
  */
 import type { BackendInfo } from "../backend/select.ts";
 import type { OneVsRestMeta } from "../data/one_vs_rest.ts";
+import type { ClassAuroc } from "../metrics/by_class.ts";
 import { createHash } from "node:crypto";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { gitCommit } from "../util/git_commit.ts";
@@ -21,6 +22,11 @@ export interface ScoreMetrics {
   fpr95: number;
   /** Downsampled ROC curve (normal positive) for plots. */
   roc?: { fpr: number[]; tpr: number[] };
+  /**
+   * AUROC of the normal class against each anomalous class on its own, in class order (records
+   * written before geomad kept it lack it).
+   */
+  byClass?: ClassAuroc[];
 }
 
 /** Where the data came from: source, files with checksums, subset sizes, preprocessing. */
@@ -111,6 +117,24 @@ function isUnit(v: unknown): v is number {
   return typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 1;
 }
 
+/** Why a `byClass` list is not AUROCs of distinct anomalous classes in class order. */
+function byClassProblem(v: unknown, normalClass: number): string | undefined {
+  if (!Array.isArray(v)) return "is not a list";
+  let last = -1;
+  for (const e of v) {
+    if (
+      !isPlainObject(e) || !Number.isSafeInteger(e.class) || typeof e.name !== "string" ||
+      !Number.isSafeInteger(e.n) || (e.n as number) < 1 || !isUnit(e.auroc)
+    ) return "holds an entry that is not {class, name, n >= 1, auroc in [0, 1]}";
+    const c = e.class as number;
+    if (c <= last || c === normalClass) {
+      return `lists class ${c} out of order, twice, or as its own anomaly`;
+    }
+    last = c;
+  }
+  return undefined;
+}
+
 /** Why `x` is not a valid {@linkcode RunResult}, or undefined when it is. */
 export function resultProblem(x: unknown): string | undefined {
   if (!isPlainObject(x)) return "not a JSON object";
@@ -156,6 +180,10 @@ export function resultProblem(x: unknown): string | undefined {
         !isPlainObject(roc) || !Array.isArray(roc.fpr) || !Array.isArray(roc.tpr) ||
         roc.fpr.length !== roc.tpr.length || !roc.fpr.every(isUnit) || !roc.tpr.every(isUnit)
       ) return `'metrics.${name}.roc' is not two equal-length lists of numbers in [0, 1]`;
+    }
+    if (m.byClass !== undefined) {
+      const why = byClassProblem(m.byClass, r.normalClass!);
+      if (why) return `'metrics.${name}.byClass' ${why}`;
     }
   }
   const scores = (r.hyperparameters as Record<string, unknown>).scores;

@@ -44,6 +44,12 @@ Deno.test("writeRunResult() stores a digest that readRunResult() checks", async 
 
 Deno.test("resultProblem() names what is wrong; runKey() is the canonical path's key", () => {
   assert.equal(resultProblem(good()), undefined);
+  const split = structuredClone(good()) as unknown as Obj;
+  dir(split).byClass = [
+    { class: 0, name: "t-shirt", n: 1000, auroc: 0.9 },
+    { class: 3, name: "dress", n: 1000, auroc: 0.7 },
+  ];
+  assert.equal(resultProblem(withDigest(split as never)), undefined);
   const cases: Array<[(r: Obj) => void, RegExp]> = [
     [(r) => delete r.method, /'method' is missing/],
     [(r) => r.status = "done", /'status' "done" is not ok or failed/],
@@ -55,6 +61,17 @@ Deno.test("resultProblem() names what is wrong; runKey() is the canonical path's
     [(r) => dir(r).auroc = 1.2, /auroc' 1.2 is not in \[0, 1\]/],
     [(r) => dir(r).fpr95 = "abc", /fpr95' "abc"/],
     [(r) => dir(r).roc = { fpr: [0], tpr: [] }, /roc' is not two/],
+    [(r) => dir(r).byClass = {}, /byClass' is not a list/],
+    [(r) => dir(r).byClass = [{ class: 0, name: "a", n: 0, auroc: 0.5 }], /byClass' holds an/],
+    [(r) => dir(r).byClass = [{ class: 2, name: "a", n: 5, auroc: 0.5 }], /class 2 out of order/],
+    [
+      (r) =>
+        dir(r).byClass = [
+          { class: 3, name: "a", n: 5, auroc: 0.5 },
+          { class: 1, name: "b", n: 5, auroc: 0.5 },
+        ],
+      /class 1 out of order/,
+    ],
     [
       (r) => obj(r.hyperparameters).scores = ["dirichlet", "simple"],
       /score "simple" has no metrics/,

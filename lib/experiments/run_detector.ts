@@ -6,13 +6,26 @@
 import type { BackendInfo } from "../backend/select.ts";
 import type { OneVsRestData } from "../data/one_vs_rest.ts";
 import { type Detector, scoreAllOf, selectsByTestLabels } from "../detectors/detector.ts";
-import { evaluate } from "../metrics/mod.ts";
+import { aurocByClass, evaluate } from "../metrics/mod.ts";
 import type { RunCheckpoint } from "../train/checkpoint.ts";
 import { oneLine } from "../util/errors.ts";
 import { RESULT_SCHEMA, type RunResult, runtimeVersions, type ScoreMetrics } from "./result.ts";
 
-/** The data a run needs (what `loadOneVsRest` returns). */
-export type RunData = Pick<OneVsRestData, "train" | "test" | "testLabels" | "meta">;
+/**
+ * The data a run needs (what `loadOneVsRest` returns). With `testClasses` and `classNames`, the
+ * record also holds the AUROC against each anomalous class.
+ */
+export type RunData =
+  & Pick<OneVsRestData, "train" | "test" | "testLabels" | "meta">
+  & Partial<Pick<OneVsRestData, "testClasses" | "classNames">>;
+
+/** Each test image's class, to break a run's AUROC down by anomalous class. */
+export interface TestClasses {
+  /** The class of each test image, aligned with the scores. */
+  classes: ArrayLike<number>;
+  normalClass: number;
+  classNames: readonly string[];
+}
 
 /** Options for {@linkcode runDetector}. */
 export interface RunDetectorOptions {
@@ -32,10 +45,14 @@ export interface RunOutput {
   scores: Record<string, Float64Array>;
 }
 
-/** Evaluates each score variant against the test labels. */
+/**
+ * Evaluates each score variant against the test labels, and against each anomalous class on its
+ * own (`byClass`) when the test images' classes are given.
+ */
 export function evaluateAll(
   scores: Record<string, Float64Array>,
   testLabels: Uint8Array,
+  testClasses?: TestClasses,
 ): Record<string, ScoreMetrics> {
   const out: Record<string, ScoreMetrics> = {};
   for (const [name, s] of Object.entries(scores)) {
@@ -46,9 +63,29 @@ export function evaluateAll(
       auprAnomaly: m.auprAnomaly,
       fpr95: m.fpr95,
       roc: m.rocPoints,
+      ...(testClasses
+        ? {
+          byClass: aurocByClass(
+            s,
+            testClasses.classes,
+            testClasses.normalClass,
+            testClasses.classNames,
+          ),
+        }
+        : {}),
     };
   }
   return out;
+}
+
+/** The test images' classes of `data`, when it has them. */
+function testClassesOf(data: RunData): TestClasses | undefined {
+  if (!data.testClasses || !data.classNames) return undefined;
+  return {
+    classes: data.testClasses,
+    normalClass: data.meta.normalClass,
+    classNames: data.classNames,
+  };
 }
 
 /**
@@ -81,7 +118,7 @@ export async function runDetector(
     const t1 = performance.now();
     const scores = await scoreAllOf(detector, data.test);
     scoreSeconds = (performance.now() - t1) / 1000;
-    const metrics = evaluateAll(scores, data.testLabels);
+    const metrics = evaluateAll(scores, data.testLabels, testClassesOf(data));
     const result: RunResult = {
       ...base,
       status: "ok",

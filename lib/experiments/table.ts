@@ -24,5 +24,42 @@ export function formatMetricsTable(result: RunResult): string {
     `(${result.normalClassName}) seed ${result.seed} preset ${result.preset} ` +
     `backend ${result.backend.name}, fit ${result.timings.fitSeconds.toFixed(1)} s, ` +
     `score ${result.timings.scoreSeconds.toFixed(1)} s`;
-  return `${title}\n${formatTable(["score", "AUROC", "AUPR-in", "AUPR-out", "FPR@95"], rows)}`;
+  const table = formatTable(["score", "AUROC", "AUPR-in", "AUPR-out", "FPR@95"], rows);
+  const byClass = byClassTable(result);
+  if (!byClass) return `${title}\n${table}`;
+  const classRows = byClass.rows.map((r) => [
+    `${r.class} ${r.name}`,
+    String(r.n),
+    ...r.auroc.map((a) => a === undefined ? "-" : a.toFixed(4)),
+  ]);
+  return `${title}\n${table}\n\nAUROC of normal against each anomalous class\n` +
+    formatTable(["anomalous class", "n", ...byClass.scores], classRows);
+}
+
+/** One row per anomalous class: its AUROC under each score variant (`byClassTable`). */
+export interface ByClassTable {
+  /** The score variants that hold a breakdown, in the record's order. */
+  scores: string[];
+  rows: { class: number; name: string; n: number; auroc: (number | undefined)[] }[];
+}
+
+/**
+ * The record's AUROCs against each anomalous class as one table, rows = anomalous classes,
+ * columns = score variants; undefined when no score holds the breakdown (older records).
+ */
+export function byClassTable(result: RunResult): ByClassTable | undefined {
+  const scores = Object.keys(result.metrics).filter((s) => result.metrics[s]!.byClass);
+  if (scores.length === 0) return undefined;
+  const rows = new Map<number, ByClassTable["rows"][number]>();
+  scores.forEach((score, j) => {
+    for (const e of result.metrics[score]!.byClass!) {
+      let row = rows.get(e.class);
+      if (!row) {
+        row = { class: e.class, name: e.name, n: e.n, auroc: scores.map(() => undefined) };
+        rows.set(e.class, row);
+      }
+      row.auroc[j] = e.auroc;
+    }
+  });
+  return { scores, rows: [...rows.values()].sort((a, b) => a.class - b.class) };
 }

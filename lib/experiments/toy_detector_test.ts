@@ -15,6 +15,7 @@ import { RunError } from "../util/errors.ts";
 import { join } from "node:path";
 import { readRunResult, writeRunResult } from "./result.ts";
 import { runMethod } from "./run_method.ts";
+import { formatMetricsTable } from "./table.ts";
 
 interface ToyConfig {
   /** Exponent of the distance (1 = L1, 2 = L2). */
@@ -117,7 +118,19 @@ Deno.test("a detector added by one catalogue entry runs through the run path of 
   assert.equal(result.method, "toy-mean");
   assert.equal(result.data.trainLimit, 32);
   assert.equal(result.data.testLimit, 50);
-  assert.ok(result.metrics["toy-mean"]!.auroc > 0.5);
+  const m = result.metrics["toy-mean"]!;
+  assert.ok(m.auroc > 0.5);
+  // The breakdown by anomalous class: the nine other classes, weighted back to the pooled AUROC.
+  assert.deepEqual(m.byClass!.map((e) => e.class), [0, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(m.byClass![0]!.name, "T-shirt/top");
+  const n = m.byClass!.reduce((s, e) => s + e.n, 0);
+  assert.equal(n, 50 - 5);
+  const weighted = m.byClass!.reduce((s, e) => s + e.n * e.auroc, 0) / n;
+  assert.ok(Math.abs(weighted - m.auroc) < 1e-12, `${weighted} vs ${m.auroc}`);
+  assert.match(
+    formatMetricsTable(result),
+    /anomalous class\s+n\s+toy-mean\n[- ]+\n0 T-shirt\/top\s+5\s+\d\.\d{4}\n2 Pullover/,
+  );
   const dir = await Deno.makeTempDir();
   try {
     await writeRunResult(join(dir, "r.json"), result);

@@ -32,4 +32,5 @@ export {
   fprAtTpr,
   type FprAtTprOptions,
 } from "./evaluate.ts";
+export { aurocByClass, type ClassAuroc } from "./by_class.ts";
 export { type MeanSem, meanSem } from "./summary.ts";

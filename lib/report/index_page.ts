@@ -40,6 +40,11 @@ export interface IndexRun {
   auroc?: number;
   /** AUROC of every score. */
   aurocs: Record<string, number>;
+  /**
+   * The anomalous class the primary score separates worst from the normal class (lowest AUROC
+   * against that class alone), when the record holds the breakdown.
+   */
+  hardest?: { class: number; name: string; auroc: number };
   seconds: number;
   createdAt: string;
   commit?: string;
@@ -106,6 +111,8 @@ function runOf(r: RunResult, file: string): IndexRun {
     : names[0];
   const aurocs: Record<string, number> = {};
   for (const n of names) aurocs[n] = r.metrics[n]!.auroc;
+  const byClass = score !== undefined ? r.metrics[score]?.byClass : undefined;
+  const hardest = byClass?.reduce((a, b) => (b.auroc < a.auroc ? b : a), byClass[0]!);
   return {
     file,
     method: r.method,
@@ -120,6 +127,9 @@ function runOf(r: RunResult, file: string): IndexRun {
     ...(r.error ? { error: r.error } : {}),
     ...(r.status === "ok" && score !== undefined ? { score, auroc: aurocs[score] } : {}),
     aurocs,
+    ...(hardest
+      ? { hardest: { class: hardest.class, name: hardest.name, auroc: hardest.auroc } }
+      : {}),
     seconds: r.timings.totalSeconds,
     createdAt: r.createdAt,
     ...(typeof r.versions.commit === "string" ? { commit: r.versions.commit } : {}),
@@ -435,6 +445,18 @@ const COLUMNS: readonly Column[] = [
     title: "all scores (AUROC %)",
     type: "text",
     value: (r) => Object.entries(r.aurocs).map(([k, v]) => `${k} ${fixed(100 * v, 1)}`).join(", "),
+  },
+  {
+    key: "hardest",
+    title: "hardest anomaly (AUROC %)",
+    type: "number",
+    value: (r) => r.hardest?.auroc,
+    html: (r) =>
+      r.hardest
+        ? `${fixed(100 * r.hardest.auroc, 1)} <small>${r.hardest.class} ${
+          escapeHtml(r.hardest.name)
+        }</small>`
+        : "",
   },
   {
     key: "time",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { getMethod } from "../detectors/catalogue.ts";
+import { withDigest } from "../experiments/result.ts";
 import { fakeResult } from "../experiments/testing.ts";
 import { collectIndex, indexHtml } from "./index_page.ts";
 
@@ -11,6 +12,11 @@ async function fixture(dir: string): Promise<void> {
   };
   const plan = getMethod("raw-ocsvm").plan("smoke");
   const ok = fakeResult(plan, { dataset: "d<1>", normalClass: 2, seed: 0, auroc: { ocsvm: 0.9 } });
+  ok.metrics.ocsvm!.byClass = [
+    { class: 0, name: "a", n: 10, auroc: 0.95 },
+    { class: 1, name: "b<", n: 10, auroc: 0.85 },
+  ];
+  Object.assign(ok, withDigest(ok));
   await write("raw-ocsvm/a.json", ok);
   await write("raw-ocsvm/failed.json", {
     ...fakeResult(plan, { dataset: "d<1>", normalClass: 3, seed: 1, error: "loss is NaN" }),
@@ -30,6 +36,8 @@ Deno.test("collectIndex() takes valid runs, lists invalid ones with the reason, 
       ["raw-ocsvm/a.json", "ok", 0.9],
       ["raw-ocsvm/failed.json", "failed", undefined],
     ]);
+    assert.deepEqual(index.runs[0]!.hardest, { class: 1, name: "b<", auroc: 0.85 });
+    assert.equal(index.runs[1]!.hardest, undefined);
     assert.equal(index.runs[0]!.precision, "fp32");
     assert.equal(index.runs[0]!.backend, "cpu");
     assert.deepEqual(index.skipped, [{
@@ -62,6 +70,7 @@ Deno.test("indexHtml() escapes names, carries filter data and links, and has no 
     );
     assert.match(html, /<a href="\.\.\/raw-ocsvm\/a\.json">json<\/a>/);
     assert.match(html, /<td data-key="auroc" data-value="0\.9" class="num">90\.0 <small>/);
+    assert.match(html, /data-value="0\.85" class="num">85\.0 <small>1 b&#60;<\/small>/);
     assert.match(
       html,
       /<tr [^>]*class="failed">.*<td data-key="status" data-value="failed"[^>]* title="loss is NaN">/,

@@ -13,6 +13,7 @@ import { montage } from "../plots/montage.ts";
 import { rocFigure } from "../plots/roc.ts";
 import type { Report } from "./html.ts";
 import type { RunResult } from "../experiments/result.ts";
+import { byClassTable } from "../experiments/table.ts";
 
 /**
  * Indices of the `k` lowest and `k` highest anomaly scores: `normal` = most normal first,
@@ -36,6 +37,20 @@ export function metricsRowsOf(result: RunResult): TableRow[] {
     "AUPR-in": m.auprNormal,
     "AUPR-out": m.auprAnomaly,
     "FPR@95TPR": m.fpr95,
+  }));
+}
+
+/**
+ * Rows of AUROC against each anomalous class (one column per score variant); empty for records
+ * without the breakdown.
+ */
+export function byClassRowsOf(result: RunResult): TableRow[] {
+  const t = byClassTable(result);
+  if (!t) return [];
+  return t.rows.map((r) => ({
+    "anomalous class": `${r.class} ${r.name}`,
+    n: r.n,
+    ...Object.fromEntries(t.scores.map((s, j) => [s, r.auroc[j] ?? null])),
   }));
 }
 
@@ -86,8 +101,10 @@ export async function runReport(
   const s = scores[name]!;
   const k = options.montageSize ?? 32;
   const m = await extremeMontages(test, s, k);
+  const byClassRows = byClassRowsOf(result);
   return {
-    title: `GEOM on ${result.dataset}: class ${result.normalClass} (${result.normalClassName})`,
+    title: `${result.method} on ${result.dataset}: class ${result.normalClass} ` +
+      `(${result.normalClassName})`,
     meta: [
       `method ${result.method}, preset ${result.preset}, seed ${result.seed}, backend ` +
       `${result.backend.name}, data source ${describeSource(result.data)}`,
@@ -98,6 +115,12 @@ export async function runReport(
     ],
     sections: [
       { title: "Metrics (normal = positive)", tables: [{ rows: metricsRowsOf(result) }] },
+      ...(byClassRows.length > 0
+        ? [{
+          title: "AUROC of normal against each anomalous class",
+          tables: [{ rows: byClassRows }],
+        }]
+        : []),
       {
         title: "ROC curves and score distributions",
         figures: [
