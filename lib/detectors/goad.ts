@@ -14,7 +14,12 @@ import type { Images } from "../data/types.ts";
 import type { Rng } from "../util/rng.ts";
 import { buildModel } from "../models/build.ts";
 import { outputWidth, withFeatures } from "../models/multi_head.ts";
-import { goadScores, transformCentres } from "../scores/goad_score.ts";
+import {
+  type EpsFloorReach,
+  epsFloorReach,
+  goadScores,
+  transformCentres,
+} from "../scores/goad_score.ts";
 import { predictTransformed, trainTransformClassifier } from "../train/mod.ts";
 import { goadLoss } from "../train/triplet_centre.ts";
 import { getTransformSet, type TransformSet } from "../transforms/mod.ts";
@@ -57,6 +62,7 @@ export class GoadDetector extends DeepDetector<GoadConfig> {
   #centres?: Float64Array;
   #dim = 0;
   #margin?: number;
+  #floor?: EpsFloorReach;
 
   /** @throws {UsageError} for an unknown transform set or score, or a bad hyperparameter. */
   constructor(options: GoadDetectorOptions) {
@@ -124,7 +130,11 @@ export class GoadDetector extends DeepDetector<GoadConfig> {
     this.timings.trainSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     const features = await this.#features(train, "fit-features");
-    this.#centres = transformCentres(features, { nTransforms: T, dim: this.#dim });
+    const zShape = { nTransforms: T, dim: this.#dim };
+    this.#centres = transformCentres(features, zShape);
+    this.#floor = c.scoreEpsilon > 0
+      ? epsFloorReach(features, this.#centres, { ...zShape, epsilon: c.scoreEpsilon })
+      : undefined;
     this.timings.centreSeconds = (performance.now() - t1) / 1000;
   }
 
@@ -180,11 +190,22 @@ export class GoadDetector extends DeepDetector<GoadConfig> {
       nTransforms: this.#transforms?.size,
       featureSize: this.#dim || undefined,
       margin: this.#margin,
+      // How much of the training set the `goad` score's eps floors (scoreEpsilon's reach).
+      ...(this.#floor
+        ? {
+          epsFloor: {
+            threshold: this.#floor.threshold,
+            trainPairs: this.#floor.pairs,
+            trainImages: this.#floor.images,
+          },
+        }
+        : {}),
     };
   }
 
   override dispose(): void {
     super.dispose();
     this.#centres = undefined;
+    this.#floor = undefined;
   }
 }

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend/mod.ts";
 import { loadOneVsRest } from "../data/mod.ts";
 import { evaluate } from "../metrics/mod.ts";
-import { goadScore } from "../scores/goad_score.ts";
+import { epsFloorReach, goadScore } from "../scores/goad_score.ts";
 import { UsageError } from "../util/errors.ts";
 import { GOAD_SCORES, GoadDetector, type GoadScoreName, parseGoadScores } from "./goad.ts";
 import { DEFAULT_MARGIN, type GoadConfig, goadPreset, resolveMargin } from "./goad_presets.ts";
@@ -50,10 +50,16 @@ Deno.test("GoadDetector smoke run: reproducible, scores = goadScore on its featu
     await d.fit(data.train, { seed: 3, quiet: true, dataset: "fashion-mnist-sample" });
     const s = await d.scoreAll(data.test);
     const z = await d.predictFeatures(data.test);
+    const zTrain = await d.predictFeatures(data.train);
     const centres = d.centres!;
-    const state = d.state() as { margin: number; featureSize: number; nTransforms: number };
+    const state = d.state() as {
+      margin: number;
+      featureSize: number;
+      nTransforms: number;
+      epsFloor: { threshold: number; trainPairs: number; trainImages: number };
+    };
     d.dispose();
-    return { s, z, centres, state };
+    return { s, z, zTrain, centres, state };
   };
   const a = await run();
   const b = await run();
@@ -68,6 +74,13 @@ Deno.test("GoadDetector smoke run: reproducible, scores = goadScore on its featu
   assert.equal(a.state.nTransforms, 4);
   const shape = { nTransforms: 4, dim: a.state.featureSize, epsilon: 1e-10 };
   assert.deepEqual(a.s.goad, goadScore(a.z, a.centres, shape).map((v) => -v));
+  // The eps floor's reach, measured on the training features the centres came from.
+  const floor = epsFloorReach(a.zTrain, a.centres, shape);
+  assert.deepEqual(a.state.epsFloor, {
+    threshold: floor.threshold,
+    trainPairs: floor.pairs,
+    trainImages: floor.images,
+  });
   // Trousers vs the rest: far better than chance even for the tiny network.
   assert.ok(evaluate(a.s.goad!, data.testLabels).auroc > 0.7);
 });

@@ -127,3 +127,56 @@ export function goadScores(
   }
   return out;
 }
+
+/** How far the eps of {@linkcode goadScore} reaches into a feature set (`epsFloorReach`). */
+export interface EpsFloorReach {
+  /** -ln(eps): a squared distance beyond it has exp(-distance) < eps. */
+  threshold: number;
+  /** Fraction of (image, transformation) pairs whose distance to their own centre exceeds it. */
+  pairs: number;
+  /** Fraction of images with every transformation beyond it (their score sits at the floor). */
+  images: number;
+}
+
+/**
+ * Where eps floors GOAD's score: for pairs whose squared distance d to their own
+ * transformation's centre exceeds -ln(eps), exp(-d) < eps, so eps, not the distance, makes
+ * up the true transformation's probability, and images with every pair beyond it get nearly
+ * the same score (ties that pull the AUROC towards 0.5). Measured on `features` [n, T, d]
+ * against `centres` [T, d]; eps 0 reaches nothing.
+ */
+export function epsFloorReach(
+  features: ArrayLike<number>,
+  centres: ArrayLike<number>,
+  options: GoadScoreOptions,
+): EpsFloorReach {
+  const n = checkFeatures("measure the eps floor", features, options);
+  const { nTransforms: T, dim: d, epsilon } = options;
+  if (centres.length !== T * d) {
+    throw new RangeError(
+      `Cannot measure the eps floor: centres have ${centres.length} values, not ${T}x${d}`,
+    );
+  }
+  if (!(Number.isFinite(epsilon) && epsilon >= 0)) {
+    throw new RangeError(
+      `Cannot measure the eps floor: epsilon ${epsilon} is not a finite number >= 0`,
+    );
+  }
+  const threshold = epsilon > 0 ? -Math.log(epsilon) : Infinity;
+  let pairs = 0, images = 0;
+  for (let i = 0; i < n; i++) {
+    let beyond = 0;
+    for (let t = 0; t < T; t++) {
+      const zb = (i * T + t) * d, cb = t * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) {
+        const v = features[zb + k]! - centres[cb + k]!;
+        s += v * v;
+      }
+      if (s > threshold) beyond++;
+    }
+    pairs += beyond;
+    if (beyond === T) images++;
+  }
+  return { threshold, pairs: n > 0 ? pairs / (n * T) : 0, images: n > 0 ? images / n : 0 };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { goadScore, goadScores, transformCentres } from "./goad_score.ts";
+import { epsFloorReach, goadScore, goadScores, transformCentres } from "./goad_score.ts";
 
 // Toy feature set: 3 training images x 2 transformations x 2-d features, [n, T, d].
 const TRAIN = [
@@ -65,4 +65,20 @@ Deno.test("goadScores computes several eps from one pass, each equal to goadScor
   const [a, b] = goadScores(test, centres, { ...SHAPE, epsilons: [1e-10, 0] });
   assert.deepEqual(a, goadScore(test, centres, { ...SHAPE, epsilon: 1e-10 }));
   assert.deepEqual(b, goadScore(test, centres, { ...SHAPE, epsilon: 0 }));
+});
+
+Deno.test("epsFloorReach counts pairs beyond -ln(eps) from their own centre, and whole images", () => {
+  // Squared distances to the own centre: image 0 (0, 1), image 1 (1, 0), image 2 (1, 1).
+  const centres = transformCentres(TRAIN, SHAPE);
+  const at = (epsilon: number) => epsFloorReach(TRAIN, centres, { ...SHAPE, epsilon });
+  const half = at(Math.exp(-0.5));
+  assert.ok(Math.abs(half.threshold - 0.5) < 1e-15);
+  assert.equal(half.pairs, 4 / 6);
+  assert.equal(half.images, 1 / 3);
+  const one = at(Math.exp(-1)); // distance 1 is not beyond 1
+  assert.deepEqual([one.pairs, one.images], [0, 0]);
+  assert.deepEqual(at(0), { threshold: Infinity, pairs: 0, images: 0 });
+  assert.deepEqual(at(2).pairs, 1); // eps > 1: every distance is beyond the floor
+  assert.throws(() => at(-1), /epsilon -1 is not a finite number >= 0/);
+  assert.throws(() => epsFloorReach(TRAIN, [0, 0], { ...SHAPE, epsilon: 0.1 }), /centres have 2/);
 });
