@@ -1,6 +1,6 @@
 /**
  * `deno task demo`: the README's main job. GEOM (quick preset) on the embedded sample of real
- * Fashion-MNIST (no download): prints a table and writes, under results/demo/,
+ * Fashion-MNIST (no download): prints its metrics tables and writes, under results/demo/,
  *   result.json   the versioned run record
  *   report.html   self-contained report (plotly ROC curves, score histograms, montages)
  *   report.png    a screenshot of it, when a headless chromium is available
@@ -13,6 +13,7 @@
  */
 import { DATA_DIR_FLAG, DATA_FLAGS, dataOptionsOf, describeSource } from "../lib/data/mod.ts";
 import { parsePrecision } from "../lib/backend/precision.ts";
+import { RUN_FLAGS } from "../lib/experiments/run_flags.ts";
 import { runMethodKept } from "../lib/experiments/run_method.ts";
 import { writeRunResult } from "../lib/experiments/result.ts";
 import { extremeMontages, runReport } from "../lib/report/run_report.ts";
@@ -36,7 +37,7 @@ export const DEMO_COMMAND = {
   usage: "[--normal C] [--preset quick|smoke|paper] [--dataset D|folder:DIR] [--seed N] " +
     "[--backend B] [--precision fp32|bf16|auto] [--out-dir DIR] [--quiet] [--data-dir DIR] " +
     "[--image-size N] [--channels 1|3] [--no-verify]",
-  about: "GEOM on the embedded real Fashion-MNIST sample: prints a table and writes " +
+  about: "GEOM on the embedded real Fashion-MNIST sample: prints its metrics tables and writes " +
     "result.json, report.html (and report.png with chromium) and two montages to --out-dir.",
   flags: {
     dataset: {
@@ -72,11 +73,7 @@ export const DEMO_COMMAND = {
       example: "--seed 1",
     },
     backend: COMMON_FLAGS.backend(),
-    precision: COMMON_FLAGS.precision(
-      "arithmetic precision (auto: bf16 on the native backend where the CPU has AMX or " +
-        "AVX512-BF16, fp32 elsewhere)",
-      "--precision fp32",
-    ),
+    precision: RUN_FLAGS.precision,
     "out-dir": {
       type: "string",
       default: "results/demo",
@@ -124,7 +121,7 @@ async function main(): Promise<void> {
   await writeFileAtomic(`${dir}/montage-normal.png`, m.normal);
   await writeFileAtomic(`${dir}/montage-anomalous.png`, m.anomalous);
   const report = await runReport(result, scores, data.test, data.testLabels);
-  const { png } = await writeReport(report, { html: `${dir}/report.html`, height: 1350 });
+  const { png } = await writeReport(report, { html: `${dir}/report.html` });
 
   console.log(formatMetricsTable(result));
   console.log(

@@ -132,7 +132,7 @@ export class GoadDetector extends DeepDetector<GoadConfig> {
     const features = await this.#features(train, "fit-features");
     const zShape = { nTransforms: T, dim: this.#dim };
     this.#centres = transformCentres(features, zShape);
-    this.#floor = c.scoreEpsilon > 0
+    this.#floor = c.scoreEpsilon > 0 && this.scores.includes("goad")
       ? epsFloorReach(features, this.#centres, { ...zShape, epsilon: c.scoreEpsilon })
       : undefined;
     this.timings.centreSeconds = (performance.now() - t1) / 1000;
@@ -190,16 +190,9 @@ export class GoadDetector extends DeepDetector<GoadConfig> {
       nTransforms: this.#transforms?.size,
       featureSize: this.#dim || undefined,
       margin: this.#margin,
-      // How much of the training set the `goad` score's eps floors (scoreEpsilon's reach).
-      ...(this.#floor
-        ? {
-          epsFloor: {
-            threshold: this.#floor.threshold,
-            trainPairs: this.#floor.pairs,
-            trainImages: this.#floor.images,
-          },
-        }
-        : {}),
+      // How much of the training set the `goad` score's eps floors (epsFloorReach on the
+      // training features the centres came from).
+      ...(this.#floor ? { epsFloor: { ...this.#floor } } : {}),
     };
   }
 

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend/mod.ts";
 import { loadOneVsRest } from "../data/mod.ts";
 import { evaluate } from "../metrics/mod.ts";
-import { epsFloorReach, goadScore } from "../scores/goad_score.ts";
+import { type EpsFloorReach, epsFloorReach, goadScore } from "../scores/goad_score.ts";
 import { UsageError } from "../util/errors.ts";
 import { GOAD_SCORES, GoadDetector, type GoadScoreName, parseGoadScores } from "./goad.ts";
 import { DEFAULT_MARGIN, type GoadConfig, goadPreset, resolveMargin } from "./goad_presets.ts";
@@ -43,7 +43,9 @@ Deno.test("parseGoadScores accepts known names only", () => {
 Deno.test("GoadDetector smoke run: reproducible, scores = goadScore on its features, no leaks", async () => {
   await initBackend("wasm");
   const data = await loadOneVsRest("fashion-mnist-sample", 1, { trainLimit: 32, testLimit: 60 });
-  const config = { ...goadPreset("smoke"), trainLimit: 32, testLimit: 60 };
+  // eps = e^-6: a floor at squared distance 6, inside the spread of the smoke network's features.
+  const epsilon = Math.exp(-6);
+  const config = { ...goadPreset("smoke"), trainLimit: 32, testLimit: 60, scoreEpsilon: epsilon };
   const before = tf.memory().numTensors;
   const run = async () => {
     const d = new GoadDetector({ config });
@@ -56,7 +58,7 @@ Deno.test("GoadDetector smoke run: reproducible, scores = goadScore on its featu
       margin: number;
       featureSize: number;
       nTransforms: number;
-      epsFloor: { threshold: number; trainPairs: number; trainImages: number };
+      epsFloor?: EpsFloorReach;
     };
     d.dispose();
     return { s, z, zTrain, centres, state };
@@ -72,15 +74,17 @@ Deno.test("GoadDetector smoke run: reproducible, scores = goadScore on its featu
   }
   assert.equal(a.state.margin, 1);
   assert.equal(a.state.nTransforms, 4);
-  const shape = { nTransforms: 4, dim: a.state.featureSize, epsilon: 1e-10 };
+  const shape = { nTransforms: 4, dim: a.state.featureSize, epsilon };
   assert.deepEqual(a.s.goad, goadScore(a.z, a.centres, shape).map((v) => -v));
   // The eps floor's reach, measured on the training features the centres came from.
   const floor = epsFloorReach(a.zTrain, a.centres, shape);
-  assert.deepEqual(a.state.epsFloor, {
-    threshold: floor.threshold,
-    trainPairs: floor.pairs,
-    trainImages: floor.images,
-  });
+  assert.deepEqual(a.state.epsFloor, floor);
+  assert.ok(floor.pairs > 0 && floor.pairs < 1, `floor reaches ${floor.pairs} of the pairs`);
+  // Without the eps score there is no floor to record.
+  const plain = new GoadDetector({ config, scores: ["goad-eps0"] });
+  await plain.fit(data.train, { seed: 3, quiet: true, dataset: "fashion-mnist-sample" });
+  assert.equal("epsFloor" in plain.state(), false);
+  plain.dispose();
   // Trousers vs the rest: far better than chance even for the tiny network.
   assert.ok(evaluate(a.s.goad!, data.testLabels).auroc > 0.7);
 });

@@ -200,8 +200,9 @@ export function resultProblem(x: unknown): string | undefined {
 
 /**
  * Throws a `DataError` when `x` is not a valid {@linkcode RunResult}: required fields with
- * their types, metrics finite and in [0, 1], every listed score present when ok, an error
- * when failed, and a content digest that matches.
+ * their types, metrics finite and in [0, 1] (a `byClass` breakdown, when present, lists
+ * distinct anomalous classes in order, each with n >= 1), every listed score present when ok,
+ * an error when failed, and a content digest that matches.
  */
 export function assertRunResult(x: unknown, where = "result"): asserts x is RunResult {
   const why = resultProblem(x);

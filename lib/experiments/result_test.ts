@@ -64,6 +64,15 @@ Deno.test("resultProblem() names what is wrong; runKey() is the canonical path's
     [(r) => dir(r).byClass = {}, /byClass' is not a list/],
     [(r) => dir(r).byClass = [{ class: 0, name: "a", n: 0, auroc: 0.5 }], /byClass' holds an/],
     [(r) => dir(r).byClass = [{ class: 2, name: "a", n: 5, auroc: 0.5 }], /class 2 out of order/],
+    [(r) => dir(r).byClass = [{ class: 0, name: "a", n: 5, auroc: 1.5 }], /byClass' holds an/],
+    [
+      (r) =>
+        dir(r).byClass = [
+          { class: 3, name: "a", n: 5, auroc: 0.5 },
+          { class: 3, name: "a", n: 5, auroc: 0.5 },
+        ],
+      /class 3 out of order, twice/,
+    ],
     [
       (r) =>
         dir(r).byClass = [

@@ -63,19 +63,22 @@ export function evaluateAll(
       auprAnomaly: m.auprAnomaly,
       fpr95: m.fpr95,
       roc: m.rocPoints,
-      ...(testClasses
-        ? {
-          byClass: aurocByClass(
-            s,
-            testClasses.classes,
-            testClasses.normalClass,
-            testClasses.classNames,
-          ),
-        }
-        : {}),
+      ...(testClasses ? byClassOf(s, testClasses) : {}),
     };
   }
   return out;
+}
+
+/**
+ * The breakdown by anomalous class, or nothing when it cannot be computed (a diagnostic must
+ * not turn a finished run into a failed one; the pooled metrics were computed already).
+ */
+function byClassOf(scores: Float64Array, c: TestClasses): Pick<ScoreMetrics, "byClass"> {
+  try {
+    return { byClass: aurocByClass(scores, c.classes, c.normalClass, c.classNames) };
+  } catch {
+    return {};
+  }
 }
 
 /** The test images' classes of `data`, when it has them. */

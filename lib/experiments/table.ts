@@ -1,5 +1,6 @@
 /**
- * Plain-text tables of run metrics for the terminal.
+ * Tables of run metrics: plain text for the terminal, and the AUROC-by-anomalous-class table as
+ * data (`byClassTable`, which the run report renders too).
  * @module
  */
 import type { RunResult } from "./result.ts";

@@ -14,7 +14,8 @@ import { ConfigCheck } from "../detectors/validate.ts";
 import { RunError } from "../util/errors.ts";
 import { join } from "node:path";
 import { readRunResult, writeRunResult } from "./result.ts";
-import { runMethod } from "./run_method.ts";
+import { evaluate } from "../metrics/evaluate.ts";
+import { runMethodKept } from "./run_method.ts";
 import { formatMetricsTable } from "./table.ts";
 
 interface ToyConfig {
@@ -108,7 +109,10 @@ Deno.test("a detector added by one catalogue entry runs through the run path of 
   const plan = TOY.plan("smoke", { testLimit: 50 });
   assert.deepEqual(plan.expected, { power: 2, trainLimit: 32, testLimit: 50 });
   assert.throws(() => TOY.plan("smoke", { epochs: 2 }), /takes no 'epochs' override/);
-  const { result } = await runMethod(TOY, { dataset: "fashion-mnist-sample", normalClass: 1 }, {
+  const { result, scores, data, detector } = await runMethodKept(TOY, {
+    dataset: "fashion-mnist-sample",
+    normalClass: 1,
+  }, {
     preset: "smoke",
     overrides: { testLimit: 50 },
     backend: "cpu",
@@ -127,6 +131,20 @@ Deno.test("a detector added by one catalogue entry runs through the run path of 
   assert.equal(n, 50 - 5);
   const weighted = m.byClass!.reduce((s, e) => s + e.n * e.auroc, 0) / n;
   assert.ok(Math.abs(weighted - m.auroc) < 1e-12, `${weighted} vs ${m.auroc}`);
+  // Each entry is that class's own AUROC, from the scores of its own test images.
+  detector.dispose();
+  for (const e of m.byClass!) {
+    const idx = [...data.testClasses.keys()].filter((i) =>
+      [1, e.class].includes(data.testClasses[i]!)
+    );
+    const own = evaluate(
+      idx.map((i) => scores["toy-mean"]![i]!),
+      idx.map((i) => data.testLabels[i]!),
+    );
+    assert.equal(e.auroc, own.auroc, `class ${e.class}`);
+    assert.equal(e.n, idx.length - 5);
+  }
+  assert.ok(new Set(m.byClass!.map((e) => e.auroc)).size > 1, "every class alike: a weak check");
   assert.match(
     formatMetricsTable(result),
     /anomalous class\s+n\s+toy-mean\n[- ]+\n0 T-shirt\/top\s+5\s+\d\.\d{4}\n2 Pullover/,

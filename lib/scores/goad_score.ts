@@ -33,6 +33,20 @@ function checkFeatures(what: string, features: ArrayLike<number>, s: FeatureShap
   return features.length / (T * d);
 }
 
+function checkCentres(what: string, centres: ArrayLike<number>, s: FeatureShape): void {
+  if (centres.length !== s.nTransforms * s.dim) {
+    throw new RangeError(
+      `Cannot ${what}: centres have ${centres.length} values, not ${s.nTransforms}x${s.dim}`,
+    );
+  }
+}
+
+function checkEpsilon(what: string, epsilon: number): void {
+  if (!(Number.isFinite(epsilon) && epsilon >= 0)) {
+    throw new RangeError(`Cannot ${what}: epsilon ${epsilon} is not a finite number >= 0`);
+  }
+}
+
 /** Per-transformation centres [T, d]: the mean of `features` [n, T, d] over the n images. */
 export function transformCentres(features: ArrayLike<number>, shape: FeatureShape): Float64Array {
   const n = checkFeatures("compute centres", features, shape);
@@ -45,6 +59,22 @@ export function transformCentres(features: ArrayLike<number>, shape: FeatureShap
   }
   for (let k = 0; k < T * d; k++) c[k]! /= n;
   return c;
+}
+
+/** ||a[ai..ai+d) - b[bi..bi+d)||^2, in float64. */
+function squaredDistance(
+  a: ArrayLike<number>,
+  ai: number,
+  b: ArrayLike<number>,
+  bi: number,
+  d: number,
+): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    const v = a[ai + k]! - b[bi + k]!;
+    s += v * v;
+  }
+  return s;
 }
 
 /** Options for {@linkcode goadScore}. */
@@ -85,18 +115,8 @@ export function goadScores(
 ): Float64Array[] {
   const n = checkFeatures("compute GOAD scores", features, options);
   const { nTransforms: T, dim: d, epsilons } = options;
-  if (centres.length !== T * d) {
-    throw new RangeError(
-      `Cannot compute GOAD scores: centres have ${centres.length} values, not ${T}x${d}`,
-    );
-  }
-  for (const epsilon of epsilons) {
-    if (!(Number.isFinite(epsilon) && epsilon >= 0)) {
-      throw new RangeError(
-        `Cannot compute GOAD scores: epsilon ${epsilon} is not a finite number >= 0`,
-      );
-    }
-  }
+  checkCentres("compute GOAD scores", centres, options);
+  for (const epsilon of epsilons) checkEpsilon("compute GOAD scores", epsilon);
   const logEps = epsilons.map((e) => (e > 0 ? Math.log(e) : -Infinity));
   const out = epsilons.map(() => new Float64Array(n));
   const dist = new Float64Array(T);
@@ -104,14 +124,7 @@ export function goadScores(
   for (let i = 0; i < n; i++) {
     for (let t = 0; t < T; t++) {
       const zb = (i * T + t) * d;
-      for (let j = 0; j < T; j++) {
-        let s = 0;
-        for (let k = 0; k < d; k++) {
-          const v = features[zb + k]! - centres[j * d + k]!;
-          s += v * v;
-        }
-        dist[j] = s;
-      }
+      for (let j = 0; j < T; j++) dist[j] = squaredDistance(features, zb, centres, j * d, d);
       for (let e = 0; e < logEps.length; e++) {
         let max = -Infinity;
         for (let j = 0; j < T; j++) {
@@ -134,16 +147,17 @@ export interface EpsFloorReach {
   threshold: number;
   /** Fraction of (image, transformation) pairs whose distance to their own centre exceeds it. */
   pairs: number;
-  /** Fraction of images with every transformation beyond it (their score sits at the floor). */
+  /** Fraction of images with every transformation beyond it (their score is capped near the floor). */
   images: number;
 }
 
 /**
  * Where eps floors GOAD's score: for pairs whose squared distance d to their own
  * transformation's centre exceeds -ln(eps), exp(-d) < eps, so eps, not the distance, makes
- * up the true transformation's probability, and images with every pair beyond it get nearly
- * the same score (ties that pull the AUROC towards 0.5). Measured on `features` [n, T, d]
- * against `centres` [T, d]; eps 0 reaches nothing.
+ * up most of the true transformation's probability, which is then below 2/T. An image with
+ * every pair beyond it cannot score above T ln(2/T), close to the -T ln T of images far from
+ * every centre (where most anomalies sit), and its rank among those is set by terms smaller
+ * than eps. Measured on `features` [n, T, d] against `centres` [T, d]; eps 0 reaches nothing.
  */
 export function epsFloorReach(
   features: ArrayLike<number>,
@@ -152,28 +166,14 @@ export function epsFloorReach(
 ): EpsFloorReach {
   const n = checkFeatures("measure the eps floor", features, options);
   const { nTransforms: T, dim: d, epsilon } = options;
-  if (centres.length !== T * d) {
-    throw new RangeError(
-      `Cannot measure the eps floor: centres have ${centres.length} values, not ${T}x${d}`,
-    );
-  }
-  if (!(Number.isFinite(epsilon) && epsilon >= 0)) {
-    throw new RangeError(
-      `Cannot measure the eps floor: epsilon ${epsilon} is not a finite number >= 0`,
-    );
-  }
+  checkCentres("measure the eps floor", centres, options);
+  checkEpsilon("measure the eps floor", epsilon);
   const threshold = epsilon > 0 ? -Math.log(epsilon) : Infinity;
   let pairs = 0, images = 0;
   for (let i = 0; i < n; i++) {
     let beyond = 0;
     for (let t = 0; t < T; t++) {
-      const zb = (i * T + t) * d, cb = t * d;
-      let s = 0;
-      for (let k = 0; k < d; k++) {
-        const v = features[zb + k]! - centres[cb + k]!;
-        s += v * v;
-      }
-      if (s > threshold) beyond++;
+      if (squaredDistance(features, (i * T + t) * d, centres, t * d, d) > threshold) beyond++;
     }
     pairs += beyond;
     if (beyond === T) images++;
