@@ -18,11 +18,16 @@ export interface HeatmapOptions extends FigureOptions {
   colorbarTitle?: string;
   zmin?: number;
   zmax?: number;
+  /** Let NaN mark an empty cell (drawn blank) instead of throwing. */
+  gaps?: boolean;
+  /** Write each cell's value in it, with this plotly number format (e.g. ".1f"). */
+  cellFormat?: string;
 }
 
 /**
  * A heatmap of a rows x columns matrix given as rows. Throws RangeError when rows differ in
- * length, a label list has the wrong length, or a value is not finite.
+ * length, a label list has the wrong length, or a value is not finite (NaN is an empty cell
+ * with `gaps`).
  */
 export function heatmapFigure(rows: ArrayLike<number>[], options: HeatmapOptions = {}): Figure {
   const cols = rows[0]?.length ?? 0;
@@ -30,7 +35,14 @@ export function heatmapFigure(rows: ArrayLike<number>[], options: HeatmapOptions
     if (r.length !== cols) {
       throw new RangeError(`Cannot plot heatmap: row ${i} has ${r.length} values, row 0 ${cols}`);
     }
-    return finiteArray(r, `heatmap row ${i}`);
+    if (!options.gaps) return finiteArray(r, `heatmap row ${i}`);
+    return Array.from(r, (v, j) => {
+      if (Number.isNaN(v)) return null;
+      if (!Number.isFinite(v)) {
+        throw new RangeError(`Cannot plot heatmap row ${i}: value ${j} is ${v}`);
+      }
+      return v;
+    });
   });
   if (options.x && options.x.length !== cols) {
     throw new RangeError(`Cannot plot heatmap: ${options.x.length} x labels for ${cols} columns`);
@@ -50,10 +62,17 @@ export function heatmapFigure(rows: ArrayLike<number>[], options: HeatmapOptions
       colorbar: options.colorbarTitle ? { title: { text: options.colorbarTitle } } : {},
       ...(options.zmin !== undefined ? { zmin: options.zmin } : {}),
       ...(options.zmax !== undefined ? { zmax: options.zmax } : {}),
+      ...(options.cellFormat !== undefined ? { texttemplate: `%{z:${options.cellFormat}}` } : {}),
+      ...(options.gaps ? { hoverongaps: false } : {}),
     }],
     layout: baseLayout(options, {
-      xaxis: { title: { text: options.xTitle ?? "" }, type: "category" },
-      yaxis: { title: { text: options.yTitle ?? "" }, type: "category", autorange: "reversed" },
+      xaxis: { title: { text: options.xTitle ?? "" }, type: "category", automargin: true },
+      yaxis: {
+        title: { text: options.yTitle ?? "" },
+        type: "category",
+        autorange: "reversed",
+        automargin: true,
+      },
     }),
   };
 }

@@ -29,3 +29,13 @@ Deno.test("heatmapFigure() rejects ragged rows, wrong label counts and NaN", () 
   assert.throws(() => heatmapFigure([[1]], { y: ["a", "b"] }), /2 y labels for 1 rows/);
   assert.throws(() => heatmapFigure([[NaN]]), RangeError);
 });
+
+Deno.test("heatmapFigure() draws NaN as an empty cell with gaps and can write values in cells", () => {
+  const trace = heatmapFigure([[NaN, 0.5], [1, NaN]], { gaps: true, cellFormat: ".1f" }).data[0]!;
+  assert.deepEqual(trace.z, [[null, 0.5], [1, null]]);
+  assert.equal(trace.texttemplate, "%{z:.1f}");
+  assert.throws(
+    () => heatmapFigure([[Infinity]], { gaps: true }),
+    /row 0: value 0 is Infinity/,
+  );
+});

@@ -32,6 +32,15 @@ export interface ReportMetrics {
   fpr95?: number;
   /** ROC curve points (normal positive). */
   roc?: RocPoints;
+  /** AUROC of the normal class against each anomalous class on its own. */
+  byClass?: ReportClassAuroc[];
+}
+
+/** One entry of {@link ReportMetrics.byClass}. */
+export interface ReportClassAuroc {
+  class: number;
+  name?: string;
+  auroc: number;
 }
 
 /** One result record as the report uses it. */
@@ -65,6 +74,22 @@ function numbers(v: unknown): number[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x))
     ? v as number[]
     : undefined;
+}
+
+/** A `byClass` list's well-formed entries (class index and finite AUROC), or undefined. */
+function classAurocs(v: unknown): ReportClassAuroc[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: ReportClassAuroc[] = [];
+  for (const e of v) {
+    if (!isObject(e) || !Number.isSafeInteger(e.class)) continue;
+    if (typeof e.auroc !== "number" || !Number.isFinite(e.auroc)) continue;
+    out.push({
+      class: e.class as number,
+      ...(typeof e.name === "string" ? { name: e.name } : {}),
+      auroc: e.auroc,
+    });
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /**
@@ -105,6 +130,8 @@ export function parseResult(value: unknown, source: string): ReportRecord {
       const fpr = numbers(roc.fpr), tpr = numbers(roc.tpr);
       if (fpr && tpr && fpr.length === tpr.length && fpr.length > 0) out.roc = { fpr, tpr };
     }
+    const byClass = classAurocs(m.byClass);
+    if (byClass) out.byClass = byClass;
     metrics[score] = out;
   }
   if (Object.keys(metrics).length === 0) {

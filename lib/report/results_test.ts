@@ -49,6 +49,31 @@ Deno.test("parseResult() reads the fields result records have, no aliases nothin
   assert.equal(alias.metrics.s!.roc, undefined);
 });
 
+Deno.test("parseResult() keeps the well-formed entries of a per-class breakdown", () => {
+  const r = parseResult({
+    method: "m",
+    dataset: "d",
+    normalClass: 0,
+    metrics: {
+      s: {
+        auroc: 0.9,
+        byClass: [
+          { class: 1, name: "b", n: 3, auroc: 0.75 },
+          { class: 2, auroc: "x" },
+          { class: 1.5, auroc: 0.5 },
+          { class: 3, auroc: 0.25 },
+        ],
+      },
+      t: { auroc: 0.8, byClass: [{ class: "1", auroc: 0.5 }] },
+    },
+  }, "e");
+  assert.deepEqual(r.metrics.s!.byClass, [
+    { class: 1, name: "b", auroc: 0.75 },
+    { class: 3, auroc: 0.25 },
+  ]);
+  assert.equal(r.metrics.t!.byClass, undefined);
+});
+
 Deno.test("parseResult() rejects failed runs and records missing required fields", () => {
   const ok = { method: "m", dataset: "d", normalClass: 0, metrics: { s: { auroc: 1 } } };
   assert.throws(() => parseResult({ ...ok, status: "failed", error: "NaN loss" }, "f"), /NaN loss/);

@@ -1,10 +1,12 @@
 /**
  * Report sections from result records: a metrics table, AUROC per class (mean and standard
- * error over seeds) per dataset, and ROC curves per dataset and normal class.
+ * error over seeds) per dataset, AUROC against each anomalous class (normal x anomalous
+ * heatmaps), and ROC curves per dataset and normal class.
  * @module
  */
 import { barFigure, meanSemSeries } from "../plots/bar.ts";
 import type { Figure } from "../plots/figure.ts";
+import { heatmapFigure } from "../plots/heatmap.ts";
 import { rocFigure, type RocSeries } from "../plots/roc.ts";
 import type { TableRow } from "../display/html.ts";
 import { meanSem } from "../metrics/summary.ts";
@@ -99,6 +101,67 @@ export function aurocBarFigures(records: ReportRecord[]): Figure[] {
 }
 
 /**
+ * Per dataset and series with a per-class breakdown (`metrics.<score>.byClass`), a heatmap of
+ * AUROC in percent: one row per normal class, one column per anomalous class, each cell the
+ * mean over the seeds that have it; cells no record has (the diagonal) stay blank. Which
+ * anomalies a detector mistakes for which normal class, at a glance.
+ */
+export function byClassHeatmaps(records: ReportRecord[]): Figure[] {
+  const name = seriesNamer(records);
+  const figures: Figure[] = [];
+  for (const dataset of unique(records.map((r) => r.dataset)).sort()) {
+    // series -> normal class -> anomalous class -> AUROCs over seeds
+    const cells = new Map<string, Map<number | string, Map<number, number[]>>>();
+    const names = new Map<string, string>(); // class (as text) -> name
+    for (const r of records.filter((r) => r.dataset === dataset)) {
+      if (r.normalClassName) names.set(String(r.normalClass), r.normalClassName);
+      for (const [score, m] of Object.entries(r.metrics)) {
+        if (!m.byClass) continue;
+        const series = name(r, score);
+        const rows = cells.get(series) ?? new Map<number | string, Map<number, number[]>>();
+        cells.set(series, rows);
+        const row = rows.get(r.normalClass) ?? new Map<number, number[]>();
+        rows.set(r.normalClass, row);
+        for (const e of m.byClass) {
+          if (e.name) names.set(String(e.class), e.name);
+          row.set(e.class, [...(row.get(e.class) ?? []), e.auroc]);
+        }
+      }
+    }
+    const label = (c: number | string) => {
+      const n = names.get(String(c));
+      return n && n !== String(c) ? `${c} ${n}` : String(c);
+    };
+    for (const [series, rows] of [...cells].sort(([a], [b]) => a.localeCompare(b))) {
+      const normals = [...rows.keys()].sort(compareClass);
+      const anomalous = unique([...rows.values()].flatMap((row) => [...row.keys()])).sort(
+        compareClass,
+      );
+      const z = normals.map((c) =>
+        anomalous.map((a) => {
+          const v = rows.get(c)!.get(a);
+          return v ? 100 * meanSem(v).mean : NaN;
+        })
+      );
+      figures.push(heatmapFigure(z, {
+        title: `${dataset}: ${series}`,
+        height: 220 + 32 * normals.length,
+        x: anomalous.map(label),
+        y: normals.map(label),
+        xTitle: "anomalous class",
+        yTitle: "normal class",
+        colorbarTitle: "AUROC (%)",
+        zmin: 50,
+        zmax: 100,
+        gaps: true,
+        cellFormat: ".1f",
+      }));
+    }
+  }
+  return figures;
+}
+
+/**
  * Per dataset and normal class with ROC points, one figure with every series' curves; the
  * runs (seeds) of one series share a colour and one legend entry with their mean AUROC.
  */
@@ -154,6 +217,10 @@ export function resultSections(records: ReportRecord[]): ReportSection[] {
   const sections: ReportSection[] = [];
   const bars = aurocBarFigures(records).filter((f) => f.data.length > 0);
   if (bars.length) sections.push({ title: "AUROC per normal class", figures: bars });
+  const heatmaps = byClassHeatmaps(records);
+  if (heatmaps.length) {
+    sections.push({ title: "AUROC against each anomalous class", figures: heatmaps });
+  }
   const rocs = rocFigures(records);
   if (rocs.length) sections.push({ title: "ROC curves", figures: rocs });
   sections.push({ title: "Metrics", tables: [{ rows: metricsRows(records) }] });

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { aurocBarFigures, metricsRows, resultSections, rocFigures } from "./sections.ts";
+import {
+  aurocBarFigures,
+  byClassHeatmaps,
+  metricsRows,
+  resultSections,
+  rocFigures,
+} from "./sections.ts";
 import type { ReportRecord } from "./results.ts";
 
 function record(
@@ -75,4 +81,36 @@ Deno.test("resultSections() gives bars, ROC curves and the metrics table", () =>
     "Metrics",
   ]);
   assert.equal(sections[2]!.tables![0]!.rows.length, 7);
+});
+
+Deno.test("byClassHeatmaps() puts normal classes in rows, anomalous in columns, seeds averaged", () => {
+  const withBreakdown = (cls: number, seed: number, byClass: [number, number][]) => ({
+    ...record("geom", cls, seed, {
+      dirichlet: {
+        auroc: 0.9,
+        byClass: byClass.map(([c, a]) => ({
+          class: c,
+          auroc: a,
+          ...(c === 2 ? { name: "two" } : {}),
+        })),
+      },
+    }),
+    normalClassName: ["zero", "one"][cls],
+  });
+  const figs = byClassHeatmaps([
+    withBreakdown(1, 0, [[0, 0.9], [2, 0.6]]),
+    withBreakdown(1, 1, [[0, 0.7], [2, 0.8]]),
+    withBreakdown(0, 0, [[1, 0.55], [2, 1]]),
+    ...records, // no breakdown: no figure
+  ]);
+  assert.equal(figs.length, 1);
+  assert.equal(figs[0]!.layout.title?.text, "d: geom · dirichlet");
+  const t = figs[0]!.data[0]!;
+  assert.deepEqual(t.y, ["0 zero", "1 one"]);
+  assert.deepEqual(t.x, ["0 zero", "1 one", "2 two"]);
+  const z = t.z as (number | null)[][];
+  assert.deepEqual(z[0]!.map((v) => v?.toFixed(6) ?? null), [null, "55.000000", "100.000000"]);
+  assert.equal(z[1]![0]!.toFixed(6), "80.000000");
+  assert.equal(z[1]![1], null);
+  assert.equal(z[1]![2]!.toFixed(6), "70.000000");
 });
