@@ -62,7 +62,12 @@ export function heatmapFigure(rows: ArrayLike<number>[], options: HeatmapOptions
       colorbar: options.colorbarTitle ? { title: { text: options.colorbarTitle } } : {},
       ...(options.zmin !== undefined ? { zmin: options.zmin } : {}),
       ...(options.zmax !== undefined ? { zmax: options.zmax } : {}),
-      ...(options.cellFormat !== undefined ? { texttemplate: `%{z:${options.cellFormat}}` } : {}),
+      ...(options.cellFormat !== undefined
+        ? {
+          texttemplate: `%{z:${options.cellFormat}}`,
+          hovertemplate: `%{y}, %{x}: %{z:${options.cellFormat}}<extra></extra>`,
+        }
+        : {}),
       ...(options.gaps ? { hoverongaps: false } : {}),
     }],
     layout: baseLayout(options, {

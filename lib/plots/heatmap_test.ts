@@ -34,6 +34,11 @@ Deno.test("heatmapFigure() draws NaN as an empty cell with gaps and can write va
   const trace = heatmapFigure([[NaN, 0.5], [1, NaN]], { gaps: true, cellFormat: ".1f" }).data[0]!;
   assert.deepEqual(trace.z, [[null, 0.5], [1, null]]);
   assert.equal(trace.texttemplate, "%{z:.1f}");
+  assert.equal(trace.hovertemplate, "%{y}, %{x}: %{z:.1f}<extra></extra>");
+  const plain = heatmapFigure([[1]]).data[0]!; // other figures stay as they were
+  for (const key of ["texttemplate", "hovertemplate", "hoverongaps"]) {
+    assert.equal(plain[key], undefined);
+  }
   assert.throws(
     () => heatmapFigure([[Infinity]], { gaps: true }),
     /row 0: value 0 is Infinity/,

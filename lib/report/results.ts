@@ -8,9 +8,11 @@
  * - `normalClassName` (string, optional), `seed` (number, optional), `preset` (optional)
  * - `status` (optional): a record with status "failed" is skipped, its `error` the reason
  * - `metrics` (object, required): score name -> `{ auroc?, auprNormal?, auprAnomaly?, fpr95?,
- *   roc?: { fpr: number[], tpr: number[] } }`, as lib/experiments/result.ts writes them; a metric
- *   that is absent or not a finite number shows as missing; a ROC with unequal or empty
- *   arrays is dropped.
+ *   roc?: { fpr: number[], tpr: number[] }, byClass?: [{ class, name?, auroc }] }`, as
+ *   lib/experiments/result.ts writes them; a metric that is absent or not a finite number shows
+ *   as missing; a ROC with unequal or empty arrays is dropped; a `byClass` entry without an
+ *   integer class and a finite AUROC, for the normal class itself or for a class already
+ *   listed, is dropped.
  *
  * A file holds one record, an array of records, or `{ "results": [records] }`.
  * @module
@@ -76,13 +78,18 @@ function numbers(v: unknown): number[] | undefined {
     : undefined;
 }
 
-/** A `byClass` list's well-formed entries (class index and finite AUROC), or undefined. */
-function classAurocs(v: unknown): ReportClassAuroc[] | undefined {
+/**
+ * A `byClass` list's well-formed entries (integer class other than the normal class, listed
+ * once, and a finite AUROC), or undefined when none is.
+ */
+function classAurocs(v: unknown, normalClass: number | string): ReportClassAuroc[] | undefined {
   if (!Array.isArray(v)) return undefined;
   const out: ReportClassAuroc[] = [];
+  const seen = new Set<unknown>([Number(normalClass)]); // "3" is class 3; "shoe" is NaN
   for (const e of v) {
-    if (!isObject(e) || !Number.isSafeInteger(e.class)) continue;
+    if (!isObject(e) || !Number.isSafeInteger(e.class) || seen.has(e.class)) continue;
     if (typeof e.auroc !== "number" || !Number.isFinite(e.auroc)) continue;
+    seen.add(e.class);
     out.push({
       class: e.class as number,
       ...(typeof e.name === "string" ? { name: e.name } : {}),
@@ -130,7 +137,7 @@ export function parseResult(value: unknown, source: string): ReportRecord {
       const fpr = numbers(roc.fpr), tpr = numbers(roc.tpr);
       if (fpr && tpr && fpr.length === tpr.length && fpr.length > 0) out.roc = { fpr, tpr };
     }
-    const byClass = classAurocs(m.byClass);
+    const byClass = classAurocs(m.byClass, cls);
     if (byClass) out.byClass = byClass;
     metrics[score] = out;
   }

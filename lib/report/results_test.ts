@@ -62,6 +62,8 @@ Deno.test("parseResult() keeps the well-formed entries of a per-class breakdown"
           { class: 2, auroc: "x" },
           { class: 1.5, auroc: 0.5 },
           { class: 3, auroc: 0.25 },
+          { class: 0, auroc: 0.1 }, // the normal class itself
+          { class: 1, auroc: 0.2 }, // listed twice
         ],
       },
       t: { auroc: 0.8, byClass: [{ class: "1", auroc: 0.5 }] },
@@ -72,6 +74,13 @@ Deno.test("parseResult() keeps the well-formed entries of a per-class breakdown"
     { class: 3, auroc: 0.25 },
   ]);
   assert.equal(r.metrics.t!.byClass, undefined);
+  const text = parseResult({
+    method: "m",
+    dataset: "d",
+    normalClass: "2",
+    metrics: { s: { byClass: [{ class: 2, auroc: 0.5 }, { class: 1, auroc: 0.5 }] } },
+  }, "f");
+  assert.deepEqual(text.metrics.s!.byClass, [{ class: 1, auroc: 0.5 }]);
 });
 
 Deno.test("parseResult() rejects failed runs and records missing required fields", () => {

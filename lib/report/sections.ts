@@ -114,14 +114,18 @@ export function byClassHeatmaps(records: ReportRecord[]): Figure[] {
     const cells = new Map<string, Map<number | string, Map<number, number[]>>>();
     const names = new Map<string, string>(); // class (as text) -> name
     for (const r of records.filter((r) => r.dataset === dataset)) {
-      if (r.normalClassName) names.set(String(r.normalClass), r.normalClassName);
+      // a class given as text ("3") is the column's class 3
+      const key = typeof r.normalClass === "string" && /^\d+$/.test(r.normalClass)
+        ? Number(r.normalClass)
+        : r.normalClass;
+      if (r.normalClassName) names.set(String(key), r.normalClassName);
       for (const [score, m] of Object.entries(r.metrics)) {
         if (!m.byClass) continue;
         const series = name(r, score);
         const rows = cells.get(series) ?? new Map<number | string, Map<number, number[]>>();
         cells.set(series, rows);
-        const row = rows.get(r.normalClass) ?? new Map<number, number[]>();
-        rows.set(r.normalClass, row);
+        const row = rows.get(key) ?? new Map<number, number[]>();
+        rows.set(key, row);
         for (const e of m.byClass) {
           if (e.name) names.set(String(e.class), e.name);
           row.set(e.class, [...(row.get(e.class) ?? []), e.auroc]);
@@ -144,7 +148,7 @@ export function byClassHeatmaps(records: ReportRecord[]): Figure[] {
         })
       );
       figures.push(heatmapFigure(z, {
-        title: `${dataset}: ${series}`,
+        title: `AUROC per anomalous class: ${dataset}, ${series}`,
         height: 220 + 32 * normals.length,
         x: anomalous.map(label),
         y: normals.map(label),

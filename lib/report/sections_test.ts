@@ -100,17 +100,35 @@ Deno.test("byClassHeatmaps() puts normal classes in rows, anomalous in columns, 
   const figs = byClassHeatmaps([
     withBreakdown(1, 0, [[0, 0.9], [2, 0.6]]),
     withBreakdown(1, 1, [[0, 0.7], [2, 0.8]]),
+    withBreakdown(1, 2, [[0, 0.5]]), // a seed without class 2: that cell averages two
     withBreakdown(0, 0, [[1, 0.55], [2, 1]]),
     ...records, // no breakdown: no figure
   ]);
   assert.equal(figs.length, 1);
-  assert.equal(figs[0]!.layout.title?.text, "d: geom · dirichlet");
+  assert.equal(
+    figs[0]!.layout.title?.text,
+    "AUROC per anomalous class: d, geom · dirichlet",
+  );
   const t = figs[0]!.data[0]!;
   assert.deepEqual(t.y, ["0 zero", "1 one"]);
   assert.deepEqual(t.x, ["0 zero", "1 one", "2 two"]);
   const z = t.z as (number | null)[][];
   assert.deepEqual(z[0]!.map((v) => v?.toFixed(6) ?? null), [null, "55.000000", "100.000000"]);
-  assert.equal(z[1]![0]!.toFixed(6), "80.000000");
+  assert.equal(z[1]![0]!.toFixed(6), "70.000000");
   assert.equal(z[1]![1], null);
   assert.equal(z[1]![2]!.toFixed(6), "70.000000");
+});
+
+Deno.test("resultSections() puts the per-class heatmaps after the bars when records have them", () => {
+  const r = record("geom", 0, 0, {
+    dirichlet: { auroc: 0.9, byClass: [{ class: 1, auroc: 0.8 }] },
+  });
+  assert.deepEqual(resultSections([r]).map((s) => s.title), [
+    "AUROC per normal class",
+    "AUROC against each anomalous class",
+    "Metrics",
+  ]);
+  const text = { ...r, normalClass: "0", source: "y" }; // "0" and 0 are one row
+  const [fig] = byClassHeatmaps([r, text]);
+  assert.deepEqual(fig!.data[0]!.y, ["0"]);
 });
