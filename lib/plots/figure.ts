@@ -90,14 +90,28 @@ export function figureTitle(fig: Figure): string {
 }
 
 /** Plain numbers from an array-like, throwing RangeError when one is not finite. */
-export function finiteArray(values: ArrayLike<number>, what: string): number[] {
-  const out = new Array<number>(values.length);
+export function finiteArray(values: ArrayLike<number>, what: string): number[];
+/** With `gaps`, NaN passes as null (an empty cell or a break in a line). */
+export function finiteArray(
+  values: ArrayLike<number>,
+  what: string,
+  gaps: boolean,
+): (number | null)[];
+export function finiteArray(
+  values: ArrayLike<number>,
+  what: string,
+  gaps = false,
+): (number | null)[] {
+  const out = new Array<number | null>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!Number.isFinite(v)) {
+    if (gaps && Number.isNaN(v)) {
+      out[i] = null;
+    } else if (!Number.isFinite(v)) {
       throw new RangeError(`Cannot plot ${what}: value ${i} is ${v}`);
+    } else {
+      out[i] = v;
     }
-    out[i] = v;
   }
   return out;
 }

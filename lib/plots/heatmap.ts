@@ -35,14 +35,7 @@ export function heatmapFigure(rows: ArrayLike<number>[], options: HeatmapOptions
     if (r.length !== cols) {
       throw new RangeError(`Cannot plot heatmap: row ${i} has ${r.length} values, row 0 ${cols}`);
     }
-    if (!options.gaps) return finiteArray(r, `heatmap row ${i}`);
-    return Array.from(r, (v, j) => {
-      if (Number.isNaN(v)) return null;
-      if (!Number.isFinite(v)) {
-        throw new RangeError(`Cannot plot heatmap row ${i}: value ${j} is ${v}`);
-      }
-      return v;
-    });
+    return finiteArray(r, `heatmap row ${i}`, options.gaps ?? false);
   });
   if (options.x && options.x.length !== cols) {
     throw new RangeError(`Cannot plot heatmap: ${options.x.length} x labels for ${cols} columns`);

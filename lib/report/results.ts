@@ -78,6 +78,13 @@ function numbers(v: unknown): number[] | undefined {
     : undefined;
 }
 
+/** A normal class as a class number where it is one written as text ("3" is class 3). */
+export function classKey(normalClass: number | string): number | string {
+  return typeof normalClass === "string" && /^\d+$/.test(normalClass)
+    ? Number(normalClass)
+    : normalClass;
+}
+
 /**
  * A `byClass` list's well-formed entries (integer class other than the normal class, listed
  * once, and a finite AUROC), or undefined when none is.
@@ -85,7 +92,7 @@ function numbers(v: unknown): number[] | undefined {
 function classAurocs(v: unknown, normalClass: number | string): ReportClassAuroc[] | undefined {
   if (!Array.isArray(v)) return undefined;
   const out: ReportClassAuroc[] = [];
-  const seen = new Set<unknown>([Number(normalClass)]); // "3" is class 3; "shoe" is NaN
+  const seen = new Set<unknown>([classKey(normalClass)]);
   for (const e of v) {
     if (!isObject(e) || !Number.isSafeInteger(e.class) || seen.has(e.class)) continue;
     if (typeof e.auroc !== "number" || !Number.isFinite(e.auroc)) continue;

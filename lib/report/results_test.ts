@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseResult, readResults } from "./results.ts";
+import { classKey, parseResult, readResults } from "./results.ts";
 import { DataError } from "../util/errors.ts";
 import { writeFakeResults } from "./testdata/fake_results.ts";
 
@@ -116,4 +116,14 @@ Deno.test("readResults() throws DataError for a missing folder", async () => {
     readResults("/nonexistent/geomad"),
     /Cannot read results in .*no such folder/,
   );
+});
+
+Deno.test("classKey: a class number written as text is the number, other names stay", () => {
+  assert.equal(classKey(3), 3);
+  assert.equal(classKey("3"), 3);
+  assert.equal(classKey("12"), 12);
+  assert.equal(classKey("cat"), "cat");
+  assert.equal(classKey(""), "");
+  assert.equal(classKey(" 3"), " 3");
+  assert.equal(classKey("3.5"), "3.5");
 });

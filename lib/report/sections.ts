@@ -11,7 +11,7 @@ import { rocFigure, type RocSeries } from "../plots/roc.ts";
 import type { TableRow } from "../display/html.ts";
 import { meanSem } from "../metrics/summary.ts";
 import type { ReportSection } from "./html.ts";
-import type { ReportRecord } from "./results.ts";
+import { classKey, type ReportRecord } from "./results.ts";
 
 /**
  * Series names: "method" when every record of the method has one score, else
@@ -114,10 +114,7 @@ export function byClassHeatmaps(records: ReportRecord[]): Figure[] {
     const cells = new Map<string, Map<number | string, Map<number, number[]>>>();
     const names = new Map<string, string>(); // class (as text) -> name
     for (const r of records.filter((r) => r.dataset === dataset)) {
-      // a class given as text ("3") is the column's class 3
-      const key = typeof r.normalClass === "string" && /^\d+$/.test(r.normalClass)
-        ? Number(r.normalClass)
-        : r.normalClass;
+      const key = classKey(r.normalClass); // "3" is the column of class 3
       if (r.normalClassName) names.set(String(key), r.normalClassName);
       for (const [score, m] of Object.entries(r.metrics)) {
         if (!m.byClass) continue;
