@@ -28,10 +28,11 @@ import { allImagesEqual, ConfigCheck } from "./validate.ts";
 /**
  * How many times faster scoring (a forward pass) runs than training (forward, backward, Adam)
  * per pair, for the run's ETA while training: a cautious round-down of what `deno task bench`
- * measured (README, Throughput: WRN-10-4 4.6-4.7x, small CNN 6.4x). The ETA is marked `~`
- * until scoring's own rate is measured.
+ * measured (docs/performance.md and the README's first-round table): WRN-10-4 3.3x in fp32 and
+ * 3.5x in bf16 on a CPU without AMX, 6.8x in bf16 with AMX; the small CNN 4.1x in fp32. The ETA is
+ * marked `~` until scoring's own rate is measured.
  */
-const SCORE_SPEEDUP = 4;
+const SCORE_SPEEDUP = 3;
 
 /** Score variants GEOM computes from one trained model. */
 export const GEOM_SCORES = ["dirichlet", "simple", "max-softmax", "entropy"] as const;
