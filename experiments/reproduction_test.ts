@@ -90,7 +90,7 @@ Deno.test("reproduction CLI merges new records into the section; --replace rebui
   assert.match(goad.stdout, /### GOAD: 1 of 10 classes/, "GEOM records are not GOAD rows");
   assert.match(
     goad.stdout,
-    /\| 5 class 5 \| 94\.8 \| 95\.0 \| 90\.0 \| within 1 point \(\+0\.2\) \|/,
+    /\| 5 class 5 \| 94\.8 \| 95\.0 \| 0\.9\* \| 90\.0 \| within 1 point \(\+0\.2\) \|/,
   );
   assert.deepEqual((await read()).map((s) => s.label), [other.label, label, "GOAD"]);
   const cifar = fakePaperGoadResult(5, { goad: 0.9, "goad-eps0": 0.9 }, "2026-12-03T00:00:00Z");

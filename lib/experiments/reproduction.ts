@@ -7,6 +7,8 @@
 import { getMethod } from "../detectors/catalogue.ts";
 import { resolveEpochs } from "../detectors/geom_presets.ts";
 import { resolveMargin } from "../detectors/goad_presets.ts";
+import { getDatasetSpec } from "../data/registry.ts";
+import { hanleyMcNeilSe } from "../metrics/auroc_se.ts";
 import { publishedFor } from "./published.ts";
 import type { RunResult } from "./result.ts";
 import { hyperparameterMismatch } from "./reuse.ts";
@@ -19,6 +21,11 @@ export interface ReproductionRow {
   paper?: number;
   /** geomad's AUROC % per score (GEOM: dirichlet at the paper's floor, simple, dirichlet-1e-10). */
   auroc: Record<string, number>;
+  /**
+   * DeLong's standard error of each AUROC over test sets (in points, x 100), from records that
+   * keep it (`metrics.<score>.aurocSe`).
+   */
+  aurocSe?: Record<string, number>;
   precision: string;
   backend: string;
   /** oneDNN's effective ISA on `native` (e.g. `cpu_isa_avx512_core_amx`), when recorded. */
@@ -195,9 +202,11 @@ export function reproductionSection(
   );
   const rows = fresh.map((r): ReproductionRow => {
     const auroc: Record<string, number> = {};
+    const aurocSe: Record<string, number> = {};
     for (const s of scores) {
       const m = r.metrics[s];
       if (m) auroc[s] = 100 * m.auroc;
+      if (m?.aurocSe !== undefined) aurocSe[s] = 100 * m.aurocSe;
     }
     const state = r.state as { softmaxBelow1e10?: { train?: number; test?: number } };
     return {
@@ -207,6 +216,7 @@ export function reproductionSection(
         ? { paper: published.perClass[r.normalClass] }
         : {}),
       auroc,
+      ...(Object.keys(aurocSe).length > 0 ? { aurocSe } : {}),
       precision: r.backend.precision ?? "fp32",
       backend: r.backend.name,
       ...(r.backend.isa ? { isa: r.backend.isa } : {}),
@@ -263,6 +273,31 @@ function backendText(r: ReproductionRow): string {
   return r.isa ? `${r.backend} (${r.isa.replace(/^cpu_isa_/, "")})` : r.backend;
 }
 
+/**
+ * Half-width of the 95% interval of a row's AUROC (points) over test sets of the full test set's
+ * size: 1.96 x DeLong's SE where the record kept it, else 1.96 x Hanley & McNeil's from the AUROC
+ * and the class counts of `paperDataset`'s test split (`approx`); undefined where neither applies
+ * (no AUROC, or a dataset whose classes differ in size).
+ */
+export function testInterval(
+  row: Pick<ReproductionRow, "auroc" | "aurocSe">,
+  score: string,
+  paperDataset: string,
+): { half: number; approx: boolean } | undefined {
+  const se = row.aurocSe?.[score];
+  if (se !== undefined) return { half: 1.96 * se, approx: false };
+  const a = row.auroc[score];
+  let test;
+  try {
+    test = getDatasetSpec(paperDataset).test;
+  } catch {
+    return undefined; // a dataset the registry does not know
+  }
+  if (a === undefined || !(test.perClass > 0)) return undefined;
+  const hm = hanleyMcNeilSe(a / 100, test.perClass, test.n - test.perClass);
+  return { half: 196 * hm, approx: true };
+}
+
 /** The columns that describe a row's run (blank in the mean row). */
 const RUN_COLUMNS = ["precision", "backend", "train", "fit + score", "commit"] as const;
 
@@ -272,17 +307,32 @@ export function reproductionMarkdown(s: ReproductionSection): string {
   const scores = RECORDS[sectionMethod(s)].scores;
   const first = scores[0][0];
   const cells = (values: readonly string[]) => `| ${values.join(" | ")} |`;
+  const [, firstHeader] = scores[0];
+  const interval = (r: ReproductionRow) => {
+    const t = testInterval(r, first, s.paperDataset);
+    return t === undefined ? "-" : `${t.half.toFixed(1)}${t.approx ? "*" : ""}`;
+  };
   const lines = [
     `### ${s.label}: ${s.rows.length} of ${s.paperDataset === "cifar100" ? 20 : 10} classes`,
     "",
-    cells(["class", "paper", ...scores.map(([, header]) => header), "vs paper", ...RUN_COLUMNS]),
-    "|" + "---|".repeat(3 + scores.length + RUN_COLUMNS.length),
+    cells([
+      "class",
+      "paper",
+      firstHeader,
+      "± 95% (test set)",
+      ...scores.slice(1).map(([, header]) => header),
+      "vs paper",
+      ...RUN_COLUMNS,
+    ]),
+    "|" + "---|".repeat(4 + scores.length + RUN_COLUMNS.length),
   ];
   for (const r of s.rows) {
     lines.push(cells([
       `${r.normalClass} ${r.className}`,
       f(r.paper),
-      ...scores.map(([key]) => f(r.auroc[key])),
+      f(r.auroc[first]),
+      interval(r),
+      ...scores.slice(1).map(([key]) => f(r.auroc[key])),
       verdict(r.auroc[first], r.paper),
       r.precision,
       backendText(r),
@@ -293,10 +343,28 @@ export function reproductionMarkdown(s: ReproductionSection): string {
   }
   if (s.rows.length > 0) {
     const m = s.mean;
-    const scoreCells = scores.map(([key]) => f(m.auroc[key]));
-    const meanCells = ["**mean**", f(m.paper), ...scoreCells, verdict(m.auroc[first], m.paper)];
+    const scoreCells = scores.slice(1).map(([key]) => f(m.auroc[key]));
+    const meanCells = [
+      "**mean**",
+      f(m.paper),
+      f(m.auroc[first]),
+      "",
+      ...scoreCells,
+      verdict(m.auroc[first], m.paper),
+    ];
     lines.push(cells(meanCells) + " |".repeat(RUN_COLUMNS.length));
   }
+  const approx = s.rows.some((r) => testInterval(r, first, s.paperDataset)?.approx);
+  lines.push(
+    "",
+    `± 95% (test set): 1.96 standard errors of the ${firstHeader} AUROC over test sets of this ` +
+      "size (the spread from sampling the test set alone, not from training seeds), DeLong's " +
+      "from the run's scores" +
+      (approx
+        ? "; * Hanley & McNeil's from the AUROC and the class counts, where the record " +
+          "has no DeLong SE."
+        : "."),
+  );
   lines.push("", "Commands:", "");
   for (const r of s.rows) lines.push(`- class ${r.normalClass}: \`${r.command}\``);
   return lines.join("\n") + "\n";

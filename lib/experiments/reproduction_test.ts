@@ -5,10 +5,12 @@ import {
   reproductionMarkdown,
   reproductionSection,
   sectionMethod,
+  testInterval,
   trainAndScoreSeconds,
   verdict,
 } from "./reproduction.ts";
 import type { RunResult } from "./result.ts";
+import { hanleyMcNeilSe } from "../metrics/auroc_se.ts";
 import { fakePaperGeomResult, fakePaperGoadResult, fakeResult } from "./testing.ts";
 
 Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's numbers", () => {
@@ -59,8 +61,10 @@ Deno.test("reproductionSection() keeps paper-preset GEOM runs beside the paper's
     /deno task geom --dataset fashion-mnist --normal 0 --preset paper/,
   );
   const md = reproductionMarkdown(s);
-  assert.match(md, /\| 1 .* \| 99\.2 \| 95\.0 \| 96\.0 \|/);
-  assert.match(md, /\*\*mean\*\* \| 94\.5 \| 94\.7/);
+  // Hanley & McNeil at 95.0 with 1,000 normal and 9,000 anomalous test images: 1.96 x 0.48.
+  assert.match(md, /\| 1 .* \| 99\.2 \| 95\.0 \| 0\.9\* \| 96\.0 \|/);
+  assert.match(md, /\*\*mean\*\* \| 94\.5 \| 94\.7 \|  \| /, "no interval for the mean");
+  assert.match(md, /\* Hanley & McNeil's from the AUROC and the class counts/);
 });
 
 Deno.test("verdict() says within 1 point, above or below", () => {
@@ -163,15 +167,18 @@ Deno.test("reproductionSection() holds GOAD's paper-preset runs with GOAD's scor
   );
   assert.equal(s.rows[0]!.paper, 94.1, "GOAD's own Table 2, not GEOM's row");
   const md = reproductionMarkdown(s);
-  assert.match(md, /\| class \| paper \| GOAD \(eps 1e-10\) \| GOAD \(eps 0\) \| vs paper \|/);
-  assert.match(md, /\n\|---\|---\|---\|---\|---\|---\|---\|---\|---\|---\|\n/, "10 columns");
   assert.match(
     md,
-    /\| 0 class 0 \| 94\.1 \| 90\.0 \| 85\.0 \| below by 4\.1 \| fp32 \| cpu \| 2 h 00 min \|/,
+    /\| class \| paper \| GOAD \(eps 1e-10\) \| ± 95% \(test set\) \| GOAD \(eps 0\) \| vs paper \|/,
+  );
+  assert.match(md, /\n\|---\|---\|---\|---\|---\|---\|---\|---\|---\|---\|---\|\n/, "11 columns");
+  assert.match(
+    md,
+    /\| 0 class 0 \| 94\.1 \| 90\.0 \| 1\.3\* \| 85\.0 \| below by 4\.1 \| fp32 \| cpu \| 2 h 00 min \|/,
   );
   assert.match(
     md,
-    /\| \*\*mean\*\* \| 94\.1 \| 90\.0 \| 85\.0 \| below by 4\.1 \| \| \| \| \| \|\n/,
+    /\| \*\*mean\*\* \| 94\.1 \| 90\.0 \|  \| 85\.0 \| below by 4\.1 \| \| \| \| \| \|\n/,
   );
   const geom = reproductionSection([run(3), paper], {
     label: "Fashion-MNIST",
@@ -192,3 +199,34 @@ Deno.test("reproductionSection() holds GOAD's paper-preset runs with GOAD's scor
 function run(c: number) {
   return fakePaperGeomResult(c, 0.9, "2026-12-05T00:00:00Z");
 }
+
+Deno.test("testInterval: DeLong's SE where the record keeps it, else Hanley & McNeil's", () => {
+  const kept = fakePaperGoadResult(0, { goad: 0.9, "goad-eps0": 0.85 }, "2026-12-05T00:00:00Z");
+  kept.metrics.goad = { ...kept.metrics.goad!, aurocSe: 0.005 };
+  const s = reproductionSection([
+    kept,
+    fakePaperGoadResult(1, { goad: 0.9, "goad-eps0": 0.9 }, "2026-12-05T00:00:00Z"),
+  ], {
+    label: "GOAD",
+    paperDataset: "fashion-mnist",
+    method: "goad",
+  });
+  assert.deepEqual(s.rows[0]!.aurocSe, { goad: 0.5 }, "in points, as the AUROCs");
+  assert.equal(s.rows[1]!.aurocSe, undefined);
+  assert.deepEqual(testInterval(s.rows[0]!, "goad", "fashion-mnist"), {
+    half: 0.98,
+    approx: false,
+  });
+  const hm = testInterval(s.rows[1]!, "goad", "fashion-mnist")!;
+  assert.equal(hm.approx, true);
+  assert.ok(Math.abs(hm.half - 196 * hanleyMcNeilSe(0.9, 1000, 9000)) < 1e-12);
+  // CIFAR-100's superclasses: 500 normal and 9,500 anomalous test images; MNIST's classes differ
+  // in size, so no approximation applies.
+  const c100 = testInterval({ auroc: { goad: 90 } }, "goad", "cifar100")!;
+  assert.ok(Math.abs(c100.half - 196 * hanleyMcNeilSe(0.9, 500, 9500)) < 1e-12);
+  assert.equal(testInterval({ auroc: { goad: 90 } }, "goad", "mnist"), undefined);
+  assert.equal(testInterval({ auroc: {} }, "goad", "fashion-mnist"), undefined);
+  const md = reproductionMarkdown(s);
+  assert.match(md, /\| 0 class 0 \| 94\.1 \| 90\.0 \| 1\.0 \| 85\.0 \|/, "DeLong's, unmarked");
+  assert.match(md, /\| 1 class 1 \| 98\.5 \| 90\.0 \| 1\.3\* \| 90\.0 \|/);
+});

@@ -17,6 +17,11 @@ export const RESULT_SCHEMA = "geomad.result/v1";
 /** Metrics of one score variant. AUROC uses normal as positive, as the paper does. */
 export interface ScoreMetrics {
   auroc: number;
+  /**
+   * DeLong's standard error of `auroc` over test sets of this size (test-set sampling only; absent
+   * in records written before geomad kept it, or with a single normal or anomalous test image).
+   */
+  aurocSe?: number;
   auprNormal: number;
   auprAnomaly: number;
   fpr95: number;
@@ -173,6 +178,9 @@ export function resultProblem(x: unknown): string | undefined {
     if (!isPlainObject(m)) return `'metrics.${name}' is not an object`;
     for (const k of METRIC_FIELDS) {
       if (!isUnit(m[k])) return `'metrics.${name}.${k}' ${JSON.stringify(m[k])} is not in [0, 1]`;
+    }
+    if (m.aurocSe !== undefined && !isUnit(m.aurocSe)) {
+      return `'metrics.${name}.aurocSe' ${JSON.stringify(m.aurocSe)} is not in [0, 1]`;
     }
     if (m.roc !== undefined) {
       const roc = m.roc as unknown;

@@ -49,6 +49,7 @@ Deno.test("resultProblem() names what is wrong; runKey() is the canonical path's
     { class: 0, name: "t-shirt", n: 1000, auroc: 0.9 },
     { class: 3, name: "dress", n: 1000, auroc: 0.7 },
   ];
+  dir(split).aurocSe = 0.0066;
   assert.equal(resultProblem(withDigest(split as never)), undefined);
   const cases: Array<[(r: Obj) => void, RegExp]> = [
     [(r) => delete r.method, /'method' is missing/],
@@ -60,6 +61,8 @@ Deno.test("resultProblem() names what is wrong; runKey() is the canonical path's
     [(r) => r.metrics = { dirichlet: null }, /'metrics.dirichlet' is not an object/],
     [(r) => dir(r).auroc = 1.2, /auroc' 1.2 is not in \[0, 1\]/],
     [(r) => dir(r).fpr95 = "abc", /fpr95' "abc"/],
+    [(r) => dir(r).aurocSe = -0.01, /aurocSe' -0.01 is not in \[0, 1\]/],
+    [(r) => dir(r).aurocSe = null, /aurocSe' null is not in \[0, 1\]/],
     [(r) => dir(r).roc = { fpr: [0], tpr: [] }, /roc' is not two/],
     [(r) => dir(r).byClass = {}, /byClass' is not a list/],
     [(r) => dir(r).byClass = [{ class: 0, name: "a", n: 0, auroc: 0.5 }], /byClass' holds an/],

@@ -59,6 +59,7 @@ export function evaluateAll(
     const m = evaluate(s, testLabels);
     out[name] = {
       auroc: m.auroc,
+      ...(m.aurocSe !== undefined ? { aurocSe: m.aurocSe } : {}),
       auprNormal: m.auprNormal,
       auprAnomaly: m.auprAnomaly,
       fpr95: m.fpr95,

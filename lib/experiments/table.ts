@@ -12,11 +12,15 @@ export function formatTable(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-/** One row per score variant: AUROC, AUPR-in, AUPR-out, FPR@95TPR. */
+/**
+ * One row per score variant: AUROC, its standard error over test sets (DeLong; "-" in records
+ * without it), AUPR-in, AUPR-out, FPR@95TPR.
+ */
 export function formatMetricsTable(result: RunResult): string {
   const rows = Object.entries(result.metrics).map(([name, m]) => [
     name,
     m.auroc.toFixed(4),
+    m.aurocSe === undefined ? "-" : m.aurocSe.toFixed(4),
     m.auprNormal.toFixed(4),
     m.auprAnomaly.toFixed(4),
     m.fpr95.toFixed(4),
@@ -25,7 +29,7 @@ export function formatMetricsTable(result: RunResult): string {
     `(${result.normalClassName}) seed ${result.seed} preset ${result.preset} ` +
     `backend ${result.backend.name}, fit ${result.timings.fitSeconds.toFixed(1)} s, ` +
     `score ${result.timings.scoreSeconds.toFixed(1)} s`;
-  const table = formatTable(["score", "AUROC", "AUPR-in", "AUPR-out", "FPR@95"], rows);
+  const table = formatTable(["score", "AUROC", "SE", "AUPR-in", "AUPR-out", "FPR@95"], rows);
   const byClass = byClassTable(result);
   if (!byClass) return `${title}\n${table}`;
   const classRows = byClass.rows.map((r) => [

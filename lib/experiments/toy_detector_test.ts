@@ -17,6 +17,7 @@ import { readRunResult, writeRunResult } from "./result.ts";
 import { evaluate } from "../metrics/evaluate.ts";
 import { runMethodKept } from "./run_method.ts";
 import { formatMetricsTable } from "./table.ts";
+import { aurocDeLong } from "../metrics/auroc_se.ts";
 
 interface ToyConfig {
   /** Exponent of the distance (1 = L1, 2 = L2). */
@@ -145,6 +146,14 @@ Deno.test("a detector added by one catalogue entry runs through the run path of 
     assert.equal(e.n, idx.length - 5);
   }
   assert.ok(new Set(m.byClass!.map((e) => e.auroc)).size > 1, "every class alike: a weak check");
+  const se = m.aurocSe!;
+  const normality = Array.from(scores["toy-mean"]!, (s) => -s);
+  assert.equal(se, aurocDeLong(normality, data.testLabels).se); // normal = positive
+  assert.ok(se > 0 && se < 0.2, `aurocSe ${se}`);
+  assert.match(
+    formatMetricsTable(result),
+    new RegExp(`toy-mean\\s+\\d\\.\\d{4}\\s+${se.toFixed(4)}\\s`),
+  );
   assert.match(
     formatMetricsTable(result),
     /anomalous class\s+n\s+toy-mean\n[- ]+\n0 T-shirt\/top\s+5\s+\d\.\d{4}\n2 Pullover/,

@@ -1,11 +1,13 @@
 /**
  * One call for every metric geomad reports per run: AUROC with normal as positive (the paper's
- * convention), AUPR both ways, FPR at 95% TPR and a small ROC curve for plotting.
+ * convention) with its standard error, AUPR both ways, FPR at 95% TPR and a small ROC curve for
+ * plotting.
  * @module
  */
 import type { BinaryMetricOptions, LabelArray, ScoreArray } from "./binary_curve.ts";
 import { averagePrecision, prAuc } from "./precision_recall.ts";
 import { auroc, rocCurve } from "./roc.ts";
+import { aurocDeLong } from "./auroc_se.ts";
 
 /** Options for {@linkcode fprAtTpr}. */
 export interface FprAtTprOptions extends BinaryMetricOptions {
@@ -95,6 +97,11 @@ export interface EvaluateOptions {
 export interface Evaluation {
   /** AUROC with normal as positive (the paper's headline number), from -anomalyScore. */
   auroc: number;
+  /**
+   * DeLong's standard error of `auroc` over test sets of this size (test-set sampling only, not
+   * training seeds); absent when a class has a single sample.
+   */
+  aurocSe?: number;
   /** Trapezoidal PR area, normal positive (ranked by -anomalyScore), as the official code. */
   auprNormal: number;
   /** Trapezoidal PR area, anomaly positive (ranked by anomalyScore), as the official code. */
@@ -154,15 +161,17 @@ export function evaluate(
     normality[i] = -anomalyScores[i]!;
   }
   const roc = rocCurve(normality, normal);
+  const nAnomaly = n - nNormal;
   return {
     auroc: auroc(normality, normal),
+    ...(nNormal > 1 && nAnomaly > 1 ? { aurocSe: aurocDeLong(normality, normal).se } : {}),
     auprNormal: prAuc(normality, normal),
     auprAnomaly: prAuc(anomalyScores, normal, { positive: 0 }),
     apNormal: averagePrecision(normality, normal),
     apAnomaly: averagePrecision(anomalyScores, normal, { positive: 0 }),
     fpr95: fprAtTpr(normality, normal, { tpr: 0.95 }),
     nNormal,
-    nAnomaly: n - nNormal,
+    nAnomaly,
     rocPoints: downsampleRoc(roc, options.maxRocPoints ?? 200),
   };
 }

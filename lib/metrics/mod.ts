@@ -17,6 +17,7 @@
  */
 export type { BinaryMetricOptions, LabelArray, ScoreArray } from "./binary_curve.ts";
 export { auroc, type RocCurve, rocCurve, trapezoid } from "./roc.ts";
+export { aurocDeLong, type AurocWithSe, hanleyMcNeilSe } from "./auroc_se.ts";
 export {
   averagePrecision,
   prAuc,

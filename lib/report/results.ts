@@ -7,8 +7,8 @@
  * - `normalClass` (number or string, required)
  * - `normalClassName` (string, optional), `seed` (number, optional), `preset` (optional)
  * - `status` (optional): a record with status "failed" is skipped, its `error` the reason
- * - `metrics` (object, required): score name -> `{ auroc?, auprNormal?, auprAnomaly?, fpr95?,
- *   roc?: { fpr: number[], tpr: number[] }, byClass?: [{ class, name?, auroc }] }`, as
+ * - `metrics` (object, required): score name -> `{ auroc?, aurocSe?, auprNormal?, auprAnomaly?,
+ *   fpr95?, roc?: { fpr: number[], tpr: number[] }, byClass?: [{ class, name?, auroc }] }`, as
  *   lib/experiments/result.ts writes them; a metric that is absent or not a finite number shows
  *   as missing; a ROC with unequal or empty arrays is dropped; a `byClass` entry without an
  *   integer class and a finite AUROC, for the normal class itself or for a class already
@@ -29,6 +29,8 @@ export interface RocPoints {
 /** The metrics of one score. */
 export interface ReportMetrics {
   auroc?: number;
+  /** DeLong's standard error of the AUROC over test sets (records since 2026-12-06). */
+  aurocSe?: number;
   auprNormal?: number;
   auprAnomaly?: number;
   fpr95?: number;
@@ -66,7 +68,7 @@ export interface ReportRecordSet {
   skipped: { source: string; reason: string }[];
 }
 
-const METRIC_NAMES = ["auroc", "auprNormal", "auprAnomaly", "fpr95"] as const;
+const METRIC_NAMES = ["auroc", "aurocSe", "auprNormal", "auprAnomaly", "fpr95"] as const;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

@@ -15,7 +15,8 @@ Deno.test("parseResult() reads the documented fields and ignores the rest", () =
     extra: { anything: true },
     metrics: {
       dirichlet: { auroc: 0.9, auprNormal: 0.5, fpr95: "x", roc: { fpr: [0, 1], tpr: [0, 1] } },
-      simple: { auroc: 0.8, roc: { fpr: [0, 1], tpr: [0] } },
+      simple: { auroc: 0.8, aurocSe: 0.01, roc: { fpr: [0, 1], tpr: [0] } },
+      entropy: { auroc: 0.7, aurocSe: "0.01" },
       junk: 3,
     },
   }, "a.json");
@@ -29,7 +30,8 @@ Deno.test("parseResult() reads the documented fields and ignores the rest", () =
     preset: "ci",
     metrics: {
       dirichlet: { auroc: 0.9, auprNormal: 0.5, roc: { fpr: [0, 1], tpr: [0, 1] } },
-      simple: { auroc: 0.8 },
+      simple: { auroc: 0.8, aurocSe: 0.01 },
+      entropy: { auroc: 0.7 },
     },
   });
 });

@@ -34,6 +34,7 @@ export function metricsRowsOf(result: RunResult): TableRow[] {
   return Object.entries(result.metrics).map(([score, m]) => ({
     score,
     AUROC: m.auroc,
+    "AUROC SE (test set)": m.aurocSe ?? null,
     "AUPR-in": m.auprNormal,
     "AUPR-out": m.auprAnomaly,
     "FPR@95TPR": m.fpr95,

@@ -53,6 +53,7 @@ export function metricsRows(records: ReportRecord[]): TableRow[] {
         score,
         seed: r.seed,
         auroc: m.auroc,
+        ...(m.aurocSe !== undefined ? { aurocSe: m.aurocSe } : {}),
         auprNormal: m.auprNormal,
         auprAnomaly: m.auprAnomaly,
         fpr95: m.fpr95,
