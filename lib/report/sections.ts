@@ -53,7 +53,7 @@ export function metricsRows(records: ReportRecord[]): TableRow[] {
         score,
         seed: r.seed,
         auroc: m.auroc,
-        ...(m.aurocSe !== undefined ? { aurocSe: m.aurocSe } : {}),
+        aurocSe: m.aurocSe, // a column beside auroc even when the first record lacks it
         auprNormal: m.auprNormal,
         auprAnomaly: m.auprAnomaly,
         fpr95: m.fpr95,

@@ -35,6 +35,7 @@ Deno.test("metricsRows() has one sorted row per record and score", () => {
     score: "dirichlet",
     seed: 0,
     auroc: 0.95,
+    aurocSe: undefined,
     auprNormal: undefined,
     auprAnomaly: undefined,
     fpr95: undefined,
