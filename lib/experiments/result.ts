@@ -32,6 +32,23 @@ export interface ScoreMetrics {
    * written before geomad kept it lack it).
    */
   byClass?: ClassAuroc[];
+  /**
+   * Every score but the run's first: its AUROC minus the first score's on the same test images,
+   * with DeLong's paired standard error and two-sided p-value (records since 2026-12-06).
+   */
+  vsFirst?: ScoreDifference;
+}
+
+/** One score's AUROC against another's on the same test images (DeLong's paired test). */
+export interface ScoreDifference {
+  /** The score compared with (the run's first). */
+  score: string;
+  /** This score's AUROC minus that score's. */
+  diff: number;
+  /** DeLong's standard error of `diff` over test sets (0 when both rank every pair alike). */
+  se: number;
+  /** Two-sided p-value of diff = 0 (normal approximation). */
+  p: number;
 }
 
 /** Where the data came from: source, files with checksums, subset sizes, preprocessing. */
@@ -192,6 +209,15 @@ export function resultProblem(x: unknown): string | undefined {
     if (m.byClass !== undefined) {
       const why = byClassProblem(m.byClass, r.normalClass!);
       if (why) return `'metrics.${name}.byClass' ${why}`;
+    }
+    if (m.vsFirst !== undefined) {
+      const v = m.vsFirst as unknown;
+      const ok = isPlainObject(v) && typeof v.score === "string" && v.score !== name &&
+        v.score in r.metrics &&
+        typeof v.diff === "number" && Math.abs(v.diff) <= 1 && isUnit(v.se) && isUnit(v.p);
+      if (!ok) {
+        return `'metrics.${name}.vsFirst' is not {score (another score), diff in [-1, 1], se, p}`;
+      }
     }
   }
   const scores = (r.hyperparameters as Record<string, unknown>).scores;

@@ -6,7 +6,7 @@
 import type { BackendInfo } from "../backend/select.ts";
 import type { OneVsRestData } from "../data/one_vs_rest.ts";
 import { type Detector, scoreAllOf, selectsByTestLabels } from "../detectors/detector.ts";
-import { aurocByClass, evaluate } from "../metrics/mod.ts";
+import { aurocByClass, aurocDeLongPaired, evaluate } from "../metrics/mod.ts";
 import type { RunCheckpoint } from "../train/checkpoint.ts";
 import { oneLine } from "../util/errors.ts";
 import { RESULT_SCHEMA, type RunResult, runtimeVersions, type ScoreMetrics } from "./result.ts";
@@ -46,8 +46,9 @@ export interface RunOutput {
 }
 
 /**
- * Evaluates each score variant against the test labels, and against each anomalous class on its
- * own (`byClass`) when the test images' classes are given.
+ * Evaluates each score variant against the test labels, against each anomalous class on its own
+ * (`byClass`) when the test images' classes are given, and every variant but the first against the
+ * first on the same images (`vsFirst`, DeLong's paired test).
  */
 export function evaluateAll(
   scores: Record<string, Float64Array>,
@@ -55,6 +56,7 @@ export function evaluateAll(
   testClasses?: TestClasses,
 ): Record<string, ScoreMetrics> {
   const out: Record<string, ScoreMetrics> = {};
+  const [first] = Object.keys(scores);
   for (const [name, s] of Object.entries(scores)) {
     const m = evaluate(s, testLabels);
     out[name] = {
@@ -65,9 +67,29 @@ export function evaluateAll(
       fpr95: m.fpr95,
       roc: m.rocPoints,
       ...(testClasses ? byClassOf(s, testClasses) : {}),
+      ...(name !== first ? vsFirstOf(s, first!, scores[first!]!, testLabels) : {}),
     };
   }
   return out;
+}
+
+/**
+ * A score's AUROC against the run's first score on the same images (normal = positive, as
+ * `auroc`), or nothing when it cannot be computed (a class with one test image).
+ */
+function vsFirstOf(
+  scores: Float64Array,
+  firstName: string,
+  first: Float64Array,
+  testLabels: Uint8Array,
+): Pick<ScoreMetrics, "vsFirst"> {
+  try {
+    const neg = (a: Float64Array) => a.map((x) => -x);
+    const { diff, se, p } = aurocDeLongPaired(neg(scores), neg(first), testLabels);
+    return { vsFirst: { score: firstName, diff, se, p } };
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -29,7 +29,8 @@ export function formatMetricsTable(result: RunResult): string {
     `(${result.normalClassName}) seed ${result.seed} preset ${result.preset} ` +
     `backend ${result.backend.name}, fit ${result.timings.fitSeconds.toFixed(1)} s, ` +
     `score ${result.timings.scoreSeconds.toFixed(1)} s`;
-  const table = formatTable(["score", "AUROC", "SE", "AUPR-in", "AUPR-out", "FPR@95"], rows);
+  const table = formatTable(["score", "AUROC", "SE", "AUPR-in", "AUPR-out", "FPR@95"], rows) +
+    differencesTable(result);
   const byClass = byClassTable(result);
   if (!byClass) return `${title}\n${table}`;
   const classRows = byClass.rows.map((r) => [
@@ -39,6 +40,24 @@ export function formatMetricsTable(result: RunResult): string {
   ]);
   return `${title}\n${table}\n\nAUROC of normal against each anomalous class\n` +
     formatTable(["anomalous class", "n", ...byClass.scores], classRows);
+}
+
+/** The paired differences from the first score ("" when no score holds one). */
+function differencesTable(result: RunResult): string {
+  const rows = Object.entries(result.metrics).flatMap(([name, m]) =>
+    m.vsFirst
+      ? [[
+        name,
+        `${m.vsFirst.diff >= 0 ? "+" : ""}${m.vsFirst.diff.toFixed(4)}`,
+        m.vsFirst.se.toFixed(4),
+        m.vsFirst.p < 1e-4 ? "<0.0001" : m.vsFirst.p.toFixed(4),
+      ]]
+      : []
+  );
+  if (rows.length === 0) return "";
+  const first = Object.values(result.metrics).find((m) => m.vsFirst)!.vsFirst!.score;
+  return `\n\nAUROC minus ${first}'s on the same test images (DeLong's paired test)\n` +
+    formatTable(["score", "difference", "SE", "p"], rows);
 }
 
 /** One row per anomalous class: its AUROC under each score variant (`byClassTable`). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { aurocDeLong, hanleyMcNeilSe } from "./auroc_se.ts";
+import { aurocDeLong, aurocDeLongPaired, erfc, hanleyMcNeilSe } from "./auroc_se.ts";
 import { auroc } from "./roc.ts";
 import { Rng } from "../util/rng.ts";
 
@@ -61,4 +61,63 @@ Deno.test("hanleyMcNeilSe: the published formula by hand, and near DeLong on exp
   assert.ok(Math.abs(hm / d.se - 1) < 0.1, `Hanley-McNeil ${hm} vs DeLong ${d.se}`);
   assert.throws(() => hanleyMcNeilSe(1.2, 10, 10), /AUROC 1.2 is not in \[0, 1\]/);
   assert.throws(() => hanleyMcNeilSe(0.5, 0, 10), /nPos 0 is not an integer >= 1/);
+});
+
+Deno.test("aurocDeLongPaired: equals the pairwise definition with covariances", () => {
+  const rng = new Rng(11);
+  const n = 120;
+  const labels = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 1 : 0));
+  const a = labels.map((l) => Math.round((rng.next() + 0.4 * l) * 20) / 20); // ties
+  const b = a.map((x, i) => x + 0.3 * rng.next() - (labels[i] ? 0.05 : 0)); // correlated with a
+  const pos = (s: number[]) => s.filter((_, i) => labels[i] === 1);
+  const neg = (s: number[]) => s.filter((_, i) => labels[i] !== 1);
+  const psi = (p: number, q: number) => (p > q ? 1 : p === q ? 0.5 : 0);
+  const v10 = (s: number[]) =>
+    pos(s).map((p) => neg(s).reduce((t, q) => t + psi(p, q), 0) / (n - 30));
+  const v01 = (s: number[]) => neg(s).map((q) => pos(s).reduce((t, p) => t + psi(p, q), 0) / 30);
+  const cov = (x: number[], y: number[]) => {
+    const mx = x.reduce((t, v) => t + v, 0) / x.length,
+      my = y.reduce((t, v) => t + v, 0) / y.length;
+    return x.reduce((t, v, i) => t + (v - mx) * (y[i]! - my), 0) / (x.length - 1);
+  };
+  const [xa, xb, ya, yb] = [v10(a), v10(b), v01(a), v01(b)];
+  const variance = (cov(xa, xa) + cov(xb, xb) - 2 * cov(xa, xb)) / 30 +
+    (cov(ya, ya) + cov(yb, yb) - 2 * cov(ya, yb)) / (n - 30);
+  const r = aurocDeLongPaired(a, b, labels);
+  assert.ok(Math.abs(r.a - auroc(a, labels)) < 1e-12 && Math.abs(r.b - auroc(b, labels)) < 1e-12);
+  assert.ok(Math.abs(r.diff - (r.a - r.b)) < 1e-15);
+  assert.ok(Math.abs(r.se - Math.sqrt(variance)) < 1e-12, `${r.se} vs ${Math.sqrt(variance)}`);
+  assert.ok(Math.abs(r.p - erfc(Math.abs(r.diff) / r.se / Math.SQRT2)) < 1e-15);
+  // Correlated scores: the difference is known better than either AUROC.
+  assert.ok(r.se < aurocDeLong(a, labels).se, "paired SE below a single AUROC's");
+});
+
+Deno.test("aurocDeLongPaired: a score against itself or a monotone map of it, and errors", () => {
+  const labels = [1, 0, 1, 0, 0, 1, 0];
+  const s = [0.9, 0.1, 0.5, 0.6, 0.2, 0.7, 0.3];
+  assert.deepEqual(aurocDeLongPaired(s, s, labels), {
+    a: 11 / 12,
+    b: 11 / 12,
+    diff: 0,
+    se: 0,
+    p: 1,
+  });
+  const r = aurocDeLongPaired(s, s.map((x) => Math.exp(3 * x)), labels);
+  assert.equal(r.diff, 0);
+  assert.equal(r.p, 1);
+  assert.throws(() => aurocDeLongPaired(s, s.slice(1), labels), /7 and 6 scores/);
+  assert.throws(() => aurocDeLongPaired(s, s.map(() => NaN), labels), /score 0 is NaN/);
+});
+
+Deno.test("erfc: reference values (Abramowitz & Stegun) and the 5% two-sided point", () => {
+  const table: [number, number][] = [[0, 1], [0.5, 0.4795001222], [1, 0.1572992071], [
+    2,
+    0.004677734981,
+  ]];
+  for (const [x, want] of table) {
+    assert.ok(Math.abs(erfc(x) / want - 1) < 2e-7, `erfc(${x}) = ${erfc(x)}`);
+    assert.ok(Math.abs(erfc(-x) - (2 - want)) < 1e-7);
+  }
+  assert.ok(Math.abs(erfc(3) / 2.20904970e-5 - 1) < 2e-7);
+  assert.ok(Math.abs(erfc(1.959963985 / Math.SQRT2) - 0.05) < 1e-8);
 });

@@ -74,7 +74,7 @@ export function binaryCounts(
  * Checks `scores` and `labels` as {@link binaryCounts} documents and marks the samples whose
  * label is `positive` with 1.
  */
-function positiveMask(
+export function positiveMask(
   scores: ScoreArray,
   labels: LabelArray,
   positive: number,

@@ -17,7 +17,14 @@
  */
 export type { BinaryMetricOptions, LabelArray, ScoreArray } from "./binary_curve.ts";
 export { auroc, type RocCurve, rocCurve, trapezoid } from "./roc.ts";
-export { aurocDeLong, type AurocWithSe, hanleyMcNeilSe } from "./auroc_se.ts";
+export {
+  aurocDeLong,
+  aurocDeLongPaired,
+  type AurocWithSe,
+  erfc,
+  hanleyMcNeilSe,
+  type PairedAurocs,
+} from "./auroc_se.ts";
 export {
   averagePrecision,
   prAuc,
