@@ -38,6 +38,13 @@ export function metricsRowsOf(result: RunResult): TableRow[] {
     "AUPR-in": m.auprNormal,
     "AUPR-out": m.auprAnomaly,
     "FPR@95TPR": m.fpr95,
+    ...(m.vsFirst
+      ? {
+        [`AUROC - ${m.vsFirst.score}'s`]: m.vsFirst.diff,
+        "paired SE": m.vsFirst.se,
+        "paired p": m.vsFirst.p,
+      }
+      : {}),
   }));
 }
 
