@@ -69,12 +69,16 @@ export function diagonalTrace(name: string, lo: number, hi: number): PlotTrace {
   };
 }
 
-/** A layout with the shared defaults (white background, compact margins) and the options. */
+/**
+ * A layout with the shared defaults (white background, compact margins) and the options; a title
+ * broken into lines with `<br>` gets 18 px more top margin per extra line.
+ */
 export function baseLayout(options: FigureOptions, extra: PlotLayout = {}): PlotLayout {
+  const breaks = options.title?.match(/<br\s*\/?>/gi)?.length ?? 0;
   const layout: PlotLayout = {
     paper_bgcolor: "#ffffff",
     plot_bgcolor: "#ffffff",
-    margin: { l: 60, r: 20, t: options.title ? 50 : 20, b: 50 },
+    margin: { l: 60, r: 20, t: options.title ? 50 + 18 * breaks : 20, b: 50 },
     font: { family: "sans-serif", size: 13 },
     ...extra,
   };
@@ -84,9 +88,9 @@ export function baseLayout(options: FigureOptions, extra: PlotLayout = {}): Plot
   return layout;
 }
 
-/** The title of a figure, or "" when it has none. */
+/** The title of a figure on one line (a `<br>` line break as a space), or "". */
 export function figureTitle(fig: Figure): string {
-  return fig.layout.title?.text ?? "";
+  return (fig.layout.title?.text ?? "").replace(/\s*<br\s*\/?>\s*/gi, " ");
 }
 
 /** Plain numbers from an array-like, throwing RangeError when one is not finite. */

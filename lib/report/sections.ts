@@ -146,8 +146,8 @@ export function byClassHeatmaps(records: ReportRecord[]): Figure[] {
         })
       );
       figures.push(heatmapFigure(z, {
-        title: `AUROC per anomalous class: ${dataset}, ${series}`,
-        height: 220 + 32 * normals.length,
+        title: `AUROC per anomalous class<br>${dataset}, ${series}`,
+        height: 240 + 32 * normals.length,
         x: anomalous.map(label),
         y: normals.map(label),
         xTitle: "anomalous class",

@@ -7,6 +7,7 @@ import {
   rocFigures,
 } from "./sections.ts";
 import type { ReportRecord } from "./results.ts";
+import { figureTitle } from "../plots/figure.ts";
 
 function record(
   method: string,
@@ -106,10 +107,9 @@ Deno.test("byClassHeatmaps() puts normal classes in rows, anomalous in columns, 
     ...records, // no breakdown: no figure
   ]);
   assert.equal(figs.length, 1);
-  assert.equal(
-    figs[0]!.layout.title?.text,
-    "AUROC per anomalous class: d, geom · dirichlet",
-  );
+  assert.equal(figs[0]!.layout.title?.text, "AUROC per anomalous class<br>d, geom · dirichlet");
+  assert.equal(figureTitle(figs[0]!), "AUROC per anomalous class d, geom · dirichlet");
+  assert.equal((figs[0]!.layout.margin as { t: number }).t, 68, "room for the second line");
   const t = figs[0]!.data[0]!;
   assert.deepEqual(t.y, ["0 zero", "1 one"]);
   assert.deepEqual(t.x, ["0 zero", "1 one", "2 two"]);
