@@ -105,6 +105,12 @@ Deno.test("aurocDeLongPaired: a score against itself or a monotone map of it, an
   const r = aurocDeLongPaired(s, s.map((x) => Math.exp(3 * x)), labels);
   assert.equal(r.diff, 0);
   assert.equal(r.p, 1);
+  // Different rankings, the same AUROC: the difference is 0 with a positive SE, and p is 1, not
+  // erfc's fit at 0 (which is above 1).
+  const same = aurocDeLongPaired([4, 1, 3, 2], [1, 4, 2, 3], [1, 1, 0, 0]);
+  assert.equal(same.diff, 0);
+  assert.ok(same.se > 0);
+  assert.equal(same.p, 1);
   assert.throws(() => aurocDeLongPaired(s, s.slice(1), labels), /7 and 6 scores/);
   assert.throws(() => aurocDeLongPaired(s, s.map(() => NaN), labels), /score 0 is NaN/);
 });
