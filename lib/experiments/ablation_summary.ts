@@ -7,7 +7,7 @@
  */
 import { type MeanSem, meanSem } from "../metrics/summary.ts";
 import { pctMeanSem, signedPctMeanSem } from "./markdown.ts";
-import type { RunResult } from "./result.ts";
+import type { RunResult, ScoreDifference } from "./result.ts";
 
 /** A class index, or `"mean"` for the average over classes. */
 export type ClassKey = number | "mean";
@@ -19,6 +19,11 @@ export interface AblationRecord {
   seed: number;
   /** AUROC (fraction, normal = positive) per score variant. */
   auroc: Record<string, number>;
+  /**
+   * Per score but the run's first: its AUROC against the first's on the run's own test images
+   * (DeLong's paired test, `metrics.<score>.vsFirst`; absent in older records).
+   */
+  paired?: Record<string, ScoreDifference>;
 }
 
 /** The record of a GEOM result (`hyperparameters.transforms` names its set). */
@@ -28,8 +33,50 @@ export function ablationRecord(result: RunResult): AblationRecord {
     throw new TypeError(`Cannot summarise ${result.method} result: no transforms hyperparameter`);
   }
   const auroc: Record<string, number> = {};
-  for (const [k, m] of Object.entries(result.metrics)) auroc[k] = m.auroc;
-  return { transforms, normalClass: result.normalClass, seed: result.seed, auroc };
+  const paired: Record<string, ScoreDifference> = {};
+  for (const [k, m] of Object.entries(result.metrics)) {
+    auroc[k] = m.auroc;
+    if (m.vsFirst) paired[k] = m.vsFirst;
+  }
+  return {
+    transforms,
+    normalClass: result.normalClass,
+    seed: result.seed,
+    auroc,
+    ...(Object.keys(paired).length > 0 ? { paired } : {}),
+  };
+}
+
+/** How many runs' own paired tests resolve score A against score B (p < 0.05), and which way. */
+export interface PairedTests {
+  /** Runs whose record holds the paired test of the two scores. */
+  runs: number;
+  /** Of those, runs where A's AUROC is higher at p < 0.05. */
+  higher: number;
+  /** Runs where A's AUROC is lower at p < 0.05. */
+  lower: number;
+}
+
+/**
+ * Score A against score B in each run on its own test images, from the paired test its record
+ * holds (A - B, whichever of the two was the run's first score); a duplicate run counts once.
+ */
+function pairedTests(records: AblationRecord[], [a, b]: readonly [string, string]): PairedTests {
+  const out = { runs: 0, higher: 0, lower: 0 };
+  const seen = new Set<string>();
+  for (const r of records) {
+    const id = `${r.transforms}\u0000${r.normalClass}\u0000${r.seed}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const bVsA = r.paired?.[b], aVsB = r.paired?.[a];
+    const diff = bVsA?.score === a ? -bVsA.diff : aVsB?.score === b ? aVsB.diff : undefined;
+    if (diff === undefined) continue;
+    out.runs++;
+    const p = bVsA?.score === a ? bVsA.p : aVsB!.p;
+    if (p < 0.05 && diff > 0) out.higher++;
+    if (p < 0.05 && diff < 0) out.lower++;
+  }
+  return out;
 }
 
 /** Mean and standard error over seeds of one transform set x score x class. */
@@ -82,6 +129,8 @@ export interface AblationSummaryData {
   cells: SummaryCell[];
   geometricVsNonGeometric: GeometricFinding[];
   dirichletVsSimple: ScoreFinding[];
+  /** The score pair in each run's own paired test, where records hold it. */
+  pairedTests?: PairedTests;
   /** The findings as sentences with numbers (AUROC in percent, mean ± standard error). */
   statements: string[];
 }
@@ -193,6 +242,7 @@ export function summarizeAblation(
     keys,
   );
   const dirichletVsSimple = scorePairFindings(table, sets, [scoreA, scoreB], keys);
+  const paired = pairedTests(records, [scoreA, scoreB]);
 
   const data: AblationSummaryData = {
     sets,
@@ -203,6 +253,7 @@ export function summarizeAblation(
     cells,
     geometricVsNonGeometric,
     dirichletVsSimple,
+    ...(paired.runs > 0 ? { pairedTests: paired } : {}),
     statements: [],
   };
   data.statements = ablationStatements(data, {
@@ -354,6 +405,13 @@ function acrossSetsStatement(
         `${resolvedLosses} lower); averaged over classes, in ${
           allMeans.filter((x) => x.holds).length
         } of ${allMeans.length} sets.`,
+    );
+  }
+  const t = data.pairedTests;
+  if (t) {
+    out.push(
+      `Each run on its own test images (DeLong's paired test, p < 0.05): ${scoreA} is higher ` +
+        `than ${scoreB} in ${t.higher} and lower in ${t.lower} of ${t.runs} runs.`,
     );
   }
   return out;

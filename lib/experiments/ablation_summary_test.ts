@@ -152,3 +152,45 @@ Deno.test("summarizeAblation() says when a per-class win is within 2 standard er
     /Per class: yes in 1 of 1 \(beyond 2 standard errors in 0\): class 0 \(T-shirt\) yes, not resolved \(\+1\.7 ± 2\.0 vs blur\)\./,
   );
 });
+
+Deno.test("summarizeAblation() counts the runs whose own paired test resolves the score pair", () => {
+  const d = (diff: number, p: number, score = "dirichlet") => ({ score, diff, se: 0.01, p });
+  const records: AblationRecord[] = [
+    // simple - dirichlet per run: dirichlet higher (resolved), lower (resolved), unresolved
+    { ...recs("geometric72", 0, [0.9], [0.8])[0]!, paired: { simple: d(-0.1, 0.001) } },
+    { ...recs("geometric72", 1, [0.8], [0.9])[0]!, paired: { simple: d(0.1, 0.01) } },
+    { ...recs("blur", 0, [0.8], [0.81])[0]!, paired: { simple: d(0.01, 0.4) } },
+    // the pair the other way round (simple first): dirichlet - simple
+    { ...recs("blur", 1, [0.9], [0.8])[0]!, paired: { dirichlet: d(0.1, 0.02, "simple") } },
+    // a duplicate counts once, a record without the test not at all
+    { ...recs("geometric72", 0, [0.1], [0.9])[0]!, paired: { simple: d(0.8, 0) } },
+    ...recs("gamma", 0, [0.7], [0.75]),
+  ];
+  const s = summarizeAblation(records, OPTIONS);
+  assert.deepEqual(s.pairedTests, { runs: 4, higher: 2, lower: 1 });
+  assert.ok(
+    s.statements.includes(
+      "Each run on its own test images (DeLong's paired test, p < 0.05): dirichlet is higher " +
+        "than simple in 2 and lower in 1 of 4 runs.",
+    ),
+    s.statements.join("\n"),
+  );
+  assert.equal(summarizeAblation(RECORDS, OPTIONS).pairedTests, undefined, "older records");
+  assert.ok(!summarizeAblation(RECORDS, OPTIONS).statements.some((x) => x.includes("DeLong")));
+});
+
+Deno.test("ablationRecord() keeps each score's paired test against the first", () => {
+  const plan = getMethod("geom").plan("smoke");
+  const base = fakeResult(plan, {
+    dataset: "d",
+    normalClass: 0,
+    seed: 0,
+    auroc: { dirichlet: 0.7, simple: 0.6 },
+  });
+  const vsFirst = { score: "dirichlet", diff: -0.1, se: 0.02, p: 0.001 };
+  const r = ablationRecord({
+    ...base,
+    metrics: { ...base.metrics, simple: { ...base.metrics.simple!, vsFirst } },
+  });
+  assert.deepEqual(r.paired, { simple: vsFirst });
+});
