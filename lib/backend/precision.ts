@@ -16,9 +16,9 @@ export type Precision = Exclude<PrecisionRequest, "auto">;
 
 /**
  * Whether `auto` may choose bf16: true since bf16 was measured to give fp32's AUROCs
- * (docs/performance.md, "Fidelity"): the quick-preset sweep of all ten Fashion-MNIST classes within the limits
- * (mean |difference| <= 0.005, every class <= 0.015), and the paper-preset pair of class 0 at the
- * same commit on the same CPU within the per-class limit. `auto` = bf16 wherever it is supported.
+ * (docs/performance.md, "Fidelity"): the quick-preset sweep of all ten Fashion-MNIST classes
+ * within the limits (mean |difference| <= 0.005, every class <= 0.015), and the paper-preset pair
+ * of class 0 at the same commit on the same CPU within the per-class limit. `auto` = bf16 wherever it is supported.
  */
 export const BF16_AUTO = true;
 

@@ -2,9 +2,9 @@
  * The method catalogue: every method by its CLI name, with its presets beside it, from a preset
  * name (plus optional overrides, lib/detectors/overrides.ts) to a plan that builds the detector.
  * `deno task run`, the ablation and the comparison all go through here; adding a method is one
- * entry in {@linkcode METHODS} (see lib/experiments/toy_detector_test.ts, which adds one). Whether a stored
- * result is a plan's run is decided with the results code (lib/experiments/reuse.ts), from the
- * plan's `expected` hyperparameters, which are read off the detector the plan builds.
+ * entry in {@linkcode METHODS} (see lib/experiments/toy_detector_test.ts, which adds one). Whether
+ * a stored result is a plan's run is decided with the results code (lib/experiments/reuse.ts), from
+ * the plan's `expected` hyperparameters, which are read off the detector the plan builds.
  *
  * ```ts
  * import { getMethod } from "geomad/detectors/catalogue.ts";

@@ -213,7 +213,7 @@ export function resultProblem(x: unknown): string | undefined {
     if (m.vsFirst !== undefined) {
       const v = m.vsFirst as unknown;
       const ok = isPlainObject(v) && typeof v.score === "string" && v.score !== name &&
-        v.score in r.metrics &&
+        Object.hasOwn(r.metrics, v.score) &&
         typeof v.diff === "number" && Math.abs(v.diff) <= 1 && isUnit(v.se) && isUnit(v.p);
       if (!ok) {
         return `'metrics.${name}.vsFirst' is not {score (another score), diff in [-1, 1], se, p}`;
@@ -222,7 +222,7 @@ export function resultProblem(x: unknown): string | undefined {
   }
   const scores = (r.hyperparameters as Record<string, unknown>).scores;
   if (r.status === "ok" && Array.isArray(scores)) {
-    const missing = scores.find((s) => typeof s !== "string" || !(s in r.metrics!));
+    const missing = scores.find((s) => typeof s !== "string" || !Object.hasOwn(r.metrics!, s));
     if (missing !== undefined) return `score ${JSON.stringify(missing)} has no metrics`;
   }
   if (typeof r.digest !== "string") return "no content digest (written by an older geomad)";

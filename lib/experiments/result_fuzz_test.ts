@@ -24,6 +24,8 @@ function records(): Uint8Array[] {
     auroc: { dirichlet: 0.8, simple: 0.7, "max-softmax": 0.6, entropy: 0.9 },
   });
   ok.metrics.dirichlet!.roc = { fpr: [0, 0.5, 1], tpr: [0, 0.8, 1] };
+  ok.metrics.dirichlet!.aurocSe = 0.01;
+  ok.metrics.simple!.vsFirst = { score: "dirichlet", diff: -0.1, se: 0.02, p: 0.001 };
   ok.digest = resultDigest(ok);
   const failed = fakeResult(plan, { dataset: "cifar10", normalClass: 0, seed: 0, error: "NaN" });
   return [ok, failed].map((r) => new TextEncoder().encode(JSON.stringify(r, null, 2)));
@@ -71,8 +73,16 @@ Deno.test("fuzz: result records (bytes and fields) end in a valid record or a Da
       const r = parseRunResult(text, "r.json");
       accepted++;
       for (const m of Object.values(r.metrics)) {
-        for (const v of [m.auroc, m.auprNormal, m.auprAnomaly, m.fpr95]) {
+        for (const v of [m.auroc, m.auprNormal, m.auprAnomaly, m.fpr95, m.aurocSe ?? 0]) {
           assert.ok(Number.isFinite(v) && v >= 0 && v <= 1, `case ${c}: metric ${v} accepted`);
+        }
+        const d = m.vsFirst;
+        if (d) {
+          assert.ok(Object.hasOwn(r.metrics, d.score), `case ${c}: vsFirst of '${d.score}'`);
+          assert.ok(
+            Math.abs(d.diff) <= 1 && d.se >= 0 && d.se <= 1 && d.p >= 0 && d.p <= 1,
+            `${c}`,
+          );
         }
       }
       if (r.status === "ok") assert.ok(Object.keys(r.metrics).length > 0, `case ${c}`);

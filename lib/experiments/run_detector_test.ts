@@ -58,6 +58,7 @@ Deno.test("the run table prints the paired differences; records validate them", 
     );
   assert.match(bad({ ...d, score: "entropy" }) ?? "", /'metrics.simple.vsFirst' is not/);
   assert.match(bad({ ...d, score: "simple" }) ?? "", /vsFirst/);
+  assert.match(bad({ ...d, score: "toString" }) ?? "", /vsFirst/, "not an inherited name");
   assert.match(bad({ ...d, p: 2 }) ?? "", /vsFirst/);
   assert.match(bad({ ...d, diff: NaN }) ?? "", /vsFirst/);
 });

@@ -142,7 +142,7 @@ export function aurocDeLongPaired(
   const pos = part(1), neg = part(0);
   const diff = pos.a - pos.b;
   const se = Math.sqrt(Math.max(0, pos.v + neg.v));
-  // erfc's fit exceeds 1 by up to 1.2e-7 at 0: a p-value stays in [0, 1]
+  // erfc's fit is 1 + 3e-8 at 0: a p-value stays in [0, 1]
   const p = se > 0 ? Math.min(1, erfc(Math.abs(diff) / se / Math.SQRT2)) : diff === 0 ? 1 : 0;
   return { a: pos.a, b: pos.b, diff, se, p };
 }

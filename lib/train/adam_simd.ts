@@ -17,7 +17,7 @@
  * the term's value for the loss: its float32 elements factor * (w * w) summed in float64, lane
  * by lane ({@linkcode penaltySum} gives the same bits in JavaScript).
  * The caller copies the four arrays in and the three results out; at 1.2 M weights that is
- * about 29 MB of copying, and still a fraction of the scalar loop's time (see README).
+ * about 29 MB of copying, and still a fraction of the scalar loop's time (docs/performance.md).
  * @module
  */
 
