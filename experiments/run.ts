@@ -28,6 +28,7 @@ import { dieWithParent } from "../lib/experiments/process_pool.ts";
 import { RESULT_SCHEMA, resultPath, runKey, writeRunResult } from "../lib/experiments/result.ts";
 import { runMethod } from "../lib/experiments/run_method.ts";
 import { formatMetricsTable } from "../lib/experiments/table.ts";
+import { scoresPathOf } from "../lib/experiments/scores_file.ts";
 import { checkpointRoot, DEFAULT_CHECKPOINT_SECONDS } from "../lib/train/checkpoint.ts";
 import { assertWritable } from "../lib/util/atomic.ts";
 import { RUN_FLAGS, type RunFlagValues, runSpecOf } from "../lib/experiments/run_flags.ts";
@@ -131,6 +132,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     },
     // written before the checkpoint is removed: a kill in between loses nothing
     onResult: (result) => writeRunResult(out, result),
+    ...(values["keep-scores"] ? { scoresPath: scoresPathOf(out) } : {}),
     onReady: ({ backend, train, test, meta }) => {
       if (values.quiet) return;
       console.error(
@@ -146,6 +148,7 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
   if (result.status !== "ok") throw new RunError(`${result.error} (result written to ${out})`);
   console.log(formatMetricsTable(result));
   console.log(`result: ${out}`);
+  if (values["keep-scores"]) console.log(`scores: ${scoresPathOf(out)}`);
 }
 
 if (import.meta.main) runCli("run", () => runCommand(Deno.args));

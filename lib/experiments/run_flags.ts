@@ -96,6 +96,14 @@ export const RUN_FLAGS = {
     help: "keep <out>.ckpt/ after the result is written",
     example: "--keep-checkpoint",
   },
+  "keep-scores": {
+    type: "boolean",
+    default: false,
+    help:
+      "also write every test image's scores to <out stem>.scores.json.gz (deno task paired compares " +
+      "two such runs on the same images)",
+    example: "--keep-scores",
+  },
 } as const satisfies FlagTable;
 
 /** One run: method at a preset (plus overrides) on one class and seed, and where it goes. */

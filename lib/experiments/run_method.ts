@@ -19,6 +19,7 @@ import { RunCheckpoint } from "../train/checkpoint.ts";
 import { UsageError } from "../util/errors.ts";
 import type { RunResult } from "./result.ts";
 import { runDetector, type RunOutput } from "./run_detector.ts";
+import { scoresFileOf, writeScoresFile } from "./scores_file.ts";
 
 /** What a run knows once its data and backend are ready. */
 export interface ReadyInfo {
@@ -61,6 +62,11 @@ export interface RunMethodOptions extends DataOptions {
   };
   /** Called with the result when the run ends, before its checkpoint is removed (to save it). */
   onResult?: (result: RunResult) => Promise<void> | void;
+  /**
+   * Write the per-image test scores of a finished run here ({@linkcode writeScoresFile}), after
+   * `onResult` and before the checkpoint is removed.
+   */
+  scoresPath?: string;
 }
 
 /**
@@ -82,6 +88,7 @@ export function checkpointConfig(
     onProgress: _p,
     onReady: _r,
     onResult: _o,
+    scoresPath: _sp,
     checkpoint: _c,
     dataDir: _d,
     backend: _b,
@@ -176,6 +183,9 @@ export async function runMethodKept(
       checkpoint,
     });
     await options.onResult?.(out.result);
+    if (options.scoresPath && out.result.status === "ok") {
+      await writeScoresFile(options.scoresPath, scoresFileOf(out.result, out.scores, data));
+    }
     if (checkpoint && !c!.keep) await checkpoint.remove();
     return { ...out, detector, data, plan, backend };
   } catch (err) {
