@@ -286,8 +286,12 @@ export interface CollectedRuns {
 async function runFileNames(runsDir: string): Promise<string[] | undefined> {
   try {
     return (await Array.fromAsync(Deno.readDir(runsDir)))
-      // temp files of writers, checkpoint folders of unfinished runs (`<result>.ckpt/`)
-      .filter((e) => !/^\..+\.tmp$/.test(e.name) && !(e.isDirectory && e.name.endsWith(".ckpt")))
+      // temp files of writers, checkpoint folders of unfinished runs (`<result>.ckpt/`), scores
+      // kept beside a result (`<stem>.scores.json.gz`, a run rerun by hand with --keep-scores)
+      .filter((e) =>
+        !/^\..+\.tmp$/.test(e.name) && !(e.isDirectory && e.name.endsWith(".ckpt")) &&
+        !e.name.endsWith(".scores.json.gz")
+      )
       .map((e) => e.name).sort();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;

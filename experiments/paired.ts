@@ -6,10 +6,16 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { pairedAcross, readScoresFile, scoresPathOf } from "../lib/experiments/scores_file.ts";
+import { readRunResult } from "../lib/experiments/result.ts";
+import {
+  pairedAcross,
+  readScoresFile,
+  type ScoresFile,
+  scoresPathOf,
+} from "../lib/experiments/scores_file.ts";
 import { formatTable } from "../lib/experiments/table.ts";
 import { type CommandSpec, parseCommand, runCli } from "../lib/util/cli.ts";
-import { UsageError } from "../lib/util/errors.ts";
+import { DataError, UsageError } from "../lib/util/errors.ts";
 
 const COMMAND = {
   command: "deno task paired",
@@ -40,9 +46,13 @@ const COMMAND = {
   },
 } as const satisfies CommandSpec;
 
-/** The scores file of an argument: the file itself, or the one beside a result record. */
-function scoresArg(arg: string): string {
-  if (arg.endsWith(".scores.json.gz")) return arg;
+/**
+ * The scores of an argument: a scores file itself, or the one beside a result record, which must
+ * be that record's (a rerun without --keep-scores leaves the older run's scores behind).
+ */
+async function scoresArg(arg: string): Promise<ScoresFile> {
+  if (!existsSync(arg)) throw new UsageError(`${arg}: no such file`);
+  if (arg.endsWith(".scores.json.gz")) return await readScoresFile(arg);
   const path = scoresPathOf(arg);
   if (!existsSync(path)) {
     throw new UsageError(
@@ -50,7 +60,14 @@ function scoresArg(arg: string): string {
         "that a rescoring)",
     );
   }
-  return path;
+  const [record, file] = [await readRunResult(arg), await readScoresFile(path)];
+  if (file.recordDigest !== record.digest) {
+    throw new DataError(
+      `${path} holds the scores of another run than ${arg} (an earlier run at the same path); ` +
+        "rerun it with --keep-scores",
+    );
+  }
+  return file;
 }
 
 async function main(): Promise<void> {
@@ -60,8 +77,8 @@ async function main(): Promise<void> {
   if (argA === undefined || argB === undefined || rest.length > 0) {
     throw new UsageError(`takes two runs, A and B (got ${parsed.positionals.length})`);
   }
-  const a = await readScoresFile(scoresArg(argA));
-  const b = await readScoresFile(scoresArg(argB));
+  const a = await scoresArg(argA);
+  const b = await scoresArg(argB);
   const scoreA = parsed.values["score-a"] ?? Object.keys(a.scores)[0]!;
   const scoreB = parsed.values["score-b"] ?? Object.keys(b.scores)[0]!;
   const r = pairedAcross(a, b, scoreA, scoreB);

@@ -67,6 +67,31 @@ Deno.test("paired: two methods on the same test images; other images or no kept 
     const none = await deno(["run", "--allow-read", PAIRED, geom, seed1]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /geom-1\.json: no kept scores .* rerun it with --keep-scores/);
+    // A record rerun at the same path leaves the earlier run's scores beside it: refused.
+    await Deno.copyFile(join(dir, "geom-0.scores.json.gz"), join(dir, "geom-1.scores.json.gz"));
+    const stale = await deno(["run", "--allow-read", PAIRED, geom, seed1]);
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /holds the scores of another run than .*geom-1\.json/);
+    // Scores files given directly, a named score of B, a missing file.
+    const direct = await deno([
+      "run",
+      "--allow-read",
+      PAIRED,
+      join(dir, "geom-0.scores.json.gz"),
+      join(dir, "raw-ocsvm-0.scores.json.gz"),
+      "--score-a",
+      "simple",
+      "--score-b",
+      first,
+    ]);
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.equal(direct.stdout, ok.stdout, "the same comparison");
+    const noScore = await deno(["run", "--allow-read", PAIRED, geom, ocsvm, "--score-b", "x"]);
+    assert.equal(noScore.code, 1);
+    assert.match(noScore.stderr, /has no score 'x'/);
+    const missing = await deno(["run", "--allow-read", PAIRED, geom, join(dir, "nope.json")]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.json: no such file/);
     const one = await deno(["run", "--allow-read", PAIRED, geom]);
     assert.equal(one.code, 2);
     assert.match(one.stderr, /takes two runs, A and B \(got 1\)/);

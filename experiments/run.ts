@@ -8,6 +8,7 @@
  *     [--train-limit N] [--test-limit N] [--out FILE] [--force] [--data-dir D]
  *     [--image-size N] [--channels 1|3] [--no-verify] [--backend B]
  *     [--precision fp32|bf16|auto] [--quiet] [--checkpoint-interval S] [--keep-checkpoint]
+ *     [--keep-scores]
  *
  * GEOM saves its state every S seconds (default 300) and at each epoch end in `<out>.ckpt/`;
  * the same command run again resumes from there. The checkpoint is removed once the result

@@ -16,7 +16,7 @@ import {
   type MethodPlan,
 } from "../detectors/catalogue.ts";
 import { RunCheckpoint } from "../train/checkpoint.ts";
-import { UsageError } from "../util/errors.ts";
+import { oneLine, RunError, UsageError } from "../util/errors.ts";
 import type { RunResult } from "./result.ts";
 import { runDetector, type RunOutput } from "./run_detector.ts";
 import { scoresFileOf, writeScoresFile } from "./scores_file.ts";
@@ -184,7 +184,14 @@ export async function runMethodKept(
     });
     await options.onResult?.(out.result);
     if (options.scoresPath && out.result.status === "ok") {
-      await writeScoresFile(options.scoresPath, scoresFileOf(out.result, out.scores, data));
+      try {
+        await writeScoresFile(options.scoresPath, scoresFileOf(out.result, out.scores, data));
+      } catch (err) {
+        throw new RunError(
+          `the result is written, not its scores (${options.scoresPath}): ${oneLine(err)}; ` +
+            "the checkpoint is kept, so the same command rescores the run",
+        );
+      }
     }
     if (checkpoint && !c!.keep) await checkpoint.remove();
     return { ...out, detector, data, plan, backend };

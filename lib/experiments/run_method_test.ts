@@ -43,6 +43,7 @@ Deno.test("checkpointConfig() keys every option that shapes the run, and the bac
       dataDir: "/elsewhere",
       onProgress: () => {},
       onResult: () => {},
+      scoresPath: "x.scores.json.gz", // keeping the scores rescores a kept checkpoint
       checkpoint: { dir: "x.ckpt", intervalSeconds: 1, keep: true },
       backend: "native",
       precision: "fp32",

@@ -96,6 +96,12 @@ function encode(file: ScoresFile): string {
 
 const INFINITIES: Record<string, number> = { "Infinity": Infinity, "-Infinity": -Infinity };
 
+/**
+ * The most a scores file may hold once unzipped: 64 MiB, some 30 times a full test set's four
+ * scores.
+ */
+export const MAX_SCORES_BYTES = 64 * 1024 * 1024;
+
 /** Writes a scores file atomically (gzipped JSON). */
 export async function writeScoresFile(path: string, file: ScoresFile): Promise<void> {
   await writeFileAtomic(path, gzipSync(new TextEncoder().encode(encode(file))));
@@ -129,7 +135,7 @@ function scoresProblem(v: unknown): string | undefined {
     if (!Array.isArray(s) || s.length !== n) return `score '${name}' is not ${n} numbers`;
     for (let i = 0; i < n; i++) {
       const x = s[i];
-      if (typeof x === "string" && x in INFINITIES) s[i] = INFINITIES[x];
+      if (typeof x === "string" && Object.hasOwn(INFINITIES, x)) s[i] = INFINITIES[x];
       else if (typeof x !== "number") return `score '${name}' is not ${n} numbers`;
     }
   }
@@ -140,9 +146,10 @@ function scoresProblem(v: unknown): string | undefined {
 export async function readScoresFile(path: string): Promise<ScoresFile> {
   let parsed: unknown;
   try {
-    const bytes = gunzipIfNeeded(await Deno.readFile(path), path);
+    const bytes = gunzipIfNeeded(await Deno.readFile(path), path, { maxBytes: MAX_SCORES_BYTES });
     parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
+    if (err instanceof DataError) throw err; // gunzip's, naming the file already
     throw new DataError(`Cannot read scores ${path}: ${oneLine(err)}`);
   }
   const why = scoresProblem(parsed);

@@ -78,6 +78,7 @@ Deno.test("readScoresFile: a damaged or foreign file is a DataError naming the p
       [{ ...good, scores: { dirichlet: [1, 2, 3, 4, 5, "x"] } }, /score 'dirichlet' is not 6/],
       [{ ...good, scores: {} }, /'scores' is missing or empty/],
       [{ ...good, recordDigest: undefined }, /no recordDigest/],
+      [{ ...good, scores: { d: [1, 2, 3, 4, 5, "toString"] } }, /score 'd' is not 6 numbers/],
     ];
     for (const [value, why] of cases) {
       const path = join(dir, "x.scores.json.gz");

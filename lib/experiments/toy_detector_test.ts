@@ -13,7 +13,8 @@ import { testDeepDetector } from "../detectors/testing.ts";
 import { ConfigCheck } from "../detectors/validate.ts";
 import { RunError } from "../util/errors.ts";
 import { join } from "node:path";
-import { readRunResult, writeRunResult } from "./result.ts";
+import { readRunResult, runKey, writeRunResult } from "./result.ts";
+import { readScoresFile } from "./scores_file.ts";
 import { evaluate } from "../metrics/evaluate.ts";
 import { runMethodKept } from "./run_method.ts";
 import { formatMetricsTable } from "./table.ts";
@@ -162,6 +163,37 @@ Deno.test("a detector added by one catalogue entry runs through the run path of 
   try {
     await writeRunResult(join(dir, "r.json"), result);
     assert.equal((await readRunResult(join(dir, "r.json"))).method, "toy-mean"); // validated
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("scoresPath: the run's scores beside it; a failed write says the result is kept", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const options = {
+      preset: "smoke",
+      overrides: { testLimit: 50 },
+      backend: "cpu",
+      quiet: true,
+    } as const;
+    const path = join(dir, "r.scores.json.gz");
+    const { result, scores } = await runMethodKept(TOY, {
+      dataset: "fashion-mnist-sample",
+      normalClass: 1,
+    }, { ...options, scoresPath: path });
+    const kept = await readScoresFile(path);
+    assert.deepEqual(kept.scores["toy-mean"], Array.from(scores["toy-mean"]!));
+    assert.equal(kept.run, runKey(result));
+    // A folder where the file should go: the write fails, the run says what is kept.
+    await Deno.mkdir(join(dir, "blocked.scores.json.gz"));
+    await assert.rejects(
+      runMethodKept(TOY, { dataset: "fashion-mnist-sample", normalClass: 1 }, {
+        ...options,
+        scoresPath: join(dir, "blocked.scores.json.gz"),
+      }),
+      (e) => e instanceof RunError && /the result is written, not its scores/.test(e.message),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
