@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { readRunResult } from "../lib/experiments/result.ts";
 import { readScoresFile } from "../lib/experiments/scores_file.ts";
+import { runTaskArgs } from "./sweep_testing.ts";
 
-const RUN = new URL("./run.ts", import.meta.url).pathname;
 const PAIRED = new URL("./paired.ts", import.meta.url).pathname;
 
 async function deno(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -18,12 +18,7 @@ async function deno(args: string[]): Promise<{ code: number; stdout: string; std
 async function smoke(dir: string, method: string, seed: number): Promise<string> {
   const out = join(dir, `${method}-${seed}.json`);
   const r = await deno([
-    "run",
-    "--allow-read",
-    `--allow-write=${dir}`,
-    "--allow-env",
-    "--allow-ffi",
-    RUN,
+    ...runTaskArgs(dir),
     ...["--method", method, "--dataset", "fashion-mnist-sample", "--normal", "0"],
     ...["--preset", "smoke", "--seed", String(seed), "--test-limit", "60", "--backend", "cpu"],
     ...["--out", out, "--quiet", "--keep-scores"],

@@ -13,6 +13,7 @@ import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { readRunResult, type RunResult } from "../lib/experiments/result.ts";
 import { runSweep } from "../lib/experiments/sweep.ts";
 import { checkpointRoot } from "../lib/train/checkpoint.ts";
+import { runTaskArgs } from "./sweep_testing.ts";
 
 const RUN = new URL("./run.ts", import.meta.url).pathname;
 
@@ -41,17 +42,7 @@ function command(dir: string, backend: string, args: string[], base = ARGS): Den
   const [name, precision] = backend.split(":");
   const b = ["--backend", name!, ...(precision ? ["--precision", precision] : [])];
   return new Deno.Command(denoExecutable(), {
-    args: [
-      "run",
-      "--allow-read",
-      `--allow-write=${dir}`,
-      "--allow-env",
-      "--allow-ffi",
-      RUN,
-      ...base,
-      ...b,
-      ...args,
-    ],
+    args: [...runTaskArgs(dir), ...base, ...b, ...args],
     env: { OMP_NUM_THREADS: "1" }, // one oneDNN thread: quick on a shared 2-core machine
     stdout: "null",
     stderr: "piped",

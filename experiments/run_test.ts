@@ -4,23 +4,12 @@ import { join } from "node:path";
 import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { readRunResult } from "../lib/experiments/result.ts";
 import { runArgs } from "../lib/experiments/sweep.ts";
+import { runTaskArgs } from "./sweep_testing.ts";
 import { writeImageFolder } from "../lib/data/testdata/folder_fixtures.ts";
 import { idxFiles, idxFixture, writeFiles } from "../lib/data/testdata/fixtures.ts";
 
-const RUN = new URL("./run.ts", import.meta.url).pathname;
-
 function run(dir: string, args: string[]): Promise<Deno.CommandOutput> {
-  return new Deno.Command(denoExecutable(), {
-    args: [
-      "run",
-      "--allow-read",
-      `--allow-write=${dir}`,
-      "--allow-env",
-      "--allow-ffi",
-      RUN,
-      ...args,
-    ],
-  }).output();
+  return new Deno.Command(denoExecutable(), { args: [...runTaskArgs(dir), ...args] }).output();
 }
 
 Deno.test("run: bad usage exits 2 with a one-line reason", async () => {

@@ -28,6 +28,21 @@ export function sweepArgs(script: string, root: string, extra: string[]): string
   ];
 }
 
+/**
+ * `deno run` args of `deno task run` (experiments/run.ts) with the task's permissions, writing
+ * under `dir`.
+ */
+export function runTaskArgs(dir: string): string[] {
+  return [
+    "run",
+    "--allow-read",
+    `--allow-write=${dir}`,
+    "--allow-env",
+    "--allow-ffi",
+    new URL("./run.ts", import.meta.url).pathname,
+  ];
+}
+
 /** `deno run` args of the ablation CLI (smoke preset, embedded sample) writing under `root`. */
 export function ablationArgs(root: string, extra: string[]): string[] {
   return sweepArgs("./ablation.ts", root, [

@@ -45,6 +45,7 @@ Deno.test("every geomad task prints its full help with --help and -h", async () 
     "demo",
     "fidelity",
     "geom",
+    "paired",
     "report",
     "reproduction",
     "run",
