@@ -63,11 +63,7 @@ export interface PairedTests {
  */
 function pairedTests(records: AblationRecord[], [a, b]: readonly [string, string]): PairedTests {
   const out = { runs: 0, higher: 0, lower: 0 };
-  const seen = new Set<string>();
-  for (const r of records) {
-    const id = `${r.transforms}\u0000${r.normalClass}\u0000${r.seed}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
+  for (const r of firstOfEachRun(records).runs) {
     const bVsA = r.paired?.[b], aVsB = r.paired?.[a];
     const diff = bVsA?.score === a ? -bVsA.diff : aVsB?.score === b ? aVsB.diff : undefined;
     if (diff === undefined) continue;
@@ -158,18 +154,25 @@ function ordered(found: Iterable<string>, order: readonly string[] = []): string
 }
 
 /** Seed -> AUROC per (set, score, class), built once from the records. */
+/** The first record of each (set, class, seed) and how many later ones repeat one. */
+function firstOfEachRun(records: AblationRecord[]): { runs: AblationRecord[]; duplicates: number } {
+  const seen = new Set<string>();
+  const runs = records.filter((r) => {
+    const id = `${r.transforms}\u0000${r.normalClass}\u0000${r.seed}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return { runs, duplicates: records.length - runs.length };
+}
+
 class SeedTable {
   #values = new Map<string, Map<number, number>>();
   duplicates = 0;
   constructor(records: AblationRecord[], readonly classes: number[]) {
-    const seen = new Set<string>();
-    for (const r of records) {
-      const id = `${r.transforms}\u0000${r.normalClass}\u0000${r.seed}`;
-      if (seen.has(id)) {
-        this.duplicates++;
-        continue;
-      }
-      seen.add(id);
+    const { runs, duplicates } = firstOfEachRun(records);
+    this.duplicates = duplicates;
+    for (const r of runs) {
       for (const [score, v] of Object.entries(r.auroc)) {
         if (!Number.isFinite(v)) continue;
         const key = this.#key(r.transforms, score, r.normalClass);
