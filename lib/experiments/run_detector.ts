@@ -6,7 +6,7 @@
 import type { BackendInfo } from "../backend/select.ts";
 import type { OneVsRestData } from "../data/one_vs_rest.ts";
 import { type Detector, scoreAllOf, selectsByTestLabels } from "../detectors/detector.ts";
-import { aurocByClass, aurocDeLongPaired, evaluate } from "../metrics/mod.ts";
+import { aurocByClass, comparePaired, evaluate } from "../metrics/mod.ts";
 import type { RunCheckpoint } from "../train/checkpoint.ts";
 import { oneLine } from "../util/errors.ts";
 import { RESULT_SCHEMA, type RunResult, runtimeVersions, type ScoreMetrics } from "./result.ts";
@@ -84,8 +84,7 @@ function vsFirstOf(
   testLabels: Uint8Array,
 ): Pick<ScoreMetrics, "vsFirst"> {
   try {
-    const neg = (a: Float64Array) => a.map((x) => -x);
-    const { diff, se, p } = aurocDeLongPaired(neg(scores), neg(first), testLabels);
+    const { diff, se, p } = comparePaired(scores, first, testLabels);
     return { vsFirst: { score: firstName, diff, se, p } };
   } catch {
     return {};

@@ -13,7 +13,8 @@ import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { Images } from "../data/types.ts";
 import { gunzipIfNeeded } from "../data/gzip.ts";
-import { aurocDeLongPaired, type PairedAurocs } from "../metrics/auroc_se.ts";
+import type { PairedAurocs } from "../metrics/auroc_se.ts";
+import { comparePaired } from "../metrics/evaluate.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { DataError, oneLine } from "../util/errors.ts";
 import { resultDigest, runKey, type RunResult } from "./result.ts";
@@ -195,7 +196,6 @@ export function pairedAcross(
         `${b.testDigest.slice(0, 12)})`,
     );
   }
-  const neg = (s: number[]) => s.map((x) => -x); // normal = positive, as the records' AUROC
-  const r = aurocDeLongPaired(neg(a.scores[scoreA]!), neg(b.scores[scoreB]!), a.labels);
+  const r = comparePaired(a.scores[scoreA]!, b.scores[scoreB]!, a.labels);
   return { ...r, n: a.labels.length, nNormal: a.labels.reduce((t, x) => t + x, 0) };
 }

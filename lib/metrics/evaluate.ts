@@ -7,7 +7,7 @@
 import type { BinaryMetricOptions, LabelArray, ScoreArray } from "./binary_curve.ts";
 import { averagePrecision, prAuc } from "./precision_recall.ts";
 import { auroc, rocCurve } from "./roc.ts";
-import { aurocDeLong } from "./auroc_se.ts";
+import { aurocDeLong, aurocDeLongPaired, type PairedAurocs } from "./auroc_se.ts";
 
 /** Options for {@linkcode fprAtTpr}. */
 export interface FprAtTprOptions extends BinaryMetricOptions {
@@ -174,4 +174,21 @@ export function evaluate(
     nAnomaly,
     rocPoints: downsampleRoc(roc, options.maxRocPoints ?? 200),
   };
+}
+
+/**
+ * DeLong's paired test of two ANOMALY scores of the same test images, in {@linkcode evaluate}'s
+ * convention (normal = positive, ranked by -score): `a` and `b` are the two AUROCs as `evaluate`
+ * reports them, `diff` = a - b, with its standard error and two-sided p.
+ *
+ * @throws {RangeError} as `aurocDeLongPaired` (lengths differ, NaN scores, bad labels, a class
+ *   with fewer than 2 samples).
+ */
+export function comparePaired(
+  anomalyA: ScoreArray,
+  anomalyB: ScoreArray,
+  isNormal: LabelArray,
+): PairedAurocs {
+  const neg = (s: ScoreArray) => Float64Array.from(s, (x) => -x);
+  return aurocDeLongPaired(neg(anomalyA), neg(anomalyB), isNormal);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../util/rng.ts";
 import { referenceCases } from "./testdata/reference.ts";
-import { downsampleRoc, evaluate, fprAtTpr } from "./evaluate.ts";
+import { comparePaired, downsampleRoc, evaluate, fprAtTpr } from "./evaluate.ts";
 import { rocCurve } from "./roc.ts";
 
 function close(a: number, e: number): boolean {
@@ -98,4 +98,19 @@ Deno.test("downsampleRoc() keeps ends, at most maxPoints, and evenly spread poin
   assert.deepEqual(small, { fpr: [0, 0.5, 1], tpr: [0, 1, 1] });
   assert.throws(() => downsampleRoc(roc, 1), RangeError);
   assert.throws(() => downsampleRoc({ fpr: [0, 1], tpr: [0] }), RangeError);
+});
+
+Deno.test("comparePaired() tests two anomaly scores in evaluate()'s convention", () => {
+  const labels = [1, 1, 1, 0, 0, 0, 1, 0];
+  const a = new Float64Array([0.1, 0.3, 0.2, 0.9, 0.4, 0.8, 0.5, 0.7]);
+  const b = new Float64Array([0.6, 0.1, 0.2, 0.9, 0.3, 0.5, 0.4, 0.8]);
+  const r = comparePaired(a, b, labels);
+  assert.equal(r.a, evaluate(a, labels).auroc);
+  assert.equal(r.b, evaluate(b, labels).auroc);
+  assert.equal(r.diff, r.a - r.b);
+  assert.ok(r.diff > 0 && r.se > 0 && r.p > 0 && r.p < 1);
+  // the same call on normality (negated) scores would be the mirror image: AUROCs 1 - a, 1 - b
+  const m = comparePaired(a.map((x) => -x), b.map((x) => -x), labels);
+  assert.ok(Math.abs(m.diff + r.diff) < 1e-12 && Math.abs(m.se - r.se) < 1e-12);
+  assert.throws(() => comparePaired(a, b.subarray(1), labels), RangeError);
 });

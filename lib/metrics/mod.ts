@@ -32,6 +32,7 @@ export {
   precisionRecallCurve,
 } from "./precision_recall.ts";
 export {
+  comparePaired,
   type CurvePoints,
   downsampleRoc,
   evaluate,
