@@ -71,8 +71,9 @@ export interface RunMethodOptions extends DataOptions {
 
 /**
  * What a checkpoint is keyed by: the whole configuration of the run, i.e. every option of
- * `options` (any added later included) except callbacks, the checkpoint's own settings and
- * where the data files lie (the data themselves are checked by their digest), plus the plan
+ * `options` (any added later included) except callbacks, the checkpoint's own settings,
+ * where the data files lie and whether their checksums were checked (`verify`: the data
+ * themselves are checked by their digest, and the record says how they were loaded), plus the plan
  * (preset, limits, every hyperparameter) and the backend in use: the backend and precision
  * actually chosen (name, precision, ISA, versions) stand for the ones asked for (`auto`).
  */
@@ -91,6 +92,7 @@ export function checkpointConfig(
     scoresPath: _sp,
     checkpoint: _c,
     dataDir: _d,
+    verify: _v,
     backend: _b,
     precision: _pr,
     ...rest

@@ -41,6 +41,7 @@ Deno.test("checkpointConfig() keys every option that shapes the run, and the bac
       ...base,
       quiet: true,
       dataDir: "/elsewhere",
+      verify: false, // --no-verify resumes a run begun with checksums checked
       onProgress: () => {},
       onResult: () => {},
       scoresPath: "x.scores.json.gz", // keeping the scores rescores a kept checkpoint
