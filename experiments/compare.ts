@@ -11,7 +11,12 @@
  *     [--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results]
  *     [--retry-failed] [--summary-only] [--no-png] [--data-dir D] [--image-size N]
  *     [--channels 1|3] [--no-verify] [--backend B]
- *     [--precision fp32|bf16|auto] [--quiet]
+ *     [--precision fp32|bf16|auto] [--keep-scores] [--quiet]
+ *
+ * `--keep-scores` keeps every run's test scores beside its result, and the summary then tests
+ * each method against the first, class by class, on the same test images (DeLong's paired test,
+ * lib/experiments/compare_paired.ts); results finished without kept scores are reused as they
+ * are and listed as not paired.
  *
  * A run that fails (status failed, e.g. a NaN loss) is shown as failed with its reason and the
  * comparison goes on. Exit 1 when a run crashed without a result (the summary is still
@@ -74,7 +79,8 @@ import {
   textFlag,
 } from "../lib/util/cli.ts";
 import { checkOutputFolder } from "../lib/util/sandbox.ts";
-import { RunError, UsageError } from "../lib/util/errors.ts";
+import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
+import { keptScoresOf, type ScoresFile } from "../lib/experiments/scores_file.ts";
 
 /** Schema of the comparison summary. */
 export const COMPARE_SCHEMA = "geomad.compare/v1";
@@ -122,6 +128,14 @@ export const COMPARE_COMMAND = {
       "run only the i-th of n disjoint parts of the runs",
       "0/1 (all runs)",
     ),
+    "keep-scores": {
+      type: "boolean",
+      default: false,
+      help: "every run keeps its test scores beside its result, and the summary tests each " +
+        "method against the first on the same test images (DeLong's paired test); results " +
+        "finished without them are reused as they are",
+      example: "--keep-scores",
+    },
     ...SWEEP_FLAGS,
     ...SLURM_FLAGS,
   },
@@ -181,6 +195,7 @@ async function comparePlan(values: CompareValues): Promise<ComparePlan> {
     backend: values.backend,
     precision: parsePrecision(values.precision),
     data: origin,
+    ...(values["keep-scores"] ? { keepScores: true } : {}),
   };
   const grid = compareGrid(methods, classes, seeds, root, key, shared);
   grid.forEach((s) => planOf(s)); // every preset checked before anything runs
@@ -295,7 +310,7 @@ async function writeCompareSummary(
   },
 ): Promise<void> {
   const { dataset, preset, seeds, classNames } = o;
-  const data = summarizeOutcomes(outcomes, o);
+  const data = summarizeOutcomes(await withKeptScores(outcomes), o);
   const createdAt = new Date().toISOString();
   const dataUsed = dataSources(outcomes);
   const meta = {
@@ -333,9 +348,27 @@ async function writeCompareSummary(
   for (const line of writtenLines(files, tables)) console.log(line);
 }
 
+/**
+ * The outcomes with the scores their finished runs kept (`<out stem>.scores.json.gz`, when it is
+ * that record's), or why a run has none.
+ */
+async function withKeptScores(
+  outcomes: SweepOutcome[],
+): Promise<Array<SweepOutcome & { scores?: ScoresFile; noScores?: string }>> {
+  return await Promise.all(outcomes.map(async (x) => {
+    if (x.result?.status !== "ok") return x;
+    try {
+      const kept = await keptScoresOf(x.spec.out, x.result.digest);
+      return "file" in kept ? { ...x, scores: kept.file } : { ...x, noScores: kept.missing };
+    } catch (err) {
+      return { ...x, noScores: oneLine(err) };
+    }
+  }));
+}
+
 /** The comparison's cells (method x class, and the mean row) from the sweep's outcomes. */
 function summarizeOutcomes(
-  outcomes: SweepOutcome[],
+  outcomes: Array<SweepOutcome & { scores?: ScoresFile; noScores?: string }>,
   o: { dataset: string; methods: MethodEntry[]; classes: number[]; classNames: readonly string[] },
 ): CompareSummaryData {
   return summarizeCompare(
@@ -346,6 +379,8 @@ function summarizeOutcomes(
       status: x.status,
       result: x.result,
       error: x.error,
+      scores: x.scores,
+      noScores: x.noScores,
     })),
     {
       methods: o.methods.map((m) => ({ ...m })),

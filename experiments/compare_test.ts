@@ -77,6 +77,63 @@ Deno.test("compare: runs what is missing, reuses a failed result and reports its
   }
 });
 
+Deno.test("compare --keep-scores: each method against the first on the same test images", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const dataset = "fashion-mnist-sample";
+    // A result finished without kept scores is reused as it is, and listed as not paired.
+    const run = { dataset, normalClass: 1, seed: 0 };
+    const done = fakeResult(getMethod("raw-ocsvm-fair").plan("smoke"), {
+      ...run,
+      auroc: { "raw-ocsvm-fair": 0.6 },
+      origin: await resolveSweepData(dataset),
+    });
+    const donePath = resultPath(root, { method: "raw-ocsvm-fair", preset: "smoke", ...run });
+    await Deno.mkdir(join(donePath, ".."), { recursive: true });
+    await Deno.writeTextFile(donePath, JSON.stringify(done));
+    const out = await compare(root, [
+      "--dataset",
+      dataset,
+      "--classes",
+      "0,1",
+      "--methods",
+      "raw-ocsvm,raw-ocsvm-fair",
+      "--preset",
+      "smoke",
+      "--keep-scores",
+    ]);
+    const err = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, err);
+    assert.match(err, /4 runs: 1 done already, 3 to run/);
+    const dir = join(root, "compare", dataset);
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    assert.equal(summary.paired.vs, "raw-ocsvm");
+    assert.equal(summary.paired.pairs.length, 1);
+    const pair = summary.paired.pairs[0];
+    assert.deepEqual([pair.method, pair.normalClass, pair.score], [
+      "raw-ocsvm-fair",
+      0,
+      "raw-ocsvm-fair",
+    ]);
+    const cell = (m: string) =>
+      summary.cells.find((c: { method: string; normalClass: unknown }) =>
+        c.method === m && c.normalClass === 0
+      );
+    assert.ok(Math.abs(pair.diff - (cell("raw-ocsvm-fair").mean - cell("raw-ocsvm").mean)) < 1e-12);
+    assert.deepEqual(summary.paired.unpaired.map((u: { normalClass: number }) => u.normalClass), [
+      1,
+    ]);
+    const md = await Deno.readTextFile(join(dir, "summary.md"));
+    assert.match(md, /^## Paired against RAW-OC-SVM, on the same test images$/m);
+    assert.match(
+      md,
+      /^- Not paired: RAW-OC-SVM \(fair\), class 1, seed 0: raw-ocsvm-fair: no kept scores/m,
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("compare: a folder dataset is decoded once, runs get its flags, summaries name it", async () => {
   const root = await Deno.makeTempDir();
   const images = join(root, "img");

@@ -8,10 +8,10 @@
 import { existsSync } from "node:fs";
 import { readRunResult } from "../lib/experiments/result.ts";
 import {
+  keptScoresOf,
   pairedAcross,
   readScoresFile,
   type ScoresFile,
-  scoresPathOf,
 } from "../lib/experiments/scores_file.ts";
 import { formatTable } from "../lib/experiments/table.ts";
 import { type CommandSpec, parseCommand, runCli } from "../lib/util/cli.ts";
@@ -53,21 +53,12 @@ const COMMAND = {
 async function scoresArg(arg: string): Promise<ScoresFile> {
   if (!existsSync(arg)) throw new UsageError(`${arg}: no such file`);
   if (arg.endsWith(".scores.json.gz")) return await readScoresFile(arg);
-  const path = scoresPathOf(arg);
-  if (!existsSync(path)) {
-    throw new UsageError(
-      `${arg}: no kept scores (${path}); rerun it with --keep-scores (a kept checkpoint makes ` +
-        "that a rescoring)",
-    );
+  const kept = await keptScoresOf(arg, (await readRunResult(arg)).digest);
+  if ("missing" in kept) {
+    if (kept.stale) throw new DataError(kept.missing);
+    throw new UsageError(`${arg}: ${kept.missing} (a kept checkpoint makes that a rescoring)`);
   }
-  const [record, file] = [await readRunResult(arg), await readScoresFile(path)];
-  if (file.recordDigest !== record.digest) {
-    throw new DataError(
-      `${path} holds the scores of another run than ${arg} (an earlier run at the same path); ` +
-        "rerun it with --keep-scores",
-    );
-  }
-  return file;
+  return kept.file;
 }
 
 async function main(): Promise<void> {

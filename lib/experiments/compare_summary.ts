@@ -11,6 +11,12 @@ import { markdownTable, pct } from "./markdown.ts";
 import { publishedFor, type PublishedResult } from "./published.ts";
 import type { RunResult } from "./result.ts";
 import type { ClassKey } from "./ablation_summary.ts";
+import {
+  type ComparePaired,
+  type KeptCompareRun,
+  pairedMarkdown,
+  pairedWithFirst,
+} from "./compare_paired.ts";
 
 /** A method as a column: name, table title and the score reported. */
 export interface CompareMethod {
@@ -59,6 +65,8 @@ export interface CompareSummaryData {
   methods: CompareMethod[];
   classes: number[];
   cells: CompareCell[];
+  /** Every method against the first on the same test images, where the runs kept scores. */
+  paired?: ComparePaired;
 }
 
 function aurocOf(r: RunResult, score: string): number | undefined {
@@ -114,6 +122,7 @@ export function compareSummaryRecord(
     })),
     classes: data.classes,
     cells: data.cells,
+    ...(data.paired ? { paired: data.paired } : {}),
     runs,
   };
 }
@@ -129,9 +138,12 @@ function isHindsight(r: RunResult | undefined): boolean {
   return says(state) || Object.values(state).some(says);
 }
 
-/** Summarises runs into method x class cells plus a mean row, with published numbers. */
+/**
+ * Summarises runs into method x class cells plus a mean row, with published numbers, and the
+ * paired tests against the first method where the runs carry their kept scores.
+ */
 export function summarizeCompare(
-  runs: CompareRun[],
+  runs: KeptCompareRun[],
   options: {
     methods: CompareMethod[];
     classes: number[];
@@ -149,7 +161,13 @@ export function summarizeCompare(
     const publishedRow = publishedMean(published, options.classes, allClasses);
     cells.push(...classCells, meanCell(m, classCells, perSeed, options.classes, publishedRow));
   }
-  return { methods: options.methods, classes: options.classes, cells };
+  const paired = pairedWithFirst(runs, options.methods);
+  return {
+    methods: options.methods,
+    classes: options.classes,
+    cells,
+    ...(paired ? { paired } : {}),
+  };
 }
 
 /**
@@ -374,6 +392,9 @@ export function compareMarkdown(
     "",
   ];
   lines.push(...compareNotes(data, options).map((n) => `- ${n}`));
+  if (data.paired) {
+    lines.push(...pairedMarkdown(data.paired, data.methods, { ...options, classes: data.classes }));
+  }
   lines.push(...failedRuns(data));
   return lines.join("\n") + "\n";
 }

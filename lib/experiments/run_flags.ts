@@ -134,6 +134,8 @@ export interface RunSpec {
   imageSize?: number;
   channels?: 1 | 3;
   verify?: boolean;
+  /** Keep every test image's scores beside the result (--keep-scores). */
+  keepScores?: boolean;
 }
 
 /** The values of the run flags as parsed. */
@@ -191,6 +193,10 @@ export const SPEC_FLAGS: { [K in keyof FlagFields]-?: SpecFlag<NonNullable<FlagF
       values.precision === undefined ? undefined : parsePrecision(values.precision),
   },
   force: { format: (v) => v ? ["--force"] : [], parse: (values) => values.force || undefined },
+  keepScores: {
+    format: (v) => v ? ["--keep-scores"] : [],
+    parse: (values) => values["keep-scores"] || undefined,
+  },
 };
 
 const SPEC_ORDER = Object.keys(SPEC_FLAGS) as (keyof FlagFields)[];
@@ -238,6 +244,8 @@ export interface SweepRunOptions extends DataOptions {
   precision?: PrecisionRequest;
   /** Where the data must come from (part of the reuse check). */
   data?: DataOrigin;
+  /** Every run keeps its test scores (--keep-scores; not part of the reuse check). */
+  keepScores?: boolean;
 }
 
 /**
@@ -258,7 +266,7 @@ export function specFor(
     out: run.out,
   };
   if (run.overrides !== undefined) spec.overrides = run.overrides;
-  const { dataDir, imageSize, channels, verify, backend, precision, data } = shared;
+  const { dataDir, imageSize, channels, verify, backend, precision, data, keepScores } = shared;
   Object.assign(
     spec,
     dataDir !== undefined ? { dataDir } : {},
@@ -268,6 +276,7 @@ export function specFor(
     backend !== undefined ? { backend } : {},
     precision !== undefined ? { precision } : {},
     data !== undefined ? { data } : {},
+    keepScores ? { keepScores } : {},
   );
   return spec;
 }

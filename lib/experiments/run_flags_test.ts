@@ -27,6 +27,7 @@ const FULL: Required<Omit<RunSpec, "data">> = {
   backend: "cpu",
   precision: "bf16",
   force: true,
+  keepScores: true,
 };
 
 Deno.test("runArgs() and the run CLI's parser agree on every field and override", () => {

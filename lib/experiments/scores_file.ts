@@ -10,6 +10,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type { Images } from "../data/types.ts";
 import { gunzipIfNeeded } from "../data/gzip.ts";
@@ -156,6 +157,36 @@ export async function readScoresFile(path: string): Promise<ScoresFile> {
   const why = scoresProblem(parsed);
   if (why) throw new DataError(`Cannot read scores ${path}: ${why}`);
   return parsed as ScoresFile;
+}
+
+/**
+ * The kept scores beside the result record at `resultPath` whose content digest is `digest`, or
+ * why there are none: no scores file (the run was not kept with --keep-scores), or a file that
+ * belongs to an earlier run at the same path (its recordDigest is not this record's).
+ * @throws {DataError} for a scores file that cannot be read.
+ */
+export async function keptScoresOf(
+  resultPath: string,
+  digest: string | undefined,
+): Promise<{ file: ScoresFile } | { missing: string; stale: boolean }> {
+  const path = scoresPathOf(resultPath);
+  let file: ScoresFile;
+  try {
+    file = await readScoresFile(path);
+  } catch (err) {
+    if (err instanceof DataError && !existsSync(path)) {
+      return { missing: `no kept scores (${path}); rerun it with --keep-scores`, stale: false };
+    }
+    throw err;
+  }
+  if (digest === undefined || file.recordDigest !== digest) {
+    return {
+      missing: `${path} holds the scores of another run than ${resultPath} (an earlier run at ` +
+        "the same path); rerun it with --keep-scores",
+      stale: true,
+    };
+  }
+  return { file };
 }
 
 /** Score `scoreA` of run `a` against score `scoreB` of run `b`, on the same test images. */

@@ -1,0 +1,163 @@
+/**
+ * The comparison's paired tests: each method against the first (GEOM by default) on the same
+ * test images, class by class and seed by seed, from the scores the runs kept (`--keep-scores`).
+ * DeLong's paired test of the two primary scores' AUROCs: the difference with its standard error
+ * over test sets and a two-sided p-value. Two methods that rank the same hard images alike have
+ * correlated errors, so their difference is pinned down far better than either AUROC alone.
+ * @module
+ */
+import type { CompareMethod, CompareRun } from "./compare_summary.ts";
+import { markdownTable, pct, signedPct } from "./markdown.ts";
+import { pairedAcross, type ScoresFile } from "./scores_file.ts";
+import { oneLine } from "../util/errors.ts";
+
+/** A run of the comparison with its kept scores, or why it has none. */
+export interface KeptCompareRun extends CompareRun {
+  scores?: ScoresFile;
+  /** Why a finished run has no usable scores (not kept, or kept by an earlier run). */
+  noScores?: string;
+}
+
+/** One method against the first on one class and seed. */
+export interface ComparePair {
+  method: string;
+  normalClass: number;
+  seed: number;
+  /** The score variants compared: the method's primary score and the first method's. */
+  score: string;
+  vsScore: string;
+  /** The method's AUROC, the first method's, their difference (a - b), its SE, two-sided p. */
+  a: number;
+  b: number;
+  diff: number;
+  se: number;
+  p: number;
+  /** Test images, of them normal. */
+  n: number;
+  nNormal: number;
+}
+
+/** A pair of finished runs that could not be tested, and why. */
+export interface UnpairedRuns {
+  method: string;
+  normalClass: number;
+  seed: number;
+  why: string;
+}
+
+/** Every paired test of a comparison against its first method. */
+export interface ComparePaired {
+  /** The method every other is compared with (the comparison's first). */
+  vs: string;
+  pairs: ComparePair[];
+  /** Finished pairs of runs without a test (no kept scores, other test images). */
+  unpaired: UnpairedRuns[];
+}
+
+/** The score a method reports, as the scores file names it (its first when absent). */
+function scoreOf(scores: ScoresFile, primary: string): string {
+  return Object.hasOwn(scores.scores, primary) ? primary : Object.keys(scores.scores)[0]!;
+}
+
+/**
+ * Paired tests of every method against the first, wherever both ran on a class and seed and
+ * finished (failed and missing runs are the table's business, not this one's); undefined when
+ * fewer than two methods or no run kept its scores (nothing was asked for).
+ */
+export function pairedWithFirst(
+  runs: KeptCompareRun[],
+  methods: CompareMethod[],
+): ComparePaired | undefined {
+  if (methods.length < 2 || !runs.some((r) => r.scores)) return undefined;
+  const [first, ...others] = methods as [CompareMethod, ...CompareMethod[]];
+  const finished = (method: string, c: number, seed: number) =>
+    runs.find((r) =>
+      r.method === method && r.normalClass === c && r.seed === seed && r.result?.status === "ok"
+    );
+  const out: ComparePaired = { vs: first.name, pairs: [], unpaired: [] };
+  for (const m of others) {
+    for (const r of runs.filter((x) => x.method === m.name && x.result?.status === "ok")) {
+      const base = finished(first.name, r.normalClass, r.seed);
+      if (!base) continue;
+      const key = { method: m.name, normalClass: r.normalClass, seed: r.seed };
+      if (!r.scores || !base.scores) {
+        const why = [r, base].filter((x) => !x.scores).map((x) =>
+          `${x.method}: ${x.noScores ?? "no kept scores"}`
+        );
+        out.unpaired.push({ ...key, why: why.join("; ") });
+        continue;
+      }
+      const score = scoreOf(r.scores, m.primaryScore);
+      const vsScore = scoreOf(base.scores, first.primaryScore);
+      try {
+        const t = pairedAcross(r.scores, base.scores, score, vsScore);
+        const { a, b, diff, se, p, n, nNormal } = t;
+        out.pairs.push({ ...key, score, vsScore, a, b, diff, se, p, n, nNormal });
+      } catch (err) {
+        out.unpaired.push({ ...key, why: oneLine(err) });
+      }
+    }
+  }
+  return out;
+}
+
+/** `+1.2 ± 0.4 (p 0.006)`: a paired difference in AUROC points. */
+function pairText(x: ComparePair): string {
+  const p = x.p < 0.001 ? "p < 0.001" : `p ${x.p.toFixed(3)}`;
+  return `${signedPct(x.diff)} ± ${pct(x.se)} (${p})`;
+}
+
+/**
+ * The markdown section of the paired tests: one row per class (and seed, with several), one
+ * column per method; a count of the classes each method is resolved above or below the first
+ * at p < 0.05; the pairs without a test, with why.
+ */
+export function pairedMarkdown(
+  paired: ComparePaired,
+  methods: CompareMethod[],
+  options: { classes: number[]; seeds: number; classNames?: readonly string[] },
+): string[] {
+  const first = methods.find((m) => m.name === paired.vs)!;
+  const others = methods.filter((m) => m.name !== paired.vs);
+  const lines = [
+    "",
+    `## Paired against ${first.title}, on the same test images`,
+    "",
+    `AUROC points of each method's primary score minus ${first.title}'s, ± DeLong's paired ` +
+    "standard error over test sets, with the two-sided p-value (per cell, not corrected for " +
+    "the number of cells). The error is that of the test set only: training seeds vary " +
+    "beyond it. Only runs kept with --keep-scores are paired.",
+    "",
+  ];
+  const header = ["class", ...others.map((m) => m.title)];
+  const rows: string[][] = [];
+  for (const c of options.classes) {
+    for (let seed = 0; seed < options.seeds; seed++) {
+      const cells = others.map((m) => {
+        const x = paired.pairs.find((q) =>
+          q.method === m.name && q.normalClass === c && q.seed === seed
+        );
+        return x ? pairText(x) : "–";
+      });
+      if (cells.every((x) => x === "–")) continue;
+      const name = `${options.classNames?.[c] ?? c} (${c})`;
+      rows.push([options.seeds > 1 ? `${name}, seed ${seed}` : name, ...cells]);
+    }
+  }
+  if (rows.length) lines.push(markdownTable(header, rows), "");
+  for (const m of others) {
+    const mine = paired.pairs.filter((q) => q.method === m.name);
+    if (!mine.length) continue;
+    const above = mine.filter((q) => q.p < 0.05 && q.diff > 0).length;
+    const below = mine.filter((q) => q.p < 0.05 && q.diff < 0).length;
+    lines.push(
+      `- ${m.title}: above ${first.title} at p < 0.05 in ${above} of ${mine.length} paired ` +
+        `runs, below in ${below}, not resolved in ${mine.length - above - below}.`,
+    );
+  }
+  for (const u of paired.unpaired) {
+    const m = methods.find((x) => x.name === u.method)!;
+    lines.push(`- Not paired: ${m.title}, class ${u.normalClass}, seed ${u.seed}: ${u.why}.`);
+  }
+  return lines;
+}

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { getMethod } from "../detectors/catalogue.ts";
+import { comparePaired } from "../metrics/evaluate.ts";
+import { type KeptCompareRun, pairedMarkdown, pairedWithFirst } from "./compare_paired.ts";
+import { SCORES_SCHEMA, type ScoresFile } from "./scores_file.ts";
+import { fakeResult } from "./testing.ts";
+
+const METHODS = [
+  { name: "geom", title: "GEOM", primaryScore: "dirichlet" },
+  { name: "goad", title: "GOAD", primaryScore: "goad" },
+  { name: "raw-ocsvm", title: "RAW-OC-SVM", primaryScore: "raw-ocsvm" },
+];
+const LABELS = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0];
+
+function scores(run: string, s: Record<string, number[]>, testDigest = "d"): ScoresFile {
+  return {
+    schema: SCORES_SCHEMA,
+    run,
+    recordDigest: "r",
+    testDigest,
+    testIndices: LABELS.map((_, i) => i),
+    labels: LABELS,
+    classes: LABELS.map((l) => l ? 0 : 1),
+    scores: s,
+  };
+}
+
+function run(method: string, seed: number, kept?: ScoresFile | string): KeptCompareRun {
+  const result = fakeResult(getMethod(method).plan("smoke"), {
+    dataset: "fashion-mnist",
+    normalClass: 0,
+    seed,
+    auroc: { x: 0.9 },
+  });
+  return {
+    method,
+    normalClass: 0,
+    seed,
+    status: "ok",
+    result,
+    ...(typeof kept === "string" ? { noScores: kept } : kept ? { scores: kept } : {}),
+  };
+}
+
+// Anomaly scores: GEOM ranks one anomaly below a normal, GOAD ranks all but ties one pair.
+const GEOM = {
+  dirichlet: [0.1, 0.2, 0.3, 0.6, 0.5, 0.7, 0.8, 0.9, 1, 1.1],
+  simple: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1.1],
+};
+const GOAD = { goad: [0.1, 0.2, 0.3, 0.4, 0.4, 0.7, 0.8, 0.9, 1, 1.1] };
+
+Deno.test("pairedWithFirst() tests each method's primary score against the first's", () => {
+  const runs = [
+    run("geom", 0, scores("geom", GEOM)),
+    run("goad", 0, scores("goad", GOAD)),
+    run("raw-ocsvm", 0, "no kept scores (x.scores.json.gz); rerun it with --keep-scores"),
+    run("geom", 1, scores("geom", GEOM)),
+    run("goad", 1, scores("goad", GOAD, "other images")),
+  ];
+  const p = pairedWithFirst(runs, METHODS)!;
+  assert.equal(p.vs, "geom");
+  assert.equal(p.pairs.length, 1);
+  const x = p.pairs[0]!;
+  const direct = comparePaired(GOAD.goad, GEOM.dirichlet, LABELS);
+  assert.deepEqual(
+    { score: x.score, vsScore: x.vsScore, a: x.a, b: x.b, diff: x.diff, se: x.se, p: x.p },
+    { score: "goad", vsScore: "dirichlet", ...direct },
+  );
+  assert.equal(x.a, 1 - 0.5 / 24); // one tie between a normal and an anomaly
+  assert.equal(x.b, 1 - 1 / 24); // one anomaly ranked below a normal
+  assert.deepEqual([x.n, x.nNormal], [10, 4]);
+  assert.deepEqual(p.unpaired.map((u) => [u.method, u.seed]), [["goad", 1], ["raw-ocsvm", 0]]);
+  assert.match(p.unpaired[0]!.why, /scored different test images/);
+  assert.equal(
+    p.unpaired[1]!.why,
+    "raw-ocsvm: no kept scores (x.scores.json.gz); rerun it with --keep-scores",
+  );
+
+  const md = pairedMarkdown(p, METHODS, { classes: [0], seeds: 2, classNames: ["T-shirt"] });
+  const text = md.join("\n");
+  assert.match(text, /^## Paired against GEOM, on the same test images$/m);
+  assert.match(text, /\| class +\| +GOAD \| RAW-OC-SVM \|/);
+  assert.match(text, /\| T-shirt \(0\), seed 0 \| \+2\.1 ± \d\.\d \(p 0\.\d{3}\) \| +– \|/);
+  assert.doesNotMatch(text, /seed 1 \|/); // no test on seed 1: no row
+  assert.match(
+    text,
+    /- GOAD: above GEOM at p < 0\.05 in 0 of 1 paired runs, below in 0, not resolved in 1\./,
+  );
+  assert.match(text, /- Not paired: GOAD, class 0, seed 1: Cannot compare .*different test images/);
+});
+
+Deno.test("pairedWithFirst() asks nothing when no run kept scores or one method ran", () => {
+  assert.equal(pairedWithFirst([run("geom", 0), run("goad", 0)], METHODS), undefined);
+  assert.equal(
+    pairedWithFirst([run("geom", 0, scores("geom", GEOM))], METHODS.slice(0, 1)),
+    undefined,
+  );
+  // The first method's run failed or is missing: no pair (the table shows why), nothing unpaired.
+  const p = pairedWithFirst([run("goad", 0, scores("goad", GOAD))], METHODS)!;
+  assert.deepEqual([p.pairs, p.unpaired], [[], []]);
+});
