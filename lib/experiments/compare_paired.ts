@@ -6,9 +6,11 @@
  * correlated errors, so their difference is pinned down far better than either AUROC alone.
  * @module
  */
+import { getMethod } from "../detectors/catalogue.ts";
 import type { CompareMethod, CompareRun } from "./compare_summary.ts";
 import { markdownTable, pct, signedPct } from "./markdown.ts";
-import { pairedAcross, type ScoresFile } from "./scores_file.ts";
+import type { KeptRun } from "./run_method.ts";
+import { pairedAcross, type ScoredTest, type ScoresFile, scoresFileOf } from "./scores_file.ts";
 import { oneLine } from "../util/errors.ts";
 
 /** A run of the comparison with its kept scores, or why it has none. */
@@ -99,6 +101,31 @@ export function pairedWithFirst(
     }
   }
   return out;
+}
+
+/**
+ * The paired tests of runs kept in memory (`runMethodKept`, one per method, on the same split)
+ * against the first of them, each on its method's primary score: what `compare --keep-scores`
+ * gives from files, for a notebook's runs.
+ */
+export function pairedOfKept(
+  runs: ReadonlyArray<Pick<KeptRun, "result" | "scores"> & { data: ScoredTest }>,
+): ComparePaired | undefined {
+  const methods = runs.map(({ result }) => {
+    const m = getMethod(result.method);
+    return { name: m.name, title: m.title, primaryScore: m.primaryScore };
+  });
+  return pairedWithFirst(
+    runs.map(({ result, scores, data }) => ({
+      method: result.method,
+      normalClass: result.normalClass,
+      seed: result.seed,
+      status: result.status,
+      result,
+      ...(result.status === "ok" ? { scores: scoresFileOf(result, scores, data) } : {}),
+    })),
+    methods,
+  );
 }
 
 /** `+1.2 ± 0.4 (p 0.006)`: a paired difference in AUROC points. */

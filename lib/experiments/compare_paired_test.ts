@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { getMethod } from "../detectors/catalogue.ts";
 import { comparePaired } from "../metrics/evaluate.ts";
-import { type KeptCompareRun, pairedMarkdown, pairedWithFirst } from "./compare_paired.ts";
+import {
+  type KeptCompareRun,
+  pairedMarkdown,
+  pairedOfKept,
+  pairedWithFirst,
+} from "./compare_paired.ts";
 import { SCORES_SCHEMA, type ScoresFile } from "./scores_file.ts";
 import { fakeResult } from "./testing.ts";
 
@@ -98,4 +103,33 @@ Deno.test("pairedWithFirst() asks nothing when no run kept scores or one method 
   // The first method's run failed or is missing: no pair (the table shows why), nothing unpaired.
   const p = pairedWithFirst([run("goad", 0, scores("goad", GOAD))], METHODS)!;
   assert.deepEqual([p.pairs, p.unpaired], [[], []]);
+});
+
+Deno.test("pairedOfKept() pairs runs held in memory on the same split, by primary score", () => {
+  const test = {
+    data: new Float32Array(LABELS.length * 4),
+    n: LABELS.length,
+    height: 2,
+    width: 2,
+    channels: 1,
+  };
+  const testLabels = Uint8Array.from(LABELS);
+  const kept = (method: string, s: Record<string, number[]>, images = test) => ({
+    result: run(method, 0).result!,
+    scores: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Float64Array.from(v)])),
+    data: { test: images, testLabels },
+  });
+  const p = pairedOfKept([kept("geom", GEOM), kept("goad", GOAD)])!;
+  assert.equal(p.vs, "geom");
+  assert.deepEqual(p.pairs.map((x) => [x.method, x.score, x.vsScore, x.diff]), [[
+    "goad",
+    "goad",
+    "dirichlet",
+    comparePaired(GOAD.goad, GEOM.dirichlet, LABELS).diff,
+  ]]);
+  // Other test images (another pixel): refused, with the reason.
+  const other = { ...test, data: test.data.map((_, i) => i === 0 ? 1 : 0) };
+  const q = pairedOfKept([kept("geom", GEOM), kept("goad", GOAD, other)])!;
+  assert.equal(q.pairs.length, 0);
+  assert.match(q.unpaired[0]!.why, /scored different test images/);
 });

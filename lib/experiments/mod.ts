@@ -23,6 +23,7 @@ export * from "./ranking.ts";
 export * from "./alpha_summary.ts";
 export * from "./ablation_summary.ts";
 export * from "./compare_summary.ts";
+export * from "./compare_paired.ts";
 export * from "./published.ts";
 export * from "./summary_files.ts";
 export * from "./process_pool.ts";
