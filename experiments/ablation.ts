@@ -15,7 +15,7 @@
  *     [--classes 0,6,8] [--seeds N] [--transforms a,b,...] [--jobs N] [--shard i/n]
  *     [--root results/ablation] [--retry-failed] [--summary-only] [--no-png]
  *     [--data-dir D] [--image-size N] [--channels 1|3] [--no-verify] [--backend B]
- *     [--precision fp32|bf16|auto] [--quiet] [--no-summary]
+ *     [--precision fp32|bf16|auto] [--keep-scores] [--quiet] [--no-summary]
  *     [--slurm [--submit] [--runs-per-task N] [--max-parallel N] [--partition P] [--time T]
  *      [--cpus-per-task N] [--mem M] [--gres G] [--account A] [--slurm-template FILE]]
  *     [--status]
@@ -56,6 +56,8 @@ import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { getTransformSet } from "../lib/transforms/registry.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { RunError, UsageError } from "../lib/util/errors.ts";
+import { pairedSets, pairedSetsStatements } from "../lib/experiments/ablation_paired.ts";
+import { keptScoresOrWhy } from "../lib/experiments/scores_file.ts";
 import { parsePrecision, type PrecisionRequest } from "../lib/backend/precision.ts";
 import {
   type CommandSpec,
@@ -141,6 +143,14 @@ export const ABLATION_COMMAND = {
       "where runs and summaries go; must be inside the folders the task may write",
       "--root results/ablation-rerun",
     ),
+    "keep-scores": {
+      type: "boolean",
+      default: false,
+      help: "every run keeps its test scores beside its result, and the summary tests the " +
+        "geometric set against each other set run by run on the same test images (DeLong's " +
+        "paired test); results finished without them are reused as they are",
+      example: "--keep-scores",
+    },
     ...SWEEP_FLAGS,
     ...SLURM_FLAGS,
   },
@@ -176,6 +186,7 @@ async function ablationPlan(values: AblationValues) {
     ...dataOptionsOf(values),
     backend: values.backend,
     precision,
+    ...(values["keep-scores"] ? { keepScores: true } : {}),
   });
   // Runs must match the data they would be run on now; --summary-only without --data-dir
   // summarises what is stored, wherever its data came from (the summary lists the sources).
@@ -330,6 +341,16 @@ async function buildSummary(
     scoreOrder: ABLATION_METHODS[o.method].scores,
     scorePair: ABLATION_METHODS[o.method].pair,
   });
+  const kept = await Promise.all(ok.map(async ({ file, result }) => ({
+    transforms: String(result.hyperparameters.transforms),
+    normalClass: result.normalClass,
+    seed: result.seed,
+    ...await keptScoresOrWhy(join(dir, "runs", file), result.digest),
+  })));
+  const pairedSetsData = pairedSets(kept, GEOMETRIC_SET, data.scores);
+  if (pairedSetsData) {
+    data.statements.push(...pairedSetsStatements(pairedSetsData, data.scores, data.sets));
+  }
   const setInfo: AblationSummary["setInfo"] = {};
   for (const set of data.sets) {
     const t = getTransformSet(set, { height: 32, width: 32 });
@@ -356,6 +377,7 @@ async function buildSummary(
     ].sort(),
     secondsPerRun: secondsPerRun(ok.map((x) => x.result)),
     ...data,
+    ...(pairedSetsData ? { pairedSets: pairedSetsData } : {}),
   };
 }
 

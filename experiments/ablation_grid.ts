@@ -203,6 +203,8 @@ export interface AblationGridOptions {
   imageSize?: number;
   channels?: 1 | 3;
   verify?: boolean;
+  /** Every run keeps its test scores (--keep-scores; the summary pairs sets on them). */
+  keepScores?: boolean;
 }
 
 /** `<root>/<dataset>`: where runs/, summary.json and summary.md of an ablation live (a folder

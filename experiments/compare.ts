@@ -79,8 +79,8 @@ import {
   textFlag,
 } from "../lib/util/cli.ts";
 import { checkOutputFolder } from "../lib/util/sandbox.ts";
-import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
-import { keptScoresOf, type ScoresFile } from "../lib/experiments/scores_file.ts";
+import { RunError, UsageError } from "../lib/util/errors.ts";
+import { keptScoresOrWhy, type ScoresFile } from "../lib/experiments/scores_file.ts";
 
 /** Schema of the comparison summary. */
 export const COMPARE_SCHEMA = "geomad.compare/v1";
@@ -355,15 +355,13 @@ async function writeCompareSummary(
 async function withKeptScores(
   outcomes: SweepOutcome[],
 ): Promise<Array<SweepOutcome & { scores?: ScoresFile; noScores?: string }>> {
-  return await Promise.all(outcomes.map(async (x) => {
-    if (x.result?.status !== "ok") return x;
-    try {
-      const kept = await keptScoresOf(x.spec.out, x.result.digest);
-      return "file" in kept ? { ...x, scores: kept.file } : { ...x, noScores: kept.missing };
-    } catch (err) {
-      return { ...x, noScores: oneLine(err) };
-    }
-  }));
+  return await Promise.all(
+    outcomes.map(async (x) =>
+      x.result?.status === "ok"
+        ? { ...x, ...await keptScoresOrWhy(x.spec.out, x.result.digest) }
+        : x
+    ),
+  );
 }
 
 /** The comparison's cells (method x class, and the mean row) from the sweep's outcomes. */

@@ -8,6 +8,7 @@
 import { type MeanSem, meanSem } from "../metrics/summary.ts";
 import { pctMeanSem, signedPctMeanSem } from "./markdown.ts";
 import type { RunResult, ScoreDifference } from "./result.ts";
+import type { SetsPaired } from "./ablation_paired.ts";
 
 /** A class index, or `"mean"` for the average over classes. */
 export type ClassKey = number | "mean";
@@ -497,6 +498,8 @@ export interface RunNote {
 
 /** summary.json of an ablation. */
 export interface AblationSummary extends AblationSummaryData {
+  /** The geometric set against each other set on the same test images (`--keep-scores`). */
+  pairedSets?: SetsPaired;
   schema: string;
   version: number;
   createdAt: string;

@@ -189,6 +189,22 @@ export async function keptScoresOf(
   return { file };
 }
 
+/**
+ * {@linkcode keptScoresOf} for a summary, which goes on without them: the scores, or why there
+ * are none (an unreadable file included).
+ */
+export async function keptScoresOrWhy(
+  resultPath: string,
+  digest: string | undefined,
+): Promise<{ scores?: ScoresFile; noScores?: string }> {
+  try {
+    const kept = await keptScoresOf(resultPath, digest);
+    return "file" in kept ? { scores: kept.file } : { noScores: kept.missing };
+  } catch (err) {
+    return { noScores: oneLine(err) };
+  }
+}
+
 /** Score `scoreA` of run `a` against score `scoreB` of run `b`, on the same test images. */
 export interface PairedAcross extends PairedAurocs {
   /** How many test images, of them normal. */

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { comparePaired } from "../metrics/evaluate.ts";
+import { type KeptAblationRun, pairedSets, pairedSetsStatements } from "./ablation_paired.ts";
+import { SCORES_SCHEMA, type ScoresFile } from "./scores_file.ts";
+
+const LABELS = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+function kept(s: Record<string, number[]>, testDigest = "d"): ScoresFile {
+  return {
+    schema: SCORES_SCHEMA,
+    run: "r",
+    recordDigest: "r",
+    testDigest,
+    testIndices: LABELS.map((_, i) => i),
+    labels: LABELS,
+    classes: LABELS.map((l) => l ? 0 : 1),
+    scores: s,
+  };
+}
+
+const run = (transforms: string, seed: number, scores?: ScoresFile): KeptAblationRun => ({
+  transforms,
+  normalClass: 0,
+  seed,
+  ...(scores ? { scores } : {}),
+});
+
+// Anomaly scores: the geometric set separates perfectly, blur poorly, rot4 nearly.
+const PERFECT = LABELS.map((l, i) => l ? i / 100 : 1 + i / 100);
+const POOR = LABELS.map((l, i) => l ? 0.6 + i / 100 : ((i * 7) % 20) / 20);
+const NEARLY = PERFECT.map((x, i) => i === 0 ? 1.5 : x);
+
+Deno.test("pairedSets() tests the geometric set against each set per score, class and seed", () => {
+  const runs = [
+    run("geometric72", 0, kept({ dirichlet: PERFECT, simple: PERFECT })),
+    run("blur", 0, kept({ dirichlet: POOR, simple: POOR })),
+    run("blur", 0, kept({ dirichlet: PERFECT, simple: PERFECT })), // a duplicate: the first counts
+    run("rot4", 0, kept({ dirichlet: NEARLY })), // one score only: paired on it
+    run("geometric72", 1, kept({ dirichlet: PERFECT, simple: PERFECT })),
+    run("blur", 1), // no kept scores
+    run("rot4", 1, kept({ dirichlet: NEARLY }, "other images")),
+    run("noise", 2, kept({ dirichlet: POOR })), // no geometric run of seed 2: nothing
+  ];
+  const p = pairedSets(runs, "geometric72", ["dirichlet", "simple"])!;
+  assert.equal(p.geometric, "geometric72");
+  assert.deepEqual(
+    p.pairs.map((x) => [x.transforms, x.score, x.seed]),
+    [["blur", "dirichlet", 0], ["blur", "simple", 0], ["rot4", "dirichlet", 0]],
+  );
+  const blur = comparePaired(PERFECT, POOR, LABELS);
+  assert.deepEqual([p.pairs[0]!.diff, p.pairs[0]!.se, p.pairs[0]!.p], [blur.diff, blur.se, blur.p]);
+  assert.ok(p.pairs[0]!.diff > 0.3 && p.pairs[0]!.p < 0.05);
+  assert.equal(p.unpaired, 2); // blur seed 1 (no scores), rot4 seed 1 (other images)
+
+  const text = pairedSetsStatements(p, ["dirichlet", "simple"], ["geometric72", "rot4", "blur"]);
+  assert.equal(text.length, 2);
+  assert.match(
+    text[0]!,
+    /^geometric72 against each set on the same test images \(dirichlet score; .*\): rot4: above in 0 of 1, below in 0; blur: above in 1 of 1, below in 0\. 2 runs without kept scores are not paired\.$/,
+  );
+  assert.match(text[1]!, /\(simple score; .*\): blur: above in 1 of 1, below in 0\./);
+});
+
+Deno.test("pairedSets() is undefined when no run kept its scores", () => {
+  assert.equal(
+    pairedSets([run("geometric72", 0), run("blur", 0)], "geometric72", ["x"]),
+    undefined,
+  );
+});
