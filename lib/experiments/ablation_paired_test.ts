@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
 import { comparePaired } from "../metrics/evaluate.ts";
 import { type KeptAblationRun, pairedSets, pairedSetsStatements } from "./ablation_paired.ts";
-import { SCORES_SCHEMA, type ScoresFile } from "./scores_file.ts";
+import type { ScoresFile } from "./scores_file.ts";
+import { fakeScoresFile } from "./testing.ts";
 
 const LABELS = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
-function kept(s: Record<string, number[]>, testDigest = "d"): ScoresFile {
-  return {
-    schema: SCORES_SCHEMA,
-    run: "r",
-    recordDigest: "r",
-    testDigest,
-    testIndices: LABELS.map((_, i) => i),
-    labels: LABELS,
-    classes: LABELS.map((l) => l ? 0 : 1),
-    scores: s,
-  };
-}
+const kept = (s: Record<string, number[]>, testDigest = "d") =>
+  fakeScoresFile(LABELS, s, { testDigest });
 
 const run = (transforms: string, seed: number, scores?: ScoresFile): KeptAblationRun => ({
   transforms,

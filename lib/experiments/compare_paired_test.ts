@@ -7,8 +7,8 @@ import {
   pairedOfKept,
   pairedWithFirst,
 } from "./compare_paired.ts";
-import { SCORES_SCHEMA, type ScoresFile } from "./scores_file.ts";
-import { fakeResult } from "./testing.ts";
+import type { ScoresFile } from "./scores_file.ts";
+import { fakeResult, fakeScoresFile } from "./testing.ts";
 
 const METHODS = [
   { name: "geom", title: "GEOM", primaryScore: "dirichlet" },
@@ -17,18 +17,8 @@ const METHODS = [
 ];
 const LABELS = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0];
 
-function scores(run: string, s: Record<string, number[]>, testDigest = "d"): ScoresFile {
-  return {
-    schema: SCORES_SCHEMA,
-    run,
-    recordDigest: "r",
-    testDigest,
-    testIndices: LABELS.map((_, i) => i),
-    labels: LABELS,
-    classes: LABELS.map((l) => l ? 0 : 1),
-    scores: s,
-  };
-}
+const scores = (run: string, s: Record<string, number[]>, testDigest = "d") =>
+  fakeScoresFile(LABELS, s, { run, testDigest });
 
 function run(method: string, seed: number, kept?: ScoresFile | string): KeptCompareRun {
   const result = fakeResult(getMethod(method).plan("smoke"), {

@@ -11,6 +11,7 @@ import {
   type ScoreMetrics,
   withDigest,
 } from "./result.ts";
+import { SCORES_SCHEMA, type ScoresFile } from "./scores_file.ts";
 
 /** Options for {@linkcode fakeResult}. */
 export interface FakeResultOptions {
@@ -124,4 +125,25 @@ export function fakePaperGeomResult(
   createdAt: string,
 ): RunResult {
   return fakePaperResult("geom", normalClass, { dirichlet }, createdAt);
+}
+
+/**
+ * A hand-made kept-scores file: `labels` (1 = normal) for test images 0..n-1, class 0 normal and
+ * 1 anomalous, the given scores; `testDigest` names the images (equal digests = same images).
+ */
+export function fakeScoresFile(
+  labels: number[],
+  scores: Record<string, number[]>,
+  o: { run?: string; testDigest?: string } = {},
+): ScoresFile {
+  return {
+    schema: SCORES_SCHEMA,
+    run: o.run ?? "r",
+    recordDigest: "r",
+    testDigest: o.testDigest ?? "d",
+    testIndices: labels.map((_, i) => i),
+    labels,
+    classes: labels.map((l) => l ? 0 : 1),
+    scores,
+  };
 }
