@@ -13,10 +13,10 @@
  *     [--channels 1|3] [--no-verify] [--backend B]
  *     [--precision fp32|bf16|auto] [--keep-scores] [--quiet]
  *
- * `--keep-scores` keeps every run's test scores beside its result, and the summary then tests
- * each method against the first, class by class, on the same test images (DeLong's paired test,
- * lib/experiments/compare_paired.ts); results finished without kept scores are reused as they
- * are and listed as not paired.
+ * `--keep-scores` keeps every run's test scores beside its result. The summary tests each method
+ * against the first, class by class and seed by seed, on the same test images, wherever it finds
+ * kept scores (DeLong's paired test, lib/experiments/compare_paired.ts); results finished
+ * without them are reused as they are and listed as not paired.
  *
  * A run that fails (status failed, e.g. a NaN loss) is shown as failed with its reason and the
  * comparison goes on. Exit 1 when a run crashed without a result (the summary is still

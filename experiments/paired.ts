@@ -11,6 +11,7 @@ import {
   keptScoresOf,
   pairedAcross,
   readScoresFile,
+  RERUN_HINT,
   type ScoresFile,
 } from "../lib/experiments/scores_file.ts";
 import { formatTable } from "../lib/experiments/table.ts";
@@ -55,8 +56,8 @@ async function scoresArg(arg: string): Promise<ScoresFile> {
   if (arg.endsWith(".scores.json.gz")) return await readScoresFile(arg);
   const kept = await keptScoresOf(arg, (await readRunResult(arg)).digest);
   if ("missing" in kept) {
-    if (kept.stale) throw new DataError(kept.missing);
-    throw new UsageError(`${arg}: ${kept.missing} (a kept checkpoint makes that a rescoring)`);
+    if (kept.stale) throw new DataError(`${kept.missing}; ${RERUN_HINT}`);
+    throw new UsageError(`${arg}: ${kept.missing}; ${RERUN_HINT}`);
   }
   return kept.file;
 }

@@ -61,7 +61,10 @@ Deno.test("paired: two methods on the same test images; other images or no kept 
     await Deno.remove(join(dir, "geom-1.scores.json.gz")); // as a run without --keep-scores
     const none = await deno(["run", "--allow-read", PAIRED, geom, seed1]);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /geom-1\.json: no kept scores .* rerun it with --keep-scores/);
+    assert.match(
+      none.stderr,
+      /geom-1\.json: no kept scores .*; run it again with `deno task run`, .*`--keep-scores --force`/,
+    );
     // A record rerun at the same path leaves the earlier run's scores beside it: refused.
     await Deno.copyFile(join(dir, "geom-0.scores.json.gz"), join(dir, "geom-1.scores.json.gz"));
     const stale = await deno(["run", "--allow-read", PAIRED, geom, seed1]);

@@ -2,17 +2,21 @@
  * The ablation's paired tests across transform sets: the geometric set against each other set,
  * run by run (same class and seed, so the same test images), on each score, from the scores the
  * runs kept (`deno task ablation --keep-scores`). DeLong's paired test of the two runs' AUROCs
- * resolves a set's difference on one class and seed, where the seed table needs several seeds.
+ * says whether the two trained networks differ on this test set: its error is the test set's
+ * only. Training seeds vary beyond it, which the seed table measures; the two answer different
+ * questions.
  * @module
  */
 import { pairedAcross, type ScoresFile } from "./scores_file.ts";
+import { oneLine } from "../util/errors.ts";
 
-/** A run of the ablation with its kept scores, when it kept them. */
+/** A run of the ablation with its kept scores, or why it has none. */
 export interface KeptAblationRun {
   transforms: string;
   normalClass: number;
   seed: number;
   scores?: ScoresFile;
+  noScores?: string;
 }
 
 /** One set against the geometric set on one score, class and seed. */
@@ -27,13 +31,20 @@ export interface SetPair {
   p: number;
 }
 
+/** A run of another set with a geometric run of the same class and seed, but no test. */
+export interface UnpairedSetRun {
+  transforms: string;
+  normalClass: number;
+  seed: number;
+  why: string;
+}
+
 /** Every paired test of an ablation against its geometric set. */
 export interface SetsPaired {
   /** The set every other is compared with. */
   geometric: string;
   pairs: SetPair[];
-  /** Runs of another set, with a geometric run of the same class and seed, but no test. */
-  unpaired: number;
+  unpaired: UnpairedSetRun[];
 }
 
 /**
@@ -52,28 +63,38 @@ export function pairedSets(
     const key = `${r.transforms}/${r.normalClass}/${r.seed}`;
     if (!first.has(key)) first.set(key, r);
   }
-  const out: SetsPaired = { geometric, pairs: [], unpaired: 0 };
+  const out: SetsPaired = { geometric, pairs: [], unpaired: [] };
   for (const r of first.values()) {
     if (r.transforms === geometric) continue;
     const g = first.get(`${geometric}/${r.normalClass}/${r.seed}`);
     if (!g) continue;
-    const both = r.scores && g.scores
-      ? scores.filter((s) =>
-        Object.hasOwn(r.scores!.scores, s) && Object.hasOwn(g.scores!.scores, s)
-      )
-      : [];
+    const { transforms, normalClass, seed } = r;
+    const unpaired = (why: string) => out.unpaired.push({ transforms, normalClass, seed, why });
+    if (!r.scores || !g.scores) {
+      unpaired(
+        [r, g].filter((x) => !x.scores).map((x) =>
+          `${x.transforms}: ${x.noScores ?? "no kept scores"}`
+        ).join("; "),
+      );
+      continue;
+    }
+    const both = scores.filter((s) =>
+      Object.hasOwn(r.scores!.scores, s) && Object.hasOwn(g.scores!.scores, s)
+    );
     if (both.length === 0) {
-      out.unpaired++;
+      unpaired("no score kept by both runs");
       continue;
     }
     try {
-      for (const score of both) {
-        const t = pairedAcross(g.scores!, r.scores!, score, score);
-        const { normalClass, seed, transforms } = r;
+      const tests = both.map((score) => ({
+        score,
+        t: pairedAcross(g.scores!, r.scores!, score, score),
+      }));
+      for (const { score, t } of tests) {
         out.pairs.push({ transforms, score, normalClass, seed, diff: t.diff, se: t.se, p: t.p });
       }
-    } catch {
-      out.unpaired++; // other test images: not comparable
+    } catch (err) {
+      unpaired(oneLine(err)); // other test images: not comparable
     }
   }
   return out;
@@ -81,7 +102,8 @@ export function pairedSets(
 
 /**
  * One sentence per score: against each other set (in `setOrder`), in how many (class, seed)
- * runs the geometric set's AUROC is above at p < 0.05, and in how many below.
+ * runs the geometric set's AUROC is above at p < 0.05, and in how many below; then how many
+ * runs could not be paired. A sentence saying so when nothing was paired.
  */
 export function pairedSetsStatements(
   paired: SetsPaired,
@@ -101,9 +123,21 @@ export function pairedSetsStatements(
     });
     out.push(
       `${paired.geometric} against each set on the same test images (${score} score; DeLong's ` +
-        `paired test of each class and seed's two runs, p < 0.05, uncorrected): ` +
-        `${parts.join("; ")}.` +
-        (paired.unpaired ? ` ${paired.unpaired} runs without kept scores are not paired.` : ""),
+        `paired test of each class and seed's two runs, p < 0.05, uncorrected; its error is ` +
+        `the test set's only, training seeds vary beyond it): ${parts.join("; ")}.`,
+    );
+  }
+  if (paired.pairs.length === 0) {
+    out.push(
+      `No paired tests against ${paired.geometric}: no run of another set has a ` +
+        `${paired.geometric} run of the same class and seed with kept scores.`,
+    );
+  }
+  if (paired.unpaired.length) {
+    out.push(
+      `${paired.unpaired.length} runs of other sets not paired with ${paired.geometric} (no ` +
+        "kept scores on one side, or other test images; pairedSets.unpaired in summary.json " +
+        "says why for each).",
     );
   }
   return out;

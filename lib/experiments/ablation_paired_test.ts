@@ -41,20 +41,30 @@ Deno.test("pairedSets() tests the geometric set against each set per score, clas
   const blur = comparePaired(PERFECT, POOR, LABELS);
   assert.deepEqual([p.pairs[0]!.diff, p.pairs[0]!.se, p.pairs[0]!.p], [blur.diff, blur.se, blur.p]);
   assert.ok(p.pairs[0]!.diff > 0.3 && p.pairs[0]!.p < 0.05);
-  assert.equal(p.unpaired, 2); // blur seed 1 (no scores), rot4 seed 1 (other images)
+  assert.deepEqual(p.unpaired.map((u) => [u.transforms, u.seed]), [["blur", 1], ["rot4", 1]]);
+  assert.equal(p.unpaired[0]!.why, "blur: no kept scores");
+  assert.match(p.unpaired[1]!.why, /scored different test images/);
 
   const text = pairedSetsStatements(p, ["dirichlet", "simple"], ["geometric72", "rot4", "blur"]);
-  assert.equal(text.length, 2);
+  assert.equal(text.length, 3);
   assert.match(
     text[0]!,
-    /^geometric72 against each set on the same test images \(dirichlet score; .*\): rot4: above in 0 of 1, below in 0; blur: above in 1 of 1, below in 0\. 2 runs without kept scores are not paired\.$/,
+    /^geometric72 against each set on the same test images \(dirichlet score; .*uncorrected; its error is the test set's only, training seeds vary beyond it\): rot4: above in 0 of 1, below in 0; blur: above in 1 of 1, below in 0\.$/,
   );
-  assert.match(text[1]!, /\(simple score; .*\): blur: above in 1 of 1, below in 0\./);
+  assert.match(text[1]!, /\(simple score; .*\): blur: above in 1 of 1, below in 0\.$/);
+  assert.match(text[2]!, /^2 runs of other sets not paired with geometric72 \(no kept scores/);
 });
 
-Deno.test("pairedSets() is undefined when no run kept its scores", () => {
+Deno.test("pairedSets() is undefined when no run kept its scores; says when none pairs", () => {
   assert.equal(
     pairedSets([run("geometric72", 0), run("blur", 0)], "geometric72", ["x"]),
     undefined,
   );
+  // No geometric run (e.g. --transforms without it): nothing paired, and a sentence says so.
+  const p = pairedSets([run("blur", 0, kept({ x: POOR }))], "geometric72", ["x"])!;
+  assert.deepEqual([p.pairs, p.unpaired], [[], []]);
+  assert.deepEqual(pairedSetsStatements(p, ["x"], ["blur"]), [
+    "No paired tests against geometric72: no run of another set has a geometric72 run of the " +
+    "same class and seed with kept scores.",
+  ]);
 });

@@ -6,11 +6,17 @@
  * correlated errors, so their difference is pinned down far better than either AUROC alone.
  * @module
  */
-import { getMethod } from "../detectors/catalogue.ts";
+import { getMethod, methodNames } from "../detectors/catalogue.ts";
 import type { CompareMethod, CompareRun } from "./compare_summary.ts";
 import { markdownTable, pct, signedPct } from "./markdown.ts";
 import type { KeptRun } from "./run_method.ts";
-import { pairedAcross, type ScoredTest, type ScoresFile, scoresFileOf } from "./scores_file.ts";
+import {
+  pairedAcross,
+  RERUN_HINT,
+  type ScoredTest,
+  type ScoresFile,
+  scoresFileOf,
+} from "./scores_file.ts";
 import { oneLine } from "../util/errors.ts";
 
 /** A run of the comparison with its kept scores, or why it has none. */
@@ -112,8 +118,14 @@ export function pairedOfKept(
   runs: ReadonlyArray<Pick<KeptRun, "result" | "scores"> & { data: ScoredTest }>,
 ): ComparePaired | undefined {
   const methods = runs.map(({ result }) => {
-    const m = getMethod(result.method);
-    return { name: m.name, title: m.title, primaryScore: m.primaryScore };
+    // A detector may name its results apart from its catalogue entry (cae-ocsvm-fair): then
+    // its own name and first score stand in.
+    const m = methodNames().includes(result.method) ? getMethod(result.method) : undefined;
+    return m ? { name: m.name, title: m.title, primaryScore: m.primaryScore } : {
+      name: result.method,
+      title: result.method,
+      primaryScore: Object.keys(result.metrics)[0] ?? "",
+    };
   });
   return pairedWithFirst(
     runs.map(({ result, scores, data }) => ({
@@ -179,12 +191,15 @@ export function pairedMarkdown(
     const below = mine.filter((q) => q.p < 0.05 && q.diff < 0).length;
     lines.push(
       `- ${m.title}: above ${first.title} at p < 0.05 in ${above} of ${mine.length} paired ` +
-        `runs, below in ${below}, not resolved in ${mine.length - above - below}.`,
+        `runs (class and seed), below in ${below}, not resolved in ${mine.length - above - below}.`,
     );
   }
   for (const u of paired.unpaired) {
     const m = methods.find((x) => x.name === u.method)!;
     lines.push(`- Not paired: ${m.title}, class ${u.normalClass}, seed ${u.seed}: ${u.why}.`);
+  }
+  if (paired.unpaired.length) {
+    lines.push(`- A finished run keeps no scores after the fact: to pair one, ${RERUN_HINT}.`);
   }
   return lines;
 }

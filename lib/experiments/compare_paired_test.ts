@@ -48,7 +48,7 @@ Deno.test("pairedWithFirst() tests each method's primary score against the first
   const runs = [
     run("geom", 0, scores("geom", GEOM)),
     run("goad", 0, scores("goad", GOAD)),
-    run("raw-ocsvm", 0, "no kept scores (x.scores.json.gz); rerun it with --keep-scores"),
+    run("raw-ocsvm", 0, "no kept scores (x.scores.json.gz)"),
     run("geom", 1, scores("geom", GEOM)),
     run("goad", 1, scores("goad", GOAD, "other images")),
   ];
@@ -68,7 +68,7 @@ Deno.test("pairedWithFirst() tests each method's primary score against the first
   assert.match(p.unpaired[0]!.why, /scored different test images/);
   assert.equal(
     p.unpaired[1]!.why,
-    "raw-ocsvm: no kept scores (x.scores.json.gz); rerun it with --keep-scores",
+    "raw-ocsvm: no kept scores (x.scores.json.gz)",
   );
 
   const md = pairedMarkdown(p, METHODS, { classes: [0], seeds: 2, classNames: ["T-shirt"] });
@@ -79,9 +79,10 @@ Deno.test("pairedWithFirst() tests each method's primary score against the first
   assert.doesNotMatch(text, /seed 1 \|/); // no test on seed 1: no row
   assert.match(
     text,
-    /- GOAD: above GEOM at p < 0\.05 in 0 of 1 paired runs, below in 0, not resolved in 1\./,
+    /- GOAD: above GEOM at p < 0\.05 in 0 of 1 paired runs \(class and seed\), below in 0, not resolved in 1\./,
   );
   assert.match(text, /- Not paired: GOAD, class 0, seed 1: Cannot compare .*different test images/);
+  assert.match(text, /- A finished run keeps no scores after the fact: to pair one, run it again/);
 });
 
 Deno.test("pairedWithFirst() asks nothing when no run kept scores or one method ran", () => {

@@ -162,7 +162,8 @@ export async function readScoresFile(path: string): Promise<ScoresFile> {
 /**
  * The kept scores beside the result record at `resultPath` whose content digest is `digest`, or
  * why there are none: no scores file (the run was not kept with --keep-scores), or a file that
- * belongs to an earlier run at the same path (its recordDigest is not this record's).
+ * belongs to an earlier run at the same path (its recordDigest is not this record's). Either
+ * way the run's scores come back with {@linkcode RERUN_HINT}.
  * @throws {DataError} for a scores file that cannot be read.
  */
 export async function keptScoresOf(
@@ -175,19 +176,26 @@ export async function keptScoresOf(
     file = await readScoresFile(path);
   } catch (err) {
     if (err instanceof DataError && !existsSync(path)) {
-      return { missing: `no kept scores (${path}); rerun it with --keep-scores`, stale: false };
+      return { missing: `no kept scores (${path})`, stale: false };
     }
     throw err;
   }
   if (digest === undefined || file.recordDigest !== digest) {
     return {
       missing: `${path} holds the scores of another run than ${resultPath} (an earlier run at ` +
-        "the same path); rerun it with --keep-scores",
+        "the same path)",
       stale: true,
     };
   }
   return { file };
 }
+
+/**
+ * How to give a finished run its scores: sweeps reuse finished results as they are, so it is the
+ * run's own command that does it.
+ */
+export const RERUN_HINT = "run it again with `deno task run`, its flags and `--keep-scores " +
+  "--force` (a kept checkpoint makes that a rescoring)";
 
 /**
  * {@linkcode keptScoresOf} for a summary, which goes on without them: the scores, or why there

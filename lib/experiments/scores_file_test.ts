@@ -6,6 +6,7 @@ import { DataError } from "../util/errors.ts";
 import { resultDigest, runKey } from "./result.ts";
 import {
   imagesDigest,
+  keptScoresOrWhy,
   pairedAcross,
   readScoresFile,
   type ScoresFile,
@@ -122,4 +123,26 @@ Deno.test("imagesDigest: changes with a pixel or the shape", () => {
   assert.notEqual(imagesDigest(pixel), d);
   assert.notEqual(imagesDigest({ ...TEST.test, height: 4, width: 1 }), d);
   assert.equal(imagesDigest({ ...TEST.test, data: TEST.test.data.slice() }), d);
+});
+
+Deno.test("keptScoresOrWhy: the record's own scores, or why not (none, an earlier run's, unreadable)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const record = join(dir, "seed-0.json"), path = scoresPathOf(record);
+    const file = kept(0, { dirichlet: [0.1, 0.2, 0.9, 0.3, 0.7, 0.4] });
+    const digest = file.recordDigest; // the record's digest, as writeRunResult stores it
+    assert.deepEqual(await keptScoresOrWhy(record, digest), {
+      noScores: `no kept scores (${path})`,
+    });
+    await writeScoresFile(path, file);
+    assert.deepEqual(await keptScoresOrWhy(record, digest), { scores: file });
+    const other = await keptScoresOrWhy(record, "another record's digest");
+    assert.match(other.noScores!, /holds the scores of another run than .*seed-0\.json/);
+    await Deno.writeTextFile(path, "not gzip, not JSON");
+    const bad = await keptScoresOrWhy(record, digest);
+    assert.match(bad.noScores!, /^Cannot read .*seed-0\.scores\.json\.gz: not gzip data/);
+    assert.equal(bad.scores, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
