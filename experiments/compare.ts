@@ -45,6 +45,7 @@ import {
   compareTable,
   summarizeCompare,
 } from "../lib/experiments/compare_summary.ts";
+import { pairedFigure } from "../lib/experiments/compare_paired.ts";
 import { writeReportFiles, writtenLines } from "../lib/report/files.ts";
 import { compareTables } from "../lib/report/paper_tables.ts";
 import { writeTableFiles } from "../lib/report/table_files.ts";
@@ -332,10 +333,18 @@ async function writeCompareSummary(
   const files = await writeReportFiles(join(dir, "summary"), {
     title: `Method comparison: ${dataset}, preset ${preset}`,
     meta: [`generated ${createdAt}`, ...dataUsed.map((d) => `data: ${d}`)],
-    sections: [{
-      title: "AUROC per class",
-      figures: [compareFigure(data, { dataset, classNames })],
-    }],
+    sections: [
+      {
+        title: "AUROC per class",
+        figures: [compareFigure(data, { dataset, classNames })],
+      },
+      ...(data.paired?.pairs.length
+        ? [{
+          title: "Paired against the first method, on the same test images",
+          figures: [pairedFigure(data.paired, data.methods, { ...o, dataset })],
+        }]
+        : []),
+    ],
   }, { png: o.png });
   const tables = await writeTableFiles(
     join(dir, "summary"),

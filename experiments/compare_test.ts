@@ -125,6 +125,8 @@ Deno.test("compare --keep-scores: each method against the first on the same test
     ]);
     const md = await Deno.readTextFile(join(dir, "summary.md"));
     assert.match(md, /^## Paired against RAW-OC-SVM, on the same test images$/m);
+    const html = await Deno.readTextFile(join(dir, "summary.html"));
+    assert.match(html, /Paired against the first method, on the same test images/);
     assert.match(
       md,
       /^- Not paired: RAW-OC-SVM \(fair\), class 1, seed 0: raw-ocsvm-fair: no kept scores/m,

@@ -9,6 +9,8 @@
 import { getMethod, methodNames } from "../detectors/catalogue.ts";
 import type { CompareMethod, CompareRun } from "./compare_summary.ts";
 import { markdownTable, pct, signedPct } from "./markdown.ts";
+import { barFigure, type BarSeries } from "../plots/bar.ts";
+import type { Figure } from "../plots/figure.ts";
 import type { KeptRun } from "./run_method.ts";
 import {
   pairedAcross,
@@ -202,4 +204,38 @@ export function pairedMarkdown(
     lines.push(`- A finished run keeps no scores after the fact: to pair one, ${RERUN_HINT}.`);
   }
   return lines;
+}
+
+/**
+ * Bars of each method's AUROC minus the first's (points), one group per class (and seed, with
+ * several), with 95% intervals over test sets (1.96 paired SE) as error bars.
+ */
+export function pairedFigure(
+  paired: ComparePaired,
+  methods: CompareMethod[],
+  options: { classes: number[]; seeds: number; classNames?: readonly string[]; dataset: string },
+): Figure {
+  const first = methods.find((m) => m.name === paired.vs)!;
+  const label = (c: number, seed: number) =>
+    `${options.classNames?.[c] ?? c} (${c})` + (options.seeds > 1 ? `, seed ${seed}` : "");
+  const series: BarSeries[] = [];
+  for (const m of methods.filter((x) => x.name !== paired.vs)) {
+    const mine = options.classes.flatMap((c) =>
+      paired.pairs.filter((q) => q.method === m.name && q.normalClass === c)
+        .sort((a, b) => a.seed - b.seed)
+    );
+    if (!mine.length) continue;
+    series.push({
+      name: m.title,
+      x: mine.map((q) => label(q.normalClass, q.seed)),
+      y: mine.map((q) => 100 * q.diff),
+      error: mine.map((q) => 100 * 1.96 * q.se),
+    });
+  }
+  return barFigure(series, {
+    title: `AUROC minus ${first.title}'s on the same test images, ${options.dataset}<br>` +
+      "bars: 95% interval over test sets (DeLong, paired)",
+    xTitle: "normal class",
+    yTitle: `AUROC difference to ${first.title} (points)`,
+  });
 }

@@ -3,6 +3,7 @@ import { getMethod } from "../detectors/catalogue.ts";
 import { comparePaired } from "../metrics/evaluate.ts";
 import {
   type KeptCompareRun,
+  pairedFigure,
   pairedMarkdown,
   pairedOfKept,
   pairedWithFirst,
@@ -83,6 +84,23 @@ Deno.test("pairedWithFirst() tests each method's primary score against the first
   );
   assert.match(text, /- Not paired: GOAD, class 0, seed 1: Cannot compare .*different test images/);
   assert.match(text, /- A finished run keeps no scores after the fact: to pair one, run it again/);
+
+  const fig = pairedFigure(p, METHODS, {
+    classes: [0],
+    seeds: 2,
+    classNames: ["T-shirt"],
+    dataset: "fashion-mnist",
+  });
+  assert.equal(fig.data.length, 1); // GOAD only: RAW-OC-SVM has no pair
+  const bars = fig.data[0] as unknown as {
+    name: string;
+    x: string[];
+    y: number[];
+    error_y: { array: number[] };
+  };
+  assert.deepEqual([bars.name, bars.x], ["GOAD", ["T-shirt (0), seed 0"]]);
+  assert.ok(Math.abs(bars.y[0]! - 100 * x.diff) < 1e-12);
+  assert.ok(Math.abs(bars.error_y.array[0]! - 196 * x.se) < 1e-9);
 });
 
 Deno.test("pairedWithFirst() asks nothing when no run kept scores or one method ran", () => {
