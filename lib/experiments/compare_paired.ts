@@ -236,6 +236,6 @@ export function pairedFigure(
     title: `AUROC minus ${first.title}'s on the same test images, ${options.dataset}<br>` +
       "bars: 95% interval over test sets (DeLong, paired)",
     xTitle: "normal class",
-    yTitle: `AUROC difference to ${first.title} (points)`,
+    yTitle: "difference (AUROC points)",
   });
 }

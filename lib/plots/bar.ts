@@ -71,9 +71,12 @@ export function barFigure(series: BarSeries[], options: BarFigureOptions = {}): 
     }),
     layout: baseLayout(options, {
       barmode: "group",
-      xaxis: { title: { text: options.xTitle ?? "" }, type: "category" },
+      // automargin: long category labels turn and grow the margin instead of running into
+      // the axis title or off the figure
+      xaxis: { title: { text: options.xTitle ?? "" }, type: "category", automargin: true },
       yaxis: {
         title: { text: options.yTitle ?? "" },
+        automargin: true,
         gridcolor: "#e5e5e5",
         ...(options.yRange ? { range: options.yRange } : {}),
       },
