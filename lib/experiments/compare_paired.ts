@@ -9,7 +9,7 @@
 import { getMethod, methodNames } from "../detectors/catalogue.ts";
 import type { CompareMethod, CompareRun } from "./compare_summary.ts";
 import { markdownTable, pct, signedPct } from "./markdown.ts";
-import { barFigure, type BarSeries } from "../plots/bar.ts";
+import { barFigure, type BarSeries, differenceSeries } from "../plots/bar.ts";
 import type { Figure } from "../plots/figure.ts";
 import type { KeptRun } from "./run_method.ts";
 import {
@@ -225,12 +225,12 @@ export function pairedFigure(
         .sort((a, b) => a.seed - b.seed)
     );
     if (!mine.length) continue;
-    series.push({
-      name: m.title,
-      x: mine.map((q) => label(q.normalClass, q.seed)),
-      y: mine.map((q) => 100 * q.diff),
-      error: mine.map((q) => 100 * 1.96 * q.se),
-    });
+    series.push(
+      differenceSeries(
+        m.title,
+        mine.map((q) => ({ x: label(q.normalClass, q.seed), diff: q.diff, se: q.se })),
+      ),
+    );
   }
   return barFigure(series, {
     title: `AUROC minus ${first.title}'s on the same test images, ${options.dataset}<br>` +

@@ -37,6 +37,27 @@ export function meanSemSeries(name: string, points: MeanSemPoint[], scale = 1): 
   };
 }
 
+/** One bar of {@linkcode differenceSeries}: a category, a difference and its standard error. */
+export interface DifferencePoint {
+  x: string;
+  diff: number;
+  se: number;
+}
+
+/**
+ * A series of paired differences (a method or set against a reference, per class) with 95%
+ * normal intervals (1.96 standard errors) as error bars; values multiplied by `scale` (100 for
+ * AUROC points).
+ */
+export function differenceSeries(name: string, points: DifferencePoint[], scale = 100): BarSeries {
+  return {
+    name,
+    x: points.map((p) => p.x),
+    y: points.map((p) => scale * p.diff),
+    error: points.map((p) => scale * 1.96 * p.se),
+  };
+}
+
 /** Options for {@link barFigure}. */
 export interface BarFigureOptions extends FigureOptions {
   xTitle?: string;

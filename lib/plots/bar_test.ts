@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { barFigure, meanSemSeries } from "./bar.ts";
+import { barFigure, differenceSeries, meanSemSeries } from "./bar.ts";
 
 Deno.test("barFigure() groups series per category with optional error bars", () => {
   const fig = barFigure([
@@ -28,4 +28,16 @@ Deno.test("meanSemSeries() scales means and errors; error bars only when some SE
   assert.deepEqual(Array.from(s.y), [90, 80]);
   assert.deepEqual(Array.from(s.error!), [1, 0]);
   assert.equal("error" in meanSemSeries("one seed", [{ x: "0", mean: 0.9, sem: 0 }]), false);
+});
+
+Deno.test("differenceSeries() scales differences and draws 1.96 SE intervals", () => {
+  const s = differenceSeries("GOAD", [{ x: "a", diff: 0.02, se: 0.005 }, {
+    x: "b",
+    diff: -0.1,
+    se: 0,
+  }]);
+  assert.deepEqual(s.x, ["a", "b"]);
+  assert.deepEqual(s.y.length, 2);
+  assert.ok(Math.abs(s.y[0]! - 2) < 1e-12 && Math.abs(s.y[1]! + 10) < 1e-12);
+  assert.ok(Math.abs(s.error![0]! - 0.98) < 1e-12 && s.error![1] === 0);
 });

@@ -3,7 +3,8 @@
  * plotly report (summary.html / summary.png).
  * @module
  */
-import { barFigure } from "../plots/bar.ts";
+import { barFigure, differenceSeries } from "../plots/bar.ts";
+import type { SetPair, SetsPaired } from "../experiments/ablation_paired.ts";
 import type { Figure } from "../plots/figure.ts";
 import { heatmapFigure } from "../plots/heatmap.ts";
 import type { Report, ReportTable } from "./html.ts";
@@ -196,7 +197,32 @@ export function ablationFigures(s: AblationSummary): Figure[] {
       }));
     }
   }
+  if (main && s.pairedSets?.pairs.some((x) => x.score === main)) {
+    figures.push(pairedSetsFigure(s, s.pairedSets, main));
+  }
   return figures;
+}
+
+/**
+ * The geometric set's AUROC minus each other set's, per class (and seed, with several), on the
+ * same test images, with 95% intervals over test sets (`--keep-scores`).
+ */
+function pairedSetsFigure(s: AblationSummary, paired: SetsPaired, score: string): Figure {
+  const series = s.sets.flatMap((set) => {
+    const mine = paired.pairs
+      .filter((x) => x.transforms === set && x.score === score)
+      .sort((a, b) => a.normalClass - b.normalClass || a.seed - b.seed);
+    if (!mine.length) return [];
+    const label = (x: SetPair) =>
+      classLabel(s, x.normalClass) + (s.seeds.length > 1 ? `, seed ${x.seed}` : "");
+    return [differenceSeries(set, mine.map((x) => ({ x: label(x), diff: x.diff, se: x.se })))];
+  });
+  return barFigure(series, {
+    title: `AUROC of ${paired.geometric} minus each set's, ${score} score<br>` +
+      "same test images; bars: 95% over test sets (DeLong, paired)",
+    xTitle: "normal class",
+    yTitle: "difference (AUROC points)",
+  });
 }
 
 function htmlTable(t: Table): ReportTable {

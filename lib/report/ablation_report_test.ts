@@ -96,3 +96,40 @@ Deno.test("ablationFigures() draws bars by set, a heatmap and bars per class", (
   assert.equal(report.sections[0]!.text, s.statements);
   assert.equal(report.sections[1]!.tables!.length, 5); // mean, 2 scores, 2 questions
 });
+
+Deno.test("ablationFigures() adds the paired differences to the geometric set when runs kept scores", () => {
+  const pair = (normalClass: number, seed: number, diff: number) => ({
+    transforms: "blur",
+    score: "dirichlet",
+    normalClass,
+    seed,
+    diff,
+    se: 0.01,
+    p: 0.001,
+  });
+  const s: AblationSummary = {
+    ...summary(RECORDS),
+    pairedSets: {
+      geometric: "geometric72",
+      pairs: [pair(1, 0, 0.18), pair(0, 1, 0.21), pair(0, 0, 0.2)],
+      unpaired: [],
+    },
+  };
+  const figs = ablationFigures(s);
+  assert.equal(figs.length, 4);
+  const bars = figs[3]!.data[0] as unknown as {
+    name: string;
+    x: string[];
+    y: number[];
+    error_y: { array: number[] };
+  };
+  assert.equal(bars.name, "blur");
+  // by class, then seed; the seed shown because the summary has two
+  assert.deepEqual(bars.x, ["T-shirt (0), seed 0", "T-shirt (0), seed 1", "Trouser (1), seed 0"]);
+  assert.deepEqual(bars.y.map((y) => Math.round(y * 10) / 10), [20, 21, 18]);
+  assert.ok(bars.error_y.array.every((e) => Math.abs(e - 1.96) < 1e-9));
+  assert.match(
+    String(figs[3]!.layout.title?.text),
+    /^AUROC of geometric72 minus each set's, dirichlet score<br>/,
+  );
+});
