@@ -46,9 +46,10 @@ export interface PaperTable {
   label: string;
   /**
    * Which cells are set in bold: the highest `ours` value in each row (methods as columns,
-   * as the GEOM paper's Table 1 does) or in each column (alternatives as rows).
+   * as the GEOM paper's Table 1 does) or in each column (alternatives as rows); `none` for
+   * tables where the highest is not the best (differences).
    */
-  best: "row" | "column";
+  best: "row" | "column" | "none";
 }
 
 /** True when the cell holds a number. */
@@ -66,6 +67,7 @@ export function bestCells(table: PaperTable, digits = 1): Set<string> {
   const round = (x: number) => Number(x.toFixed(digits));
   const groups: Array<Array<[number, number]>> = [];
   const ours = table.columns.flatMap((c, j) => c.kind === "ours" ? [j] : []);
+  if (table.best === "none") return out;
   if (table.best === "row") {
     table.rows.forEach((_, i) => groups.push(ours.map((j) => [i, j])));
   } else {

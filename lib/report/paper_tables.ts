@@ -13,6 +13,7 @@ import {
   type CompareSummaryData,
 } from "../experiments/compare_summary.ts";
 import { publishedFor } from "../experiments/published.ts";
+import type { ComparePaired } from "../experiments/compare_paired.ts";
 import { type ClassKey, findCell } from "../experiments/ablation_summary.ts";
 
 /** The evaluation protocol as a caption sentence. */
@@ -108,7 +109,47 @@ export function compareTables(data: CompareSummaryData, o: CompareTableOptions):
     caption,
     label: `compare-${o.dataset}-${o.preset}`,
     best: "row",
-  }];
+  }, ...(data.paired?.pairs.length ? [pairedTable(data, data.paired, o)] : [])];
+}
+
+/**
+ * Each method's AUROC minus the first's on the same test images, per class (and seed, with
+ * several): the difference ± DeLong's paired SE, the p-value as a note (`--keep-scores`).
+ */
+function pairedTable(
+  data: CompareSummaryData,
+  paired: ComparePaired,
+  o: CompareTableOptions,
+): PaperTable {
+  const first = data.methods.find((m) => m.name === paired.vs)!;
+  const others = data.methods.filter((m) => m.name !== paired.vs);
+  const rows: TableRowData[] = [];
+  for (const c of data.classes) {
+    for (let seed = 0; seed < o.seeds; seed++) {
+      const cells: TableCell[] = others.map((m) => {
+        const x = paired.pairs.find((q) =>
+          q.method === m.name && q.normalClass === c && q.seed === seed
+        );
+        if (!x) return undefined;
+        const p = x.p < 0.001 ? "p < 0.001" : `p ${x.p.toFixed(3)}`;
+        return { mean: 100 * x.diff, sem: 100 * x.se, note: p };
+      });
+      if (cells.every((x) => x === undefined)) continue;
+      const label = classLabel(c, o.classNames);
+      rows.push({ label: o.seeds > 1 ? `${label}, seed ${seed}` : label, cells });
+    }
+  }
+  return {
+    rowHeader: "normal class",
+    columns: others.map((m) => ({ title: `${m.title} − ${first.title}`, kind: "ours" })),
+    rows,
+    caption: `AUROC (%) of each method minus ${first.title}'s on the same test images, ` +
+      `${o.dataset}, preset ${o.preset}: the difference ± DeLong's paired standard error over ` +
+      "test sets (not over training seeds), with the two-sided p-value, not corrected for the " +
+      `number of comparisons. ${PROTOCOL_TEXT}`,
+    label: `compare-${o.dataset}-${o.preset}-paired`,
+    best: "none",
+  };
 }
 
 function ablationValue(s: AblationSummary, set: string, score: string, k: ClassKey): TableCell {

@@ -71,15 +71,54 @@ Deno.test("compareTables(): classes x methods, paper columns, best per row, prot
   assert.match(csv, /\r\nTrouser \(1\),98,1,2,99\.2,failed,,,,,\r\n/);
 });
 
+/** compareData() with paired tests of RAW-OC-SVM against GEOM on class 0, both seeds. */
+function pairedData() {
+  const pair = (seed: number, diff: number, p: number) => ({
+    method: "raw-ocsvm",
+    normalClass: 0,
+    seed,
+    score: "ocsvm",
+    vsScore: "dirichlet",
+    a: 0.9 + diff,
+    b: 0.9,
+    diff,
+    se: 0.007,
+    p,
+    n: 100,
+    nNormal: 10,
+  });
+  return {
+    ...compareData(),
+    paired: { vs: "geom", pairs: [pair(0, -0.015, 0.043), pair(1, 0.05, 0.0001)], unpaired: [] },
+  };
+}
+
+Deno.test("compareTables(): a second table of paired differences when runs kept scores", () => {
+  const data = pairedData();
+  const tables = compareTables(data, { dataset: "fashion-mnist", preset: "smoke", seeds: 2 });
+  assert.equal(tables.length, 2);
+  const tex = latexTable(tables[1]!);
+  assert.match(tex, /normal class & RAW\\_OC-SVM \$-\$ GEOM \\\\/);
+  assert.match(tex, /0 \(0\), seed 0 & -1\.5 \$\\pm\$ 0\.7 \{\\footnotesize \(p 0\.043\)\} \\\\/);
+  assert.match(
+    tex,
+    /0 \(0\), seed 1 & 5\.0 \$\\pm\$ 0\.7 \{\\footnotesize \(p \\textless\{\} 0\.001\)\}/,
+  );
+  assert.doesNotMatch(tex, /textbf/); // no "best" among differences
+  assert.match(tex, /not over training seeds/);
+  assert.match(tex, /\\label\{tab:compare-fashion-mnist-smoke-paired\}/);
+});
+
 toolTest(
   "compareTables(): the document with paper columns compiles with pdflatex",
   [PDFLATEX],
   async (tools, dir) => {
-    const tables = compareTables(compareData(), {
+    const tables = compareTables(pairedData(), {
       dataset: "fashion-mnist",
       preset: "smoke",
       seeds: 2,
     });
+    assert.equal(tables.length, 2); // the paired table compiles too
     await Deno.writeTextFile(join(dir, "s.tex"), latexDocument(tables));
     await compileLatex(tools.pdflatex!, join(dir, "s.tex"));
   },
