@@ -17,6 +17,12 @@ import {
   pairedMarkdown,
   pairedWithFirst,
 } from "./compare_paired.ts";
+import {
+  type PerSeedAurocs,
+  type SeedPaired,
+  seedPairedDiffs,
+  seedPairedMarkdown,
+} from "./compare_seeds.ts";
 
 /** A method as a column: name, table title and the score reported. */
 export interface CompareMethod {
@@ -67,6 +73,8 @@ export interface CompareSummaryData {
   cells: CompareCell[];
   /** Every method against the first on the same test images, where the runs kept scores. */
   paired?: ComparePaired;
+  /** Every method against the first, paired by seed, where two seeds or more ran. */
+  seedPaired?: SeedPaired;
 }
 
 function aurocOf(r: RunResult, score: string): number | undefined {
@@ -123,6 +131,7 @@ export function compareSummaryRecord(
     classes: data.classes,
     cells: data.cells,
     ...(data.paired ? { paired: data.paired } : {}),
+    ...(data.seedPaired ? { seedPaired: data.seedPaired } : {}),
     runs,
   };
 }
@@ -154,19 +163,23 @@ export function summarizeCompare(
 ): CompareSummaryData {
   const allClasses = options.allClasses ?? options.classes.length;
   const cells: CompareCell[] = [];
+  const perSeedOf: PerSeedAurocs = new Map();
   for (const m of options.methods) {
     const published = publishedFor(m.name, options.dataset);
     const perSeed = new Map<number, Map<number, number>>(); // seed -> class -> auroc
+    perSeedOf.set(m.name, perSeed);
     const classCells = options.classes.map((c) => classCell(runs, m, c, published, perSeed));
     const publishedRow = publishedMean(published, options.classes, allClasses);
     cells.push(...classCells, meanCell(m, classCells, perSeed, options.classes, publishedRow));
   }
   const paired = pairedWithFirst(runs, options.methods);
+  const seedPaired = seedPairedDiffs(perSeedOf, options.methods, options.classes);
   return {
     methods: options.methods,
     classes: options.classes,
     cells,
     ...(paired ? { paired } : {}),
+    ...(seedPaired ? { seedPaired } : {}),
   };
 }
 
@@ -394,6 +407,11 @@ export function compareMarkdown(
   lines.push(...compareNotes(data, options).map((n) => `- ${n}`));
   if (data.paired) {
     lines.push(...pairedMarkdown(data.paired, data.methods, { ...options, classes: data.classes }));
+  }
+  if (data.seedPaired) {
+    lines.push(
+      ...seedPairedMarkdown(data.seedPaired, data.methods, { ...options, classes: data.classes }),
+    );
   }
   lines.push(...failedRuns(data));
   return lines.join("\n") + "\n";

@@ -5,6 +5,7 @@ import {
   compareFigure,
   compareMarkdown,
   type CompareRun,
+  compareSummaryRecord,
   compareTable,
   summarizeCompare,
 } from "./compare_summary.ts";
@@ -129,4 +130,39 @@ Deno.test("compareTable() and compareMarkdown(): paper columns, hindsight mark, 
     "GEOM (paper)",
     "RAW-OC-SVM (paper)",
   ]);
+});
+
+Deno.test("summarizeCompare() pairs methods by seed where two seeds ran; markdown and record show it", () => {
+  const runs = [0, 1].flatMap((seed) => [
+    run("geom", 0, seed, { auroc: { dirichlet: 0.9 + seed / 100 } }),
+    run("raw-ocsvm", 0, seed, { auroc: { "raw-ocsvm": 0.8 + seed / 50 } }),
+  ]);
+  const d = summarizeCompare(runs, { methods: METHODS, classes: [0], dataset: DATASET });
+  const diff = d.seedPaired!.items.find((x) => x.normalClass === 0)!.diff;
+  assert.equal(diff.n, 2);
+  assert.ok(Math.abs(diff.mean - -0.095) < 1e-12); // -0.10 and -0.09
+  const md = compareMarkdown(d, {
+    dataset: DATASET,
+    preset: "smoke",
+    seeds: 2,
+    createdAt: "2026-01-01T00:00:00Z",
+  });
+  assert.match(md, /^## Against GEOM, paired by seed$/m);
+  assert.match(md, /\| 0 \(0\) \| +-9\.5 ± 0\.5 \(2 seeds\) \* \|/);
+  const rec = compareSummaryRecord(d, {
+    schema: "geomad.compare/v1",
+    createdAt: "2026-01-01T00:00:00Z",
+    dataset: DATASET,
+    preset: "smoke",
+    seeds: 2,
+    classNames: [],
+  }, []);
+  assert.deepEqual(rec.seedPaired, d.seedPaired);
+  // One seed: no seed-level section.
+  const one = summarizeCompare(runs.filter((r) => r.seed === 0), {
+    methods: METHODS,
+    classes: [0],
+    dataset: DATASET,
+  });
+  assert.equal(one.seedPaired, undefined);
 });

@@ -24,6 +24,7 @@ export * from "./alpha_summary.ts";
 export * from "./ablation_summary.ts";
 export * from "./compare_summary.ts";
 export * from "./compare_paired.ts";
+export * from "./compare_seeds.ts";
 export * from "./published.ts";
 export * from "./summary_files.ts";
 export * from "./process_pool.ts";
