@@ -44,7 +44,7 @@ Deno.test("ablation --keep-scores: the geometric set against each set on the sam
     assert.deepEqual(summary.runs.unknown, []); // kept scores are not unknown files
     assert.match(
       stdout,
-      /^- geometric72 against each set on the same test images \(dirichlet score; .*\): blur: above in [01] of 1, below in [01]\.$/m,
+      /^- geometric72 against each set on the same test images \(dirichlet score; .*\): blur: above in [01] of 1, below in [01] \(Holm: [01] and [01]\)\.$/m,
     );
     const md = await Deno.readTextFile(join(dir, "summary.md"));
     assert.match(md, /geometric72 against each set on the same test images \(entropy score/);

@@ -9,6 +9,7 @@
  */
 import { pairedAcross, type ScoresFile } from "./scores_file.ts";
 import { oneLine } from "../util/errors.ts";
+import { holm } from "../metrics/significance.ts";
 
 /** A run of the ablation with its kept scores, or why it has none. */
 export interface KeptAblationRun {
@@ -29,6 +30,8 @@ export interface SetPair {
   diff: number;
   se: number;
   p: number;
+  /** `p` adjusted by Holm's method over every test of the same score (all sets, classes, seeds). */
+  pHolm: number;
 }
 
 /** A run of another set with a geometric run of the same class and seed, but no test. */
@@ -91,11 +94,17 @@ export function pairedSets(
         t: pairedAcross(g.scores!, r.scores!, score, score),
       }));
       for (const { score, t } of tests) {
-        out.pairs.push({ transforms, score, normalClass, seed, diff: t.diff, se: t.se, p: t.p });
+        const { diff, se, p } = t;
+        out.pairs.push({ transforms, score, normalClass, seed, diff, se, p, pHolm: p });
       }
     } catch (err) {
       unpaired(oneLine(err)); // other test images: not comparable
     }
+  }
+  for (const score of scores) {
+    const family = out.pairs.filter((x) => x.score === score);
+    const adjusted = holm(family.map((x) => x.p));
+    family.forEach((x, i) => x.pHolm = adjusted[i]!);
   }
   return out;
 }
@@ -115,16 +124,19 @@ export function pairedSetsStatements(
     const mine = paired.pairs.filter((x) => x.score === score);
     if (mine.length === 0) continue;
     const sets = setOrder.filter((s) => mine.some((x) => x.transforms === s));
+    const count = (xs: SetPair[], p: (x: SetPair) => number, sign: number) =>
+      xs.filter((x) => p(x) < 0.05 && Math.sign(x.diff) === sign).length;
     const parts = sets.map((set) => {
       const xs = mine.filter((x) => x.transforms === set);
-      const above = xs.filter((x) => x.p < 0.05 && x.diff > 0).length;
-      const below = xs.filter((x) => x.p < 0.05 && x.diff < 0).length;
-      return `${set}: above in ${above} of ${xs.length}, below in ${below}`;
+      return `${set}: above in ${count(xs, (x) => x.p, 1)} of ${xs.length}, below in ` +
+        `${count(xs, (x) => x.p, -1)} (Holm: ${count(xs, (x) => x.pHolm, 1)} and ` +
+        `${count(xs, (x) => x.pHolm, -1)})`;
     });
     out.push(
       `${paired.geometric} against each set on the same test images (${score} score; DeLong's ` +
-        `paired test of each class and seed's two runs, p < 0.05, uncorrected; its error is ` +
-        `the test set's only, training seeds vary beyond it): ${parts.join("; ")}.`,
+        `paired test of each class and seed's two runs, p < 0.05, and after Holm's correction ` +
+        `over the score's ${mine.length} tests; its error is the test set's only, training ` +
+        `seeds vary beyond it): ${parts.join("; ")}.`,
     );
   }
   if (paired.pairs.length === 0) {

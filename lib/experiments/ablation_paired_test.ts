@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { comparePaired } from "../metrics/evaluate.ts";
+import { holm } from "../metrics/significance.ts";
 import { type KeptAblationRun, pairedSets, pairedSetsStatements } from "./ablation_paired.ts";
 import type { ScoresFile } from "./scores_file.ts";
 import { fakeScoresFile } from "./testing.ts";
@@ -49,9 +50,20 @@ Deno.test("pairedSets() tests the geometric set against each set per score, clas
   assert.equal(text.length, 3);
   assert.match(
     text[0]!,
-    /^geometric72 against each set on the same test images \(dirichlet score; .*uncorrected; its error is the test set's only, training seeds vary beyond it\): rot4: above in 0 of 1, below in 0; blur: above in 1 of 1, below in 0\.$/,
+    /^geometric72 against each set on the same test images \(dirichlet score; .*after Holm's correction over the score's 2 tests; its error is the test set's only, training seeds vary beyond it\): rot4: above in 0 of 1, below in 0 \(Holm: 0 and 0\); blur: above in 1 of 1, below in 0 \(Holm: 1 and 0\)\.$/,
   );
-  assert.match(text[1]!, /\(simple score; .*\): blur: above in 1 of 1, below in 0\.$/);
+  assert.match(
+    text[1]!,
+    /\(simple score; .*\): blur: above in 1 of 1, below in 0 \(Holm: 1 and 0\)\.$/,
+  );
+  // Holm within each score: dirichlet has 2 tests (rot4, blur), simple 1 (blur)
+  const dir = p.pairs.filter((x) => x.score === "dirichlet");
+  const adj = holm(dir.map((x) => x.p));
+  assert.deepEqual(dir.map((x) => x.pHolm), adj);
+  assert.equal(
+    p.pairs.find((x) => x.score === "simple")!.pHolm,
+    p.pairs.find((x) => x.score === "simple")!.p,
+  );
   assert.match(text[2]!, /^2 runs of other sets not paired with geometric72 \(no kept scores/);
 });
 

@@ -20,6 +20,7 @@ import {
   scoresFileOf,
 } from "./scores_file.ts";
 import { oneLine } from "../util/errors.ts";
+import { holm } from "../metrics/significance.ts";
 
 /** A run of the comparison with its kept scores, or why it has none. */
 export interface KeptCompareRun extends CompareRun {
@@ -42,6 +43,8 @@ export interface ComparePair {
   diff: number;
   se: number;
   p: number;
+  /** `p` adjusted by Holm's method over every test of the comparison (all methods, classes, seeds). */
+  pHolm: number;
   /** Test images, of them normal. */
   n: number;
   nNormal: number;
@@ -102,12 +105,14 @@ export function pairedWithFirst(
       try {
         const t = pairedAcross(r.scores, base.scores, score, vsScore);
         const { a, b, diff, se, p, n, nNormal } = t;
-        out.pairs.push({ ...key, score, vsScore, a, b, diff, se, p, n, nNormal });
+        out.pairs.push({ ...key, score, vsScore, a, b, diff, se, p, pHolm: p, n, nNormal });
       } catch (err) {
         out.unpaired.push({ ...key, why: oneLine(err) });
       }
     }
   }
+  const adjusted = holm(out.pairs.map((x) => x.p));
+  out.pairs.forEach((x, i) => x.pHolm = adjusted[i]!);
   return out;
 }
 
@@ -166,8 +171,9 @@ export function pairedMarkdown(
     "",
     `AUROC points of each method's primary score minus ${first.title}'s, ± DeLong's paired ` +
     "standard error over test sets, with the two-sided p-value (per cell, not corrected for " +
-    "the number of cells). The error is that of the test set only: training seeds vary " +
-    "beyond it. Only runs kept with --keep-scores are paired.",
+    "the number of cells; the counts below also give Holm's correction, and summary.json " +
+    "pHolm). The error is that of the test set only: training seeds vary beyond it. Only " +
+    "runs kept with --keep-scores are paired.",
     "",
   ];
   const header = ["class", ...others.map((m) => m.title)];
@@ -189,11 +195,14 @@ export function pairedMarkdown(
   for (const m of others) {
     const mine = paired.pairs.filter((q) => q.method === m.name);
     if (!mine.length) continue;
-    const above = mine.filter((q) => q.p < 0.05 && q.diff > 0).length;
-    const below = mine.filter((q) => q.p < 0.05 && q.diff < 0).length;
+    const count = (p: (q: ComparePair) => number, sign: number) =>
+      mine.filter((q) => p(q) < 0.05 && Math.sign(q.diff) === sign).length;
+    const above = count((q) => q.p, 1), below = count((q) => q.p, -1);
     lines.push(
       `- ${m.title}: above ${first.title} at p < 0.05 in ${above} of ${mine.length} paired ` +
-        `runs (class and seed), below in ${below}, not resolved in ${mine.length - above - below}.`,
+        `runs (class and seed), below in ${below}, not resolved in ${mine.length - above - below}` +
+        `; after Holm's correction over all ${paired.pairs.length} tests: above in ` +
+        `${count((q) => q.pHolm, 1)}, below in ${count((q) => q.pHolm, -1)}.`,
     );
   }
   for (const u of paired.unpaired) {
@@ -232,7 +241,11 @@ export function pairedFigure(
       ),
     );
   }
+  const categories = options.classes.flatMap((c) =>
+    Array.from({ length: options.seeds }, (_, seed) => label(c, seed))
+  );
   return barFigure(series, {
+    categories,
     title: `AUROC minus ${first.title}'s on the same test images, ${options.dataset}<br>` +
       "bars: 95% interval over test sets (DeLong, paired)",
     xTitle: "normal class",

@@ -64,6 +64,7 @@ Deno.test("pairedWithFirst() tests each method's primary score against the first
   );
   assert.equal(x.a, 1 - 0.5 / 24); // one tie between a normal and an anomaly
   assert.equal(x.b, 1 - 1 / 24); // one anomaly ranked below a normal
+  assert.equal(x.pHolm, x.p); // one test: nothing to adjust
   assert.deepEqual([x.n, x.nNormal], [10, 4]);
   assert.deepEqual(p.unpaired.map((u) => [u.method, u.seed]), [["goad", 1], ["raw-ocsvm", 0]]);
   assert.match(p.unpaired[0]!.why, /scored different test images/);
@@ -80,7 +81,7 @@ Deno.test("pairedWithFirst() tests each method's primary score against the first
   assert.doesNotMatch(text, /seed 1 \|/); // no test on seed 1: no row
   assert.match(
     text,
-    /- GOAD: above GEOM at p < 0\.05 in 0 of 1 paired runs \(class and seed\), below in 0, not resolved in 1\./,
+    /- GOAD: above GEOM at p < 0\.05 in 0 of 1 paired runs \(class and seed\), below in 0, not resolved in 1; after Holm's correction over all 1 tests: above in 0, below in 0\./,
   );
   assert.match(text, /- Not paired: GOAD, class 0, seed 1: Cannot compare .*different test images/);
   assert.match(text, /- A finished run keeps no scores after the fact: to pair one, run it again/);
@@ -99,6 +100,12 @@ Deno.test("pairedWithFirst() tests each method's primary score against the first
     error_y: { array: number[] };
   };
   assert.deepEqual([bars.name, bars.x], ["GOAD", ["T-shirt (0), seed 0"]]);
+  // the axis lists every class and seed in order, whichever series has them
+  const xaxis = fig.layout.xaxis as { categoryorder: string; categoryarray: string[] };
+  assert.deepEqual([xaxis.categoryorder, xaxis.categoryarray], [
+    "array",
+    ["T-shirt (0), seed 0", "T-shirt (0), seed 1"],
+  ]);
   assert.ok(Math.abs(bars.y[0]! - 100 * x.diff) < 1e-12);
   assert.ok(Math.abs(bars.error_y.array[0]! - 196 * x.se) < 1e-9);
 });

@@ -18,6 +18,7 @@ import {
   pairedWithFirst,
 } from "./compare_paired.ts";
 import {
+  dataKeyOf,
   type PerSeedAurocs,
   type SeedPaired,
   seedPairedDiffs,
@@ -173,7 +174,12 @@ export function summarizeCompare(
     cells.push(...classCells, meanCell(m, classCells, perSeed, options.classes, publishedRow));
   }
   const paired = pairedWithFirst(runs, options.methods);
-  const seedPaired = seedPairedDiffs(perSeedOf, options.methods, options.classes);
+  const seedPaired = seedPairedDiffs(perSeedOf, options.methods, options.classes, (m, s, c) => {
+    const r = runs.find((x) =>
+      x.method === m && x.seed === s && x.normalClass === c && x.result?.status === "ok"
+    );
+    return r ? dataKeyOf(r.result!) : undefined;
+  });
   return {
     methods: options.methods,
     classes: options.classes,

@@ -43,3 +43,4 @@ export {
 } from "./evaluate.ts";
 export { aurocByClass, type ClassAuroc } from "./by_class.ts";
 export { type MeanSem, meanSem } from "./summary.ts";
+export { holm, tCritical95 } from "./significance.ts";

@@ -64,6 +64,11 @@ export interface BarFigureOptions extends FigureOptions {
   yTitle?: string;
   /** Fixed y range, e.g. [0.5, 1] for AUROC. */
   yRange?: [number, number];
+  /**
+   * The categories in axis order (default: in order of first appearance over the series, so a
+   * first series that lacks a category would push it to the end).
+   */
+  categories?: readonly string[];
 }
 
 /**
@@ -94,7 +99,14 @@ export function barFigure(series: BarSeries[], options: BarFigureOptions = {}): 
       barmode: "group",
       // automargin: long category labels turn and grow the margin instead of running into
       // the axis title or off the figure
-      xaxis: { title: { text: options.xTitle ?? "" }, type: "category", automargin: true },
+      xaxis: {
+        title: { text: options.xTitle ?? "" },
+        type: "category",
+        automargin: true,
+        ...(options.categories
+          ? { categoryorder: "array", categoryarray: [...options.categories] }
+          : {}),
+      },
       yaxis: {
         title: { text: options.yTitle ?? "" },
         automargin: true,

@@ -4,7 +4,7 @@
  * @module
  */
 import { barFigure, differenceSeries } from "../plots/bar.ts";
-import type { SetPair, SetsPaired } from "../experiments/ablation_paired.ts";
+import type { SetsPaired } from "../experiments/ablation_paired.ts";
 import type { Figure } from "../plots/figure.ts";
 import { heatmapFigure } from "../plots/heatmap.ts";
 import type { Report, ReportTable } from "./html.ts";
@@ -208,16 +208,18 @@ export function ablationFigures(s: AblationSummary): Figure[] {
  * same test images, with 95% intervals over test sets (`--keep-scores`).
  */
 function pairedSetsFigure(s: AblationSummary, paired: SetsPaired, score: string): Figure {
+  const label = (c: number, seed: number) =>
+    classLabel(s, c) + (s.seeds.length > 1 ? `, seed ${seed}` : "");
   const series = s.sets.flatMap((set) => {
     const mine = paired.pairs
       .filter((x) => x.transforms === set && x.score === score)
       .sort((a, b) => a.normalClass - b.normalClass || a.seed - b.seed);
     if (!mine.length) return [];
-    const label = (x: SetPair) =>
-      classLabel(s, x.normalClass) + (s.seeds.length > 1 ? `, seed ${x.seed}` : "");
-    return [differenceSeries(set, mine.map((x) => ({ x: label(x), diff: x.diff, se: x.se })))];
+    const points = mine.map((x) => ({ x: label(x.normalClass, x.seed), diff: x.diff, se: x.se }));
+    return [differenceSeries(set, points)];
   });
   return barFigure(series, {
+    categories: s.classes.flatMap((c) => s.seeds.map((seed) => label(c, seed))),
     title: `AUROC of ${paired.geometric} minus each set's, ${score} score<br>` +
       "same test images; bars: 95% over test sets (DeLong, paired)",
     xTitle: "normal class",

@@ -106,6 +106,7 @@ Deno.test("ablationFigures() adds the paired differences to the geometric set wh
     diff,
     se: 0.01,
     p: 0.001,
+    pHolm: 0.003,
   });
   const s: AblationSummary = {
     ...summary(RECORDS),
@@ -128,6 +129,12 @@ Deno.test("ablationFigures() adds the paired differences to the geometric set wh
   assert.deepEqual(bars.x, ["T-shirt (0), seed 0", "T-shirt (0), seed 1", "Trouser (1), seed 0"]);
   assert.deepEqual(bars.y.map((y) => Math.round(y * 10) / 10), [20, 21, 18]);
   assert.ok(bars.error_y.array.every((e) => Math.abs(e - 1.96) < 1e-9));
+  assert.deepEqual((figs[3]!.layout.xaxis as { categoryarray: string[] }).categoryarray, [
+    "T-shirt (0), seed 0",
+    "T-shirt (0), seed 1",
+    "Trouser (1), seed 0",
+    "Trouser (1), seed 1",
+  ]);
   assert.match(
     String(figs[3]!.layout.title?.text),
     /^AUROC of geometric72 minus each set's, dirichlet score<br>/,

@@ -54,11 +54,19 @@ export interface LatexTableOptions {
   resizeAbove?: number;
 }
 
+/** A number at `digits` decimals; `signed`: with + or a math minus (never "-0.0"). */
+function numberLatex(x: number, digits: number, signed = false): string {
+  if (!signed) return x.toFixed(digits);
+  const abs = Math.abs(x).toFixed(digits);
+  return (x < 0 && Number(abs) !== 0 ? "$-$" : "+") + abs;
+}
+
 function cellLatex(cell: TableCell, bold: boolean, digits: number): string {
   if (cell === undefined) return "--";
   if (!isValue(cell)) return escapeLatex(String(cell));
   const spread = cell.sem !== undefined && (cell.n === undefined || cell.n > 1);
-  let text = cell.mean.toFixed(digits) + (spread ? ` $\\pm$ ${cell.sem!.toFixed(digits)}` : "");
+  let text = numberLatex(cell.mean, digits, cell.signed) +
+    (spread ? ` $\\pm$ ${cell.sem!.toFixed(digits)}` : "");
   if (bold) text = `\\textbf{${text}}`;
   if (cell.note) text += ` {\\footnotesize (${escapeLatex(cell.note)})}`;
   return text;

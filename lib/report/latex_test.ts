@@ -52,6 +52,25 @@ Deno.test("bestCells() marks the highest ours cell per row or column at print pr
     rows: [{ label: "x", cells: [{ mean: 90.04 }, { mean: 89.96 }, { mean: 99 }] }],
   };
   assert.deepEqual([...bestCells(tie)].sort(), ["0:0", "0:1"]); // both print as 90.0
+  assert.deepEqual([...bestCells({ ...table, best: "none" })], []); // differences: no best
+});
+
+Deno.test("latexTable() prints signed values with + or a math minus, never -0.0", () => {
+  const diffs: PaperTable = {
+    ...table,
+    columns: [{ title: "A − B", kind: "ours" }],
+    rows: [
+      { label: "up", cells: [{ mean: 1.24, sem: 0.5, signed: true }] },
+      { label: "down", cells: [{ mean: -3.3, sem: 0.7, signed: true, note: "p 0.001" }] },
+      { label: "nil", cells: [{ mean: -0.04, sem: 0.1, signed: true }] },
+    ],
+    best: "none",
+  };
+  const tex = latexTable(diffs);
+  assert.match(tex, /^up & \+1\.2 \$\\pm\$ 0\.5 \\\\$/m);
+  assert.match(tex, /^down & \$-\$3\.3 \$\\pm\$ 0\.7 \{\\footnotesize \(p 0\.001\)\} \\\\$/m);
+  assert.match(tex, /^nil & \+0\.0 \$\\pm\$ 0\.1 \\\\$/m);
+  assert.doesNotMatch(tex, /textbf/);
 });
 
 Deno.test("latexTable() is booktabs with mean ± SEM, bold best, paper column, caption", () => {

@@ -15,6 +15,8 @@ export interface TableValue {
   n?: number;
   /** A short remark printed after the number (e.g. "7 of 10 classes"). */
   note?: string;
+  /** A difference: printed with its sign, + or − (LaTeX); the CSV keeps the plain number. */
+  signed?: boolean;
 }
 
 /** A cell: a value, a text such as "failed", or nothing (printed as a dash). */

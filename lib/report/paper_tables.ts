@@ -10,6 +10,7 @@ import type { AblationSummary } from "../experiments/ablation_summary.ts";
 import {
   type CompareCell,
   compareCell,
+  type CompareMethod,
   type CompareSummaryData,
 } from "../experiments/compare_summary.ts";
 import { publishedFor } from "../experiments/published.ts";
@@ -132,21 +133,27 @@ function pairedTable(
         );
         if (!x) return undefined;
         const p = x.p < 0.001 ? "p < 0.001" : `p ${x.p.toFixed(3)}`;
-        return { mean: 100 * x.diff, sem: 100 * x.se, note: p };
+        return { mean: 100 * x.diff, sem: 100 * x.se, note: p, signed: true };
       });
       if (cells.every((x) => x === undefined)) continue;
       const label = classLabel(c, o.classNames);
       rows.push({ label: o.seeds > 1 ? `${label}, seed ${seed}` : label, cells });
     }
   }
+  const hindsight = (m: string) => data.cells.some((c) => c.method === m && c.hindsight);
+  const title = (m: CompareMethod) => hindsight(m.name) ? `${m.title} †` : m.title;
+  const scores = data.methods.map((m) => `${m.title} = ${m.primaryScore}`).join(", ");
   return {
     rowHeader: "normal class",
-    columns: others.map((m) => ({ title: `${m.title} − ${first.title}`, kind: "ours" })),
+    columns: others.map((m) => ({ title: `${title(m)} − ${title(first)}`, kind: "ours" })),
     rows,
-    caption: `AUROC (%) of each method minus ${first.title}'s on the same test images, ` +
-      `${o.dataset}, preset ${o.preset}: the difference ± DeLong's paired standard error over ` +
-      "test sets (not over training seeds), with the two-sided p-value, not corrected for the " +
-      `number of comparisons. ${PROTOCOL_TEXT}`,
+    caption: `AUROC of each method minus ${first.title}'s on the same test images, in ` +
+      `percentage points, ${o.dataset}, preset ${o.preset}: the difference ± DeLong's paired ` +
+      "standard error over test sets (not over training seeds), with the two-sided p-value, " +
+      `not corrected for the number of comparisons. Scores: ${scores}. ${PROTOCOL_TEXT}` +
+      (data.methods.some((m) => hindsight(m.name))
+        ? " †: hyperparameters selected by test AUROC (the paper's hindsight grid)."
+        : ""),
     label: `compare-${o.dataset}-${o.preset}-paired`,
     best: "none",
   };

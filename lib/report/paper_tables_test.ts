@@ -84,6 +84,7 @@ function pairedData() {
     diff,
     se: 0.007,
     p,
+    pHolm: Math.min(1, 2 * p),
     n: 100,
     nNormal: 10,
   });
@@ -98,14 +99,19 @@ Deno.test("compareTables(): a second table of paired differences when runs kept 
   const tables = compareTables(data, { dataset: "fashion-mnist", preset: "smoke", seeds: 2 });
   assert.equal(tables.length, 2);
   const tex = latexTable(tables[1]!);
-  assert.match(tex, /normal class & RAW\\_OC-SVM \$-\$ GEOM \\\\/);
-  assert.match(tex, /0 \(0\), seed 0 & -1\.5 \$\\pm\$ 0\.7 \{\\footnotesize \(p 0\.043\)\} \\\\/);
+  assert.match(tex, /normal class & RAW\\_OC-SVM \\textsuperscript\{\\dag\} \$-\$ GEOM \\\\/);
   assert.match(
     tex,
-    /0 \(0\), seed 1 & 5\.0 \$\\pm\$ 0\.7 \{\\footnotesize \(p \\textless\{\} 0\.001\)\}/,
+    /0 \(0\), seed 0 & \$-\$1\.5 \$\\pm\$ 0\.7 \{\\footnotesize \(p 0\.043\)\} \\\\/,
+  );
+  assert.match(
+    tex,
+    /0 \(0\), seed 1 & \+5\.0 \$\\pm\$ 0\.7 \{\\footnotesize \(p \\textless\{\} 0\.001\)\}/,
   );
   assert.doesNotMatch(tex, /textbf/); // no "best" among differences
-  assert.match(tex, /not over training seeds/);
+  assert.match(tex, /in percentage points.*not over training seeds.*Scores: GEOM = dirichlet/);
+  const csv = csvTable(tables[1]!); // the CSV keeps plain signed numbers
+  assert.match(csv, /\r\n"0 \(0\), seed 0",-1\.5,0\.7,,p 0\.043\r\n/);
   assert.match(tex, /\\label\{tab:compare-fashion-mnist-smoke-paired\}/);
 });
 
