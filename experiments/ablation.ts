@@ -56,7 +56,11 @@ import { forwardFlags, slurmSweep } from "../lib/experiments/slurm_sweep.ts";
 import { getTransformSet } from "../lib/transforms/registry.ts";
 import { writeJsonAtomic, writeTextAtomic } from "../lib/util/atomic.ts";
 import { RunError, UsageError } from "../lib/util/errors.ts";
-import { pairedSets, pairedSetsStatements } from "../lib/experiments/ablation_paired.ts";
+import {
+  type KeptAblationRun,
+  pairedSets,
+  pairedSetsStatements,
+} from "../lib/experiments/ablation_paired.ts";
 import { keptScoresOrWhy } from "../lib/experiments/scores_file.ts";
 import { parsePrecision, type PrecisionRequest } from "../lib/backend/precision.ts";
 import {
@@ -341,12 +345,15 @@ async function buildSummary(
     scoreOrder: ABLATION_METHODS[o.method].scores,
     scorePair: ABLATION_METHODS[o.method].pair,
   });
-  const kept = await Promise.all(ok.map(async ({ file, result }) => ({
-    transforms: String(result.hyperparameters.transforms),
-    normalClass: result.normalClass,
-    seed: result.seed,
-    ...await keptScoresOrWhy(join(dir, "runs", file), result.digest),
-  })));
+  const kept: KeptAblationRun[] = []; // one file at a time (see compare.ts)
+  for (const { file, result } of ok) {
+    kept.push({
+      transforms: String(result.hyperparameters.transforms),
+      normalClass: result.normalClass,
+      seed: result.seed,
+      ...await keptScoresOrWhy(join(dir, "runs", file), result.digest),
+    });
+  }
   const pairedSetsData = pairedSets(kept, GEOMETRIC_SET, data.scores);
   if (pairedSetsData) {
     data.statements.push(...pairedSetsStatements(pairedSetsData, data.scores, data.sets));

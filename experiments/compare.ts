@@ -364,13 +364,16 @@ async function writeCompareSummary(
 async function withKeptScores(
   outcomes: SweepOutcome[],
 ): Promise<Array<SweepOutcome & { scores?: ScoresFile; noScores?: string }>> {
-  return await Promise.all(
-    outcomes.map(async (x) =>
+  // One file at a time: a large sweep's files unzipped at once would hold gigabytes at the peak.
+  const out: Array<SweepOutcome & { scores?: ScoresFile; noScores?: string }> = [];
+  for (const x of outcomes) {
+    out.push(
       x.result?.status === "ok"
         ? { ...x, ...await keptScoresOrWhy(x.spec.out, x.result.digest) }
-        : x
-    ),
-  );
+        : x,
+    );
+  }
+  return out;
 }
 
 /** The comparison's cells (method x class, and the mean row) from the sweep's outcomes. */
