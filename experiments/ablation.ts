@@ -11,7 +11,7 @@
  * `--submit` submits them, `--status` shows every run's state, `--retry-failed` with `--slurm`
  * resubmits only what failed or is missing (see lib/experiments/slurm_sweep.ts).
  *
- *   deno task ablation [--dataset fashion-mnist] [--preset hour|quick|paper|smoke]
+ *   deno task ablation [--dataset fashion-mnist] [--method geom|goad] [--preset hour|quick|paper|smoke]
  *     [--classes 0,6,8] [--seeds N] [--transforms a,b,...] [--jobs N] [--shard i/n]
  *     [--root results/ablation] [--retry-failed] [--summary-only] [--no-png]
  *     [--data-dir D] [--image-size N] [--channels 1|3] [--no-verify] [--backend B]
@@ -20,8 +20,11 @@
  *      [--cpus-per-task N] [--mem M] [--gres G] [--account A] [--slurm-template FILE]]
  *     [--status]
  *
- * Writes <root>/<dataset>/{runs/*.json, summary.json, summary.md, summary.html, summary.png,
- * summary.tex, summary.csv, summary-2.csv}.
+ * Writes <root>/<dataset>/ (`--method goad`: <root>/goad/<dataset>/) {runs/*.json,
+ * summary.json, summary.md, summary.html, summary.png, summary.tex, summary.csv, summary-2.csv}.
+ * `--keep-scores`: runs also keep runs/*.scores.json.gz, and the summary tests geometric72 against
+ * each other set run by run per score (DeLong, p < 0.05 and Holm per score; `pairedSets` in
+ * summary.json, a figure in summary.html).
  * Exit 1 when a run crashed (the summary is still written), 2 for bad usage.
  * @module
  */
@@ -152,7 +155,8 @@ export const ABLATION_COMMAND = {
       default: false,
       help: "every run keeps its test scores beside its result, and the summary tests the " +
         "geometric set against each other set run by run on the same test images (DeLong's " +
-        "paired test); results finished without them are reused as they are",
+        "paired test; counts also after Holm's correction over each score's tests); results " +
+        "finished without them are reused as they are",
       example: "--keep-scores",
     },
     ...SWEEP_FLAGS,

@@ -5,7 +5,7 @@
  * `deno task run` and `deno task geom` write), then writes results/compare/<dataset>/
  * summary.json, summary.md (rows = classes + mean, columns = methods, the paper's published
  * numbers beside them), summary.html / summary.png (grouped bars) and summary.tex / summary.csv
- * (the table for papers and spreadsheets).
+ * (the table for papers and spreadsheets; summary-2.csv, the paired table, with kept scores).
  *
  *   deno task compare --dataset D|folder:DIR [--classes 0,1,...] [--methods geom,raw-ocsvm,...]
  *     [--preset smoke|quick|paper] [--seeds N] [--jobs N] [--root results]
@@ -15,8 +15,11 @@
  *
  * `--keep-scores` keeps every run's test scores beside its result. The summary tests each method
  * against the first, class by class and seed by seed, on the same test images, wherever it finds
- * kept scores (DeLong's paired test, lib/experiments/compare_paired.ts); results finished
- * without them are reused as they are and listed as not paired.
+ * kept scores (DeLong's paired test, lib/experiments/compare_paired.ts; p per test and
+ * Holm-adjusted over all the summary's tests, `paired` and `pHolm`, with a figure in summary.html);
+ * results finished without them are reused as they are and listed as not paired. With
+ * `--seeds N` (N >= 2) the summary also pairs each method with the first seed by seed on the same
+ * data, with a paired t-test over seeds (`seedPaired`, lib/experiments/compare_seeds.ts).
  *
  * A run that fails (status failed, e.g. a NaN loss) is shown as failed with its reason and the
  * comparison goes on. Exit 1 when a run crashed without a result (the summary is still
@@ -133,7 +136,8 @@ export const COMPARE_COMMAND = {
       type: "boolean",
       default: false,
       help: "every run keeps its test scores beside its result, and the summary tests each " +
-        "method against the first on the same test images (DeLong's paired test); results " +
+        "method against the first on the same test images (DeLong's paired test; counts also " +
+        "after Holm's correction); results " +
         "finished without them are reused as they are",
       example: "--keep-scores",
     },

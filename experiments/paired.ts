@@ -1,7 +1,7 @@
 /**
  * `deno task paired A B [--score-a S] [--score-b S]`: two runs kept with `--keep-scores` compared
  * on the same test images, DeLong's paired test of their AUROCs (normal = positive): GEOM against
- * GOAD on one class, two seeds of one method, two scores of different runs. A and B are result
+ * GOAD on one class, two seeds of one method on the full test set, two scores of different runs. A and B are result
  * records (`x.json`, whose `x.scores.json.gz` is read) or the scores files themselves.
  * @module
  */

@@ -155,8 +155,8 @@ function pairText(x: ComparePair): string {
 
 /**
  * The markdown section of the paired tests: one row per class (and seed, with several), one
- * column per method; a count of the classes each method is resolved above or below the first
- * at p < 0.05; the pairs without a test, with why.
+ * column per method; a count of the runs (class and seed) each method is resolved above or below
+ * the first at p < 0.05 and after Holm's correction; the pairs without a test, with why.
  */
 export function pairedMarkdown(
   paired: ComparePaired,

@@ -111,7 +111,7 @@ export function seedPairedDiffs(
 /**
  * The markdown section: one row per class and the mean, one column per method, the difference
  * ± SE over seeds with the number of seeds; a count per method of the classes resolved either
- * way (beyond 2 standard errors).
+ * way (paired t-test over the seeds, two-sided 5%; `tCritical95`).
  */
 export function seedPairedMarkdown(
   paired: SeedPaired,

@@ -149,8 +149,9 @@ function isHindsight(r: RunResult | undefined): boolean {
 }
 
 /**
- * Summarises runs into method x class cells plus a mean row, with published numbers, and the
- * paired tests against the first method where the runs carry their kept scores.
+ * Summarises runs into method x class cells plus a mean row, with published numbers, the
+ * paired tests against the first method where the runs carry their kept scores (`paired`) and,
+ * with two seeds or more, the differences to the first method paired by seed (`seedPaired`).
  */
 export function summarizeCompare(
   runs: KeptCompareRun[],

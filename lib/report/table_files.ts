@@ -1,6 +1,6 @@
 /**
  * Writes paper tables next to a summary: `<base>.tex` (a LaTeX document with every table,
- * booktabs) and `<base>.csv` (the first table; further tables as `<base>-<label tail>.csv`),
+ * booktabs) and `<base>.csv` (the first table; further tables as `<base>-2.csv`, `<base>-3.csv`, ...),
  * each atomically.
  * @module
  */
