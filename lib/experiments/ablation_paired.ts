@@ -9,7 +9,7 @@
  */
 import { pairedAcross, type ScoresFile } from "./scores_file.ts";
 import { oneLine } from "../util/errors.ts";
-import { holm } from "../metrics/significance.ts";
+import { resolvedBySign, withHolm } from "../metrics/significance.ts";
 
 /** A run of the ablation with its kept scores, or why it has none. */
 export interface KeptAblationRun {
@@ -66,13 +66,14 @@ export function pairedSets(
     const key = `${r.transforms}/${r.normalClass}/${r.seed}`;
     if (!first.has(key)) first.set(key, r);
   }
-  const out: SetsPaired = { geometric, pairs: [], unpaired: [] };
+  const tests: Omit<SetPair, "pHolm">[] = [];
+  const unpairedRuns: UnpairedSetRun[] = [];
   for (const r of first.values()) {
     if (r.transforms === geometric) continue;
     const g = first.get(`${geometric}/${r.normalClass}/${r.seed}`);
     if (!g) continue;
     const { transforms, normalClass, seed } = r;
-    const unpaired = (why: string) => out.unpaired.push({ transforms, normalClass, seed, why });
+    const unpaired = (why: string) => unpairedRuns.push({ transforms, normalClass, seed, why });
     if (!r.scores || !g.scores) {
       unpaired(
         [r, g].filter((x) => !x.scores).map((x) =>
@@ -89,24 +90,17 @@ export function pairedSets(
       continue;
     }
     try {
-      const tests = both.map((score) => ({
-        score,
-        t: pairedAcross(g.scores!, r.scores!, score, score),
-      }));
-      for (const { score, t } of tests) {
-        const { diff, se, p } = t;
-        out.pairs.push({ transforms, score, normalClass, seed, diff, se, p, pHolm: p });
-      }
+      const run = both.map((score) => {
+        const { diff, se, p } = pairedAcross(g.scores!, r.scores!, score, score);
+        return { transforms, score, normalClass, seed, diff, se, p };
+      });
+      tests.push(...run); // all of the run's scores, or none
     } catch (err) {
       unpaired(oneLine(err)); // other test images: not comparable
     }
   }
-  for (const score of scores) {
-    const family = out.pairs.filter((x) => x.score === score);
-    const adjusted = holm(family.map((x) => x.p));
-    family.forEach((x, i) => x.pHolm = adjusted[i]!);
-  }
-  return out;
+  // Holm within each score's family of tests
+  return { geometric, pairs: withHolm(tests, (t) => t.score), unpaired: unpairedRuns };
 }
 
 /**
@@ -124,13 +118,11 @@ export function pairedSetsStatements(
     const mine = paired.pairs.filter((x) => x.score === score);
     if (mine.length === 0) continue;
     const sets = setOrder.filter((s) => mine.some((x) => x.transforms === s));
-    const count = (xs: SetPair[], p: (x: SetPair) => number, sign: number) =>
-      xs.filter((x) => p(x) < 0.05 && Math.sign(x.diff) === sign).length;
     const parts = sets.map((set) => {
       const xs = mine.filter((x) => x.transforms === set);
-      return `${set}: above in ${count(xs, (x) => x.p, 1)} of ${xs.length}, below in ` +
-        `${count(xs, (x) => x.p, -1)} (Holm: ${count(xs, (x) => x.pHolm, 1)} and ` +
-        `${count(xs, (x) => x.pHolm, -1)})`;
+      const raw = resolvedBySign(xs, (x) => x.p), holm = resolvedBySign(xs, (x) => x.pHolm);
+      return `${set}: above in ${raw.above} of ${xs.length}, below in ${raw.below} ` +
+        `(Holm: ${holm.above} and ${holm.below})`;
     });
     out.push(
       `${paired.geometric} against each set on the same test images (${score} score; DeLong's ` +

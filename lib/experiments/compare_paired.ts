@@ -8,7 +8,7 @@
  */
 import { getMethod, methodNames } from "../detectors/catalogue.ts";
 import type { CompareMethod, CompareRun } from "./compare_summary.ts";
-import { markdownTable, pct, signedPct } from "./markdown.ts";
+import { markdownTable, pct, pValueText, runLabel, signedPct } from "./markdown.ts";
 import { barFigure, type BarSeries, differenceSeries } from "../plots/bar.ts";
 import type { Figure } from "../plots/figure.ts";
 import type { KeptRun } from "./run_method.ts";
@@ -20,7 +20,7 @@ import {
   scoresFileOf,
 } from "./scores_file.ts";
 import { oneLine } from "../util/errors.ts";
-import { holm } from "../metrics/significance.ts";
+import { resolvedBySign, withHolm } from "../metrics/significance.ts";
 
 /** A run of the comparison with its kept scores, or why it has none. */
 export interface KeptCompareRun extends CompareRun {
@@ -87,7 +87,8 @@ export function pairedWithFirst(
     runs.find((r) =>
       r.method === method && r.normalClass === c && r.seed === seed && r.result?.status === "ok"
     );
-  const out: ComparePaired = { vs: first.name, pairs: [], unpaired: [] };
+  const tests: Omit<ComparePair, "pHolm">[] = [];
+  const unpaired: UnpairedRuns[] = [];
   for (const m of others) {
     for (const r of runs.filter((x) => x.method === m.name && x.result?.status === "ok")) {
       const base = finished(first.name, r.normalClass, r.seed);
@@ -97,23 +98,25 @@ export function pairedWithFirst(
         const why = [r, base].filter((x) => !x.scores).map((x) =>
           `${x.method}: ${x.noScores ?? "no kept scores"}`
         );
-        out.unpaired.push({ ...key, why: why.join("; ") });
+        unpaired.push({ ...key, why: why.join("; ") });
         continue;
       }
       const score = scoreOf(r.scores, m.primaryScore);
       const vsScore = scoreOf(base.scores, first.primaryScore);
       try {
-        const t = pairedAcross(r.scores, base.scores, score, vsScore);
-        const { a, b, diff, se, p, n, nNormal } = t;
-        out.pairs.push({ ...key, score, vsScore, a, b, diff, se, p, pHolm: p, n, nNormal });
+        const { a, b, diff, se, p, n, nNormal } = pairedAcross(
+          r.scores,
+          base.scores,
+          score,
+          vsScore,
+        );
+        tests.push({ ...key, score, vsScore, a, b, diff, se, p, n, nNormal });
       } catch (err) {
-        out.unpaired.push({ ...key, why: oneLine(err) });
+        unpaired.push({ ...key, why: oneLine(err) });
       }
     }
   }
-  const adjusted = holm(out.pairs.map((x) => x.p));
-  out.pairs.forEach((x, i) => x.pHolm = adjusted[i]!);
-  return out;
+  return { vs: first.name, pairs: withHolm(tests), unpaired };
 }
 
 /**
@@ -147,10 +150,32 @@ export function pairedOfKept(
   );
 }
 
+/**
+ * The pairs as a grid: one row per class and seed that has any, one cell per method of
+ * `others` (undefined where that method has no test there); the rows of the markdown section
+ * and of the paper table.
+ */
+export function pairGrid(
+  paired: ComparePaired,
+  others: readonly CompareMethod[],
+  classes: readonly number[],
+  seeds: number,
+): Array<{ normalClass: number; seed: number; cells: Array<ComparePair | undefined> }> {
+  const rows = [];
+  for (const c of classes) {
+    for (let seed = 0; seed < seeds; seed++) {
+      const cells = others.map((m) =>
+        paired.pairs.find((q) => q.method === m.name && q.normalClass === c && q.seed === seed)
+      );
+      if (cells.some((x) => x)) rows.push({ normalClass: c, seed, cells });
+    }
+  }
+  return rows;
+}
+
 /** `+1.2 ± 0.4 (p 0.006)`: a paired difference in AUROC points. */
 function pairText(x: ComparePair): string {
-  const p = x.p < 0.001 ? "p < 0.001" : `p ${x.p.toFixed(3)}`;
-  return `${signedPct(x.diff)} ± ${pct(x.se)} (${p})`;
+  return `${signedPct(x.diff)} ± ${pct(x.se)} (${pValueText(x.p)})`;
 }
 
 /**
@@ -177,32 +202,22 @@ export function pairedMarkdown(
     "",
   ];
   const header = ["class", ...others.map((m) => m.title)];
-  const rows: string[][] = [];
-  for (const c of options.classes) {
-    for (let seed = 0; seed < options.seeds; seed++) {
-      const cells = others.map((m) => {
-        const x = paired.pairs.find((q) =>
-          q.method === m.name && q.normalClass === c && q.seed === seed
-        );
-        return x ? pairText(x) : "–";
-      });
-      if (cells.every((x) => x === "–")) continue;
-      const name = `${options.classNames?.[c] ?? c} (${c})`;
-      rows.push([options.seeds > 1 ? `${name}, seed ${seed}` : name, ...cells]);
-    }
-  }
+  const manySeeds = options.seeds > 1;
+  const rows = pairGrid(paired, others, options.classes, options.seeds).map((r) => [
+    runLabel(r.normalClass, r.seed, { ...options, manySeeds }),
+    ...r.cells.map((x) => x ? pairText(x) : "–"),
+  ]);
   if (rows.length) lines.push(markdownTable(header, rows), "");
   for (const m of others) {
     const mine = paired.pairs.filter((q) => q.method === m.name);
     if (!mine.length) continue;
-    const count = (p: (q: ComparePair) => number, sign: number) =>
-      mine.filter((q) => p(q) < 0.05 && Math.sign(q.diff) === sign).length;
-    const above = count((q) => q.p, 1), below = count((q) => q.p, -1);
+    const { above, below } = resolvedBySign(mine, (q) => q.p);
+    const holm = resolvedBySign(mine, (q) => q.pHolm);
     lines.push(
       `- ${m.title}: above ${first.title} at p < 0.05 in ${above} of ${mine.length} paired ` +
         `runs (class and seed), below in ${below}, not resolved in ${mine.length - above - below}` +
         `; after Holm's correction over all ${paired.pairs.length} tests: above in ` +
-        `${count((q) => q.pHolm, 1)}, below in ${count((q) => q.pHolm, -1)}.`,
+        `${holm.above}, below in ${holm.below}.`,
     );
   }
   for (const u of paired.unpaired) {
@@ -226,7 +241,7 @@ export function pairedFigure(
 ): Figure {
   const first = methods.find((m) => m.name === paired.vs)!;
   const label = (c: number, seed: number) =>
-    `${options.classNames?.[c] ?? c} (${c})` + (options.seeds > 1 ? `, seed ${seed}` : "");
+    runLabel(c, seed, { ...options, manySeeds: options.seeds > 1 });
   const series: BarSeries[] = [];
   for (const m of methods.filter((x) => x.name !== paired.vs)) {
     const mine = options.classes.flatMap((c) =>

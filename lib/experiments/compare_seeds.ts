@@ -12,7 +12,7 @@ import { tCritical95 } from "../metrics/significance.ts";
 import type { RunResult } from "./result.ts";
 import type { ClassKey } from "./ablation_summary.ts";
 import type { CompareMethod } from "./compare_summary.ts";
-import { markdownTable, signedPctMeanSem } from "./markdown.ts";
+import { classLabel, markdownTable, signedPctMeanSem } from "./markdown.ts";
 
 /** One method against the first on one class (or the class average), over common seeds. */
 export interface SeedDifference {
@@ -128,7 +128,7 @@ export function seedPairedMarkdown(
   };
   const keys: ClassKey[] = [...options.classes, "mean"];
   const rows = keys.map((c) => [
-    c === "mean" ? "mean" : `${options.classNames?.[c] ?? c} (${c})`,
+    classLabel(c, options.classNames),
     ...others.map((m) => cell(m.name, c)),
   ]);
   const lines = [

@@ -7,7 +7,7 @@
 import { meanSem } from "../metrics/summary.ts";
 import { barFigure, type BarSeries, meanSemSeries } from "../plots/bar.ts";
 import type { Figure } from "../plots/figure.ts";
-import { markdownTable, pct } from "./markdown.ts";
+import { classLabel, markdownTable, pct } from "./markdown.ts";
 import { publishedFor, type PublishedResult } from "./published.ts";
 import type { RunResult } from "./result.ts";
 import type { ClassKey } from "./ablation_summary.ts";
@@ -334,7 +334,7 @@ export function compareTable(
   }
   const keys: ClassKey[] = [...data.classes, "mean"];
   const rows = keys.map((k) => [
-    k === "mean" ? "mean" : `${options.classNames?.[k] ?? k} (${k})`,
+    classLabel(k, options.classNames),
     ...cols.map((f) => f(k)),
   ]);
   return { header, rows };
@@ -429,7 +429,7 @@ export function compareFigure(
   data: CompareSummaryData,
   options: { dataset: string; classNames?: readonly string[] },
 ): Figure {
-  const label = (k: ClassKey) => k === "mean" ? "mean" : `${options.classNames?.[k] ?? k} (${k})`;
+  const label = (k: ClassKey) => classLabel(k, options.classNames);
   const keys: ClassKey[] = [...data.classes, "mean"];
   const series: BarSeries[] = [];
   for (const m of data.methods) {

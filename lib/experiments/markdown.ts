@@ -64,3 +64,25 @@ export function pctMeanSem(m: Pick<MeanSem, "mean" | "sem" | "n">): string {
 export function signedPctMeanSem(m: Pick<MeanSem, "mean" | "sem" | "n">): string {
   return m.n > 1 ? `${signedPct(m.mean)} ± ${pct(m.sem)}` : signedPct(m.mean);
 }
+
+/**
+ * A class as summaries name it: `T-shirt/top (0)` (the index alone where there are no names),
+ * or `mean` for the average over classes.
+ */
+export function classLabel(k: number | "mean", names?: readonly string[]): string {
+  return k === "mean" ? "mean" : `${names?.[k] ?? k} (${k})`;
+}
+
+/** One run of a class as a row or bar: its {@linkcode classLabel}, and `, seed S` when several seeds share the table. */
+export function runLabel(
+  c: number,
+  seed: number,
+  o: { classNames?: readonly string[]; manySeeds: boolean },
+): string {
+  return classLabel(c, o.classNames) + (o.manySeeds ? `, seed ${seed}` : "");
+}
+
+/** A p-value as the summaries print it: `p 0.043`, or `p < 0.001`. */
+export function pValueText(p: number): string {
+  return p < 0.001 ? "p < 0.001" : `p ${p.toFixed(3)}`;
+}

@@ -75,3 +75,39 @@ export function tCritical95(df: number): number {
   const z = 1.959964;
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
 }
+
+/**
+ * Each test with its Holm-adjusted p-value (`pHolm`), in the order given: adjusted over the
+ * tests of its family (`family`; default one family, all of `tests`).
+ */
+export function withHolm<T extends { p: number }>(
+  tests: readonly T[],
+  family: (t: T) => string = () => "",
+): Array<T & { pHolm: number }> {
+  const families = new Map<string, number[]>();
+  tests.forEach((t, i) => {
+    const key = family(t);
+    families.set(key, [...families.get(key) ?? [], i]);
+  });
+  const pHolm = new Array<number>(tests.length);
+  for (const idx of families.values()) {
+    holm(idx.map((i) => tests[i]!.p)).forEach((q, j) => pHolm[idx[j]!] = q);
+  }
+  return tests.map((t, i) => ({ ...t, pHolm: pHolm[i]! }));
+}
+
+/**
+ * How many differences are resolved at `alpha` (default 0.05) above zero and how many below,
+ * by the p-value `pOf` picks (raw or adjusted).
+ */
+export function resolvedBySign<T extends { diff: number }>(
+  tests: readonly T[],
+  pOf: (t: T) => number,
+  alpha = 0.05,
+): { above: number; below: number } {
+  const resolved = tests.filter((t) => pOf(t) < alpha);
+  return {
+    above: resolved.filter((t) => t.diff > 0).length,
+    below: resolved.filter((t) => t.diff < 0).length,
+  };
+}

@@ -8,7 +8,13 @@ import type { SetsPaired } from "../experiments/ablation_paired.ts";
 import type { Figure } from "../plots/figure.ts";
 import { heatmapFigure } from "../plots/heatmap.ts";
 import type { Report, ReportTable } from "./html.ts";
-import { markdownTable, pct, signedPctMeanSem } from "../experiments/markdown.ts";
+import {
+  classLabel,
+  markdownTable,
+  pct,
+  runLabel,
+  signedPctMeanSem,
+} from "../experiments/markdown.ts";
 import {
   type AblationSummary,
   cellText,
@@ -23,10 +29,6 @@ interface Table {
   header: string[];
   rows: string[][];
   align?: Array<"l" | "r">;
-}
-
-function classLabel(s: AblationSummary, c: ClassKey): string {
-  return c === "mean" ? "mean" : `${s.classNames[c] ?? c} (${c})`;
 }
 
 function cmpCell(x: Comparison | undefined): string {
@@ -50,7 +52,7 @@ function tables(s: AblationSummary): Table[] {
   for (const score of s.scores) {
     out.push({
       title: `AUROC per class, ${score} score`,
-      header: ["transform set", ...keys.map((c) => classLabel(s, c))],
+      header: ["transform set", ...keys.map((c) => classLabel(c, s.classNames))],
       rows: s.sets.map((set) => [
         set,
         ...keys.map((c) => cellText(findCell(s.cells, set, score, c))),
@@ -61,7 +63,7 @@ function tables(s: AblationSummary): Table[] {
     title: `Does ${s.geometric} beat every non-geometric set? (difference to the best one)`,
     header: ["class", ...s.scores],
     rows: keys.map((c) => [
-      classLabel(s, c),
+      classLabel(c, s.classNames),
       ...s.scores.map((sc) => {
         const f = s.geometricVsNonGeometric.find((x) => x.score === sc && x.normalClass === c);
         return f ? `${cmpCell(f)} vs ${f.b.name}` : "–";
@@ -74,7 +76,7 @@ function tables(s: AblationSummary): Table[] {
   ];
   out.push({
     title: `Does ${a} beat ${b}? (${a} − ${b})`,
-    header: ["transform set", ...keys.map((c) => classLabel(s, c))],
+    header: ["transform set", ...keys.map((c) => classLabel(c, s.classNames))],
     rows: s.sets.map((set) => [
       set,
       ...keys.map((c) =>
@@ -171,7 +173,7 @@ export function ablationFigures(s: AblationSummary): Figure[] {
     if (rows.every((r) => r.every((x) => x))) {
       const heat = heatmapFigure(rows.map((r) => r.map((x) => Number(pct(x!.mean)))), {
         title: `AUROC (%), ${main} score`,
-        x: keys.map((c) => classLabel(s, c)),
+        x: keys.map((c) => classLabel(c, s.classNames)),
         y: s.sets,
         colorbarTitle: "AUROC %",
       });
@@ -183,7 +185,7 @@ export function ablationFigures(s: AblationSummary): Figure[] {
         const ks = s.classes.filter((c) => pick(set, main, c));
         return {
           name: set,
-          x: ks.map((c) => classLabel(s, c)),
+          x: ks.map((c) => classLabel(c, s.classNames)),
           y: ks.map((c) => 100 * pick(set, main, c)!.mean),
           ...errorBars(ks.map((c) => 100 * pick(set, main, c)!.sem)),
         };
@@ -209,7 +211,7 @@ export function ablationFigures(s: AblationSummary): Figure[] {
  */
 function pairedSetsFigure(s: AblationSummary, paired: SetsPaired, score: string): Figure {
   const label = (c: number, seed: number) =>
-    classLabel(s, c) + (s.seeds.length > 1 ? `, seed ${seed}` : "");
+    runLabel(c, seed, { classNames: s.classNames, manySeeds: s.seeds.length > 1 });
   const series = s.sets.flatMap((set) => {
     const mine = paired.pairs
       .filter((x) => x.transforms === set && x.score === score)

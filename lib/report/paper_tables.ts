@@ -14,7 +14,8 @@ import {
   type CompareSummaryData,
 } from "../experiments/compare_summary.ts";
 import { publishedFor } from "../experiments/published.ts";
-import type { ComparePaired } from "../experiments/compare_paired.ts";
+import { type ComparePaired, pairGrid } from "../experiments/compare_paired.ts";
+import { classLabel, pValueText, runLabel } from "../experiments/markdown.ts";
 import { type ClassKey, findCell } from "../experiments/ablation_summary.ts";
 
 /** The evaluation protocol as a caption sentence. */
@@ -30,10 +31,6 @@ function seedText(seeds: readonly number[]): string {
   const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1]! + 1);
   const list = consecutive ? `${seeds[0]}–${seeds.at(-1)}` : seeds.join(", ");
   return `mean ± SEM over ${seeds.length} seeds (${list})`;
-}
-
-function classLabel(k: ClassKey, names?: readonly string[]): string {
-  return k === "mean" ? "mean" : `${names?.[k] ?? k} (${k})`;
 }
 
 function compareValue(c: CompareCell | undefined, classes: number): TableCell {
@@ -124,22 +121,13 @@ function pairedTable(
 ): PaperTable {
   const first = data.methods.find((m) => m.name === paired.vs)!;
   const others = data.methods.filter((m) => m.name !== paired.vs);
-  const rows: TableRowData[] = [];
-  for (const c of data.classes) {
-    for (let seed = 0; seed < o.seeds; seed++) {
-      const cells: TableCell[] = others.map((m) => {
-        const x = paired.pairs.find((q) =>
-          q.method === m.name && q.normalClass === c && q.seed === seed
-        );
-        if (!x) return undefined;
-        const p = x.p < 0.001 ? "p < 0.001" : `p ${x.p.toFixed(3)}`;
-        return { mean: 100 * x.diff, sem: 100 * x.se, note: p, signed: true };
-      });
-      if (cells.every((x) => x === undefined)) continue;
-      const label = classLabel(c, o.classNames);
-      rows.push({ label: o.seeds > 1 ? `${label}, seed ${seed}` : label, cells });
-    }
-  }
+  const manySeeds = o.seeds > 1;
+  const rows: TableRowData[] = pairGrid(paired, others, data.classes, o.seeds).map((r) => ({
+    label: runLabel(r.normalClass, r.seed, { classNames: o.classNames, manySeeds }),
+    cells: r.cells.map((x): TableCell =>
+      x ? { mean: 100 * x.diff, sem: 100 * x.se, note: pValueText(x.p), signed: true } : undefined
+    ),
+  }));
   const hindsight = (m: string) => data.cells.some((c) => c.method === m && c.hindsight);
   const title = (m: CompareMethod) => hindsight(m.name) ? `${m.title} †` : m.title;
   const scores = data.methods.map((m) => `${m.title} = ${m.primaryScore}`).join(", ");
