@@ -6,6 +6,7 @@
  * @module
  */
 import { type MeanSem, meanSem } from "../metrics/summary.ts";
+import { tCritical95 } from "../metrics/significance.ts";
 import { pctMeanSem, signedPctMeanSem } from "./markdown.ts";
 import type { RunResult, ScoreDifference } from "./result.ts";
 import type { SetsPaired } from "./ablation_paired.ts";
@@ -99,7 +100,10 @@ export interface Comparison {
   diff?: MeanSem;
   /** a's mean is higher than b's. */
   holds: boolean;
-  /** At least 2 common seeds and |diff| > 2 standard errors. */
+  /**
+   * At least 2 common seeds and a paired t-test over them rejects equality (two-sided, 5%;
+   * `tCritical95`): 12.7 standard errors at 2 seeds, 4.3 at 3, 2.8 at 5.
+   */
   resolved: boolean;
 }
 
@@ -213,7 +217,8 @@ function compare(
 ): Comparison {
   const diffs = [...va.keys()].filter((s) => vb.has(s)).map((s) => va.get(s)! - vb.get(s)!);
   const diff = diffs.length ? meanSem(diffs) : undefined;
-  const resolved = !!diff && diff.n >= 2 && Math.abs(diff.mean) > 2 * diff.sem;
+  const resolved = !!diff && diff.n >= 2 &&
+    Math.abs(diff.mean) > tCritical95(diff.n - 1) * diff.sem;
   return { normalClass: c, a, b, diff, holds: a.mean > b.mean, resolved };
 }
 
@@ -405,7 +410,7 @@ function acrossSetsStatement(
     const resolvedLosses = all.filter((x) => !x.holds && x.resolved).length;
     out.push(
       `Across every transform set x class: ${scoreA} is higher than ${scoreB} in ${wins} of ` +
-        `${all.length} cells (resolved beyond 2 standard errors: ${resolvedWins} higher, ` +
+        `${all.length} cells (resolved by a paired t-test over seeds: ${resolvedWins} higher, ` +
         `${resolvedLosses} lower); averaged over classes, in ${
           allMeans.filter((x) => x.holds).length
         } of ${allMeans.length} sets.`,
@@ -433,8 +438,8 @@ function diffText(cmp: Comparison): string {
   const how = d.n < 2
     ? "one seed: no spread"
     : cmp.resolved
-    ? "more than 2 standard errors"
-    : "within 2 standard errors: not resolved";
+    ? "resolved: paired t-test over seeds, p < 0.05"
+    : "not resolved by a paired t-test over seeds";
   return `paired difference ${signedPctMeanSem(d)} over ${d.n} seed${
     d.n === 1 ? "" : "s"
   } (${how})`;
@@ -454,7 +459,7 @@ function perClassText(
     `${x.resolved ? "" : ", not resolved"} ` +
     `(${x.diff ? signedPctMeanSem(x.diff) : "n/a"}${label(x)})`
   );
-  return ` Per class: yes in ${yes} of ${perClass.length} (beyond 2 standard errors in ` +
+  return ` Per class: yes in ${yes} of ${perClass.length} (resolved by the t-test in ` +
     `${yesResolved}): ${parts.join("; ")}.`;
 }
 

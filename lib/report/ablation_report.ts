@@ -97,8 +97,9 @@ export function ablationMarkdown(s: AblationSummary): string {
     "",
     `AUROC in percent (normal class = positive), mean ± standard error over seeds; ` +
     `differences are paired by seed (same seed = same data subset and initialisation). ` +
-    `"Resolved" means more than 2 standard errors. Every run trains one model and scores it ` +
-    `four ways.`,
+    `"Resolved" means a paired t-test over the seeds rejects equality (two-sided, 5%: the ` +
+    `difference must exceed 12.7 standard errors at 2 seeds, 4.3 at 3). Every run trains one ` +
+    `model and scores it four ways.`,
     "",
     `- Preset \`${s.preset.name}\`: ${String(s.preset.description ?? "")}`,
     `- Results: ${r.used} runs used (${s.sets.length} sets, classes ${s.classes.join(", ")}, ` +
