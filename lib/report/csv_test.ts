@@ -31,3 +31,25 @@ Deno.test("csvTable() puts mean, SEM and n in their own columns", () => {
       '"mean, all",failed,,,93.5,all 10 classes\r\n',
   );
 });
+
+Deno.test("csvTable() gives paired tests' p-values a column, to 4 significant digits", () => {
+  const t: PaperTable = {
+    rowHeader: "class",
+    columns: [{ title: "GOAD − GEOM", kind: "ours" }],
+    rows: [
+      { label: "0", cells: [{ mean: 2.1, sem: 0.7, p: 0.0031234, note: "p 0.003", signed: true }] },
+      { label: "1", cells: [{ mean: -14.6, sem: 2.1, p: 3.456789e-12, signed: true }] },
+      { label: "2", cells: [undefined] },
+    ],
+    caption: "c",
+    label: "l",
+    best: "none",
+  };
+  assert.equal(
+    csvTable(t),
+    "class,GOAD − GEOM mean,GOAD − GEOM sem,GOAD − GEOM n,GOAD − GEOM p,GOAD − GEOM note\r\n" +
+      "0,2.1,0.7,,0.003123,p 0.003\r\n" +
+      "1,-14.6,2.1,,3.457e-12,\r\n" +
+      "2,,,,,\r\n",
+  );
+});

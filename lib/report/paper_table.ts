@@ -17,6 +17,11 @@ export interface TableValue {
   note?: string;
   /** A difference: printed with its sign, + or − (LaTeX); the CSV keeps the plain number. */
   signed?: boolean;
+  /**
+   * A two-sided p-value (a paired test's). LaTeX and markdown show it through `note`; the CSV
+   * gives it a column of its own (`<column> p`).
+   */
+  p?: number;
 }
 
 /** A cell: a value, a text such as "failed", or nothing (printed as a dash). */

@@ -125,7 +125,9 @@ function pairedTable(
   const rows: TableRowData[] = pairGrid(paired, others, data.classes, o.seeds).map((r) => ({
     label: runLabel(r.normalClass, r.seed, { classNames: o.classNames, manySeeds }),
     cells: r.cells.map((x): TableCell =>
-      x ? { mean: 100 * x.diff, sem: 100 * x.se, note: pValueText(x.p), signed: true } : undefined
+      x
+        ? { mean: 100 * x.diff, sem: 100 * x.se, p: x.p, note: pValueText(x.p), signed: true }
+        : undefined
     ),
   }));
   const hindsight = (m: string) => data.cells.some((c) => c.method === m && c.hindsight);

@@ -110,8 +110,9 @@ Deno.test("compareTables(): a second table of paired differences when runs kept 
   );
   assert.doesNotMatch(tex, /textbf/); // no "best" among differences
   assert.match(tex, /in percentage points.*not over training seeds.*Scores: GEOM = dirichlet/);
-  const csv = csvTable(tables[1]!); // the CSV keeps plain signed numbers
-  assert.match(csv, /\r\n"0 \(0\), seed 0",-1\.5,0\.7,,p 0\.043\r\n/);
+  const csv = csvTable(tables[1]!); // the CSV keeps plain signed numbers, and p as a number
+  assert.match(csv, /\r\n"0 \(0\), seed 0",-1\.5,0\.7,,0\.043,p 0\.043\r\n/);
+  assert.match(csv, /\r\n"0 \(0\), seed 1",5,0\.7,,0\.0001,p < 0\.001\r\n/);
   assert.match(tex, /\\label\{tab:compare-fashion-mnist-smoke-paired\}/);
 });
 
