@@ -51,6 +51,8 @@ export interface RunPoolOptions {
   onExit?: (exit: PoolExit) => void | Promise<void>;
   /** Lines of stderr kept per child (default 20). */
   tailLines?: number;
+  /** Called with each line a child writes to stderr (carriage returns removed, no blank lines). */
+  onStderrLine?: (task: PoolTask, line: string) => void;
   /** Stops the pool: running children get SIGTERM and `runPool` rejects. */
   signal?: AbortSignal;
   /** Stop the pool on SIGINT / SIGTERM of this process (default true). */
@@ -71,13 +73,21 @@ export function denoExecutable(): string {
   return state === "granted" ? exec : "deno";
 }
 
-/** Keeps the last `max` lines of a byte stream (each cut to 500 characters). */
-async function tailOf(stream: ReadableStream<Uint8Array>, max: number): Promise<string[]> {
+/**
+ * Keeps the last `max` lines of a byte stream (each cut to 500 characters), passing each line to
+ * `onLine` as it comes.
+ */
+async function tailOf(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+  onLine?: (line: string) => void,
+): Promise<string[]> {
   const lines: string[] = [];
   let partial = "";
   const push = (line: string) => {
     const clean = line.replace(/\r/g, "").trimEnd();
     if (!clean) return;
+    onLine?.(clean);
     lines.push(clean.length > 500 ? clean.slice(0, 500) + "..." : clean);
     if (lines.length > max) lines.shift();
   };
@@ -91,9 +101,34 @@ async function tailOf(stream: ReadableStream<Uint8Array>, max: number): Promise<
   return lines;
 }
 
-/** OpenMP threads per child when `jobs` children share the machine's cores (at least 1). */
-export function ompThreadsFor(jobs: number, cores = navigator.hardwareConcurrency): number {
-  return Math.max(1, Math.floor(cores / Math.max(1, jobs)));
+/**
+ * OpenMP threads per child when `jobs` children share the machine's cores (at least 1), and at
+ * most `limit` (null: none), by default the caller's own `OMP_NUM_THREADS` when it sets one (a
+ * whole number >= 1): `OMP_NUM_THREADS=1 deno task compare ...` gives each child one thread.
+ */
+export function ompThreadsFor(
+  jobs: number,
+  cores = navigator.hardwareConcurrency,
+  limit: number | null = envThreadLimit(readEnv("OMP_NUM_THREADS")) ?? null,
+): number {
+  const share = Math.max(1, Math.floor(cores / Math.max(1, jobs)));
+  return limit === null ? share : Math.min(share, limit);
+}
+
+/** `OMP_NUM_THREADS` as a whole number >= 1, or undefined (unset, malformed or not readable). */
+export function envThreadLimit(value: string | undefined): number | undefined {
+  const text = value?.trim();
+  if (!text || !/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 ? n : undefined;
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined; // no --allow-env
+  }
 }
 
 /**
@@ -122,8 +157,9 @@ export async function runPool(tasks: PoolTask[], options: RunPoolOptions): Promi
     }
   };
   const release = watchForStop(options, stop);
-  // Children share the cores: native (oneDNN/OpenMP) children get cores / jobs threads each,
-  // since OpenMP threads spin-waiting on an oversubscribed machine slow everything down.
+  // Children share the cores: native (oneDNN/OpenMP) children get cores / jobs threads each
+  // (fewer if the caller's OMP_NUM_THREADS says so), since OpenMP threads spin-waiting on an
+  // oversubscribed machine slow everything down.
   const ompThreads = ompThreadsFor(options.jobs);
   let next = 0;
   const worker = async () => {
@@ -203,7 +239,11 @@ async function runChild(
   c.options.onStart?.(task);
   const [status, stderrTail] = await Promise.all([
     child.status,
-    tailOf(child.stderr, c.tailLines),
+    tailOf(
+      child.stderr,
+      c.tailLines,
+      c.options.onStderrLine && ((line) => c.options.onStderrLine!(task, line)),
+    ),
   ]);
   c.running.delete(child);
   return {

@@ -3,6 +3,7 @@ import { RunError } from "../util/errors.ts";
 import {
   denoExecutable,
   dieWithParent,
+  envThreadLimit,
   ompThreadsFor,
   POOL_PARENT_ENV,
   runPool,
@@ -111,8 +112,19 @@ Deno.test("dieWithParent(): a child of a pool killed with SIGKILL stops too", as
 });
 
 Deno.test("ompThreadsFor() splits the cores between concurrent children", () => {
-  assert.equal(ompThreadsFor(1, 2), 2);
-  assert.equal(ompThreadsFor(2, 2), 1);
-  assert.equal(ompThreadsFor(4, 2), 1);
-  assert.equal(ompThreadsFor(2, 16), 8);
+  assert.equal(ompThreadsFor(1, 2, null), 2);
+  assert.equal(ompThreadsFor(2, 2, null), 1);
+  assert.equal(ompThreadsFor(4, 2, null), 1);
+  assert.equal(ompThreadsFor(2, 16, null), 8);
+});
+
+Deno.test("ompThreadsFor() keeps under the caller's OMP_NUM_THREADS; envThreadLimit() reads it", () => {
+  assert.equal(ompThreadsFor(1, 2, 1), 1);
+  assert.equal(ompThreadsFor(1, 16, 4), 4);
+  assert.equal(ompThreadsFor(4, 16, 8), 4); // the share is smaller: the share
+  assert.equal(envThreadLimit("1"), 1);
+  assert.equal(envThreadLimit(" 3 "), 3);
+  for (const bad of [undefined, "", "0", "-2", "1.5", "two", "4,2"]) {
+    assert.equal(envThreadLimit(bad), undefined, String(bad));
+  }
 });

@@ -19,7 +19,7 @@ import { childPermissions, mayWrite } from "../util/sandbox.ts";
 import { DATA_FLAGS, dataArgs } from "../data/flags.ts";
 import { folderRoot, isFolderDataset } from "../data/folder_scan.ts";
 import { defaultCacheDir } from "../data/paths.ts";
-import { denoExecutable, type PoolExit, runPool } from "./process_pool.ts";
+import { denoExecutable, type PoolExit, type PoolTask, runPool } from "./process_pool.ts";
 import type { RunResult } from "./result.ts";
 import { type DataOrigin, storedState } from "./reuse.ts";
 import { planOf, runArgs, type RunSpec } from "./run_flags.ts";
@@ -91,6 +91,23 @@ export interface RunSweepOptions {
   signal?: AbortSignal;
   /** Only read what is stored: runs without a valid result are `missing`. */
   skipRuns?: boolean;
+  /**
+   * How often each running run's latest progress line (rate, ETA) is logged, in seconds
+   * (default 300; 0: never). Runs shorter than this log only their outcome.
+   */
+  progressEverySeconds?: number;
+}
+
+/** Default of {@linkcode RunSweepOptions.progressEverySeconds}. */
+export const SWEEP_PROGRESS_SECONDS = 300;
+
+/**
+ * A run's progress line (lib/util/progress.ts: `label [####----]  43% done/total rate ...`)
+ * without its bar, or undefined for any other line.
+ */
+export function progressOf(line: string): string | undefined {
+  const m = /^(\S.*?) \[[#-]+\] +(\d+%.*)$/.exec(line);
+  return m ? `${m[1]} ${m[2]}` : undefined;
 }
 
 /**
@@ -244,12 +261,31 @@ async function runPending(
   const script = options.script instanceof URL ? fileURLToPath(options.script) : options.script;
   const byId = new Map(pending.map((s, i) => [String(i), s]));
   const perms = options.permissions ?? defaultPermissions;
+  // Children print their progress (a line every few seconds on their piped stderr); the latest
+  // line of each running child is logged every `progressEverySeconds`.
+  const every = options.progressEverySeconds ?? SWEEP_PROGRESS_SECONDS;
+  const watch = !options.quiet && every > 0;
   const tasks = pending.map((s, i) => ({
     id: String(i),
-    args: ["run", ...perms(s), script, ...runArgs(s), "--quiet"],
+    args: ["run", ...perms(s), script, ...runArgs(s), ...(watch ? [] : ["--quiet"])],
   }));
+  const latest = new Map<string, string>(), reported = new Map<string, string>();
+  const onStderrLine = (task: PoolTask, line: string) => {
+    const p = progressOf(line);
+    if (p) latest.set(task.id, p);
+  };
+  const timer = watch
+    ? setInterval(() => {
+      for (const [id, line] of latest) {
+        if (reported.get(id) === line) continue;
+        reported.set(id, line);
+        log(`running ${describeRun(byId.get(id)!)}: ${line}`);
+      }
+    }, every * 1000)
+    : undefined;
   let finished = 0, processSeconds = 0;
   const onExit = async (exit: PoolExit) => {
+    latest.delete(exit.task.id);
     const spec = byId.get(exit.task.id)!;
     const outcome = await outcomeOf(spec, exit);
     outcomes.set(spec, outcome);
@@ -267,13 +303,18 @@ async function runPending(
     if (finished < pending.length) progress.tick(1, fields);
     else (progress.done++, progress.finish(fields));
   };
-  if (tasks.length > 0) {
-    await runPool(tasks, {
-      jobs,
-      command: options.command ?? denoExecutable(),
-      onExit,
-      signal: options.signal,
-    });
+  try {
+    if (tasks.length > 0) {
+      await runPool(tasks, {
+        jobs,
+        command: options.command ?? denoExecutable(),
+        onExit,
+        ...(watch ? { onStderrLine } : {}),
+        signal: options.signal,
+      });
+    }
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -5,6 +5,7 @@ import { UsageError } from "../util/errors.ts";
 import {
   defaultPermissions,
   parseShard,
+  progressOf,
   removeStaleTemps,
   runArgs,
   type RunSpec,
@@ -173,3 +174,63 @@ const SPEC_FOR_PERMS = {
   preset: "quick",
   out: "results/x/r.json",
 };
+
+Deno.test("progressOf() reads a run's progress line without its bar", () => {
+  assert.equal(
+    progressOf(
+      "train [#############-------]  65% 4470912/6912000 349.6 img/s elapsed 01:31 eta 1:54:56 epoch 11/16",
+    ),
+    "train 65% 4470912/6912000 349.6 img/s elapsed 01:31 eta 1:54:56 epoch 11/16",
+  );
+  assert.equal(
+    progressOf("score [--------------------]   0% 0/10 0.0 img/s"),
+    "score 0% 0/10 0.0 img/s",
+  );
+  for (const other of ["geom: fashion-mnist class 0", "error: [x] 5%", "  at foo (x.ts:1)"]) {
+    assert.equal(progressOf(other), undefined, other);
+  }
+});
+
+Deno.test("runSweep() logs each running run's latest progress line every progressEverySeconds", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const s = spec(dir, 2);
+    const plan = getMethod("geom").plan("smoke", s.overrides);
+    await Deno.mkdir(join(dir, "fixtures"));
+    const fixture = join(dir, "fixtures", basename(s.out));
+    await Deno.writeTextFile(
+      fixture,
+      JSON.stringify(
+        fakeResult(plan, {
+          dataset: "fashion-mnist",
+          normalClass: 2,
+          seed: 0,
+          auroc: { dirichlet: 0.9 },
+        }),
+      ),
+    );
+    const bar = (pct: number) =>
+      `train [${"#".repeat(pct / 5)}${"-".repeat(20 - pct / 5)}] ${pct}% ${pct}/100 5.0 img/s`;
+    await Deno.writeTextFile(
+      `${fixture}.progress`,
+      ["fake: starting", ...[10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map(bar)].join("\n"),
+    );
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const [outcome] = await runSweep([s], { script: FAKE, log, progressEverySeconds: 0.5 });
+    assert.equal(outcome!.status, "ok", String(outcome!.error));
+    const running = lines.filter((l) => l.startsWith("running "));
+    assert.ok(running.length >= 2, lines.join("\n")); // 2 s of progress, a report every 0.5 s
+    for (const l of running) {
+      assert.match(l, /^running geom blur class 2 seed 0: train \d+% \d+\/100 5\.0 img\/s$/);
+    }
+    assert.equal(new Set(running).size, running.length); // an unchanged line is not repeated
+    // quiet, or 0: no progress lines (and the children run with --quiet)
+    const none: string[] = [];
+    await Deno.remove(s.out);
+    await runSweep([s], { script: FAKE, log: (l) => none.push(l), progressEverySeconds: 0 });
+    assert.equal(none.filter((l) => l.startsWith("running ")).length, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
