@@ -6,7 +6,8 @@
  *   deno task fidelity [--dataset fashion-mnist] [--preset quick] [--classes 0,1,...] [--seed 0]
  *     [--jobs 1] [--root results/fidelity] [--data-dir D] [--quiet]
  *
- * Writes `<root>/<dataset>/<preset>/summary.{json,md}`; exit 1 when a run failed.
+ * Writes `<root>/<dataset>/<preset>/summary.{json,md}`; exit 1 when a run failed or bf16 is
+ * outside the limits.
  * @module
  */
 import { join } from "node:path";
@@ -45,7 +46,8 @@ const COMMAND = {
     "[--data-dir D] [--quiet]",
   about: "The same GEOM runs in fp32 and in bf16 on the native backend, compared per class " +
     "(the acceptance that lets --precision auto pick bf16); resumable. Writes " +
-    "<root>/<dataset>/<preset>/summary.{json,md}; exit 1 when a run failed.",
+    "<root>/<dataset>/<preset>/summary.{json,md}; exit 1 when a run failed or bf16 is " +
+    "outside the limits.",
   flags: {
     dataset: {
       type: "string",
@@ -138,6 +140,14 @@ async function main(): Promise<void> {
   console.log(`summary: ${join(dir, "summary.md")}`);
   const bad = outcomes.filter((o) => o.status === "failed" || o.status === "crashed");
   if (bad.length > 0) throw new RunError(`${bad.length} runs failed; run again to retry them`);
+  const outside = cmp.scores.filter((s) => !s.pass).map((s) => s.score);
+  if (outside.length > 0) {
+    throw new RunError(
+      cmp.rows.length === 0
+        ? "no class has both precisions' results to compare"
+        : `bf16 is outside the limits on ${outside.join(", ")} (see ${join(dir, "summary.md")})`,
+    );
+  }
 }
 
 if (import.meta.main) runCli("fidelity", main);
