@@ -32,7 +32,13 @@ import { formatMetricsTable } from "../lib/experiments/table.ts";
 import { scoresPathOf } from "../lib/experiments/scores_file.ts";
 import { checkpointRoot, DEFAULT_CHECKPOINT_SECONDS } from "../lib/train/checkpoint.ts";
 import { assertWritable } from "../lib/util/atomic.ts";
-import { RUN_FLAGS, type RunFlagValues, runSpecOf } from "../lib/experiments/run_flags.ts";
+import {
+  RUN_FLAGS,
+  type RunFlagValues,
+  type RunSpec,
+  runSpecOf,
+} from "../lib/experiments/run_flags.ts";
+import { storedState } from "../lib/experiments/reuse.ts";
 import { type CommandSpec, intFlag, parseCommand, runCli } from "../lib/util/cli.ts";
 import { oneLine, RunError, UsageError } from "../lib/util/errors.ts";
 import { checkOutputFile } from "../lib/util/sandbox.ts";
@@ -96,6 +102,21 @@ export function checkOut(out: string, key: string, force: boolean): void {
 }
 
 /**
+ * Refuses to replace a stored result of this run (same key) that was made with other settings:
+ * overrides, data limits, precision or hyperparameters (the check sweeps use to reuse a result,
+ * {@linkcode storedState}). A damaged record is left to the run to replace, as before.
+ * @throws {UsageError}
+ */
+async function checkSameSettings(spec: RunSpec): Promise<void> {
+  const stored = await storedState(spec);
+  if (stored.state !== "stale") return;
+  throw new UsageError(
+    `--out ${spec.out} holds this run made with other settings (${stored.reason}); ` +
+      "pass --out FILE to keep both, or --force to replace it",
+  );
+}
+
+/**
  * The `run` command; with `fixedMethod` (e.g. "geom") the command for that one method, which
  * takes no `--method` flag.
  */
@@ -112,12 +133,21 @@ export async function runCommand(args: string[], fixedMethod?: string): Promise<
     DEFAULT_CHECKPOINT_SECONDS,
     { min: 0 },
   );
-  getMethod(method).plan(preset, overrides); // unknown method, preset or override: usage error
+  const entry = getMethod(method);
+  entry.plan(preset, overrides); // unknown method, preset or override: usage error
   // folder:DIR is stored (and keyed) under its path-safe name, folder-<name>
   const stored = { method, dataset: datasetKey(dataset), preset, normalClass, seed };
   const key = runKey(stored);
   const out = values.out ?? resultPath("results", stored);
   checkOut(out, key, spec.force ?? false);
+  const askedCheckpoint = values["checkpoint-interval"] !== undefined || values["keep-checkpoint"];
+  if (askedCheckpoint && !entry.resumable) {
+    const resumable = methodNames().filter((m) => getMethod(m).resumable).join(", ");
+    console.error(
+      `run: ${method} keeps no checkpoint (only ${resumable} do): a killed run starts again`,
+    );
+  }
+  if (!spec.force) await checkSameSettings({ ...spec, out });
   const { result } = await runMethod(method, { dataset, normalClass }, {
     preset,
     seed,

@@ -111,12 +111,24 @@ Deno.test("run: --out is checked before any work: a folder, a link out of the sa
     assert.deepEqual(await Array.fromAsync(Deno.readDir(outside)), []);
     // A result of class 0 is not overwritten by a run of class 1 without --force.
     const r0 = join(results, "r.json");
-    const first = await run(results, [...base, "--normal", "0", "--test-limit", "60", "--out", r0]);
+    const first = await run(results, [
+      ...base,
+      ...["--normal", "0", "--test-limit", "60", "--precision", "fp32", "--out", r0],
+    ]);
     assert.equal(first.code, 0, new TextDecoder().decode(first.stderr));
     const before = await Deno.readTextFile(r0);
     await usage(
       ["--normal", "1", "--out", r0],
       /holds the result of another run \(raw-ocsvm\/fashion-mnist-sample\/smoke\/class-0\/seed-0, not .*class-1\/seed-0\); pass --force/,
+    );
+    // Nor by the same run with other settings: keeping both needs another --out.
+    await usage(
+      ["--normal", "0", "--test-limit", "40", "--precision", "fp32", "--out", r0],
+      /holds this run made with other settings \(testLimit 60 is not 40\); pass --out FILE to keep both, or --force/,
+    );
+    await usage(
+      ["--normal", "0", "--test-limit", "60", "--out", r0],
+      /holds this run made with other settings \(precision fp32 was requested, not auto\)/,
     );
     await Deno.writeTextFile(join(results, "notes.json"), "my notes");
     await usage(["--normal", "1", "--out", join(results, "notes.json")], /is not a geomad result/);
@@ -124,8 +136,14 @@ Deno.test("run: --out is checked before any work: a folder, a link out of the sa
     const forced = await run(results, [
       ...base,
       ...["--normal", "1", "--test-limit", "60", "--out", r0, "--force", "--quiet"],
+      ...["--checkpoint-interval", "60"],
     ]);
-    assert.equal(forced.code, 0, new TextDecoder().decode(forced.stderr));
+    const forcedErr = new TextDecoder().decode(forced.stderr);
+    assert.equal(forced.code, 0, forcedErr);
+    assert.match(
+      forcedErr,
+      /^run: raw-ocsvm keeps no checkpoint \(only geom, goad, rot-trans do\): a killed run starts again$/m,
+    );
     assert.equal((await readRunResult(r0)).normalClass, 1);
   } finally {
     await Deno.remove(dir, { recursive: true });

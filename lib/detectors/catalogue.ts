@@ -75,6 +75,11 @@ export interface MethodEntry {
   primaryScore: string;
   /** Overrides accepted besides the data limits. */
   overrides: readonly OverrideName[];
+  /**
+   * The run checkpoints its training and scoring and resumes after a kill (`FitOptions.checkpoint`:
+   * GEOM's family); the others start again.
+   */
+  resumable: boolean;
   /** The plan for `preset` plus `overrides`. Throws UsageError for a bad preset or override. */
   plan(preset: string, overrides?: MethodOverrides): MethodPlan;
 }
@@ -88,6 +93,8 @@ export interface MethodDefinition<C> {
   primaryScore?: string;
   /** Overrides accepted besides `trainLimit` / `testLimit` (applied by `apply`). */
   overrides?: readonly OverrideName[];
+  /** The detector uses `FitOptions.checkpoint` (default false). */
+  resumable?: boolean;
   /** A fresh config of a preset (throws UsageError for an unknown one). */
   config(preset: string): C;
   /** Applies the overrides the method accepts; data limits are applied through `limits`. */
@@ -134,6 +141,7 @@ export function defineMethod<C extends object>(def: MethodDefinition<C>): Method
     presets: def.presets,
     primaryScore: def.primaryScore ?? def.name,
     overrides,
+    resumable: def.resumable ?? false,
     plan(preset, o = {}) {
       for (const key of OVERRIDE_NAMES) {
         if (o[key] === undefined || key === "trainLimit" || key === "testLimit") continue;
@@ -209,6 +217,7 @@ type GeomPlanConfig = GeomConfig & { scores?: GeomScoreName[] };
 
 const geom = defineMethod<GeomPlanConfig>({
   name: "geom",
+  resumable: true,
   title: "GEOM",
   description: "Golan & El-Yaniv 2018: classify geometric transformations (Dirichlet score)",
   presets: GEOM_PRESETS,
@@ -231,6 +240,7 @@ const geom = defineMethod<GeomPlanConfig>({
 // GEOM's family beyond GEOM (docs/protocol.md, "GOAD" and "Rotation + translation heads").
 const goad = defineMethod<GoadConfig & { scores?: GoadScoreName[] }>({
   name: "goad",
+  resumable: true,
   title: "GOAD",
   description: "Bergman & Hoshen 2020: transformation classifier + triplet-centre features",
   presets: GOAD_PRESETS,
@@ -252,6 +262,7 @@ const goad = defineMethod<GoadConfig & { scores?: GoadScoreName[] }>({
 
 const rotTrans = defineMethod<RotTransConfig & { scores?: RotTransScoreName[] }>({
   name: "rot-trans",
+  resumable: true,
   title: "RotNet+Trans",
   description: "Hendrycks et al. 2019: rotation, row- and column-shift heads on one network",
   presets: ROT_TRANS_PRESETS,
@@ -313,18 +324,27 @@ function rawOcsvm(selection: "paper" | "fair") {
   });
 }
 
+/**
+ * A baseline's catalogue entry; `variant` makes another method of the same presets (its name
+ * `<baseline><suffix>`, its config adjusted), e.g. the fair-selection CAE-OC-SVM.
+ */
 function baseline<M extends BaselineMethod>(
-  name: M,
+  method: M,
   title: string,
   description: string,
   build: (config: BaselineConfigs[M]) => Detector,
+  variant: { suffix: string; adjust: (config: BaselineConfigs[M]) => void } | undefined = undefined,
 ): MethodEntry {
   return defineMethod<BaselineConfigs[M]>({
-    name,
+    name: method + (variant?.suffix ?? ""),
     title,
     description,
     presets: BASELINE_PRESETS,
-    config: (preset) => baselinePreset(name, preset),
+    config: (preset) => {
+      const config = baselinePreset(method, preset);
+      variant?.adjust(config);
+      return config;
+    },
     limits: FIELD_LIMITS,
     create: build,
   });
@@ -340,6 +360,13 @@ export const METHODS: readonly MethodEntry[] = [
     "CAE-OC-SVM",
     "conv autoencoder codes + RBF one-class SVM (paper preset: grid chosen by TEST AUROC)",
     (c) => new CaeOcsvmDetector(c),
+  ),
+  baseline(
+    "cae-ocsvm",
+    "CAE-OC-SVM (fair)",
+    "conv autoencoder codes + RBF one-class SVM; fixed nu 0.1, gamma 'scale' (no test labels)",
+    (c) => new CaeOcsvmDetector(c),
+    { suffix: "-fair", adjust: (c) => (c.selection = "fair") },
   ),
   baseline(
     "dsebm",

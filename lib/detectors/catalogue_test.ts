@@ -100,6 +100,20 @@ Deno.test("raw-ocsvm selects by test AUROC after fit (hindsight); the fair varia
   assert.equal(fair.create().selectsByTestLabels, false);
 });
 
+Deno.test("cae-ocsvm-fair: CAE-OC-SVM's presets with the fixed nu 0.1, gamma 'scale' SVM", () => {
+  for (const preset of ["smoke", "quick", "paper"]) {
+    const fair = getMethod("cae-ocsvm-fair").plan(preset);
+    const paper = getMethod("cae-ocsvm").plan(preset);
+    assert.equal(fair.method, "cae-ocsvm-fair", preset);
+    assert.equal(fair.expected.selection, "fair", preset);
+    assert.equal(paper.expected.selection, "paper", preset);
+    assert.equal(fair.create().selectsByTestLabels, false, preset);
+    // the same autoencoder and data as the hindsight variant
+    assert.equal(fair.expected.epochs, paper.expected.epochs, preset);
+    assert.equal(fair.trainLimit, paper.trainLimit, preset);
+  }
+});
+
 Deno.test("every catalogue method runs the shared detector checks (testDeepDetector)", () => {
   const dir = new URL(".", import.meta.url);
   const kits = [...Deno.readDirSync(dir)]

@@ -7,6 +7,7 @@
 import type { BackendInfo } from "../backend/mod.ts";
 import type { OneVsRestData } from "../data/one_vs_rest.ts";
 import type { GeomDetector } from "../detectors/geom.ts";
+import type { PrecisionRequest } from "../backend/precision.ts";
 import type { GeomConfig } from "../detectors/geom_presets.ts";
 import { RunError } from "../util/errors.ts";
 import type { RunOutput } from "./run_detector.ts";
@@ -20,6 +21,10 @@ export interface RunGeomOptions {
   seed?: number;
   /** tfjs backend: auto, tensorflow, native, wasm, cpu, webgpu (default "auto"). */
   backend?: string;
+  /** Arithmetic precision: fp32, bf16 or auto (default auto; bf16 only on the native backend). */
+  precision?: PrecisionRequest;
+  /** Network overriding the preset's (e.g. "wrn-10-4", "small-cnn"). */
+  model?: string;
   /** Transform set overriding the preset's (e.g. "geometric72", "rot4"). */
   transforms?: string;
   /** Normal training images (overrides the preset's limit). */
@@ -78,8 +83,10 @@ export async function runGeom(
       testLimit: options.testLimit,
       epochs: options.epochs,
       scores: options.scores,
+      model: options.model,
     },
     backend: options.backend,
+    precision: options.precision,
     dataDir: options.dataDir,
     imageSize: options.imageSize,
     channels: options.channels,

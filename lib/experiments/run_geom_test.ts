@@ -7,6 +7,7 @@ Deno.test("runGeom() trains the smoke preset on the embedded sample and keeps th
     trainLimit: 32,
     testLimit: 60,
     seed: 3,
+    precision: "fp32",
     onProgress: (line) => lines.push(line),
   });
   try {
@@ -14,6 +15,7 @@ Deno.test("runGeom() trains the smoke preset on the embedded sample and keeps th
     assert.equal(run.result.preset, "smoke");
     assert.equal(run.result.seed, 3);
     assert.equal(run.result.normalClass, 1);
+    assert.equal(run.result.backend.precisionRequested, "fp32");
     assert.deepEqual([run.data.train.n, run.data.test.n], [32, 60]);
     assert.equal(run.config.transforms, "rot4");
     assert.deepEqual(Object.keys(run.scores), ["dirichlet", "simple", "max-softmax", "entropy"]);
@@ -38,6 +40,10 @@ Deno.test("runGeom() rejects bad options before loading data", async () => {
   });
   await assert.rejects(runGeom("fashion-mnist-sample", 0, { scores: ["best"] }), /unknown score/);
   await assert.rejects(runGeom("fashion-mnist-sample", 0, { backend: "gpu9" }), /unknown backend/);
+  await assert.rejects(runGeom("fashion-mnist-sample", 0, { model: "resnet-9000" }), {
+    name: "UsageError",
+    message: /resnet-9000/,
+  });
   await assert.rejects(
     runGeom("fashion-mnist-sample", 0, { transforms: "warp" }),
     /warp/,

@@ -50,7 +50,8 @@ export interface RunMethodOptions extends DataOptions {
   /**
    * Checkpoint the run in `dir` (`checkpointRoot(resultPath)`: beside the result file) every
    * `intervalSeconds` (default 300) and resume from what is saved there for the same
-   * configuration ({@linkcode checkpointConfig}). GEOM checkpoints; other methods run as usual.
+   * configuration ({@linkcode checkpointConfig}). GEOM, GOAD and the heads checkpoint
+   * (`MethodEntry.resumable`); the baselines run as usual.
    * The checkpoint is removed once the run ends (after `onResult`) unless `keep`.
    */
   checkpoint?: {
