@@ -6,6 +6,7 @@ import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { withDigest } from "../lib/experiments/result.ts";
 import { resolveSweepData } from "../lib/experiments/sweep.ts";
 import { fakeResult } from "../lib/experiments/testing.ts";
+import { sweepArgs } from "./sweep_testing.ts";
 
 const DATASET = "fashion-mnist-sample";
 
@@ -32,26 +33,10 @@ async function fidelity(
     await Deno.mkdir(dir, { recursive: true });
     await Deno.writeTextFile(join(dir, "class-0-seed-0.json"), JSON.stringify(record));
   }
-  const out = await new Deno.Command(denoExecutable(), {
-    args: [
-      "run",
-      "--allow-read",
-      `--allow-write=${root}`,
-      "--allow-env",
-      "--allow-run=deno",
-      "--allow-ffi",
-      new URL("./fidelity.ts", import.meta.url).pathname,
-      "--root",
-      root,
-      "--dataset",
-      DATASET,
-      "--preset",
-      "smoke",
-      "--classes",
-      "0",
-      "--quiet",
-    ],
-  }).output();
+  const args = sweepArgs("./fidelity.ts", root, [
+    ...["--dataset", DATASET, "--preset", "smoke", "--classes", "0", "--quiet"],
+  ], { noPng: false });
+  const out = await new Deno.Command(denoExecutable(), { args }).output();
   return { code: out.code, err: new TextDecoder().decode(out.stderr) };
 }
 

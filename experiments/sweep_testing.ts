@@ -10,9 +10,14 @@ import { CHROMIUM, findTool } from "../lib/util/tool_testing.ts";
 
 /**
  * `deno run` args of the sweep CLI `script` (a file beside this one) with the task's permissions,
- * writing under `root`, without PNG export.
+ * writing under `root`, without PNG export (`noPng: false` for a CLI without `--no-png`).
  */
-export function sweepArgs(script: string, root: string, extra: string[]): string[] {
+export function sweepArgs(
+  script: string,
+  root: string,
+  extra: string[],
+  { noPng = true }: { noPng?: boolean } = {},
+): string[] {
   return [
     "run",
     "--allow-read",
@@ -23,7 +28,7 @@ export function sweepArgs(script: string, root: string, extra: string[]): string
     new URL(script, import.meta.url).pathname,
     "--root",
     root,
-    "--no-png",
+    ...(noPng ? ["--no-png"] : []),
     ...extra,
   ];
 }
