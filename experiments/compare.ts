@@ -112,7 +112,7 @@ export const COMPARE_COMMAND = {
       arg: "LIST",
       kind: "comma-separated method names",
       help: "methods to compare",
-      defaultText: "every method",
+      defaultText: "every method but cae-ocsvm-fair (it trains CAE-OC-SVM's autoencoder again)",
       example: "--methods geom,raw-ocsvm",
     },
     preset: {
@@ -177,7 +177,7 @@ async function comparePlan(values: CompareValues): Promise<ComparePlan> {
   const dataOptions = dataOptionsOf(values);
   const spec = datasetClasses(dataset, dataOptions);
   const key = spec.name; // path-safe: folder:DIR is stored as folder-<name>
-  const methods = (listFlag(values.methods, "methods") ?? methodNames()).map(getMethod);
+  const methods = (listFlag(values.methods, "methods") ?? defaultMethods()).map(getMethod);
   const classes = intListFlag("classes", values.classes, { min: 0 }) ??
     spec.classNames.map((_, i) => i);
   for (const c of classes) checkClassIndex(spec, c);
@@ -422,6 +422,11 @@ function summaryRun(x: SweepOutcome): CompareSummaryRun {
     file: x.spec.out,
     ...(x.error ? { error: x.error } : {}),
   };
+}
+
+/** Every method of the catalogue but the variants that retrain another's networks. */
+export function defaultMethods(): string[] {
+  return methodNames().filter((m) => !getMethod(m).variantOf);
 }
 
 if (import.meta.main) runCli("compare", main);

@@ -1,7 +1,7 @@
 /** `deno task compare` end to end: a real smoke run, a reused failed result, bad usage. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getMethod } from "../lib/detectors/catalogue.ts";
+import { getMethod, methodNames } from "../lib/detectors/catalogue.ts";
 import { denoExecutable } from "../lib/experiments/process_pool.ts";
 import { resultPath } from "../lib/experiments/result.ts";
 import { resolveSweepData } from "../lib/experiments/sweep.ts";
@@ -12,6 +12,7 @@ import { cacheGroup } from "../lib/data/folder_scan.ts";
 import { defaultCacheDir } from "../lib/data/paths.ts";
 import { writeImageFolder } from "../lib/data/testdata/folder_fixtures.ts";
 import { listDir, sweepArgs } from "./sweep_testing.ts";
+import { defaultMethods } from "./compare.ts";
 
 function compare(root: string, extra: string[]): Promise<Deno.CommandOutput> {
   const args = sweepArgs("./compare.ts", root, extra);
@@ -210,4 +211,11 @@ Deno.test("compare: a folder that cannot be loaded stops the sweep before any ru
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("compare's default methods: the catalogue but cae-ocsvm-fair, which retrains CAE-OC-SVM", () => {
+  const all = methodNames();
+  assert.deepEqual(defaultMethods(), all.filter((m) => m !== "cae-ocsvm-fair"));
+  assert.equal(getMethod("cae-ocsvm-fair").variantOf, "cae-ocsvm");
+  assert.ok(defaultMethods().includes("raw-ocsvm-fair")); // no network: cheap, so it stays
 });

@@ -63,7 +63,8 @@ export function runCommandSpec(fixedMethod?: string): CommandSpec {
 
 /**
  * Checks `--out` before any work: inside the folders the task may write (links followed), not
- * a folder or a link, and not holding another run's result or any other file unless `force`.
+ * a folder or a link, and not holding another run's result or any other file unless `force`
+ * (and {@linkcode checkSameSettings}: not this run made otherwise).
  * @throws {UsageError}
  */
 export function checkOut(out: string, key: string, force: boolean): void {
@@ -102,16 +103,17 @@ export function checkOut(out: string, key: string, force: boolean): void {
 }
 
 /**
- * Refuses to replace a stored result of this run (same key) that was made with other settings:
- * overrides, data limits, precision or hyperparameters (the check sweeps use to reuse a result,
- * {@linkcode storedState}). A damaged record is left to the run to replace, as before.
+ * Refuses to replace a stored result of this run (same key) that this command would not make
+ * again: other overrides, data limits, precision request or hyperparameters, or a record of an
+ * older geomad that lacks one (the check sweeps use to reuse a result, {@linkcode storedState}).
+ * A damaged record is left to the run to replace, as before.
  * @throws {UsageError}
  */
 async function checkSameSettings(spec: RunSpec): Promise<void> {
   const stored = await storedState(spec);
   if (stored.state !== "stale") return;
   throw new UsageError(
-    `--out ${spec.out} holds this run made with other settings (${stored.reason}); ` +
+    `--out ${spec.out} holds this run, made otherwise (${stored.reason}); ` +
       "pass --out FILE to keep both, or --force to replace it",
   );
 }

@@ -124,11 +124,11 @@ Deno.test("run: --out is checked before any work: a folder, a link out of the sa
     // Nor by the same run with other settings: keeping both needs another --out.
     await usage(
       ["--normal", "0", "--test-limit", "40", "--precision", "fp32", "--out", r0],
-      /holds this run made with other settings \(testLimit 60 is not 40\); pass --out FILE to keep both, or --force/,
+      /holds this run, made otherwise \(testLimit 60 is not 40\); pass --out FILE to keep both, or --force/,
     );
     await usage(
       ["--normal", "0", "--test-limit", "60", "--out", r0],
-      /holds this run made with other settings \(precision fp32 was requested, not auto\)/,
+      /holds this run, made otherwise \(precision fp32 was requested, not auto\)/,
     );
     await Deno.writeTextFile(join(results, "notes.json"), "my notes");
     await usage(["--normal", "1", "--out", join(results, "notes.json")], /is not a geomad result/);

@@ -80,6 +80,11 @@ export interface MethodEntry {
    * GEOM's family); the others start again.
    */
   resumable: boolean;
+  /**
+   * The method this one varies, training the same networks (e.g. `cae-ocsvm` for
+   * `cae-ocsvm-fair`): `compare` leaves it out of its default list.
+   */
+  variantOf?: string;
   /** The plan for `preset` plus `overrides`. Throws UsageError for a bad preset or override. */
   plan(preset: string, overrides?: MethodOverrides): MethodPlan;
 }
@@ -95,6 +100,8 @@ export interface MethodDefinition<C> {
   overrides?: readonly OverrideName[];
   /** The detector uses `FitOptions.checkpoint` (default false). */
   resumable?: boolean;
+  /** See {@linkcode MethodEntry.variantOf}. */
+  variantOf?: string;
   /** A fresh config of a preset (throws UsageError for an unknown one). */
   config(preset: string): C;
   /** Applies the overrides the method accepts; data limits are applied through `limits`. */
@@ -142,6 +149,7 @@ export function defineMethod<C extends object>(def: MethodDefinition<C>): Method
     primaryScore: def.primaryScore ?? def.name,
     overrides,
     resumable: def.resumable ?? false,
+    ...(def.variantOf ? { variantOf: def.variantOf } : {}),
     plan(preset, o = {}) {
       for (const key of OVERRIDE_NAMES) {
         if (o[key] === undefined || key === "trainLimit" || key === "testLimit") continue;
@@ -337,6 +345,7 @@ function baseline<M extends BaselineMethod>(
 ): MethodEntry {
   return defineMethod<BaselineConfigs[M]>({
     name: method + (variant?.suffix ?? ""),
+    ...(variant ? { variantOf: method } : {}),
     title,
     description,
     presets: BASELINE_PRESETS,

@@ -128,8 +128,8 @@ export function pairedOfKept(
   runs: ReadonlyArray<Pick<KeptRun, "result" | "scores"> & { data: ScoredTest }>,
 ): ComparePaired | undefined {
   const methods = runs.map(({ result }) => {
-    // A detector may name its results apart from its catalogue entry (cae-ocsvm-fair): then
-    // its own name and first score stand in.
+    // A result may name a method outside the catalogue (a detector of the user's own, or one
+    // from another geomad): then its own name and first score stand in.
     const m = methodNames().includes(result.method) ? getMethod(result.method) : undefined;
     return m ? { name: m.name, title: m.title, primaryScore: m.primaryScore } : {
       name: result.method,

@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from "node:util";
 import { resolve } from "node:path";
 import { type PrecisionRequest, resolvePrecision } from "../backend/precision.ts";
 import type { SourceKind } from "../data/locate.ts";
+import { FOLDER_PREFIX, isFolderDataset } from "../data/folder_scan.ts";
 import type { MethodPlan } from "../detectors/catalogue.ts";
 import { oneLine } from "../util/errors.ts";
 import { readRunResult, type RunResult } from "./result.ts";
@@ -39,7 +40,7 @@ export function planMismatch(
 ): string | undefined {
   if (result.method !== plan.method) return `method ${result.method} is not ${plan.method}`;
   const requested = result.data?.requested ?? result.dataset;
-  if (requested !== run.dataset) return `dataset ${requested} is not ${run.dataset}`;
+  if (!sameDataset(requested, run.dataset)) return `dataset ${requested} is not ${run.dataset}`;
   const folder = result.data?.folder;
   const size = run.imageSize ?? plan.imageSize ?? null;
   if (folder && folder.imageSize !== size) return `image size ${folder.imageSize} is not ${size}`;
@@ -57,6 +58,17 @@ export function planMismatch(
     if (stored !== want) return `${key} ${stored} is not ${want}`;
   }
   return hyperparameterMismatch(result.hyperparameters ?? {}, plan.expected);
+}
+
+/**
+ * Whether two dataset names as requested name the same data: equal, or two folder datasets whose
+ * paths resolve to the same folder (`folder:data/x`, `folder:data/x/`, `folder:./data/x`).
+ */
+export function sameDataset(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (!isFolderDataset(a) || !isFolderDataset(b)) return false;
+  const path = (d: string) => resolve(d.slice(FOLDER_PREFIX.length).trim() || ".");
+  return path(a) === path(b);
 }
 
 /** The first of `expected`'s hyperparameters that `hp` does not have, said in words, or undefined. */

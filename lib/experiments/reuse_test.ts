@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { getMethod } from "../detectors/catalogue.ts";
-import { planMismatch, precisionMismatch } from "./reuse.ts";
+import { planMismatch, precisionMismatch, sameDataset } from "./reuse.ts";
 import { fakeResult } from "./testing.ts";
 
 Deno.test("planMismatch() accepts the run's own result and names the first difference", () => {
@@ -54,4 +54,15 @@ Deno.test("precisionMismatch() treats an auto run as stale where auto now gives 
   );
   assert.equal(precisionMismatch(r, "auto", true), undefined, "cpu computes in fp32 only");
   assert.equal(precisionMismatch(zen4, "fp32", true), undefined);
+});
+
+Deno.test("sameDataset(): a folder written another way is the same folder; names must match", () => {
+  assert.equal(sameDataset("folder:data/x", "folder:data/x/"), true);
+  assert.equal(sameDataset("folder:data/x", "folder:./data/x"), true);
+  assert.equal(sameDataset("folder:data/x", `folder:${Deno.cwd()}/data/x`), true);
+  assert.equal(sameDataset("folder:data/x", "folder:data/y"), false);
+  assert.equal(sameDataset("folder:other/x", "folder:data/x"), false); // same key, other folder
+  assert.equal(sameDataset("fashion-mnist", "fashion-mnist"), true);
+  assert.equal(sameDataset("fashion-mnist", "fashion-mnist-sample"), false);
+  assert.equal(sameDataset("fashion-mnist", "folder:fashion-mnist"), false);
 });

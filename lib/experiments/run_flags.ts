@@ -69,7 +69,8 @@ export const RUN_FLAGS = {
   force: {
     type: "boolean",
     default: false,
-    help: "overwrite --out even when it holds another run's result or another file",
+    help: "overwrite --out even when it holds another run's result, this run made " +
+      "otherwise (other settings, an older geomad) or another file",
     example: "--force",
   },
   "data-dir": COMMON_FLAGS.dataDir(),

@@ -327,7 +327,10 @@ async function outcomeOf(spec: RunSpec, exit: PoolExit): Promise<SweepOutcome> {
       ? { spec, status: "ok", result: r, seconds }
       : { spec, status: "failed", result: r, error: r.error ?? "failed", seconds };
   }
-  const last = exit.stderrTail.filter((l) => !/^\s*at /.test(l)).at(-1) ?? "no output";
+  // The last line that is not a stack frame: a message, or where a killed run had got to.
+  const line = exit.stderrTail.filter((l) => !/^\s*at /.test(l)).at(-1);
+  const progress = line === undefined ? undefined : progressOf(line);
+  const last = progress ? `last progress: ${progress}` : line ?? "no output";
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
   const extra = stored.state === "missing" ? "" : ` (result ${stored.state}: ${stored.reason})`;
   return { spec, status: "crashed", error: `${how}: ${last}${extra}`, seconds };

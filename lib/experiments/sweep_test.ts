@@ -225,11 +225,22 @@ Deno.test("runSweep() logs each running run's latest progress line every progres
       assert.match(l, /^running geom blur class 2 seed 0: train \d+% \d+\/100 5\.0 img\/s$/);
     }
     assert.equal(new Set(running).size, running.length); // an unchanged line is not repeated
-    // quiet, or 0: no progress lines (and the children run with --quiet)
+    // 0: no progress lines, and the children run with --quiet (fake_run then prints none, so
+    // a run that dies says nothing of where it was)
     const none: string[] = [];
     await Deno.remove(s.out);
-    await runSweep([s], { script: FAKE, log: (l) => none.push(l), progressEverySeconds: 0 });
+    await Deno.remove(fixture);
+    const [quiet] = await runSweep([s], {
+      script: FAKE,
+      log: (l) => none.push(l),
+      progressEverySeconds: 0,
+    });
     assert.equal(none.filter((l) => l.startsWith("running ")).length, 0);
+    assert.equal(quiet!.error, "exit code 3: fake_run: out of memory");
+    // A run killed after its progress lines: its crash says where it had got to.
+    const [killed] = await runSweep([s], { script: FAKE, log: () => {}, progressEverySeconds: 60 });
+    assert.equal(killed!.status, "crashed");
+    assert.equal(killed!.error, "exit code 9: last progress: train 100% 100/100 5.0 img/s");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
