@@ -8,6 +8,7 @@
  * `nohup deno task ablation ... &`.)
  * @module
  */
+import { readEnv } from "../data/paths.ts";
 import { RunError } from "../util/errors.ts";
 
 /** This process's parent when it started; an orphan is re-parented, so `Deno.ppid` changes. */
@@ -121,14 +122,6 @@ export function envThreadLimit(value: string | undefined): number | undefined {
   if (!text || !/^\d+$/.test(text)) return undefined;
   const n = Number(text);
   return n >= 1 ? n : undefined;
-}
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // no --allow-env
-  }
 }
 
 /**
